@@ -1,0 +1,206 @@
+"""watcher.fetch against a real server on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import tracemalloc
+
+import pytest
+from servers import drip, free_port, gzip_bomb, gzipped, held, stall
+
+from watcher import config
+from watcher.errors import FetchError
+from watcher.fetch import Fetcher, retry_after
+
+UA = "watcher-test/1.0 (+mailto:test@example.com)"
+
+
+def settings(**kw) -> config.Settings:
+    return config.Settings(user_agent=UA, **kw)
+
+
+async def fetch(url: str, *, timeout: float = 5, max_bytes: int = 1 << 20, fetcher: Fetcher | None = None, **kw):
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(settings())
+    try:
+        return await fetcher.fetch(url, timeout=timeout, max_bytes=max_bytes, **kw)
+    finally:
+        if own:
+            await fetcher.aclose()
+
+
+def test_200_sends_user_agent_and_returns_body(http_server):
+    url = http_server.route("/feed", body=b"<rss/>", Content_Type="application/rss+xml; charset=utf-8")
+    got = asyncio.run(fetch(url, headers={"X-Extra": "1"}, accept="application/rss+xml"))
+    assert got.body == b"<rss/>"
+    assert got.content_type == "application/rss+xml; charset=utf-8"
+    assert got.url == url and not got.not_modified
+    seen = http_server.headers_of("/feed")[0]
+    assert seen["user-agent"] == UA
+    assert seen["x-extra"] == "1"
+    assert seen["accept"] == "application/rss+xml"
+    assert "gzip" in seen["accept-encoding"]
+
+
+def test_conditional_get_etag_and_last_modified(http_server):
+    lm = "Wed, 21 Oct 2015 07:28:00 GMT"
+    url = http_server.route("/feed", body=b"<rss/>", ETag='"v1"', Last_Modified=lm)
+
+    async def flow():
+        f = Fetcher(settings())
+        try:
+            first = await f.fetch(url, timeout=5, max_bytes=1000)
+            second = await f.fetch(url, timeout=5, max_bytes=1000, etag=first.etag,
+                                   last_modified=first.last_modified)
+            return first, second
+        finally:
+            await f.aclose()
+
+    first, second = asyncio.run(flow())
+    assert first.etag == '"v1"' and first.last_modified == lm and first.body == b"<rss/>"
+    assert second.not_modified and second.body == b""
+    assert second.etag == '"v1"' and second.last_modified == lm
+    sent = http_server.headers_of("/feed")
+    assert "if-none-match" not in sent[0]
+    assert sent[1]["if-none-match"] == '"v1"' and sent[1]["if-modified-since"] == lm
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_http_error_carries_status(http_server, status):
+    url = http_server.route("/x", status=status, body=b"oops")
+    with pytest.raises(FetchError) as e:
+        asyncio.run(fetch(url))
+    assert e.value.status == status
+    assert str(status) in str(e.value)
+    assert e.value.retry_after is None
+
+
+def test_429_retry_after_seconds_and_date(http_server):
+    url = http_server.route("/slow-down", status=429, Retry_After="120")
+    with pytest.raises(FetchError) as e:
+        asyncio.run(fetch(url))
+    assert e.value.status == 429 and e.value.retry_after == 120
+
+    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 600))
+    url = http_server.route("/busy", status=503, Retry_After=when)
+    with pytest.raises(FetchError) as e:
+        asyncio.run(fetch(url))
+    assert e.value.status == 503 and 590 <= e.value.retry_after <= 601
+    assert retry_after("garbage") is None
+
+
+def test_gzip_body_is_decompressed(http_server):
+    http_server.routes["/gz"] = gzipped(b"<rss>" + b"x" * 10000 + b"</rss>")
+    got = asyncio.run(fetch(http_server.url("/gz")))
+    assert got.body.startswith(b"<rss>") and len(got.body) == 10011
+
+
+def test_dripping_body_hits_the_whole_request_deadline(http_server):
+    # A byte every 0.1 s: httpx's per-read timeout would never fire; our deadline must.
+    http_server.routes["/drip"] = drip(every=0.1, total=20)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out after 1.5s"):
+        asyncio.run(fetch(http_server.url("/drip"), timeout=1.5))
+    assert time.monotonic() - started < 5
+
+
+def test_stalled_server_times_out(http_server):
+    http_server.routes["/stall"] = stall(20)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        asyncio.run(fetch(http_server.url("/stall"), timeout=1))
+    assert time.monotonic() - started < 4
+
+
+def test_plain_body_over_cap(http_server):
+    url = http_server.route("/big", body=b"a" * 200_000)
+    with pytest.raises(FetchError, match="larger than 100000 bytes"):
+        asyncio.run(fetch(url, max_bytes=100_000))
+
+
+def test_chunked_body_over_cap_without_content_length(http_server):
+    http_server.routes["/stream"] = drip(chunk=b"b" * 50_000, every=0.001, total=10)
+    with pytest.raises(FetchError, match="larger than 100000 bytes"):
+        asyncio.run(fetch(http_server.url("/stream"), max_bytes=100_000))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_compression_bomb_is_capped_without_materialising(http_server, encoding):
+    http_server.routes["/bomb"] = gzip_bomb(128 << 20, encoding)  # 128 MiB of zeros, ~130 KB sent
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="larger than 1048576 bytes"):
+            asyncio.run(fetch(http_server.url("/bomb"), max_bytes=1 << 20))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20, f"peak {peak} bytes"
+    assert time.monotonic() - started < 10
+
+
+def test_compressed_body_under_cap_is_whole(http_server):
+    http_server.routes["/zeros"] = gzip_bomb(3 << 20)
+    got = asyncio.run(fetch(http_server.url("/zeros"), max_bytes=4 << 20))
+    assert got.body == bytes(3 << 20)
+
+
+def test_refused_port():
+    with pytest.raises(FetchError, match="connection refused"):
+        asyncio.run(fetch(f"http://127.0.0.1:{free_port()}/feed"))
+
+
+def test_unresolvable_host():
+    with pytest.raises(FetchError, match="cannot resolve host"):
+        asyncio.run(fetch("http://no-such-host.invalid/feed", timeout=10))
+
+
+def test_per_host_limit_is_respected(http_server):
+    release = threading.Event()
+    http_server.routes["/held"] = held(release)
+
+    async def many():
+        f = Fetcher(settings(per_host=2, concurrency=8))
+        try:
+            tasks = [asyncio.create_task(f.fetch(http_server.url(f"/held?{i}"), timeout=10, max_bytes=100))
+                     for i in range(6)]
+            # Wait (with a deadline) until the server holds as many requests as it ever will.
+            deadline = time.monotonic() + 5
+            while http_server.active < 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)  # give a third request the chance to (wrongly) arrive
+            held_at_once = http_server.active
+            release.set()
+            results = await asyncio.gather(*tasks)
+            return held_at_once, results
+        finally:
+            await f.aclose()
+
+    held_at_once, results = asyncio.run(many())
+    assert held_at_once == 2
+    assert http_server.max_active == 2
+    assert all(r.body == b"ok" for r in results)
+    assert http_server.counts["/held"] == 6
+
+
+def test_global_limit_is_respected(http_server):
+    release = threading.Event()
+    http_server.routes["/held"] = held(release)
+
+    async def many():
+        f = Fetcher(settings(per_host=10, concurrency=3))
+        try:
+            tasks = [asyncio.create_task(f.fetch(http_server.url("/held"), timeout=10, max_bytes=100))
+                     for _ in range(6)]
+            deadline = time.monotonic() + 5
+            while http_server.active < 3 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)
+            release.set()
+            await asyncio.gather(*tasks)
+        finally:
+            await f.aclose()
+
+    asyncio.run(many())
+    assert http_server.max_active == 3

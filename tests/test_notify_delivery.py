@@ -1,0 +1,382 @@
+"""notify.Notifiers against real parts on loopback: apprise json:// into a local HTTP receiver,
+mailto:// into a real aiosmtpd server. Only Slack's own endpoint is mocked (requests.request,
+which apprise's Slack plugin calls). Secrets in notifier URLs never reach logs or reasons."""
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from watcher import config, models, notify, secrets
+from watcher.errors import NotifyError
+
+LINK = "https://example.com/news/groq-deal?id=7&src=rss"
+PASSWORD = "Pa55w0rdSecretXYZ"
+TOKEN = "tok3nSECRETabc987"
+
+
+def alert(**kw) -> models.Alert:
+    base = dict(
+        id=1, notifier="n", title="Groq <!channel> signs licensing agreement <https://evil|click> @here",
+        link=LINK, source="techcrunch", published=datetime(2025, 1, 14, 9, 30, tzinfo=UTC),
+        hits=(models.Hit("deals", "Groq", "Groq", ("licensing agreement",), "title"),),
+        summary="Groq, the AI chip startup, agreed a <script>alert(1)</script> licensing agreement.",
+    )
+    base.update(kw)
+    return models.Alert(**base)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met before the deadline")
+        time.sleep(0.01)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def notifiers(**urls: str) -> notify.Notifiers:
+    return notify.Notifiers([config.Notifier(name=k, url=v) for k, v in urls.items()], timeout=30)
+
+
+def send(n: notify.Notifiers, name: str, message: notify.Message) -> tuple[bool, str | None]:
+    return asyncio.run(n.send(name, message))
+
+
+# --------------------------------------------------------------------------- local receivers
+
+
+class Receiver:
+    """A threaded HTTP server on 127.0.0.1 that records every POST and answers `status`."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict] = []
+        self.status = 200
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                outer.posts.append({"path": self.path, "headers": dict(self.headers),
+                                    "json": json.loads(body or b"null")})
+                self.send_response(outer.status)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str = "/hook", auth: str = "") -> str:
+        return f"json://{auth}127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    r.thread.start()
+    try:
+        yield r
+    finally:
+        r.server.shutdown()
+        r.server.server_close()
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    ok = auth_data.login == b"alice" and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    box, port = Mailbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=_authenticate,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
+
+
+def mailto(port: int, password: str = PASSWORD) -> str:
+    # Plain SMTP without TLS on a custom port: mode=insecure; smtp= names the server.
+    return (f"mailto://alice:{password}@127.0.0.1:{port}"
+            "?from=watcher@example.com&to=ops@example.com&smtp=127.0.0.1&mode=insecure")
+
+
+@pytest.fixture
+def slack_posts(monkeypatch) -> list[dict]:
+    """Capture what apprise's Slack plugin would POST to hooks.slack.com; nothing else is mocked."""
+    posts: list[dict] = []
+    real = requests.request
+
+    class Reply:
+        status_code = 200
+        content = b"ok"
+        text = "ok"
+        headers: dict = {}
+
+    def fake(method, url, **kw):
+        if url.startswith("https://hooks.slack.com/"):
+            posts.append({"url": url, "json": json.loads(kw["data"])})
+            return Reply()
+        return real(method, url, **kw)
+
+    monkeypatch.setattr(requests, "request", fake)
+    return posts
+
+
+# --------------------------------------------------------------------------- json://
+
+
+def test_json_delivery(receiver):
+    n = notifiers(hook=receiver.url())
+    assert n.names() == ["hook"]
+    assert n.channel("hook") == "text"
+    message = n.render("hook", alert())
+    assert send(n, "hook", message) == (True, None)
+    wait_for(lambda: len(receiver.posts) == 1)
+    got = receiver.posts[0]
+    assert got["path"] == "/hook"
+    assert got["json"]["title"] == "[deals] Groq: licensing agreement"
+    assert LINK in got["json"]["message"]
+    assert "<script" not in got["json"]["message"]
+
+
+def test_json_outage_returns_false(receiver):
+    receiver.status = 503
+    n = notifiers(hook=receiver.url())
+    ok, reason = send(n, "hook", n.render("hook", alert()))
+    assert ok is False
+    assert reason and "503" in reason
+    assert len(receiver.posts) == 1
+    receiver.status = 200  # the outage ends: the same message goes through
+    assert send(n, "hook", n.render("hook", alert())) == (True, None)
+
+
+def test_one_failing_notifier_does_not_affect_another(receiver):
+    n = notifiers(dead=f"json://127.0.0.1:{free_port()}/hook", good=receiver.url("/good"))
+
+    async def both():
+        return await asyncio.gather(*(n.send(name, n.render(name, alert())) for name in ("dead", "good")))
+
+    (dead_ok, dead_reason), (good_ok, good_reason) = asyncio.run(both())
+    assert (dead_ok, good_ok) == (False, True)
+    assert dead_reason and good_reason is None
+    assert [p["path"] for p in receiver.posts] == ["/good"]
+
+
+def test_unknown_notifier_and_bad_message_never_raise(receiver):
+    n = notifiers(hook=receiver.url())
+    assert send(n, "nope", n.render("hook", alert()))[0] is False
+    ok, reason = send(n, "hook", notify.Message(title="t", body="", body_format="text"))
+    assert ok is False and reason
+
+
+def test_test_message_is_deliverable(receiver):
+    n = notifiers(hook=receiver.url())
+    m = n.build_test_message("hook")
+    assert send(n, "hook", m) == (True, None)
+    wait_for(lambda: len(receiver.posts) == 1)
+    assert receiver.posts[0]["json"]["title"] == "[test] watcher: test-notify"
+
+
+# --------------------------------------------------------------------------- email
+
+
+def test_email_html_with_text_alternative(smtp):
+    box, port = smtp
+    n = notifiers(mail=mailto(port))
+    assert n.channel("mail") == "email"
+    hostile = models.Hit("deals\r\nBcc: evil@example.com", "Groq", "Groq", ("licensing agreement",), "title")
+    assert send(n, "mail", n.render("mail", alert(hits=(hostile,)))) == (True, None)
+    wait_for(lambda: len(box.envelopes) == 1)
+    env = box.envelopes[0]
+    assert env.rcpt_tos == ["ops@example.com"]
+    msg = email.message_from_bytes(env.content, policy=email.policy.default)
+    assert msg["Subject"] == "[deals Bcc: evil@example.com] Groq: licensing agreement"
+    assert msg["Bcc"] is None
+    assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
+    # apprise turns an HTML body into multipart/alternative with a text part derived from it
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = {p.get_content_type(): p.get_content() for p in msg.iter_parts()}
+    assert set(parts) == {"text/plain", "text/html"}
+    html_part, text_part = parts["text/html"], parts["text/plain"]
+    assert '<a href="https://example.com/news/groq-deal?id=7&amp;src=rss">' in html_part
+    assert "<mark>licensing agreement</mark>" in html_part
+    assert "&lt;!channel&gt;" in html_part and "<script" not in html_part
+    assert LINK in text_part
+    assert "techcrunch" in text_part and "2025-01-14 09:30 UTC" in text_part
+
+
+def test_email_wrong_password_fails_without_leaking(smtp, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="apprise")
+    box, port = smtp
+    wrong = "Wr0ngPassw0rdLeak"
+    n = notifiers(mail=mailto(port, wrong))
+    ok, reason = send(n, "mail", n.render("mail", alert()))
+    assert ok is False and reason
+    assert box.envelopes == []
+    assert wrong not in reason
+    assert wrong not in caplog.text
+    assert wrong not in n.masked_url("mail")
+
+
+# --------------------------------------------------------------------------- slack (mocked endpoint)
+
+
+def test_slack_payload_is_escaped(slack_posts):
+    n = notifiers(slack="slack://T000/B000/XXXX")
+    assert n.channel("slack") == "slack"
+    assert send(n, "slack", n.render("slack", alert())) == (True, None)
+    assert len(slack_posts) == 1
+    post = slack_posts[0]
+    assert post["url"] == "https://hooks.slack.com/services/T000/B000/XXXX"
+    payload = post["json"]
+    assert payload["mrkdwn"] is True
+    att = payload["attachments"][0]
+    assert att["title"] == "[deals] Groq: licensing agreement"
+    text = att["text"]
+    assert text.startswith("*<https://example.com/news/groq-deal?id=7&amp;src=rss|Groq &lt;!channel&gt; "
+                           "signs licensing agreement &lt;https://evil|click&gt; @\u200dhere>*\n")
+    assert "<!channel>" not in text and "<https://evil" not in text and "<script" not in text
+    assert "@here" not in text
+    assert text.endswith("Link: <https://example.com/news/groq-deal?id=7&amp;src=rss>")
+
+
+def test_slack_title_escaped_by_apprise(slack_posts):
+    n = notifiers(slack="https://hooks.slack.com/services/T000/B000/XXXX")
+    hit = models.Hit("deals", "<!channel> & Co", "Groq", ("acquisition",), "title")
+    assert send(n, "slack", n.render("slack", alert(hits=(hit,))))[0] is True
+    assert slack_posts[0]["json"]["attachments"][0]["title"] == "[deals] &lt;!channel&gt; &amp; Co: acquisition"
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def test_unparseable_url_raises_naming_the_notifier(caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="apprise")
+    secret = "onlyOneSecretToken42"
+    with pytest.raises(NotifyError) as e:
+        notifiers(broken=f"slack://{secret}")
+    assert "broken" in str(e.value) and "slack://" in str(e.value)
+    assert secret not in str(e.value)
+    assert secret not in caplog.text  # apprise logs the raw URL at ERROR: masked
+    with pytest.raises(NotifyError) as e:
+        notifiers(other=f"nosuchservice://{secret}")
+    assert "other" in str(e.value) and secret not in str(e.value) + caplog.text
+
+
+def test_secret_never_in_logs_even_when_delivery_fails(receiver, caplog, monkeypatch):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="apprise")
+    receiver.status = 503
+    dead = free_port()
+    n = notifiers(
+        down=receiver.url(f"/hook/{TOKEN}", auth=f"bob:{PASSWORD}@"),
+        refused=f"json://bob:{PASSWORD}@127.0.0.1:{dead}/hook/{TOKEN}",
+        slack=f"slack://T0SECRET1/B0SECRET2/{TOKEN}",
+    )
+
+    real = requests.request
+
+    def slack_down(method, url, **kw):  # Slack unreachable: the exception quotes the URL
+        if url.startswith("https://hooks.slack.com/"):
+            raise requests.ConnectionError(f"cannot reach {url}")
+        return real(method, url, **kw)
+
+    monkeypatch.setattr(requests, "request", slack_down)
+    reasons = []
+    for name in n.names():
+        ok, reason = send(n, name, n.render(name, alert()))
+        assert ok is False
+        reasons.append(reason)
+        logging.getLogger("watcher.test").warning("delivery to %s failed: %s (url %s)", name, reason,
+                                                  n.masked_url(name))
+    assert receiver.posts and receiver.posts[0]["path"] == f"/hook/{TOKEN}"  # it was really sent
+    everything = caplog.text + "".join(r.getMessage() for r in caplog.records) + "".join(reasons)
+    everything += "".join(n.masked_url(name) for name in n.names())
+    for secret in (PASSWORD, TOKEN, "T0SECRET1", "B0SECRET2"):
+        assert secret not in everything, secret
+    assert "***" in caplog.text  # apprise's DEBUG lines were there, masked
+    assert "https://hooks.slack.com/services/***" in caplog.text  # only the secret parts
+
+
+def test_masked_url_hides_tokens(receiver):
+    n = notifiers(hook=receiver.url(f"/hook/{TOKEN}", auth=f"bob:{PASSWORD}@"),
+                  slack="slack://T0AAAAAA1/B0BBBBBB2/ZZZZZZZZZZZZ")
+    assert TOKEN not in n.masked_url("hook") and PASSWORD not in n.masked_url("hook")
+    assert n.masked_url("hook").startswith("json://bob:")
+    assert "ZZZZZZZZZZZZ" not in n.masked_url("slack")
+    assert n.masked_url("slack").startswith("slack://")
+
+
+def test_secret_masker_masks_message_args_and_exceptions():
+    secrets.register("hunter2-very-secret")
+    logger = logging.getLogger("watcher.test.masker")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        secrets.install(logger)
+        logger.warning("url is %s", "slack://hunter2-very-secret/x")
+        logger.warning("inline hunter2-very-secret")
+        try:
+            raise RuntimeError("boom with hunter2-very-secret")
+        except RuntimeError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    formatter = logging.Formatter("%(message)s")
+    out = "\n".join(formatter.format(r) for r in records)
+    assert "hunter2-very-secret" not in out
+    assert "slack://***/x" in out and "inline ***" in out and "RuntimeError: boom with ***" in out
+    assert secrets.mask("a hunter2-very-secret b") == "a *** b"
+    assert secrets.mask("nothing here") == "nothing here"
+
+
+def test_root_install_masks_records_of_every_logger(caplog):
+    secrets.register("rootLevelSecret77")
+    secrets.install()
+    caplog.set_level(logging.INFO)
+    logging.getLogger("some.library.deep.child").info("leaking rootLevelSecret77 here")
+    assert "rootLevelSecret77" not in caplog.text
+    assert "leaking *** here" in caplog.text

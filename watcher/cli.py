@@ -1,0 +1,264 @@
+"""watcher [--config PATH] run | once | check | test-notify [NAME] | match TEXT | status | replay
+
+Exit codes: 0 done (even when some sources failed: each failure is on stderr with its name),
+1 a command failed (e.g. test-notify could not deliver), 2 a config error.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from datetime import timedelta
+
+from . import config as config_mod
+from .config import Config, parse_duration
+from .errors import ConfigError, NotifyError, StoreError
+
+log = logging.getLogger("watcher")
+
+
+def _setup_logging(level: str) -> None:
+    from . import secrets
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    secrets.install(root, handlers=[handler])
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def _load(args) -> Config:
+    return config_mod.load(args.config)
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_check(args, cfg: Config) -> int:
+    from .notify import Notifiers
+
+    notifiers = Notifiers(cfg.notifier)
+    w = cfg.watcher
+    print(f"config: {cfg.path}  OK")
+    print(f"database: {config_mod.database_url(cfg)}")
+    print(f"user agent: {w.user_agent}")
+    print(f"defaults: every {_span(w.every)}, max_age {_span(w.max_age)}, timeout {_span(w.timeout)}, "
+          f"max_bytes {w.max_bytes}")
+    print(f"sources ({len(cfg.source)}):")
+    for s in cfg.source:
+        state = "" if s.enabled else "  [disabled]"
+        print(f"  {s.name:<28} {s.kind:<14} every {_span(cfg.interval(s)):<6} {s.endpoint}{state}")
+    print(f"companies ({len(cfg.company)}): " + ", ".join(c.name for c in cfg.company))
+    print(f"rules ({len(cfg.rule)}):")
+    for r in cfg.rule:
+        to = ", ".join(r.notify) if r.notify is not None else "all notifiers"
+        print(f"  {r.name}: {len(r.keywords)} keywords, {len(r.exclude)} exclusions, {len(r.forms)} forms -> {to}")
+    print(f"notifiers ({len(cfg.notifier)}):")
+    for n in cfg.notifier:
+        print(f"  {n.name}: {notifiers.masked_url(n.name)}")
+    if not cfg.notifier:
+        print("  (none: alerts are written to the log)")
+    return 0
+
+
+def cmd_once(args, cfg: Config) -> int:
+    from .pipeline import Context, deliver, poll_all
+
+    async def go() -> int:
+        ctx = Context.build(cfg)
+        try:
+            results = await poll_all(ctx)
+            sent, failed = await deliver(ctx, ignore_backoff=True)
+        finally:
+            await ctx.aclose()
+            ctx.store.close()
+        bad = [r for r in results if not r.ok]
+        for r in bad:
+            print(f"watcher: source {r.source} failed: {r.error}", file=sys.stderr)
+        alerts = sum(r.new_alerts for r in results)
+        print(f"polled {len(results)} sources ({len(bad)} failed): {sum(r.new_items for r in results)} new items, "
+              f"{alerts} new alerts; {sent} delivered, {failed} deliveries failed", file=sys.stderr)
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_run(args, cfg: Config) -> int:
+    from .daemon import run
+
+    return run(cfg, args.config)
+
+
+def cmd_test_notify(args, cfg: Config) -> int:
+    from .notify import Notifiers
+
+    notifiers = Notifiers(cfg.notifier)
+    names = [args.name] if args.name else notifiers.names()
+    if args.name and args.name not in notifiers.names():
+        print(f"watcher: no notifier named {args.name!r} in {cfg.path}", file=sys.stderr)
+        return 2
+    if not names:
+        print("watcher: no [[notifier]] configured; alerts go to the log", file=sys.stderr)
+        return 1
+
+    async def go() -> int:
+        bad = 0
+        for n in names:
+            ok, err = await notifiers.send(n, notifiers.build_test_message(n))
+            print(f"{n}: {'sent' if ok else 'FAILED: ' + str(err)}")
+            bad += not ok
+        return 1 if bad else 0
+
+    return asyncio.run(go())
+
+
+def _read_text(args) -> str:
+    text = " ".join(args.text)
+    if text == "-":
+        text = sys.stdin.read()
+    return text
+
+
+def print_explanation(ex, out=sys.stdout) -> None:
+    for company, alias, fld in ex.companies:
+        print(f"  company  {company}  (alias {alias!r} in {fld})", file=out)
+    for rule, kw, fld in ex.keywords:
+        print(f"  keyword  {kw!r}  (rule {rule}, in {fld})", file=out)
+    for text, by, fld in ex.cancelled:
+        print(f"  ignored  {text!r}  (exclusion {by!r}, in {fld})", file=out)
+    for h in ex.hits:
+        print(f"  HIT      [{h.rule}] {h.company}: alias {h.alias!r}, keywords {', '.join(h.keywords)} "
+              f"({h.field}) -- {h.snippet!r}", file=out)
+
+
+def cmd_match(args, cfg: Config) -> int:
+    from .match import Matcher
+    from .normalize import clean_text
+
+    text = _read_text(args)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    title = clean_text(args.title if args.title is not None else (lines[0] if lines else ""))
+    summary = clean_text(args.summary if args.summary is not None else
+                         ("\n".join(lines[1:]) if args.title is None else text))
+    m = Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+    ex = m.explain(title, summary)
+    print(f"title:   {title}")
+    if summary:
+        print(f"summary: {summary[:300]}")
+    print_explanation(ex)
+    print(f"would alert: {'yes' if ex.hits else 'no'}")
+    return 0
+
+
+def cmd_status(args, cfg: Config) -> int:
+    from .store import Store, utcnow
+
+    store = Store(config_mod.database_url(cfg))
+    states = {s.name: s for s in store.all_source_states()}
+    now = utcnow()
+    print(f"{'source':<28} {'last success':<18} {'fails':>5}  {'next poll':<18} last error")
+    for s in cfg.source:
+        st = states.get(s.name)
+        if st is None:
+            print(f"{s.name:<28} {'never polled':<18}")
+            continue
+        nxt = st.next_poll if st.next_poll and st.next_poll > now else None
+        print(f"{s.name:<28} {_when(st.last_success):<18} {st.failures:>5}  "
+              f"{(_when(nxt) if nxt else 'on schedule'):<18} {(st.last_error or '')[:80]}"
+              + ("" if s.enabled else "  [disabled]"))
+    counts = store.outbox_counts()
+    pending = sum(c.get("pending", 0) for c in counts.values())
+    print(f"outbox: {pending} pending")
+    for name, c in sorted(counts.items()):
+        print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
+    print(f"items stored: {store.count_items()}")
+    store.close()
+    return 0
+
+
+def cmd_replay(args, cfg: Config) -> int:
+    from .match import Matcher
+    from .store import Store, utcnow
+
+    since = utcnow() - timedelta(seconds=parse_duration(args.since))
+    store = Store(config_mod.database_url(cfg))
+    m = Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+    rows = store.items_since(since)
+    n = 0
+    for r in rows:
+        ex = m.explain(r.title, r.summary)
+        if not ex.hits and not args.all:
+            continue
+        n += bool(ex.hits)
+        print(f"{'ALERT' if ex.hits else '-----'} {r.source}: {r.title}\n      {r.link or ''}")
+        for h in ex.hits:
+            print(f"      [{h.rule}] {h.company}: alias {h.alias!r}, keywords {', '.join(h.keywords)} ({h.field})")
+    print(f"{n} of {len(rows)} stored items since {since:%Y-%m-%d %H:%M} UTC would alert (nothing was sent)")
+    store.close()
+    return 0
+
+
+def _when(t) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") if t else "never"
+
+
+def _span(seconds: float) -> str:
+    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= n and seconds % n == 0:
+            return f"{int(seconds // n)}{unit}"
+    return f"{seconds:g}s"
+
+
+# --------------------------------------------------------------------------- entry point
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="watcher", description="Alerts on deals and capital events of AI-chip startups.")
+    p.add_argument("--config", default=None,
+                   help="config file (default: $WATCHER_CONFIG, else ./config.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the daemon (polls on schedule until SIGTERM)")
+    sub.add_parser("once", help="poll every enabled source once, deliver, exit")
+    sub.add_parser("check", help="validate the config and print a summary")
+    t = sub.add_parser("test-notify", help="send a test message to every notifier, or the named one")
+    t.add_argument("name", nargs="?")
+    m = sub.add_parser("match", help="show what a text matches and whether it would alert")
+    m.add_argument("text", nargs="*", default=["-"], help="the text (first line is the title), or - for stdin")
+    m.add_argument("--title", default=None)
+    m.add_argument("--summary", default=None)
+    sub.add_parser("status", help="source health and outbox depth")
+    r = sub.add_parser("replay", help="run today's rules over stored items; sends nothing")
+    r.add_argument("--since", default="7d")
+    r.add_argument("--all", action="store_true", help="also list items that would not alert")
+    return p
+
+
+COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
+            "match": cmd_match, "status": cmd_status, "replay": cmd_replay}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.config is None:
+        args.config = os.environ.get("WATCHER_CONFIG") or "config.toml"
+    try:
+        cfg = _load(args)
+    except ConfigError as e:
+        print(f"watcher: config error:\n{e}", file=sys.stderr)
+        return 2
+    _setup_logging(cfg.watcher.log_level)
+    try:
+        from .notify import register_url_secrets
+
+        for n in cfg.notifier:
+            register_url_secrets(n.url)
+        return COMMANDS[args.command](args, cfg)
+    except (NotifyError, ConfigError) as e:
+        print(f"watcher: config error:\n{e}", file=sys.stderr)
+        return 2
+    except StoreError as e:
+        print(f"watcher: database error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

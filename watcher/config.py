@@ -1,0 +1,376 @@
+"""TOML -> validated, typed settings. Every default lives here; unknown keys are errors.
+
+Values of the form ``${NAME}`` come from the environment, or from the systemd credential file
+``$CREDENTIALS_DIRECTORY/NAME`` when the variable is unset. Errors name the file and the key.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = "watcher/0.1 (+https://github.com/watcher)"
+SOURCE_KINDS = ("feed", "html", "edgar-filings", "edgar-search")
+EDGAR_KINDS = ("edgar-filings", "edgar-search")
+DEFAULT_EDGAR_URLS = {
+    "edgar-filings": "https://data.sec.gov/submissions/CIK{cik}.json",
+    "edgar-search": "https://efts.sec.gov/LATEST/search-index",
+}
+DEFAULT_ARCHIVE_URL = "https://www.sec.gov/Archives/edgar/data"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def parse_duration(value: Any) -> float:
+    """'15m' -> 900.0; numbers are seconds."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration like '15m', got {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return float(value)
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"expected a duration like '30s', '15m', '6h', '3d', got {value!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_size(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = _SIZE.match(str(value))
+    if not m:
+        raise ValueError(f"expected a size like '10MiB', got {value!r}")
+    return int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
+
+
+def expand_secrets(text: str, where: str, secret: bool = True) -> str:
+    """Replace ${NAME} with the environment variable, else the systemd credential file."""
+
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        from . import secrets
+
+        if name in os.environ:
+            value = os.environ[name]
+        elif (creds := os.environ.get("CREDENTIALS_DIRECTORY")) and (Path(creds) / name).is_file():
+            value = (Path(creds) / name).read_text().strip()
+        else:
+            value = None
+        if value is not None:
+            if secret:
+                secrets.register(value)
+            return value
+        raise ValueError(f"{where}: ${{{name}}} is not set (no environment variable or "
+                         f"credential file named {name})")
+
+    return _VAR.sub(one, text)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Settings(_Strict):
+    database: str = "sqlite:///watcher.db"
+    user_agent: str = DEFAULT_USER_AGENT
+    every: float = 900.0  # default poll interval, seconds
+    jitter: float = 30.0  # random delay added to each scheduled poll
+    max_age: float = 3 * 86400.0  # items published longer ago never alert
+    timeout: float = 20.0  # deadline on one whole request, seconds
+    max_bytes: int = 10 * 2**20  # cap on a decompressed response body
+    concurrency: int = 16  # sources fetched at once
+    per_host: int = 2  # requests at once to one host
+    story_window: float = 3 * 86400.0  # copies of one headline within this make one story
+    retention: float = 90 * 86400.0  # item bodies older than this are pruned (keys are kept)
+    retry_max: float = 6 * 3600.0  # cap on backoff between failed polls / deliveries
+    delivery_expiry: float = 0.0  # give up on an undelivered alert after this; 0 = never
+    health_after: float = 3600.0  # a source failing this long raises one health alert
+    health_notify: list[str] | None = None  # notifiers for source-health messages; None = all
+    edgar_rate: float = 5.0  # EDGAR requests per second across all EDGAR sources (SEC max 10)
+    context_words: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTEXT_WORDS))
+    log_level: str = "INFO"
+
+    _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "retention",
+                                 "retry_max", "delivery_expiry", "health_after", mode="before")(
+        lambda v: parse_duration(v))
+    _sizes = field_validator("max_bytes", mode="before")(lambda v: parse_size(v))
+
+    @field_validator("every", "timeout")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be more than zero")
+        return v
+
+    @field_validator("concurrency", "per_host")
+    @classmethod
+    def _count(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError("must be at least 1")
+        return v
+
+    @field_validator("edgar_rate")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if not 0 < v <= 10:
+            raise ValueError("must be more than 0 and at most 10 (the SEC's limit)")
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        if v.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return v.upper()
+
+
+# Words near an ambiguous alias ("Esperanto", "Ampere", "Rain AI") that show it means the chip
+# company rather than the language, the unit or the weather.
+DEFAULT_CONTEXT_WORDS = (
+    "chip", "chips", "chipmaker", "chip maker", "chip designer", "chip startup", "semiconductor",
+    "processor", "processors", "accelerator", "accelerators", "silicon", "RISC-V", "Arm-based",
+    "neuromorphic", "inference", "CPU", "CPUs", "NPU", "ASIC", "SoC", "AI hardware",
+    "芯片", "半导体", "处理器",
+)
+
+
+class Selectors(_Strict):
+    item: str
+    title: str
+    link: str = "a"
+    date: str | None = None
+    summary: str | None = None
+
+
+class Source(_Strict):
+    name: str
+    kind: Literal["feed", "html", "edgar-filings", "edgar-search"]
+    url: str = ""
+    every: float | None = None
+    enabled: bool = True
+    timeout: float | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    selectors: Selectors | None = None  # html
+    encoding: str | None = None  # override a wrong charset declaration
+    forms: list[str] = Field(default_factory=list)  # edgar kinds
+    archive_url: str = DEFAULT_ARCHIVE_URL
+    window: float = 7 * 86400.0  # edgar-search: how far back a query looks
+
+    _durations = field_validator("every", "timeout", "window", mode="before")(
+        lambda v: None if v is None else parse_duration(v))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> Source:
+        if self.kind in ("feed", "html"):
+            if not self.url:
+                raise ValueError("url is required for a feed or html source")
+            if not re.match(r"^https?://", self.url):
+                raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        if self.kind == "html" and self.selectors is None:
+            raise ValueError("an html source needs [source.selectors] with at least item and title")
+        if self.kind != "html" and self.selectors is not None:
+            raise ValueError("selectors are only for html sources")
+        if self.kind == "edgar-filings" and self.url and "{cik}" not in self.url:
+            raise ValueError("url of an edgar-filings source must contain {cik}")
+        return self
+
+    @property
+    def endpoint(self) -> str:
+        return self.url or DEFAULT_EDGAR_URLS.get(self.kind, "")
+
+
+class Company(_Strict):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    case_sensitive: list[str] = Field(default_factory=list)  # aliases matched with exact case
+    ambiguous: list[str] = Field(default_factory=list)  # aliases that need a context word nearby
+    exclude: list[str] = Field(default_factory=list)  # look-alike phrases that are not the company
+    cik: str | None = None
+
+    @field_validator("cik", mode="before")
+    @classmethod
+    def _cik(cls, v: Any) -> str | None:
+        if v is None:
+            return None
+        s = str(v).strip()
+        if not s.isdigit() or len(s) > 10:
+            raise ValueError(f"a CIK is up to ten digits, got {v!r}")
+        return s.zfill(10)
+
+    @model_validator(mode="after")
+    def _known(self) -> Company:
+        names = {self.name, *self.aliases, *self.ambiguous}
+        for a in self.case_sensitive:
+            if a not in names:
+                raise ValueError(f"case_sensitive names {a!r}, which is not the name, an alias or ambiguous")
+        return self
+
+    @property
+    def all_aliases(self) -> list[str]:
+        return list(dict.fromkeys([self.name, *self.aliases, *self.ambiguous]))
+
+
+class Rule(_Strict):
+    name: str
+    keywords: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)  # phrases that cancel a keyword they overlap
+    forms: list[str] = Field(default_factory=list)  # filing forms that are this rule's events
+    notify: list[str] | None = None  # notifier names; None = all
+
+    @model_validator(mode="after")
+    def _something(self) -> Rule:
+        if not self.keywords and not self.forms:
+            raise ValueError("a rule needs keywords or forms")
+        return self
+
+
+class Notifier(_Strict):
+    name: str
+    url: str
+    format: Literal["auto", "slack", "email", "text"] = "auto"
+
+
+class Config(_Strict):
+    watcher: Settings = Field(default_factory=Settings)
+    source: list[Source] = Field(default_factory=list)
+    company: list[Company] = Field(default_factory=list)
+    rule: list[Rule] = Field(default_factory=list)
+    notifier: list[Notifier] = Field(default_factory=list)
+    path: Path | None = None  # the file this came from (not a TOML key)
+
+    @model_validator(mode="after")
+    def _cross(self) -> Config:
+        for kind, items in (("source", self.source), ("company", self.company), ("rule", self.rule),
+                            ("notifier", self.notifier)):
+            seen: set[str] = set()
+            for it in items:
+                if it.name in seen:
+                    raise ValueError(f"two [[{kind}]] entries are named {it.name!r}; names must be unique")
+                seen.add(it.name)
+        names = {n.name for n in self.notifier}
+        for r in self.rule:
+            for n in r.notify or []:
+                if n not in names:
+                    raise ValueError(f"rule {r.name!r}: notify names {n!r}, which is no [[notifier]]")
+        for n in self.watcher.health_notify or []:
+            if n not in names:
+                raise ValueError(f"watcher.health_notify names {n!r}, which is no [[notifier]]")
+        if any(s.kind in EDGAR_KINDS and s.enabled for s in self.source):
+            ua = self.watcher.user_agent
+            if not re.search(r"[\w.+-]+@[\w-]+\.[\w.-]+", ua):
+                raise ValueError("watcher.user_agent must name you and give a contact e-mail "
+                                 "(SEC fair-access rules) when an EDGAR source is enabled, "
+                                 f"got {ua!r}")
+        return self
+
+    def source_named(self, name: str) -> Source:
+        for s in self.source:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def interval(self, source: Source) -> float:
+        return source.every or self.watcher.every
+
+    def source_timeout(self, source: Source) -> float:
+        return source.timeout or self.watcher.timeout
+
+
+def _loc(loc: tuple, raw: dict) -> str:
+    """('source', 2, 'every') -> 'source[2] (techcrunch).every'"""
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+            parent = raw.get(loc[i - 1]) if i and isinstance(raw, dict) else None
+            if isinstance(parent, list) and part < len(parent) and isinstance(parent[part], dict):
+                nm = parent[part].get("name")
+                if nm:
+                    out += f" ({nm})"
+        elif part in ("function-after", "function-before") or str(part).startswith("function"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _expand_all(raw: dict, file: str) -> dict:
+    """Expand ${NAME} in every string value under [[notifier]] (the only place secrets go) and in
+    [watcher].user_agent / database."""
+    for i, n in enumerate(raw.get("notifier") or []):
+        if isinstance(n, dict):
+            for k, v in list(n.items()):
+                if isinstance(v, str):
+                    n[k] = expand_secrets(v, f"{file}: notifier[{i}] ({n.get('name', '?')}).{k}")
+    w = raw.get("watcher")
+    if isinstance(w, dict):
+        for k in ("database", "user_agent"):
+            if isinstance(w.get(k), str):
+                w[k] = expand_secrets(w[k], f"{file}: watcher.{k}", secret=False)
+    return raw
+
+
+def load(path: str | os.PathLike | None = None) -> Config:
+    """Read and validate the config; raises ConfigError naming the file and key."""
+    p = Path(path or os.environ.get("WATCHER_CONFIG") or "config.toml")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file (use --config PATH or $WATCHER_CONFIG)") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{p}: cannot read: {e}") from None
+    return loads(text, p)
+
+
+def loads(text: str, path: Path | None = None) -> Config:
+    file = str(path or "<config>")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: not valid TOML: {e}") from None
+    try:
+        raw = _expand_all(raw, file)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
+    try:
+        cfg = Config.model_validate(raw)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            where = _loc(tuple(err["loc"]), raw)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            lines.append(f"{file}: {where}: {msg}")
+        raise ConfigError("\n".join(lines)) from None
+    cfg = cfg.model_copy(update={"path": path.resolve() if path else None})
+    return cfg
+
+
+def database_url(cfg: Config) -> str:
+    """The SQLAlchemy URL with a relative SQLite path made relative to the config file."""
+    url = cfg.watcher.database
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith("sqlite:////") and cfg.path is not None:
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:" and not Path(rest).is_absolute():
+            return prefix + str((cfg.path.parent / rest).resolve())
+    return url

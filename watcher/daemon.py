@@ -1,0 +1,211 @@
+"""The long-running service: APScheduler 3.x (AsyncIOScheduler), one job per source.
+
+Signals: SIGTERM/SIGINT stop within a few seconds (in-flight polls get a short grace, then are
+abandoned: nothing is half-stored because each store write is one transaction); SIGHUP reloads
+the config and reschedules, keeping the old config when the new one is invalid. systemd: READY=1
+once running, WATCHDOG=1 from the event loop, RELOADING=1/STOPPING=1 around those events.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import time
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from . import config as config_mod
+from .config import Config, Source
+from .errors import ConfigError
+from .pipeline import Context, deliver, poll_source
+from .store import Store, utcnow
+
+log = logging.getLogger("watcher")
+
+DELIVERY_EVERY = 30.0  # seconds between outbox sweeps (failed deliveries wait their backoff)
+PRUNE_EVERY = 6 * 3600.0
+STOP_GRACE = 4.0  # seconds in-flight work may take after SIGTERM
+
+
+def sd_notify(message: str) -> None:
+    """Tell systemd (Type=notify) about our state; a no-op outside systemd."""
+    addr = os.environ.get("NOTIFY_SOCKET")
+    if not addr:
+        return
+    if addr.startswith("@"):
+        addr = "\0" + addr[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+            s.connect(addr)
+            s.sendall(message.encode())
+    except OSError as e:
+        log.debug("sd_notify failed: %s", e)
+
+
+class Daemon:
+    def __init__(self, cfg: Config, config_path: str | None):
+        self.cfg = cfg
+        self.config_path = config_path
+        self.ctx: Context | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+        self.stop = asyncio.Event()
+        self.inflight: set[asyncio.Task] = set()
+
+    # ------------------------------------------------------------------ jobs
+    async def _poll_job(self, name: str) -> None:
+        ctx = self.ctx
+        try:
+            source = ctx.cfg.source_named(name)
+        except KeyError:
+            return
+        state = await asyncio.to_thread(ctx.store.source_state, name)
+        if state.next_poll and state.next_poll > utcnow():
+            return  # backing off after failures
+        await self._guarded(self._poll_and_deliver(ctx, source), ctx.cfg.source_timeout(source) * 3 + 60)
+
+    async def _poll_and_deliver(self, ctx: Context, source: Source) -> None:
+        res = await poll_source(ctx, source)
+        if res.new_alerts:
+            await deliver(ctx)
+
+    async def _deliver_job(self) -> None:
+        await self._guarded(deliver(self.ctx), 600)
+
+    async def _prune_job(self) -> None:
+        ctx = self.ctx
+        before = utcnow() - timedelta(seconds=ctx.cfg.watcher.retention)
+        n = await asyncio.to_thread(ctx.store.prune, before)
+        if n:
+            log.info("pruned the bodies of %d items seen before %s", n, before.date())
+
+    async def _guarded(self, coro, limit: float) -> None:
+        """Bound every job (a hung job would block its schedule) and track it for shutdown."""
+        task = asyncio.current_task()
+        self.inflight.add(task)
+        try:
+            async with asyncio.timeout(limit):
+                await coro
+        except TimeoutError:
+            log.error("job exceeded %ss and was cancelled", int(limit))
+        except Exception:  # noqa: BLE001 - the scheduler must keep running
+            log.exception("job failed")
+        finally:
+            self.inflight.discard(task)
+
+    # ------------------------------------------------------------------ schedule
+    def _schedule(self, first_run: bool) -> None:
+        sch = self.scheduler
+        cfg = self.ctx.cfg
+        wanted = {f"source:{s.name}" for s in cfg.source if s.enabled}
+        for job in sch.get_jobs():
+            if job.id.startswith("source:") and job.id not in wanted:
+                job.remove()
+                log.info("unscheduled %s", job.id[7:])
+        now = datetime.now().astimezone()
+        for s in cfg.source:
+            if not s.enabled:
+                continue
+            jid = f"source:{s.name}"
+            interval = cfg.interval(s)
+            existing = sch.get_job(jid)
+            start = now if (first_run or existing is None) else None
+            sch.add_job(self._poll_job, "interval", args=[s.name], id=jid, name=s.name, replace_existing=True,
+                        seconds=interval, jitter=min(cfg.watcher.jitter, interval / 4),
+                        next_run_time=start or (existing.next_run_time if existing else now),
+                        max_instances=1, coalesce=True, misfire_grace_time=max(60, int(interval)))
+        sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
+                    max_instances=1, coalesce=True, misfire_grace_time=60)
+        sch.add_job(self._prune_job, "interval", id="prune", seconds=PRUNE_EVERY, replace_existing=True,
+                    next_run_time=now + timedelta(seconds=60), max_instances=1, coalesce=True,
+                    misfire_grace_time=3600)
+
+    # ------------------------------------------------------------------ reload
+    async def reload(self) -> None:
+        sd_notify(f"RELOADING=1\nMONOTONIC_USEC={time.monotonic_ns() // 1000}")
+        try:
+            new = config_mod.load(self.config_path)
+        except ConfigError as e:
+            log.error("reload refused, keeping the running config:\n%s", e)
+            sd_notify("READY=1")
+            return
+        try:
+            old = self.ctx
+            store = old.store
+            if config_mod.database_url(new) != config_mod.database_url(old.cfg):
+                log.warning("watcher.database changed; it takes effect on restart")
+                new = new.model_copy(update={"watcher": new.watcher.model_copy(
+                    update={"database": old.cfg.watcher.database})})
+            ctx = Context.build(new, store)
+        except Exception as e:  # noqa: BLE001
+            log.error("reload refused, keeping the running config: %s", e)
+            sd_notify("READY=1")
+            return
+        self.ctx, self.cfg = ctx, new
+        self._schedule(first_run=False)
+        log.info("config reloaded: %d sources, %d companies, %d rules, %d notifiers",
+                 len(new.source), len(new.company), len(new.rule), len(new.notifier))
+        sd_notify("READY=1")
+        asyncio.get_running_loop().call_later(60, lambda: asyncio.ensure_future(old.fetcher.aclose()))
+
+    # ------------------------------------------------------------------ main
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        store = Store(config_mod.database_url(self.cfg))
+        self.ctx = Context.build(self.cfg, store)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
+        self.scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+        # alerts left in the outbox by an earlier run (crash, outage) go first
+        await self._guarded(deliver(self.ctx, ignore_backoff=True), 300)
+        self._schedule(first_run=True)
+        self.scheduler.start()
+        log.info("watcher running: %d sources, %d notifiers, database %s",
+                 sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), store.url)
+        sd_notify("READY=1\nSTATUS=polling")
+        watchdog = self._start_watchdog(loop)
+        await self.stop.wait()
+        log.info("stopping")
+        sd_notify("STOPPING=1")
+        self.scheduler.pause()
+        pending = [t for t in self.inflight if not t.done()]
+        if pending:
+            done, not_done = await asyncio.wait(pending, timeout=STOP_GRACE)
+            for t in not_done:
+                t.cancel()
+            if not_done:
+                await asyncio.wait(not_done, timeout=1)
+        self.scheduler.shutdown(wait=False)
+        if watchdog:
+            watchdog.cancel()
+        await self.ctx.aclose()
+        store.close()
+        log.info("stopped")
+        return 0
+
+    def _start_watchdog(self, loop: asyncio.AbstractEventLoop):
+        usec = os.environ.get("WATCHDOG_USEC")
+        if not usec or not usec.isdigit():
+            return None
+        period = int(usec) / 1e6 / 2
+
+        def beat():
+            sd_notify("WATCHDOG=1")
+            nonlocal handle
+            handle = loop.call_later(period, beat)
+
+        handle = loop.call_later(period, beat)
+
+        class _H:
+            def cancel(self):
+                handle.cancel()
+
+        return _H()
+
+
+def run(cfg: Config, config_path: str | None) -> int:
+    return asyncio.run(Daemon(cfg, config_path).run())

@@ -1,0 +1,205 @@
+"""The only HTTP client: one shared httpx client, global and per-host concurrency limits, one
+deadline over the whole request, a cap on the decompressed body, conditional GET.
+
+httpx's read timeout applies per chunk (a dripping server never trips it), so the whole request
+runs under ``asyncio.timeout``. httpx would decode a small gzip read into one huge chunk, so the
+raw stream is decompressed here piecewise with ``max_length``: a gzip bomb never materialises.
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import socket
+import ssl
+import time
+import zlib
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import config, models
+from .errors import FetchError
+
+_CHUNK = 64 * 1024
+
+
+class _Decoder:
+    """Decompress one Content-Encoding piece by piece, never producing more than ``room`` bytes
+    per call."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        if encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(47)  # 32 + 15: gzip or zlib header, auto-detected
+        elif encoding == "deflate":
+            self._z = None  # zlib-wrapped or raw deflate: decided on the first bytes
+        elif encoding in ("", "identity"):
+            self._z = False
+        else:
+            raise FetchError(f"unsupported content-encoding {encoding!r}")
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Decompress ``data``; returns at most ``room`` + 1 bytes (the +1 says "over the cap")."""
+        if self._z is False:
+            return data
+        if self._z is None:
+            self._z = zlib.decompressobj(15 if _looks_zlib(data) else -15)
+        try:
+            out = self._z.decompress(data, room + 1)
+        except zlib.error as e:
+            raise FetchError(f"corrupt {self.encoding} body: {e}") from None
+        return out
+
+    def flush(self, room: int) -> bytes:
+        return self._z.flush(room + 1) if self._z else b""
+
+    def pending(self) -> bool:
+        return bool(self._z) and bool(self._z.unconsumed_tail)
+
+    def more(self, room: int) -> bytes:
+        try:
+            return self._z.decompress(self._z.unconsumed_tail, room + 1)
+        except zlib.error as e:
+            raise FetchError(f"corrupt {self.encoding} body: {e}") from None
+
+
+def _looks_zlib(data: bytes) -> bool:
+    return len(data) >= 2 and (data[0] & 0x0F) == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds from now, from delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, clear message for a transport error."""
+    chain = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 6:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            return "cannot resolve host"
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, ssl.SSLError):
+            return f"TLS error: {e.reason or e}"
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \
+            or "name resolution" in text:
+        return "cannot resolve host"
+    if "connection refused" in text or "connect call failed" in text:
+        return "connection refused"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"protocol error: {exc}" if str(exc) else "server closed the connection"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class Fetcher:
+    """Fetch URLs politely and safely. One instance per process; ``aclose()`` when done."""
+
+    def __init__(self, settings: config.Settings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self._client = httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=httpx.Timeout(None),  # our own deadline (asyncio.timeout) covers the whole request
+            transport=transport,
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_connections=settings.concurrency * 2,
+                                max_keepalive_connections=settings.concurrency),
+        )
+        self._all = asyncio.Semaphore(settings.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return sem
+
+    async def fetch(self, url: str, *, timeout: float, max_bytes: int, etag: str | None = None,
+                    last_modified: str | None = None, headers: dict[str, str] | None = None,
+                    accept: str | None = None) -> models.Fetched:
+        """GET ``url``. The deadline covers waiting for a slot too, so a poll never overruns."""
+        request_headers = dict(headers or {})
+        if accept:
+            request_headers["Accept"] = accept
+        if etag:
+            request_headers["If-None-Match"] = etag
+        if last_modified:
+            request_headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._all, self._host_limit(url):
+                    return await self._get(url, request_headers, max_bytes)
+        except TimeoutError:
+            raise FetchError(f"timed out after {timeout:g}s") from None
+        except httpx.InvalidURL as e:
+            raise FetchError(f"invalid URL: {e}") from None
+        except httpx.TooManyRedirects:
+            raise FetchError("too many redirects") from None
+        except httpx.HTTPError as e:
+            raise FetchError(_describe(e)) from None
+        except OSError as e:
+            raise FetchError(_describe(e)) from None
+
+    async def _get(self, url: str, headers: dict[str, str], max_bytes: int) -> models.Fetched:
+        async with self._client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            final_url = str(response.url)
+            etag = response.headers.get("ETag")
+            last_modified = response.headers.get("Last-Modified")
+            if status == 304:
+                return models.Fetched(url=final_url, body=b"", content_type=response.headers.get(
+                    "Content-Type", ""), etag=etag, last_modified=last_modified, not_modified=True)
+            if status >= 400 or status < 200:
+                wait = retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
+                reason = response.reason_phrase or ""
+                raise FetchError(f"HTTP {status} {reason}".strip(), status=status, retry_after=wait)
+            body = await _read_capped(response, max_bytes)
+            return models.Fetched(url=final_url, body=body, content_type=response.headers.get("Content-Type", ""),
+                                  etag=etag, last_modified=last_modified)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    too_big = FetchError(f"response larger than {max_bytes} bytes")
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:  # compressed size: the body is at least as big
+        raise too_big
+    # Several encodings ("gzip, deflate") are rare enough to refuse rather than chain.
+    decoder = _Decoder(encoding)
+    out = bytearray()
+    async for raw in response.aiter_raw(_CHUNK):
+        piece = decoder.feed(raw, max_bytes - len(out))
+        out += piece
+        if len(out) > max_bytes:
+            raise too_big
+        while decoder.pending():
+            out += decoder.more(max_bytes - len(out))
+            if len(out) > max_bytes:
+                raise too_big
+    out += decoder.flush(max_bytes - len(out))
+    if len(out) > max_bytes:
+        raise too_big
+    return bytes(out)

@@ -1,0 +1,402 @@
+"""Pure: Item x watchlist x rules -> hits (no I/O).
+
+The lists (companies, aliases, keywords, exclusions) are data from the config; the language
+knowledge lives here: English inflections, money amounts, sentence and clause splitting, word
+boundaries for Latin script and none for CJK, ALL-CAPS headlines.
+
+How an item matches, in order:
+1. Each field (title, summary) is searched once with one Aho-Corasick automaton holding every
+   alias, keyword variant, exclusion and context word (folded to lower case).
+2. Occurrences are kept only on word boundaries (Latin/digit edges; CJK has none), with exact
+   case for case-sensitive aliases (or their ALL-CAPS form inside an all-caps text).
+3. An exclusion cancels the alias or keyword occurrences it overlaps ("data acquisition",
+   "Nvidia Ampere"); an ambiguous alias counts only with a context word in the same sentence.
+4. A company and a rule keyword meeting in one sentence (for CJK: one clause) make a hit.
+   Across fields: a headline with a keyword but no company ("Photonic chip maker pulls in
+   $155 million") pairs with a company that leads the summary ("Lightmatter, which ...").
+5. Filings (items with a form) hit the rules that list the form as an event.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .config import Company, Rule
+from .models import Hit, Item
+
+MONEY_TOKEN = "{money}"
+
+# ----------------------------------------------------------------------------- language knowledge
+_IRREGULAR = {
+    "buy": ["bought"], "sell": ["sold"], "take": ["took", "taken"], "get": ["got", "gotten"],
+    "win": ["won"], "lead": ["led"], "make": ["made"], "bring": ["brought"], "pay": ["paid"],
+    "hold": ["held"], "seek": ["sought"], "spin": ["spun"], "strike": ["struck"], "raise": [],
+    "go": ["went", "gone", "goes"], "rake": [], "hire": [], "land": [], "do": ["did", "done"],
+    "file": [], "begin": ["began", "begun", "beginning"], "put": ["putting"], "set": ["setting"],
+}
+_NO_INFLECT = {"to", "be", "by", "of", "in", "up", "on", "a", "an", "the", "for", "with", "at", "as",
+               "from", "its", "it", "and", "or", "into", "out", "off", "over", "is", "are", "was", "has"}
+_VOWELS = set("aeiou")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def word_forms(word: str) -> set[str]:
+    """English inflections of one word: acquire -> acquires, acquired, acquiring, acquirer."""
+    w = word
+    lw = w.lower()
+    forms = {w}
+    if not lw.isalpha() or len(lw) < 3 or lw in _NO_INFLECT:
+        return forms
+    if w.isupper():  # IPO -> IPOs
+        return {w, w + "s"}
+    for irr in _IRREGULAR.get(lw, []):
+        forms.add(irr)
+    if lw.endswith(("ing", "tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence")):
+        return forms | {w + "s"}
+    if lw.endswith("s") and not lw.endswith("ss"):
+        return forms  # already a plural or third person
+    if lw.endswith("e"):
+        forms |= {w + "s", w + "d", w[:-1] + "ing", w + "r"}
+    elif lw.endswith("y") and len(lw) > 2 and lw[-2] not in _VOWELS:
+        forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing", w[:-1] + "ier"}
+    elif lw.endswith(("s", "x", "z", "ch", "sh")):
+        forms |= {w + "es", w + "ed", w + "ing", w + "er"}
+    else:
+        forms |= {w + "s", w + "ed", w + "ing", w + "er"}
+        if len(lw) <= 5 and lw[-1] not in _VOWELS | {"w", "x", "y"} and lw[-2] in _VOWELS \
+                and lw[-3] not in _VOWELS:
+            d = w + w[-1]
+            forms |= {d + "ed", d + "ing", d + "er"}
+    return forms
+
+
+def phrase_forms(phrase: str) -> set[str]:
+    """Inflect each word of a phrase in turn: "snap up" -> "snaps up", "snapped up", ..."""
+    words = phrase.split(" ")
+    out = {phrase}
+    for i, word in enumerate(words):
+        if _CJK_RE.search(word):
+            continue
+        for f in word_forms(word):
+            out.add(" ".join(words[:i] + [f] + words[i + 1:]))
+    return out
+
+
+_QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|at least|approximately|"
+         r"another|an additional|additional|a fresh|fresh|new|some|close to|less than|under)\s+)?")
+_CUR = r"(?:us\$|usd ?|c\$|a\$|s\$|hk\$|nt\$|rmb ?|eur ?|cad ?|krw ?|inr ?|jpy ?|[$€£¥₩₹])"
+_UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore|lakh)(?![a-z])"
+         r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs))?")
+MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?: ?{_UNIT})?|\d[\d,.]* ?{_UNIT}|"
+         r"(?:\d[\d,.]*|[数几十百千]+)(?:亿|万|千万|百万)?(?:美元|元|人民币|日元|韩元|欧元|港元))")
+
+_ABBREV = {"inc", "corp", "co", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "jr", "sr",
+           "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+           "oct", "nov", "dec", "gov", "sen", "rep", "gen", "prof", "approx", "est", "dept", "s.a", "n.v"}
+_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9\u3400-\u9fff])|[。！？；;]|，|\n"
+                       r"|(?<=[\u3400-\u9fff]),|,(?=\s*[\u3400-\u9fff])")  # NFKC turns "，" into ","
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences (and CJK clauses, split at the full-width comma)."""
+    spans = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if m.group() == ".":
+            prev = re.search(r"([\w.]+)$", text[start:m.start()])
+            if prev and (prev.group(1).lower() in _ABBREV or len(prev.group(1)) == 1):
+                continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [s for s in spans if text[s[0]:s[1]].strip()] or [(0, len(text))]
+
+
+def fold(text: str) -> str:
+    """Lower-case with the same length as the input, so offsets match the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() and not is_cjk(ch)
+
+
+def on_boundary(text: str, start: int, end: int) -> bool:
+    """Latin/digit edges need a non-word neighbour; CJK edges need none."""
+    first, last = text[start], text[end - 1]
+    if _is_word_char(first) and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    if _is_word_char(last) and end < len(text) and _is_word_char(text[end]):
+        return False
+    return True
+
+
+def is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha() and not is_cjk(c)]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+# ----------------------------------------------------------------------------- compiled patterns
+@dataclass(frozen=True)
+class _Pat:
+    kind: str  # alias | keyword | cexclude | rexclude | context
+    owner: int  # company or rule index (-1 for context)
+    term: str  # the configured term (for explanations)
+    surface: str  # the literal form searched for (original case)
+    case: bool = False  # exact case required
+    ambiguous: bool = False
+    regex: re.Pattern | None = None  # full pattern when the term holds {money}
+
+
+@dataclass(frozen=True)
+class Occ:
+    start: int
+    end: int
+    pat: _Pat
+
+
+@dataclass
+class FieldScan:
+    """What one field holds: occurrences that survived boundaries, case and exclusions."""
+
+    name: str
+    text: str
+    aliases: list[Occ] = field(default_factory=list)
+    keywords: list[Occ] = field(default_factory=list)
+    cancelled: list[tuple[Occ, Occ]] = field(default_factory=list)  # (occurrence, exclusion)
+    units: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    hits: tuple[Hit, ...]
+    companies: tuple[tuple[str, str, str], ...]  # (company, alias as found, field)
+    keywords: tuple[tuple[str, str, str], ...]  # (rule, keyword as found, field)
+    cancelled: tuple[tuple[str, str, str], ...]  # (text cancelled, by exclusion, field)
+
+
+def _money_regex(term: str) -> re.Pattern:
+    parts = term.lower().split(MONEY_TOKEN)
+    rx = MONEY.join("|".join(sorted((re.escape(f) for f in phrase_forms(p.strip())), key=len, reverse=True))
+                    .join(("(?:", ")")) if p.strip() else "" for p in parts)
+    # allow the spaces around the placeholder
+    rx = rx.replace(")" + MONEY, r")\s*" + MONEY).replace(MONEY + "(?:", MONEY + r"\s*(?:")
+    return re.compile(rx)
+
+
+class Matcher:
+    def __init__(self, companies: list[Company], rules: list[Rule], context_words: Iterable[str] = ()):
+        self.companies = companies
+        self.rules = rules
+        self._auto = ahocorasick.Automaton()
+        table: dict[str, list[_Pat]] = {}
+
+        def add(surface: str, pat: _Pat) -> None:
+            key = fold(surface)
+            if key.strip():
+                table.setdefault(key, []).append(pat)
+
+        for ci, c in enumerate(companies):
+            case = set(c.case_sensitive)
+            for alias in c.all_aliases:
+                add(alias, _Pat("alias", ci, alias, alias, case=alias in case, ambiguous=alias in c.ambiguous))
+            for ex in c.exclude:
+                add(ex, _Pat("cexclude", ci, ex, ex))
+        for ri, r in enumerate(rules):
+            for kind, terms in (("keyword", r.keywords), ("rexclude", r.exclude)):
+                for term in terms:
+                    if MONEY_TOKEN in term:
+                        rx = _money_regex(term)
+                        for part in term.split(MONEY_TOKEN):
+                            if part.strip():
+                                for f in phrase_forms(part.strip()):
+                                    add(f, _Pat(kind, ri, term, f, regex=rx))
+                                break
+                    else:
+                        for f in phrase_forms(term):
+                            add(f, _Pat(kind, ri, term, f))
+        for w in context_words:
+            add(w, _Pat("context", -1, w, w))
+        for key, pats in table.items():
+            self._auto.add_word(key, (len(key), tuple(pats)))
+        if table:
+            self._auto.make_automaton()
+        self._empty = not table
+        self._forms = [[_parse_form(f) for f in r.forms] for r in rules]
+
+    # ------------------------------------------------------------------ scanning
+    def scan(self, name: str, text: str) -> FieldScan:
+        fs = FieldScan(name, text, units=split_units(text) if text else [])
+        if not text or self._empty:
+            return fs
+        folded = fold(text)
+        shouting = None
+        occs: list[Occ] = []
+        for end_idx, (length, pats) in self._auto.iter(folded):
+            start, end = end_idx - length + 1, end_idx + 1
+            if not on_boundary(folded, start, end):
+                continue
+            for p in pats:
+                if p.case:
+                    found = text[start:end]
+                    if found != p.surface:
+                        if shouting is None:
+                            shouting = is_shouting(text)
+                        if not (shouting and found == p.surface.upper()):
+                            continue
+                if p.regex is not None:
+                    span = _regex_span(p.regex, folded, start, end)
+                    if span is None:
+                        continue
+                    occs.append(Occ(span[0], span[1], p))
+                else:
+                    occs.append(Occ(start, end, p))
+        cex = [o for o in occs if o.pat.kind == "cexclude"]
+        rex = [o for o in occs if o.pat.kind == "rexclude"]
+        ctx = [o for o in occs if o.pat.kind == "context"]
+        for o in occs:
+            if o.pat.kind == "alias":
+                by = next((x for x in cex if x.pat.owner == o.pat.owner and _overlap(o, x)), None)
+                if by:
+                    fs.cancelled.append((o, by))
+                    continue
+                fs.aliases.append(o)
+            elif o.pat.kind == "keyword":
+                by = next((x for x in rex if x.pat.owner == o.pat.owner and _overlap(o, x)), None)
+                if by:
+                    fs.cancelled.append((o, by))
+                    continue
+                fs.keywords.append(o)
+        # an ambiguous alias needs a context word in its sentence, or an unambiguous alias of
+        # the same company somewhere in the field
+        sure = {o.pat.owner for o in fs.aliases if not o.pat.ambiguous}
+        kept = []
+        for o in fs.aliases:
+            if o.pat.ambiguous and o.pat.owner not in sure:
+                u = _unit_of(fs.units, o.start)
+                if not any(u[0] <= c.start < u[1] and not _overlap(o, c) for c in ctx):
+                    continue
+            kept.append(o)
+        # a shorter alias inside a longer one of another company ("AI" inside "Untether AI") goes
+        fs.aliases = [o for o in kept if not any(x is not o and x.start <= o.start and o.end <= x.end
+                                                 and (x.end - x.start) > (o.end - o.start) for x in kept)]
+        return fs
+
+    # ------------------------------------------------------------------ deciding
+    def explain(self, title: str, summary: str = "", *, form: str | None = None,
+                form_items: tuple[str, ...] = (), company: str | None = None) -> Explanation:
+        scans = [self.scan("title", title), self.scan("summary", summary)]
+        hits: dict[tuple[str, str], Hit] = {}
+
+        def add(rule: Rule, comp: Company, alias: str, kws: list[str], fld: str, snippet: str) -> None:
+            key = (rule.name, comp.name)
+            if key not in hits:
+                hits[key] = Hit(rule=rule.name, company=comp.name, alias=alias,
+                                keywords=tuple(dict.fromkeys(kws)), field=fld, snippet=snippet.strip()[:300])
+
+        if form:
+            comp = next((c for c in self.companies if c.name == company), None)
+            for ri, rule in enumerate(self.rules):
+                ev = _form_event(self._forms[ri], form, form_items)
+                if ev and comp is not None:
+                    add(rule, comp, comp.name, [ev], "filing", title)
+        for fs in scans:
+            for u in fs.units:
+                comps = [o for o in fs.aliases if u[0] <= o.start < u[1]]
+                kws = [o for o in fs.keywords if u[0] <= o.start < u[1]]
+                if not comps or not kws:
+                    continue
+                for ri, rule in enumerate(self.rules):
+                    rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri]
+                    if not rk:
+                        continue
+                    for o in comps:
+                        add(rule, self.companies[o.pat.owner], fs.text[o.start:o.end], rk, fs.name,
+                            fs.text[u[0]:u[1]])
+        t, s = scans
+        if not t.aliases and t.keywords and s.aliases and s.units:
+            # headline with a deal word about an unnamed subject; the summary names it first
+            lead = s.units[0]
+            head = [o for o in s.aliases if lead[0] <= o.start < min(lead[1], lead[0] + 40)]
+            if head:
+                o = min(head, key=lambda x: x.start)
+                for ri, rule in enumerate(self.rules):
+                    rk = [t.text[k.start:k.end] for k in t.keywords if k.pat.owner == ri]
+                    if rk:
+                        add(rule, self.companies[o.pat.owner], s.text[o.start:o.end], rk, "title+summary",
+                            t.text)
+        order = {r.name: i for i, r in enumerate(self.rules)}
+        ordered = tuple(sorted(hits.values(), key=lambda h: order[h.rule]))
+        return Explanation(
+            hits=ordered,
+            companies=tuple((self.companies[o.pat.owner].name, fs.text[o.start:o.end], fs.name)
+                            for fs in scans for o in fs.aliases),
+            keywords=tuple((self.rules[o.pat.owner].name, fs.text[o.start:o.end], fs.name)
+                           for fs in scans for o in fs.keywords),
+            cancelled=tuple((fs.text[o.start:o.end], x.pat.term, fs.name) for fs in scans for o, x in fs.cancelled),
+        )
+
+    def match(self, item: Item) -> tuple[Hit, ...]:
+        return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
+                            company=item.company).hits
+
+    def notifiers_for(self, hits: Iterable[Hit], all_names: list[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        by_name = {r.name: r for r in self.rules}
+        for h in hits:
+            r = by_name.get(h.rule)
+            for n in (r.notify if r and r.notify is not None else all_names):
+                if n not in out:
+                    out.append(n)
+        return tuple(out)
+
+
+def _overlap(a: Occ, b: Occ) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _unit_of(units: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for u in units:
+        if u[0] <= pos < u[1]:
+            return u
+    return (0, 0)
+
+
+def _regex_span(rx: re.Pattern, folded: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where a {money} pattern covering the anchor [start, end) matches, if it does."""
+    lo = max(0, start - 60)
+    for m in rx.finditer(folded, lo, min(len(folded), end + 80)):
+        if m.start() <= start and m.end() >= end:
+            return m.start(), m.end()
+        if m.start() > start:
+            break
+    return None
+
+
+def _parse_form(spec: str) -> tuple[str, str | None]:
+    """"8-K:1.01" -> ("8-K", "1.01"); "RW" -> ("RW", None)."""
+    form, _, item = spec.partition(":")
+    return form.strip().upper(), (item.strip() or None)
+
+
+def _form_event(specs: list[tuple[str, str | None]], form: str, items: tuple[str, ...]) -> str | None:
+    f = form.strip().upper()
+    for sf, si in specs:
+        if sf != f:
+            continue
+        if si is None:
+            return form
+        if si in items:
+            return f"{form} item {si}"
+    return None

@@ -1,0 +1,133 @@
+"""RawItem -> Item: plain text, canonical URL, UTC time, identity keys. Pure functions."""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from .models import Item, RawItem
+
+MAX_TITLE = 1000
+MAX_SUMMARY = 4000
+
+_DROP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+                         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\u2212": "-"})
+
+# Query parameters that only track the reader; dropped from canonical URLs.
+TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+                   "_ga", "_gl", "ref_src", "cmpid", "ncid", "sr_share", "spm", "share", "ocid", "taid",
+                   "guccounter", "guce_referrer", "guce_referrer_sig", "src", "ref", "rss", "feed", "cid"}
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_")
+
+
+def clean_text(text: str | None, limit: int | None = None) -> str:
+    """HTML -> plain text: tags dropped, entities decoded, NFKC, quotes and dashes unified,
+    control characters removed, whitespace folded, length bounded."""
+    if not text:
+        return ""
+    s = text
+    if "<" in s:
+        s = _DROP_BLOCKS.sub(" ", s)
+        s = _COMMENT.sub(" ", s)
+        s = _BLOCK_TAG.sub(" \n ", s)
+        s = _TAG.sub("", s)
+    if "&" in s:
+        s = html.unescape(s)
+        if "<" in s and re.search(r"<[a-zA-Z/!][^>]*>", s):  # entity-escaped markup: strip it as well
+            s = _TAG.sub("", _DROP_BLOCKS.sub(" ", s))
+    s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+    s = _CONTROL.sub("", s)
+    s = _SPACE.sub(" ", s).strip()
+    if limit and len(s) > limit:
+        s = s[: limit - 1].rstrip() + "…"
+    return s
+
+
+def canonical_url(url: str | None, base: str | None = None) -> str | None:
+    """One spelling per article: https, lower-case host without www., no default port, no
+    fragment, no trailing slash, no tracking parameters, remaining parameters sorted."""
+    if not url:
+        return None
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    try:
+        s = urlsplit(url)
+    except ValueError:
+        return None
+    if s.scheme.lower() not in ("http", "https") or not s.hostname:
+        return None
+    host = s.hostname.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    try:
+        port = s.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", s.path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(s.query, keep_blank_values=True)
+                   if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES))
+    return urlunsplit(("https", netloc, path, urlencode(query), ""))
+
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:update|updated|refile|corrected|correction|exclusive|breaking|rpt|wrapup|analysis|"
+    r"insight|factbox|explainer|video|live|watch|podcast)(?:\s*\d+)?\s*[-:|]\s*)+", re.I)
+_NON_WORD = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def story_key(title: str) -> str:
+    """The headline reduced for syndication clustering: wire prefixes ("UPDATE 2-"), case,
+    quotes and punctuation removed. "Hailo’s $120M" and "HAILO'S $120M" give one key."""
+    s = unicodedata.normalize("NFKC", title or "").translate(_QUOTES)
+    s = _PREFIX.sub("", s)
+    s = s.replace("'", "")
+    s = _NON_WORD.sub(" ", s.casefold())
+    return _SPACE.sub(" ", s).strip()
+
+
+def item_key(raw: RawItem, url: str | None) -> str:
+    """Identity within a source: the accession number, the feed's id, the canonical URL, or a hash."""
+    if raw.accession:
+        return "adsh:" + raw.accession
+    if raw.guid and raw.guid.strip():
+        return "id:" + raw.guid.strip()[:500]
+    if url:
+        return "url:" + url
+    h = hashlib.sha1((raw.title + "\0" + raw.summary).encode("utf-8", "replace")).hexdigest()
+    return "sha1:" + h
+
+
+def normalize(raw: RawItem, source: str) -> Item:
+    url = canonical_url(raw.link)
+    title = clean_text(raw.title, MAX_TITLE)
+    summary = clean_text(raw.summary, MAX_SUMMARY)
+    if not title and summary:
+        title = summary[:120]
+    return Item(
+        source=source,
+        key=item_key(raw, url),
+        url=url,
+        link=raw.link.strip() if raw.link else None,
+        title=title,
+        summary=summary,
+        published=raw.published,
+        story_key=story_key(title),
+        form=raw.form,
+        form_items=tuple(raw.form_items),
+        company=raw.company,
+        event=raw.event,
+    )

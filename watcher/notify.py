@@ -1,0 +1,513 @@
+"""Alert -> message per channel (pure), and delivery through apprise (one Apprise object per notifier).
+
+Formatting is pure: ``render(alert, channel)`` turns an Alert into a Message for one of three
+channels, chosen per notifier by ``channel_of(url, format)``:
+
+- ``slack``: the body is CommonMark declared as ``NotifyFormat.MARKDOWN``. apprise 2.3 always
+  runs its own CommonMark -> Slack-mrkdwn conversion on a MARKDOWN body (``&`` -> ``&amp;``,
+  ``\\<`` -> ``&lt;``, ``[label](<url>)`` -> ``<url|label>``), and it entity-escapes the title
+  itself, so handing it ready-made mrkdwn would double-escape it. Feed text is therefore
+  escaped for CommonMark here, which apprise turns into ``&lt;!channel&gt;``: inert in Slack.
+- ``email``: an HTML body; apprise's mailto plugin sends it as multipart/alternative with a
+  text/plain part it derives from the HTML (links lose their href there, so the URL is also
+  shown as visible text).
+- ``text``: plain text for every other apprise target.
+
+In every channel feed text is cleaned first: HTML tags dropped, control and bidi characters
+removed, whitespace folded, @channel/@here/@everyone neutralised, every field length-bounded.
+
+Delivery: ``Notifiers`` holds one Apprise object per notifier so each has its own result.
+``send()`` runs apprise's synchronous notify in a worker thread and never raises. Notifier URLs
+and their tokens are registered with ``watcher.secrets`` before apprise ever sees them.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote, unquote, urlsplit
+
+import apprise
+from apprise import NotifyFormat
+
+from . import config, models, secrets
+from .errors import NotifyError
+
+log = logging.getLogger(__name__)
+secrets.install(log)
+
+CHANNELS = ("slack", "email", "text")
+
+# Length bounds, in characters.
+TITLE_MAX = 250  # the whole title line
+HEADLINE_MAX = 300
+SNIPPET_MAX = 300
+FIELD_MAX = 100  # source, rule, company, alias, one keyword
+EVENT_MAX = 500
+URL_MAX = 4000  # longer links are cut (a URL is never ellipsised: the scorer matches it exactly)
+MAX_HITS = 10
+MAX_KEYWORDS = 10
+MAX_ALSO = 10
+REASON_MAX = 300
+ELLIPSIS = "…"
+
+_SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one notifier is sent. ``body`` is written in ``body_format`` as apprise expects it as
+    input (for Slack: CommonMark, which apprise converts to mrkdwn); ``title`` is plain text."""
+
+    title: str
+    body: str
+    body_format: NotifyFormat
+
+
+def channel_of(url: str, fmt: str = "auto") -> str:
+    """'slack', 'email' or 'text' for a notifier URL; an explicit format other than 'auto' wins."""
+    if fmt and fmt != "auto":
+        if fmt not in CHANNELS:
+            raise ValueError(f"unknown notifier format {fmt!r}")
+        return fmt
+    head = url.strip()
+    scheme = head.split(":", 1)[0].lower() if ":" in head else ""
+    if scheme == "slack":
+        return "slack"
+    if scheme in ("mailto", "mailtos"):
+        return "email"
+    if scheme == "https":
+        host = (urlsplit(head).hostname or "").lower()
+        if host in _SLACK_HOSTS:
+            return "slack"
+    return "text"
+
+
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
+_MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_ZWJ = "\u200d"
+
+
+def clean(text: object, limit: int) -> str:
+    """Feed text made safe to show on one line: tags dropped, control/format characters removed,
+    whitespace folded, mass mentions neutralised, trimmed to ``limit`` with an ellipsis."""
+    s = "" if text is None else str(text)
+    if len(s) > limit * 8:  # bound the work on hostile input before any regex runs
+        s = s[: limit * 8]
+    s = _SCRIPT.sub(" ", s)
+    s = _TAG.sub(" ", s)
+    out = []
+    for ch in s:
+        cat = unicodedata.category(ch)
+        if ch in "\t\n\r\x0b\x0c\u2028\u2029\x85":
+            out.append(" ")
+        elif cat in ("Cc", "Cs", "Co", "Cn") or (cat == "Cf" and ch not in "\u200c\u200d"):
+            continue  # controls, bidi overrides, zero-width spaces, BOMs, unassigned
+        else:
+            out.append(ch)
+    s = _SPACE.sub(" ", "".join(out)).strip()
+    s = _MENTION.sub(lambda m: "@" + _ZWJ + m.group(1), s)
+    return trim(s, limit)
+
+
+def trim(s: str, limit: int) -> str:
+    """``s`` cut to at most ``limit`` characters, on a word boundary when one is near, with '…'."""
+    if len(s) <= limit:
+        return s
+    cut = s[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 0.6:  # CJK text has no spaces: cut hard rather than lose half
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + ELLIPSIS
+
+
+def safe_url(url: str | None) -> str:
+    """The link as text that cannot break out of a link or a line: characters not allowed in a
+    URL (space, quotes, angle brackets, pipes, controls) are percent-encoded."""
+    if not url:
+        return ""
+    s = "".join(ch for ch in str(url).strip() if unicodedata.category(ch) not in ("Cc", "Cf"))
+    s = quote(s, safe="!#$%&'()*+,/:;=?@[]~-._")
+    return s[:URL_MAX]
+
+
+def _linkable(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def format_time(when: datetime | None) -> str:
+    if when is None:
+        return "no date"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True)
+class _HitView:
+    rule: str
+    company: str
+    alias: str
+    keywords: tuple[str, ...]
+    field: str
+
+
+@dataclass(frozen=True)
+class _View:
+    """An alert with every piece of feed text cleaned and bounded; channels only lay it out."""
+
+    title: str  # the message title line
+    headline: str
+    link: str
+    source: str
+    published: str
+    hits: tuple[_HitView, ...]
+    more_hits: int
+    event: str
+    snippet: str
+    also: str
+
+
+def _keywords(keywords: Iterable[str]) -> tuple[str, ...]:
+    seen = dict.fromkeys(k for k in (clean(k, FIELD_MAX) for k in keywords) if k)
+    return tuple(seen)[:MAX_KEYWORDS]
+
+
+def _view(alert: models.Alert) -> _View:
+    hits = tuple(
+        _HitView(rule=clean(h.rule, FIELD_MAX), company=clean(h.company, FIELD_MAX),
+                 alias=clean(h.alias, FIELD_MAX), keywords=_keywords(h.keywords),
+                 field=clean(h.field, 20))
+        for h in alert.hits[:MAX_HITS]
+    )
+    headline = clean(alert.title, HEADLINE_MAX) or "(no headline)"
+    if hits:
+        first = hits[0]
+        prefix = f"[{first.rule}] {first.company}: "
+        title = prefix + trim(", ".join(first.keywords) or first.alias, max(20, TITLE_MAX - len(prefix)))
+    else:
+        title = headline
+    summary = alert.summary or (alert.hits[0].snippet if alert.hits else "")
+    also = [a for a in (clean(x, FIELD_MAX) for x in alert.also) if a]
+    also_text = ", ".join(also[:MAX_ALSO])
+    if len(also) > MAX_ALSO:
+        also_text += f" and {len(also) - MAX_ALSO} more"
+    return _View(
+        title=trim(title, TITLE_MAX),
+        headline=headline,
+        link=safe_url(alert.link),
+        source=clean(alert.source, FIELD_MAX),
+        published=format_time(alert.published),
+        hits=hits,
+        more_hits=max(0, len(alert.hits) - MAX_HITS),
+        event=clean(alert.event, EVENT_MAX) if alert.event else "",
+        snippet=clean(summary, SNIPPET_MAX),
+        also=also_text,
+    )
+
+
+def _hit_words(h: _HitView) -> str:
+    return ", ".join(f'"{k}"' for k in h.keywords) or "(none)"
+
+
+def _render_text(v: _View) -> str:
+    lines = [v.headline, f"Source: {v.source}", f"Published: {v.published}"]
+    for h in v.hits:
+        lines.append(f"Matched: rule {h.rule}, company {h.company}, alias \"{h.alias}\", "
+                     f"keywords {_hit_words(h)}, in {h.field}")
+    if v.more_hits:
+        lines.append(f"... and {v.more_hits} more matches")
+    if v.event:
+        lines.append(f"Event: {v.event}")
+    if v.snippet:
+        lines.append(f"Snippet: {v.snippet}")
+    if v.also:
+        lines.append(f"Also reported by: {v.also}")
+    lines.append(f"Link: {v.link or '(no link)'}")
+    return "\n".join(lines)
+
+
+# Characters that CommonMark (as apprise converts it for Slack) would read as markup. A
+# backslash escape of these comes out as the plain character (or an entity for < and >).
+_MD_ESCAPE = re.compile(r"([\\<>\[\]()!#])")
+# No clean escape exists in Slack for these (apprise keeps the backslash): use look-alikes, so
+# feed text never opens emphasis or a code span that swallows our own markup.
+_MD_LOOKALIKE = str.maketrans({"*": "\u2217", "`": "\u02cb"})
+
+
+def md(text: str) -> str:
+    """Feed text escaped for the Slack channel's CommonMark body."""
+    return _MD_ESCAPE.sub(r"\\\1", text.translate(_MD_LOOKALIKE))
+
+
+def _render_slack(v: _View) -> str:
+    if v.link and _linkable(v.link):
+        head = f"**[{md(v.headline)}](<{v.link}>)**"
+    else:
+        head = f"**{md(v.headline)}**"
+    lines = [head, f"Source: {md(v.source)} · Published: {v.published}"]
+    for h in v.hits:
+        words = ", ".join(f"“{md(k)}”" for k in h.keywords) or "(none)"
+        lines.append(f"• rule **{md(h.rule)}**, company **{md(h.company)}**: alias “{md(h.alias)}”, "
+                     f"keywords {words}, in {md(h.field)}")
+    if v.more_hits:
+        lines.append(f"• … and {v.more_hits} more matches")
+    if v.event:
+        lines.append(f"Event: {md(v.event)}")
+    if v.snippet:
+        lines.append(f"> {md(v.snippet)}")
+    if v.also:
+        lines.append(f"Also reported by: {md(v.also)}")
+    if v.link:
+        lines.append(f"Link: <{v.link}>" if _linkable(v.link) else f"Link: {md(v.link)}")
+    return "\n".join(lines)
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """``text`` HTML-escaped, with every occurrence of a term (case-insensitive) in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for term in {t for t in terms if t and len(t) >= 2}:
+        for m in re.finditer(re.escape(term), text, re.IGNORECASE):
+            spans.append(m.span())
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _render_email(v: _View) -> str:
+    e = html.escape
+    terms = [t for h in v.hits for t in (h.alias, *h.keywords)]
+    head = highlight(v.headline, terms)
+    if v.link and _linkable(v.link):
+        head = f'<a href="{e(v.link, quote=True)}">{head}</a>'
+    parts = [f"<p><b>{head}</b></p>",
+             f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"]
+    if v.hits:
+        items = "".join(
+            f"<li>rule <b>{e(h.rule)}</b>, company <b>{e(h.company)}</b>: alias "
+            f"<mark>{e(h.alias)}</mark>, keywords "
+            + (", ".join(f"<mark>{e(k)}</mark>" for k in h.keywords) or "(none)")
+            + f", in {e(h.field)}</li>"
+            for h in v.hits
+        )
+        if v.more_hits:
+            items += f"<li>… and {v.more_hits} more matches</li>"
+        parts.append(f"<p>Why this alert:</p><ul>{items}</ul>")
+    if v.event:
+        parts.append(f"<p>Event: {e(v.event)}</p>")
+    if v.snippet:
+        parts.append(f"<blockquote>{highlight(v.snippet, terms)}</blockquote>")
+    if v.also:
+        parts.append(f"<p>Also reported by: {e(v.also)}</p>")
+    if v.link:
+        shown = e(v.link)
+        link = f'<a href="{e(v.link, quote=True)}">{shown}</a>' if _linkable(v.link) else shown
+        parts.append(f"<p>Link: {link}</p>")
+    return "\n".join(parts)
+
+
+def render(alert: models.Alert, channel: str) -> Message:
+    """The message for one alert on one channel ('slack', 'email' or 'text')."""
+    v = _view(alert)
+    if channel == "slack":
+        return Message(v.title, _render_slack(v), NotifyFormat.MARKDOWN)
+    if channel == "email":
+        return Message(v.title, _render_email(v), NotifyFormat.HTML)
+    if channel == "text":
+        return Message(v.title, _render_text(v), NotifyFormat.TEXT)
+    raise ValueError(f"unknown channel {channel!r}")
+
+
+def sample_alert(notifier: str) -> models.Alert:
+    """A harmless alert that shows what a real one looks like (for ``watcher test-notify``)."""
+    return models.Alert(
+        id=0,
+        notifier=notifier,
+        title="watcher test notification: this is how an alert will look",
+        link="https://example.com/watcher/test-notify",
+        source="watcher",
+        published=datetime.now(UTC),
+        hits=(models.Hit(rule="test", company="watcher", alias="watcher",
+                         keywords=("test-notify",), field="title"),),
+        summary=f"If you can read this, notifier {notifier} is set up and watcher can reach it.",
+    )
+
+
+# --------------------------------------------------------------------------- secrets
+
+_SECRET_KEYS = ("pass", "password", "pwd", "token", "key", "apikey", "secret", "auth", "webhook")
+_SPLIT = re.compile(r"[/?&=#,;:@+ ]+")
+
+
+def _token_like(s: str) -> bool:
+    return len(s) >= 20 or (len(s) >= 8 and any(c.isdigit() for c in s) and any(c.isalpha() for c in s))
+
+
+def register_url_secrets(url: str, masked: str | None = None) -> None:
+    """Register a notifier URL, its password and its token-like parts as secrets.
+
+    A part counts as secret when it is the password or a secret-named query value, when it looks
+    like a token, or when apprise hides it in its own privacy form (``masked``) and it is not a
+    plain word or host name (so "services" or "hooks.slack.com" never become masked words)."""
+    secrets.register(url)
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return
+    secrets.register(password)
+    pairs = [pair.partition("=") for pair in parts.query.split("&")]
+    keys = {key for key, _, _ in pairs}
+    for key, _, value in pairs:
+        if key.lower() in _SECRET_KEYS:
+            secrets.register(value)
+    # netloc by hand: urlsplit lowercases .hostname, and Slack's first token sits there
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    host = hostport.rsplit(":", 1)[0] if hostport.count(":") == 1 else hostport
+    candidates = [user, host, *_SPLIT.split(parts.path), *_SPLIT.split(parts.query)]
+    shown = unquote(masked) if masked else None
+    for c in candidates:
+        c = unquote(c)
+        if not c or c in keys:
+            continue
+        hidden = (shown is not None and len(c) >= 4 and c not in shown and "." not in c
+                  and any(ch.isdigit() or ch.isupper() for ch in c))
+        if hidden or _token_like(c):
+            secrets.register(c)
+
+
+def _scheme(url: str) -> str:
+    head = url.split("://", 1)[0] if "://" in url else ""
+    return head if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,24}", head) else "?"
+
+
+_quieted = False
+
+
+def quiet_apprise() -> None:
+    """Keep apprise's (and urllib3's) own logging from leaking secrets.
+
+    At DEBUG, apprise logs the full webhook URL ("Slack POST URL: https://hooks.slack.com/
+    services/T.../B.../token") and socket errors that quote it; urllib3 logs each request path;
+    on a URL it cannot load apprise logs the raw URL at ERROR. So: the masking filter sits on
+    those loggers (records they create are masked before any handler sees them), and apprise's
+    logger is held at WARNING unless someone configured it explicitly."""
+    global _quieted
+    if _quieted:
+        return
+    for name in ("apprise", "urllib3.connectionpool", "urllib3", "requests"):
+        secrets.install(logging.getLogger(name))
+    apprise_logger = logging.getLogger("apprise")
+    if apprise_logger.level == logging.NOTSET:
+        apprise_logger.setLevel(logging.WARNING)
+    _quieted = True
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+@dataclass
+class _Target:
+    name: str
+    channel: str
+    apprise: apprise.Apprise
+    masked: str
+    lock: threading.Lock
+
+
+class Notifiers:
+    """One Apprise object per configured notifier, so each has its own delivery result."""
+
+    def __init__(self, notifiers: Iterable[config.Notifier], *, timeout: float = 60.0):
+        quiet_apprise()
+        self.timeout = timeout
+        self._targets: dict[str, _Target] = {}
+        for n in notifiers:
+            if n.name in self._targets:
+                raise NotifyError(f"two notifiers are named {n.name!r}")
+            register_url_secrets(n.url)  # before apprise can log any of it
+            asset = apprise.AppriseAsset(secure_logging=True)
+            try:
+                plugin = apprise.Apprise.instantiate(n.url, asset=asset)
+            except Exception:  # noqa: BLE001 - any plugin error means "cannot use this URL"
+                plugin = None
+            if plugin is None:
+                raise NotifyError(f"notifier {n.name!r}: apprise cannot use its URL "
+                                  f"({_scheme(n.url)}://…); check the syntax for that service")
+            masked = plugin.url(privacy=True)
+            register_url_secrets(n.url, masked)
+            ap = apprise.Apprise(asset=asset)
+            ap.add(plugin)
+            self._targets[n.name] = _Target(n.name, channel_of(n.url, n.format), ap,
+                                            secrets.mask(masked), threading.Lock())
+
+    def names(self) -> list[str]:
+        return list(self._targets)
+
+    def channel(self, name: str) -> str:
+        return self._targets[name].channel
+
+    def masked_url(self, name: str) -> str:
+        """The notifier's URL with secrets hidden: apprise's privacy form, then our mask."""
+        return self._targets[name].masked
+
+    def render(self, name: str, alert: models.Alert) -> Message:
+        return render(alert, self.channel(name))
+
+    def build_test_message(self, name: str) -> Message:
+        return self.render(name, sample_alert(name))
+
+    async def send(self, name: str, message: Message) -> tuple[bool, str | None]:
+        """Deliver one message to one notifier: (True, None) only when apprise reports success
+        for it, else (False, reason). Never raises; the reason never holds a secret."""
+        target = self._targets.get(name)
+        if target is None:
+            return False, f"no notifier named {name!r}"
+        try:
+            return await asyncio.to_thread(self._deliver, target, message)
+        except Exception as e:  # noqa: BLE001 - send() never raises
+            return False, _reason(f"{type(e).__name__}: {e}")
+
+    def _deliver(self, target: _Target, message: Message) -> tuple[bool, str | None]:
+        try:
+            with target.lock, target.apprise.notify(
+                body=message.body, title=message.title, body_format=message.body_format,
+                timeout=self.timeout,
+            ) as result:
+                statuses = [r.status for r in result]
+                ok = bool(result) and bool(statuses) and all(
+                    s == apprise.AppriseResultStatus.SUCCESS for s in statuses)
+                if ok:
+                    return True, None
+                said = [e.message for e in result.logs() if e.level in ("WARNING", "ERROR")]
+                status = result.status.name if hasattr(result.status, "name") else str(result.status)
+                detail = "; ".join(said[-2:]) or "no detail from apprise"
+                return False, _reason(f"{status}: {detail}")
+        except Exception as e:  # noqa: BLE001 - a plugin bug is a failed delivery, not a crash
+            return False, _reason(f"{type(e).__name__}: {e}")
+
+
+def _reason(text: str) -> str:
+    return trim(secrets.mask(_SPACE.sub(" ", text)).strip(), REASON_MAX)

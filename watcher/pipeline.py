@@ -1,0 +1,271 @@
+"""The one place that calls every stage.
+
+    poll_source(ctx, source):
+        fetched = fetch(source.url, etag, last_modified)          # fetch.py (304 -> nothing to do)
+        raw     = sources.<kind>.parse(fetched)                     # worker thread
+        items   = [normalize(r) for r in raw]                       # normalize.py
+        hits    = {item: matcher.match(item)}  if fresh             # match.py (pure)
+        result  = store.ingest(items, hits)                         # new items, new stories, outbox
+        source state <- success, or failure + backoff               # errors are data, never a crash
+    deliver(ctx):
+        for each pending outbox row: render per channel, send through apprise, mark sent or retry later
+
+The scheduler (daemon.py) and the CLI (cli.py) sit outside and call these two.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from . import config as config_mod
+from .config import Config, Source
+from .errors import FetchError, StoreError, WatcherError
+from .fetch import Fetcher
+from .match import Matcher
+from .models import Fetched, Item
+from .normalize import normalize
+from .notify import Message, Notifiers, NotifyFormat, render
+from .sources import feed as feed_source
+from .sources import html as html_source
+from .store import Candidate, Delivery, Store, utcnow
+
+log = logging.getLogger("watcher")
+
+LOG_NOTIFIER = "log"  # where alerts go when no [[notifier]] is configured
+PARSERS = {"feed": feed_source.parse, "html": html_source.parse}
+
+
+@dataclass
+class PollResult:
+    source: str
+    ok: bool
+    new_items: int = 0
+    new_alerts: int = 0
+    error: str | None = None
+    not_modified: bool = False
+
+
+@dataclass
+class Context:
+    """Everything a poll needs, built once per config (and rebuilt on reload)."""
+
+    cfg: Config
+    store: Store
+    fetcher: Fetcher
+    matcher: Matcher
+    notifiers: Notifiers
+    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2,
+                                                                                thread_name_prefix="parse"))
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
+
+    @classmethod
+    def build(cls, cfg: Config, store: Store | None = None) -> Context:
+        store = store or Store(config_mod.database_url(cfg))
+        return cls(cfg=cfg, store=store, fetcher=Fetcher(cfg.watcher),
+                   matcher=build_matcher(cfg), notifiers=Notifiers(cfg.notifier))
+
+    def notifier_names(self) -> list[str]:
+        return self.notifiers.names() or [LOG_NOTIFIER]
+
+    async def aclose(self) -> None:
+        await self.fetcher.aclose()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def build_matcher(cfg: Config) -> Matcher:
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+
+
+# --------------------------------------------------------------------------- polling
+def process(fetched: Fetched | None, raw_items: list | None, source: Source, cfg: Config,
+            matcher: Matcher, now: datetime, notifier_names: list[str]) -> tuple[list[Item], dict[str, Candidate]]:
+    """parse -> normalize -> match, all CPU work, run in a worker thread."""
+    raw = raw_items if raw_items is not None else PARSERS[source.kind](fetched, source)
+    items = [normalize(r, source.name) for r in raw]
+    oldest = now - timedelta(seconds=cfg.watcher.max_age)
+    matched: dict[str, Candidate] = {}
+    for it in items:
+        if it.published is not None and it.published < oldest:
+            continue  # too old to alert; still stored so it never alerts later
+        hits = matcher.match(it)
+        if hits:
+            matched[it.key] = Candidate(it, hits, matcher.notifiers_for(hits, notifier_names))
+    return items, matched
+
+
+async def poll_source(ctx: Context, source: Source) -> PollResult:
+    """Poll one source end to end. Never raises for source trouble: failures become source state."""
+    now = utcnow()
+    state = await asyncio.to_thread(ctx.store.source_state, source.name)
+    loop = asyncio.get_running_loop()
+    try:
+        fetched = None
+        raw_items = None
+        partial: FetchError | None = None
+        if source.kind in PARSERS:
+            fetched = await ctx.fetcher.fetch(
+                source.url, timeout=ctx.cfg.source_timeout(source), max_bytes=ctx.cfg.watcher.max_bytes,
+                etag=state.etag, last_modified=state.last_modified, headers=source.headers or None)
+            if fetched.not_modified:
+                await _record_success(ctx, source, now, fetched.etag or state.etag,
+                                      fetched.last_modified or state.last_modified, 0)
+                return PollResult(source.name, True, not_modified=True)
+        else:
+            try:
+                raw_items = await _collect_edgar(ctx, source, now)
+            except FetchError as e:
+                # some companies failed: keep what the others produced, then record the failure
+                if not getattr(e, "items", None):
+                    raise
+                partial, raw_items = e, e.items
+        items, matched = await loop.run_in_executor(
+            ctx.pool, process, fetched, raw_items, source, ctx.cfg, ctx.matcher, now, ctx.notifier_names())
+        async with ctx.ingest_lock:
+            res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
+                                          now=now, story_window=ctx.cfg.watcher.story_window)
+        if partial is not None:
+            return await _record_failure(ctx, source, state, now, partial)
+        await _record_success(ctx, source, now, fetched.etag if fetched else None,
+                              fetched.last_modified if fetched else None, len(items))
+        if res.new_alerts:
+            log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
+        return PollResult(source.name, True, res.new_items, res.new_alerts)
+    except (WatcherError, OSError) as e:
+        return await _record_failure(ctx, source, state, now, e)
+    except Exception as e:  # noqa: BLE001 - a bug in one source must not stop the others
+        log.exception("%s: unexpected error", source.name)
+        return await _record_failure(ctx, source, state, now, e)
+
+
+async def _collect_edgar(ctx: Context, source: Source, now: datetime) -> list:
+    from .sources import edgar
+
+    if ctx.edgar is None:
+        ctx.edgar = edgar.EdgarGateway.from_config(ctx.fetcher, ctx.cfg)
+    return await edgar.collect(source, ctx.cfg, ctx.edgar, now)
+
+
+async def _record_success(ctx: Context, source: Source, now: datetime, etag, last_modified, n: int) -> None:
+    st = await asyncio.to_thread(ctx.store.source_state, source.name)
+    was_alerted = st.health_alerted
+    await asyncio.to_thread(ctx.store.save_source_state, source.name, etag=etag, last_modified=last_modified,
+                            last_success=now, last_attempt=now, failures=0, failing_since=None,
+                            next_poll=None, health_alerted=False, items_seen=n)
+    if was_alerted:
+        await send_health(ctx, f"watcher: {source.name} recovered",
+                          f"Source {source.name} is working again after failing since "
+                          f"{_fmt(st.failing_since)}. Last error was: {st.last_error}")
+
+
+async def _record_failure(ctx: Context, source: Source, state, now: datetime, e: BaseException) -> PollResult:
+    msg = str(e) or e.__class__.__name__
+    failures = (state.failures or 0) + 1
+    delay = backoff(ctx.cfg.interval(source), failures, ctx.cfg.watcher.retry_max)
+    if isinstance(e, FetchError) and e.retry_after:
+        delay = max(delay, min(e.retry_after, 24 * 3600))
+    since = state.failing_since or now
+    log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, _span(delay))
+    try:
+        st = await asyncio.to_thread(ctx.store.save_source_state, source.name, last_error=msg[:500],
+                                     last_attempt=now, failures=failures, failing_since=since,
+                                     next_poll=now + timedelta(seconds=delay))
+        if not st.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
+            if await send_health(ctx, f"watcher: {source.name} is failing",
+                                 f"Source {source.name} has failed {failures} times since {_fmt(since)}.\n"
+                                 f"Last error: {msg}\nwatcher keeps retrying with backoff."):
+                await asyncio.to_thread(ctx.store.save_source_state, source.name, health_alerted=True)
+    except StoreError as se:
+        log.error("%s: cannot record failure: %s", source.name, se)
+    return PollResult(source.name, False, error=msg)
+
+
+def backoff(interval: float, failures: int, cap: float) -> float:
+    """Exponential backoff from the poll interval, capped, with +-20% jitter."""
+    base = min(cap, interval * (2 ** max(0, failures - 1)))
+    return max(interval, base) * random.uniform(0.8, 1.2) if base < cap else cap * random.uniform(0.9, 1.0)
+
+
+async def send_health(ctx: Context, title: str, body: str) -> bool:
+    names = ctx.cfg.watcher.health_notify if ctx.cfg.watcher.health_notify is not None else ctx.notifiers.names()
+    if not names:
+        log.warning("%s: %s", title, body)
+        return True
+    ok = False
+    for n in names:
+        sent, err = await ctx.notifiers.send(n, Message(title=title, body=body, body_format=NotifyFormat.TEXT))
+        if not sent:
+            log.warning("health message to %s failed: %s", n, err)
+        ok = ok or sent
+    return ok
+
+
+# --------------------------------------------------------------------------- delivery
+async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, int]:
+    """Send what is due. Each notifier's queue runs on its own, so one dead notifier never
+    holds up another; a notifier that fails is not tried again for the rest of this round."""
+    async with ctx.deliver_lock:
+        now = utcnow()
+        if ctx.cfg.watcher.delivery_expiry:
+            n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
+            if n:
+                log.error("gave up on %d undelivered alerts older than delivery_expiry", n)
+        due = await asyncio.to_thread(ctx.store.due, now, ignore_backoff=ignore_backoff)
+        queues: dict[str, list[Delivery]] = {}
+        for d in due:
+            queues.setdefault(d.alert.notifier, []).append(d)
+        results = await asyncio.gather(*(_deliver_queue(ctx, name, q) for name, q in queues.items()))
+        return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
+    sent = failed = 0
+    known = set(ctx.notifiers.names())
+    for d in queue:
+        now = utcnow()
+        if name == LOG_NOTIFIER and name not in known:
+            m = render(d.alert, "text")
+            log.warning("ALERT %s\n%s", m.title, m.body)
+            await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, now)
+            sent += 1
+            continue
+        if name not in known:
+            log.warning("outbox holds alerts for notifier %r, which is not configured; they wait", name)
+            return sent, failed
+        ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
+        if ok:
+            await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, utcnow())
+            sent += 1
+            continue
+        delay = min(ctx.cfg.watcher.retry_max, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
+        await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed",
+                                utcnow() + timedelta(seconds=delay))
+        log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
+                    name, err, len(queue) - sent, _span(delay))
+        failed += 1
+        break
+    return sent, failed
+
+
+# --------------------------------------------------------------------------- one pass
+async def poll_all(ctx: Context, sources: list[Source] | None = None) -> list[PollResult]:
+    sources = [s for s in (sources or ctx.cfg.source) if s.enabled]
+    return list(await asyncio.gather(*(poll_source(ctx, s) for s in sources)))
+
+
+def _fmt(t: datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC") if t else "never"
+
+
+def _span(seconds: float) -> str:
+    s = int(seconds)
+    if s < 120:
+        return f"{s}s"
+    if s < 7200:
+        return f"{s // 60}m"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"

@@ -1,0 +1,126 @@
+"""Secrets never reach a log line: a registry of secret strings and a logging filter that masks them.
+
+Notifier URLs (and the ``${NAME}`` values expanded into them) are registered once, when the
+notifiers are built; from then on every log record that passes through a masked logger or handler
+has those strings replaced with ``***`` in its message, its arguments and its exception text.
+
+Why a record factory as well as a filter: a filter on a logger only sees records created by that
+very logger, not those propagated from its children, and a filter on a handler misses handlers
+added later (a reconfigured daemon, pytest's caplog). ``install()`` on the root logger therefore
+also wraps the log-record factory, so every record created anywhere is masked at birth.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+MASK = "***"
+MIN_LENGTH = 3  # shorter strings would mask ordinary words everywhere
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
+
+
+def register(*secrets: str | None) -> None:
+    """Add secret strings (and their percent-decoded forms) to the masked set."""
+    global _pattern
+    new: set[str] = set()
+    for s in secrets:
+        if not s or not isinstance(s, str):
+            continue
+        for form in {s, unquote(s)}:
+            if len(form) >= MIN_LENGTH:
+                new.add(form)
+    with _lock:
+        if new <= _secrets:
+            return
+        _secrets.update(new)
+        # Longest first, so a whole URL is replaced before the token inside it.
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def registered() -> frozenset[str]:
+    return frozenset(_secrets)
+
+
+def clear() -> None:
+    """Forget every secret (for tests)."""
+    global _pattern
+    with _lock:
+        _secrets.clear()
+        _pattern = None
+
+
+def mask(text: object) -> str:
+    """``text`` as a string with every registered secret replaced by ``***``."""
+    s = text if isinstance(text, str) else str(text)
+    pattern = _pattern
+    if pattern is None or not s:
+        return s
+    return pattern.sub(MASK, s)
+
+
+def _mask_record(record: logging.LogRecord) -> None:
+    if _pattern is None or getattr(record, "_watcher_masked", False):
+        return
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string: mask what we have
+        message = f"{record.msg} {record.args!r}"
+    masked = mask(message)
+    if masked != message:
+        record.msg, record.args = masked, ()
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask(record.exc_text)
+    if record.stack_info:
+        record.stack_info = mask(record.stack_info)
+    record._watcher_masked = True  # type: ignore[attr-defined]
+
+
+class SecretMasker(logging.Filter):
+    """Masks registered secrets in a record in place; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _mask_record(record)
+        return True
+
+
+_masker = SecretMasker()
+_factory_installed = False
+
+
+def _install_factory() -> None:
+    global _factory_installed
+    with _lock:
+        if _factory_installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            _mask_record(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _factory_installed = True
+
+
+def install(logger: logging.Logger | None = None, *, handlers: Iterable[logging.Handler] = ()) -> SecretMasker:
+    """Mask secrets in records of ``logger`` (default: the root logger) and of its handlers.
+
+    On the root logger this also masks every record at creation (see the module docstring).
+    """
+    logger = logger if logger is not None else logging.getLogger()
+    if logger is logging.getLogger():
+        _install_factory()
+    for target in (logger, *logger.handlers, *handlers):
+        if _masker not in target.filters:
+            target.addFilter(_masker)
+    return _masker

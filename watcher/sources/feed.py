@@ -1,0 +1,308 @@
+"""RSS 0.9x/1.0/2.0 and Atom: bytes -> RawItem.
+
+The flow, all synchronous (the caller runs it in a worker thread):
+
+1. ``decode``: choose the encoding (the source's override, else HTTP charset / BOM / XML
+   declaration, checked by strict decoding; gb2312/gbk read as gb18030) and make text.
+2. ``_clean``: drop the XML declaration and any DOCTYPE with its internal subset, so no parser
+   can expand entity declarations (billion laughs, quadratic blow-up); turn HTML named entities
+   into character references, drop control characters XML forbids.
+3. Fast path: lxml (about 30x faster than feedparser) reads well-formed RSS 2.0/0.9x, RSS 1.0
+   and Atom 1.0, picking fields the way feedparser does.
+4. Anything else (malformed XML, Atom 0.3, CDF, ...) goes to feedparser, the robust reference,
+   fed the same cleaned UTF-8 text. A body neither finds a feed in raises ParseError.
+"""
+from __future__ import annotations
+
+import calendar
+import codecs
+import html.entities
+import io
+import re
+import time
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import feedparser
+from feedparser.datetimes import _parse_date
+from lxml import etree
+
+from .. import config, models
+from ..errors import ParseError
+
+# --- encoding ---------------------------------------------------------------------------------
+
+# Single-byte charsets that decode anything: weak evidence, tried only after strict candidates
+# and UTF-8 (servers and templates often claim latin-1 for UTF-8 text).
+_WEAK = {"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_XML_DECL_ENC = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def codec_name(label: str | None) -> str | None:
+    """A Python codec for a charset label, or None if unknown. gb2312 and gbk become gb18030,
+    their superset, since real "gb2312" pages use characters only gbk/gb18030 have."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return "gb18030" if name in ("gb2312", "gbk") else name
+
+
+def charset_of(content_type: str) -> str | None:
+    m = _CHARSET.search(content_type or "")
+    return m.group(1) if m else None
+
+
+def decode(body: bytes, content_type: str = "", override: str | None = None) -> str:
+    """Bytes -> text. The override wins; otherwise the first declared encoding that decodes
+    strictly, then UTF-8, then the declared single-byte charset, then windows-1252."""
+    forced = codec_name(override)
+    if forced:
+        return body.decode(forced, "replace").lstrip("\ufeff")
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body.decode(name, "replace").lstrip("\ufeff")
+    m = _XML_DECL_ENC.match(body[:1024])
+    declared = [codec_name(charset_of(content_type)), codec_name(m.group(1).decode("ascii") if m else None)]
+    declared = [d for d in declared if d and not d.startswith(("utf-16", "utf-32"))]
+    for name in [d for d in declared if d not in _WEAK] + ["utf-8"]:
+        try:
+            return body.decode(name)
+        except UnicodeDecodeError:
+            continue
+    weak = next((d for d in declared if d in _WEAK), "cp1252")
+    return body.decode(weak, "replace")
+
+
+# --- cleaning ---------------------------------------------------------------------------------
+
+_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A DOCTYPE up to its end: either "[ internal subset ]>" or a plain ">".
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
+_ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
+_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
+_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+_XML_NAMED = {"amp", "lt", "gt", "quot", "apos"}
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _named_ref(m: re.Match) -> str:
+    name = m.group(1)
+    if name in _XML_NAMED:
+        return m.group(0)
+    cp = html.entities.name2codepoint.get(name)
+    # Unknown names (including ones a stripped DOCTYPE declared) stay visible as text.
+    return f"&#{cp};" if cp else f"&amp;{name};"
+
+
+def _clean(text: str) -> str:
+    text = _DECL.sub("", text.lstrip("\ufeff"), count=1).lstrip()
+    if "<!" in text:
+        text = _DOCTYPE.sub("", text)
+        text = _ENTITY_DECL.sub("&lt;!ENTITY", text)  # any declaration the DOCTYPE regex missed
+    if "&" in text:
+        # Outside CDATA sections only: inside them "&nbsp;" is literal text already.
+        parts = _CDATA.split(text) if "<![CDATA[" in text else [text]
+        text = "".join(p if i % 2 else _NAMED_REF.sub(_named_ref, p) for i, p in enumerate(parts))
+    return _BAD_CHARS.sub("", text)
+
+
+# --- fast path (lxml) -------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+RSS10 = "{http://purl.org/rss/1.0/}"
+RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+# element -> the feedparser field it fills (as feedparser maps them).
+_FIELDS = {
+    "title": "title", "description": "summary", "pubDate": "published", "guid": "id",
+    "lastBuildDate": "updated", f"{CONTENT}encoded": "content", f"{DC}title": "title",
+    f"{DC}description": "summary", f"{DC}date": "updated", f"{DCTERMS}issued": "published",
+    f"{DCTERMS}modified": "updated", f"{ATOM}title": "title", f"{ATOM}summary": "summary",
+    f"{ATOM}content": "content", f"{ATOM}published": "published", f"{ATOM}updated": "updated",
+    f"{ATOM}id": "id", "summary": "summary", "fullitem": "content", "body": "content",
+    f"{XHTML}body": "content",
+}
+for _ns in (RSS10, RSS090):
+    _FIELDS.update({f"{_ns}title": "title", f"{_ns}description": "summary", f"{_ns}link": "link"})
+_HTML_TYPES = {"html", "xhtml", "text/html", "application/xhtml+xml"}
+_XMLNS_ATTR = re.compile(r' xmlns(?::\w+)?="[^"]*"')
+_PARSER_OPTS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+                "remove_comments": True, "remove_pis": True}
+# feedparser maps C1 control characters to the windows-1252 characters they were meant to be.
+_CP1252 = {c: bytes([c]).decode("cp1252", "ignore") or None for c in range(0x80, 0xA0)}
+
+
+def _inner(el: etree._Element) -> str:
+    """Text content, or the serialized markup when the element holds child elements."""
+    if len(el) == 0:
+        return el.text or ""
+    children = list(el)
+    if el.get("type") == "xhtml" and len(children) == 1 and children[0].tag == f"{XHTML}div" \
+            and not (el.text or "").strip():
+        el = children[0]
+    parts = [el.text or ""] + [etree.tostring(c, encoding="unicode", with_tail=True) for c in el]
+    return _XMLNS_ATTR.sub("", "".join(parts)).replace(XHTML, "")
+
+
+def _join(base: str | None, uri: str) -> str:
+    try:
+        return urljoin(base or "", uri)
+    except ValueError:  # e.g. a malformed IPv6 host: keep the value as given
+        return uri
+
+
+def _tidy(value: str) -> str:
+    value = value.strip()
+    try:  # feedparser's fix for UTF-8 text that was decoded as latin-1 somewhere upstream
+        value = value.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return value.translate(_CP1252)
+
+
+class _Unsupported(Exception):
+    """Something the fast path does not model: leave the feed to feedparser."""
+
+
+def _entry_fast(entry: etree._Element, feed_base: str) -> dict:
+    out: dict = {}
+    if entry.get(f"{RDF}about"):
+        out["id"] = entry.get(f"{RDF}about")
+    guid_link = None
+    for el in entry:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.endswith("}link") and el.get("href") is not None:  # atom:link, also inside RSS
+            rel = el.get("rel", "alternate")
+            typ = el.get("type", "text/html")
+            if rel == "alternate" and typ in _HTML_TYPES:
+                out["link"] = _join(el.base or feed_base, el.get("href").strip())
+            continue
+        if tag == "link" or tag == f"{RSS10}link" or tag == f"{RSS090}link":
+            value = _tidy(el.text or "").replace("&amp;", "&")
+            value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value)
+            if value:
+                out["link"] = _join(el.base or feed_base, value)
+            continue
+        field = _FIELDS.get(tag)
+        if field is None:
+            continue
+        if el.get("mode") == "base64":
+            raise _Unsupported(tag)
+        value = _tidy(_inner(el))
+        if field == "id":
+            is_link = el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
+            if value and is_link:
+                value = _join(el.base or feed_base, value)
+                guid_link = guid_link or value
+        if field == "content":
+            out.setdefault("content", value)
+        else:
+            out[field] = value
+    if "link" not in out and guid_link:
+        out["link"] = guid_link
+    return out
+
+
+def _parse_fast(text: str, url: str) -> list[dict] | None:
+    """Entries as dicts, or None when this is not plain well-formed RSS/RDF/Atom 1.0."""
+    parser = etree.XMLParser(**_PARSER_OPTS)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser, base_url=url or None)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    tag = root.tag
+    if tag == "rss":
+        entries = root.iter("item")
+    elif tag == f"{RDF}RDF":
+        entries = [e for e in root.iter(f"{RSS10}item", f"{RSS090}item")]
+        if not entries and root.find(f"{RSS10}channel") is None and root.find(f"{RSS090}channel") is None:
+            return None
+    elif tag == f"{ATOM}feed":
+        entries = root.iter(f"{ATOM}entry")
+    else:
+        return None
+    try:
+        return [_entry_fast(e, url) for e in entries]
+    except _Unsupported:
+        return None
+
+
+# --- fallback (feedparser) --------------------------------------------------------------------
+
+
+def _parse_slow(text: str, url: str) -> list[dict]:
+    d = feedparser.parse(
+        io.BytesIO(text.encode("utf-8")),
+        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+        sanitize_html=False, resolve_relative_uris=False,
+    )
+    if not d.get("version") and not d.entries:
+        reason = d.get("bozo_exception") or "no channel, feed or entries found"
+        raise ParseError(f"not an RSS or Atom feed: {str(reason)[:200]}")
+    out = []
+    for e in d.entries:
+        get = dict(e).get  # plain lookups: FeedParserDict aliases updated_parsed with a warning
+        content = get("content")
+        out.append({
+            "id": get("id"), "title": get("title", ""), "link": get("link"), "summary": get("summary", ""),
+            "content": content[0].get("value") if content else None,
+            "published_parsed": get("published_parsed"), "updated_parsed": get("updated_parsed"),
+        })
+    return out
+
+
+# --- RawItem ----------------------------------------------------------------------------------
+
+
+def _utc(tm: time.struct_time | None) -> datetime | None:
+    if tm is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(tm), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _to_raw(e: dict, url: str) -> models.RawItem:
+    published = e.get("published_parsed")
+    if published is None and e.get("published"):
+        published = _parse_date(e["published"])
+    if published is None:
+        published = e.get("updated_parsed")
+        if published is None and e.get("updated"):
+            published = _parse_date(e["updated"])
+    link = e.get("link") or None
+    if link:
+        link = _join(url, link)
+    return models.RawItem(
+        guid=e.get("id") or None,
+        title=e.get("title") or "",
+        link=link,
+        summary=e.get("content") or e.get("summary") or "",
+        published=_utc(published),
+    )
+
+
+def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem]:
+    """Parse a fetched RSS/Atom body. Raises ParseError when the body is no feed at all;
+    a malformed feed that still yields entries keeps them."""
+    if not fetched.body.strip():
+        raise ParseError("not an RSS or Atom feed: empty body")
+    text = _clean(decode(fetched.body, fetched.content_type, source.encoding))
+    entries = _parse_fast(text, fetched.url)
+    if entries is None:
+        entries = _parse_slow(text, fetched.url)
+    return [_to_raw(e, fetched.url) for e in entries]

@@ -1,0 +1,127 @@
+"""Listing pages: bytes -> RawItem through CSS selectors (beautifulsoup4 with lxml).
+
+Selectors come from ``[source.selectors]``: ``item`` picks each entry; inside it ``title``,
+``link`` (default "a"; its href), optional ``date`` (a datetime attribute or the text) and
+optional ``summary``. Links resolve against the page URL (or its <base href>); the guid is the
+absolute link.
+"""
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+from soupsieve import SelectorSyntaxError
+
+from .. import config, models
+from ..errors import ParseError
+from .feed import charset_of, codec_name
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+# Formats beyond ISO 8601 and RFC 2822 that listing pages commonly show.
+_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%B %d, %Y",
+            "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y %I:%M %p", "%b. %d, %Y", "%Y年%m月%d日",
+            "%Y年%m月%d日 %H:%M")
+
+
+def page_encoding(body: bytes, content_type: str, override: str | None) -> str | None:
+    """The override, else the HTTP charset, else a <meta> charset anywhere in the first 16 KiB
+    (gb2312/gbk read as gb18030); None lets beautifulsoup sniff."""
+    for label in (override, charset_of(content_type)):
+        name = codec_name(label)
+        if name:
+            return name
+    m = _META_CHARSET.search(body[:16384])
+    return codec_name(m.group(1).decode("ascii")) if m else None
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """A date as pages show it -> aware UTC datetime; None if it cannot be read.
+    Times without a zone are taken as UTC."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if not text:
+        return None
+    when = None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            for fmt in _FORMATS:
+                try:
+                    when = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def _pick(node, selector: str):
+    """The first match of ``selector`` in ``node``, or ``node`` itself when it matches (so
+    item = "a" with link = "a" works)."""
+    try:
+        if node.css.match(selector):
+            return node
+        return node.select_one(selector)
+    except SelectorSyntaxError as e:
+        raise ParseError(f"bad selector {selector!r}: {e}") from None
+
+
+def _text(node) -> str:
+    return " ".join(node.get_text(" ").split()) if node is not None else ""
+
+
+def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem]:
+    sel = source.selectors
+    if sel is None:
+        raise ParseError("an html source needs selectors")
+    if not fetched.body.strip():
+        raise ParseError("empty page")
+    encoding = page_encoding(fetched.body, fetched.content_type, source.encoding)
+    soup = BeautifulSoup(fetched.body, "lxml", from_encoding=encoding)
+    base = fetched.url
+    base_tag = soup.find("base", href=True)
+    if base_tag is not None:
+        base = urljoin(base, base_tag["href"].strip())
+    items: list[models.RawItem] = []
+    seen: set[str] = set()
+    try:
+        nodes = soup.select(sel.item)
+    except SelectorSyntaxError as e:
+        raise ParseError(f"bad item selector {sel.item!r}: {e}") from None
+    for node in nodes:
+        link_node = _pick(node, sel.link)
+        href = (link_node.get("href") or "").strip() if link_node is not None else ""
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        try:
+            link = urljoin(base, href)
+        except ValueError:
+            continue
+        if link in seen:
+            continue
+        title_node = _pick(node, sel.title)
+        title = _text(title_node) or _text(link_node)
+        if not title:
+            continue
+        published = None
+        if sel.date:
+            date_node = _pick(node, sel.date)
+            if date_node is not None:
+                published = parse_date(date_node.get("datetime") or date_node.get("content") or _text(date_node))
+        summary = ""
+        if sel.summary:
+            summary_node = _pick(node, sel.summary)
+            summary = summary_node.decode_contents().strip() if summary_node is not None else ""
+        seen.add(link)
+        items.append(models.RawItem(guid=link, title=title, link=link, summary=summary, published=published))
+    return items

@@ -1,0 +1,387 @@
+"""SQLModel tables and the only SQL. SQLite in WAL mode; every write transaction begins
+IMMEDIATE so it waits for the lock (busy_timeout) instead of failing half-way.
+
+What the store decides: which items are new (by source key and by canonical URL), which new
+items start a story (cluster) and so get an alert, and the outbox: one row per alert per
+notifier, written in the same transaction as the item, marked sent only after success.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, or_, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from . import cluster
+from .errors import StoreError
+from .models import Alert, Hit, Item
+
+log = logging.getLogger(__name__)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError("naive datetime given to the store; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _dt(**kw):
+    return Field(default=None, sa_column=Column(UTCDateTime(), **kw))
+
+
+class SourceState(SQLModel, table=True):
+    __tablename__ = "source_state"
+    name: str = Field(primary_key=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = _dt()
+    last_attempt: datetime | None = _dt()
+    last_error: str | None = None
+    failures: int = 0
+    failing_since: datetime | None = _dt()
+    next_poll: datetime | None = _dt()
+    health_alerted: bool = False
+    items_seen: int = 0
+
+
+class ItemRow(SQLModel, table=True):
+    __tablename__ = "item"
+    __table_args__ = (UniqueConstraint("source", "key"), Index("ix_item_url", "url"),
+                      Index("ix_item_seen", "seen_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    key: str
+    url: str | None = None
+    link: str | None = None
+    title: str = ""
+    summary: str = ""
+    story_key: str = ""
+    published: datetime | None = _dt()
+    seen_at: datetime | None = _dt(nullable=False)
+    story_id: int | None = None  # the item whose alert stands for this one (syndicated copy)
+    alerted: bool = False
+    companies: str = ""  # JSON list of matched companies (cluster needs it)
+    form: str | None = None
+    event: str | None = None
+    pruned: bool = False
+
+
+class AlertRow(SQLModel, table=True):
+    __tablename__ = "alert"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(index=True, unique=True)
+    created_at: datetime | None = _dt(nullable=False)
+    hits: str = "[]"  # JSON list of Hit fields
+    also: str = "[]"  # JSON list of other sources that carried the story
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("alert_id", "notifier"), Index("ix_outbox_status", "status", "next_try"))
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int
+    notifier: str
+    status: str = "pending"  # pending | sent | expired
+    attempts: int = 0
+    created_at: datetime | None = _dt(nullable=False)
+    next_try: datetime | None = _dt()
+    last_error: str | None = None
+    sent_at: datetime | None = _dt()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item that matched, with the notifiers its alert goes to."""
+
+    item: Item
+    hits: tuple[Hit, ...]
+    notifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    new_items: int
+    new_alerts: int
+    copies: int  # matched items recorded against an earlier story
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outbox_id: int
+    attempts: int
+    alert: Alert
+
+
+def _hits_json(hits: Iterable[Hit]) -> str:
+    return json.dumps([h.__dict__ for h in hits], ensure_ascii=False)
+
+
+def _hits_from(text: str) -> tuple[Hit, ...]:
+    out = []
+    for d in json.loads(text or "[]"):
+        d["keywords"] = tuple(d.get("keywords", ()))
+        out.append(Hit(**d))
+    return tuple(out)
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
+        self.engine = create_engine(url, connect_args=connect_args)
+        if url.startswith("sqlite"):
+            @event.listens_for(self.engine, "connect")
+            def _on_connect(dbapi_conn, _rec):
+                dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+                cur = dbapi_conn.cursor()
+                if ":memory:" not in url:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+
+            @event.listens_for(self.engine, "begin")
+            def _on_begin(conn):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            SQLModel.metadata.create_all(self.engine)
+        except Exception as e:  # noqa: BLE001 - name the database in the message
+            raise StoreError(f"cannot open database {url}: {e}") from e
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ sources
+    def source_state(self, name: str) -> SourceState:
+        with Session(self.engine) as s:
+            st = s.get(SourceState, name)
+            if st is None:
+                st = SourceState(name=name)
+            s.expunge_all()
+            return st
+
+    def all_source_states(self) -> list[SourceState]:
+        with Session(self.engine) as s:
+            rows = list(s.exec(select(SourceState)))
+            s.expunge_all()
+            return rows
+
+    def save_source_state(self, name: str, **changes) -> SourceState:
+        with Session(self.engine) as s:
+            st = s.get(SourceState, name) or SourceState(name=name)
+            for k, v in changes.items():
+                setattr(st, k, v)
+            s.add(st)
+            s.commit()
+            s.refresh(st)
+            s.expunge(st)
+            return st
+
+    # ------------------------------------------------------------------ items
+    def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
+               now: datetime, story_window: float, also_label: str | None = None) -> IngestResult:
+        """Store the items that are new and queue one alert per new story.
+
+        `matched` maps an item key to its Candidate (items that should alert). One transaction:
+        an alert never exists without its item, nor an item without the alert it earned."""
+        if not items:
+            return IngestResult(0, 0, 0)
+        new_items = new_alerts = copies = 0
+        label = also_label or source
+        try:
+            with Session(self.engine) as s:
+                keys = [it.key for it in items]
+                known_keys: set[str] = set()
+                for chunk in _chunks(keys, 500):
+                    known_keys.update(s.exec(select(ItemRow.key).where(ItemRow.source == source,
+                                                                       ItemRow.key.in_(chunk))))
+                urls = [it.url for it in items if it.url and it.key not in known_keys]
+                known_urls: dict[str, int] = {}
+                for chunk in _chunks(urls, 500):
+                    for url, iid in s.exec(select(ItemRow.url, ItemRow.id).where(ItemRow.url.in_(chunk))):
+                        known_urls.setdefault(url, iid)
+                candidates = None
+                seen_keys: set[str] = set()
+                for it in items:
+                    if it.key in known_keys or it.key in seen_keys:
+                        continue
+                    seen_keys.add(it.key)
+                    if it.url and it.url in known_urls:
+                        # the same article from another source: one item; note who else has it
+                        cand = matched.get(it.key)
+                        if cand is not None:
+                            self._add_also(s, known_urls[it.url], label)
+                        # remember the key so this source does not look at it again
+                        s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="",
+                                      summary="", story_key="", published=it.published, seen_at=now,
+                                      story_id=known_urls[it.url], pruned=True))
+                        continue
+                    cand = matched.get(it.key)
+                    row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                                  summary=it.summary, story_key=it.story_key, published=it.published,
+                                  seen_at=now, form=it.form, event=it.event)
+                    new_items += 1
+                    if cand is None:
+                        s.add(row)
+                        if it.url:
+                            known_urls[it.url] = -1
+                        continue
+                    companies = sorted({h.company for h in cand.hits})
+                    row.companies = json.dumps(companies, ensure_ascii=False)
+                    if candidates is None:
+                        candidates = self._story_candidates(s, now - timedelta(seconds=story_window))
+                    story = cluster.find_story(it.story_key, set(companies),
+                                               [(c[0], c[1], c[2]) for c in candidates])
+                    if story is not None and not it.form:
+                        row.story_id = story
+                        s.add(row)
+                        self._add_also(s, story, label)
+                        copies += 1
+                        continue
+                    row.alerted = True
+                    s.add(row)
+                    s.flush()
+                    if it.url:
+                        known_urls[it.url] = row.id
+                    candidates.append((row.id, it.story_key, set(companies)))
+                    alert = AlertRow(item_id=row.id, created_at=now, hits=_hits_json(cand.hits))
+                    s.add(alert)
+                    s.flush()
+                    for name in cand.notifiers:
+                        s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
+                    new_alerts += 1
+                s.commit()
+        except StoreError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise StoreError(f"cannot store items of {source}: {e}") from e
+        return IngestResult(new_items, new_alerts, copies)
+
+    def _story_candidates(self, s: Session, since: datetime) -> list[tuple[int, str, set[str]]]:
+        rows = s.exec(select(ItemRow.id, ItemRow.story_key, ItemRow.companies)
+                      .where(ItemRow.alerted == True, ItemRow.seen_at >= since)  # noqa: E712
+                      .order_by(ItemRow.id))
+        return [(i, k, set(json.loads(c or "[]"))) for i, k, c in rows]
+
+    def _add_also(self, s: Session, item_id: int, label: str) -> None:
+        """Record another source that carried the story, on the alert of the story's first item."""
+        row = s.get(ItemRow, item_id)
+        while row is not None and row.story_id and row.story_id != row.id:
+            row = s.get(ItemRow, row.story_id)
+        if row is None:
+            return
+        alert = s.exec(select(AlertRow).where(AlertRow.item_id == row.id)).first()
+        if alert is None:
+            return
+        also = json.loads(alert.also or "[]")
+        if label not in also and label != row.source:
+            also.append(label)
+            alert.also = json.dumps(also, ensure_ascii=False)
+            s.add(alert)
+
+    # ------------------------------------------------------------------ outbox
+    def due(self, now: datetime, *, ignore_backoff: bool = False, limit: int = 500) -> list[Delivery]:
+        """Pending deliveries whose time has come, oldest first."""
+        with Session(self.engine) as s:
+            q = (select(OutboxRow, AlertRow, ItemRow)
+                 .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
+                 .join(ItemRow, ItemRow.id == AlertRow.item_id)
+                 .where(OutboxRow.status == "pending"))
+            if not ignore_backoff:
+                q = q.where(or_(OutboxRow.next_try == None, OutboxRow.next_try <= now))  # noqa: E711
+            q = q.order_by(OutboxRow.id).limit(limit)
+            out = []
+            for ob, al, it in s.exec(q):
+                out.append(Delivery(ob.id, ob.attempts, Alert(
+                    id=al.id, notifier=ob.notifier, title=it.title, link=it.link, source=it.source,
+                    published=it.published, hits=_hits_from(al.hits), summary=it.summary, event=it.event,
+                    also=tuple(json.loads(al.also or "[]")))))
+            return out
+
+    def mark_sent(self, outbox_id: int, now: datetime) -> None:
+        with Session(self.engine) as s:
+            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
+                   .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, last_error=None))
+            s.commit()
+
+    def mark_failed(self, outbox_id: int, error: str, next_try: datetime) -> None:
+        with Session(self.engine) as s:
+            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
+                   .values(attempts=OutboxRow.attempts + 1, last_error=error[:500], next_try=next_try))
+            s.commit()
+
+    def expire(self, before: datetime) -> int:
+        """Give up on deliveries queued before `before` (only with an explicit delivery_expiry)."""
+        with Session(self.engine) as s:
+            r = s.exec(update(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.created_at < before)
+                       .values(status="expired"))
+            s.commit()
+            return r.rowcount or 0
+
+    def outbox_counts(self) -> dict[str, dict[str, int]]:
+        """{notifier: {status: count}}"""
+        with Session(self.engine) as s:
+            out: dict[str, dict[str, int]] = {}
+            for name, status, n in s.exec(select(OutboxRow.notifier, OutboxRow.status, func.count())
+                                          .group_by(OutboxRow.notifier, OutboxRow.status)):
+                out.setdefault(name, {})[status] = n
+            return out
+
+    def stale_outbox(self, known: set[str]) -> int:
+        """Pending rows for notifiers no longer configured."""
+        with Session(self.engine) as s:
+            return s.exec(select(func.count()).select_from(OutboxRow).where(
+                OutboxRow.status == "pending", OutboxRow.notifier.not_in(known))).one()
+
+    # ------------------------------------------------------------------ replay / retention
+    def items_since(self, since: datetime) -> list[ItemRow]:
+        with Session(self.engine) as s:
+            rows = list(s.exec(select(ItemRow).where(ItemRow.seen_at >= since, ItemRow.pruned == False)  # noqa: E712
+                               .order_by(ItemRow.id)))
+            s.expunge_all()
+            return rows
+
+    def prune(self, before: datetime) -> int:
+        """Drop the bodies of items first seen before `before`, keeping the keys, URLs and story keys
+        that deduplication needs, and old delivered outbox rows. Returns items pruned."""
+        with Session(self.engine) as s:
+            r = s.exec(update(ItemRow).where(ItemRow.seen_at < before, ItemRow.pruned == False)  # noqa: E712
+                       .values(title="", summary="", pruned=True))
+            s.exec(delete(OutboxRow).where(OutboxRow.status != "pending", OutboxRow.created_at < before))
+            s.commit()
+            return r.rowcount or 0
+
+    def count_items(self) -> int:
+        with Session(self.engine) as s:
+            return s.exec(select(func.count()).select_from(ItemRow)).one()
+
+
+def _chunks(seq: list, n: int) -> Iterable[list]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+# Kept for callers that build rows directly in tests.
+Insert = sqlite_insert
+RouteFn = Callable[[tuple[Hit, ...]], tuple[str, ...]]
