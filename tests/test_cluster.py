@@ -26,3 +26,8 @@ def test_find_story_needs_a_shared_company():
     cands = [(1, key, {"Other"}), (2, key, {"Acme"})]
     assert find_story(key, {"Acme"}, cands) == 2
     assert find_story(key, {"Nobody"}, cands) is None
+
+
+def test_different_numbers_are_different_stories():
+    assert not same_story(story_key("Groq to acquire firm number 1 in chip deal"),
+                          story_key("Groq to acquire firm number 2 in chip deal"))

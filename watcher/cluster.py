@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_DIGITS = re.compile(r"\d+")
 SIMILAR = 0.8  # share of shared tokens (Jaccard) that makes two keys one story
 MIN_TOKENS = 4  # shorter headlines must match exactly
 
@@ -26,6 +27,10 @@ def tokens(key: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _numbers(toks: frozenset[str]) -> set[str]:
+    return {m.group() for t in toks if (m := _DIGITS.match(t))}
+
+
 def similarity(a: str, b: str) -> float:
     ta, tb = tokens(a), tokens(b)
     if not ta or not tb:
@@ -39,8 +44,11 @@ def same_story(a: str, b: str) -> bool:
         return False
     if a == b:
         return True
-    if min(len(tokens(a)), len(tokens(b))) < MIN_TOKENS:
+    ta, tb = tokens(a), tokens(b)
+    if min(len(ta), len(tb)) < MIN_TOKENS:
         return False
+    if _numbers(ta) != _numbers(tb):
+        return False  # "$100 million" and "$200 million" are two stories
     return similarity(a, b) >= SIMILAR
 
 

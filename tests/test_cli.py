@@ -1,0 +1,296 @@
+"""End to end through the real CLI: feeds served on 127.0.0.1, a real SQLite file, apprise
+json:// into a local receiver. Nothing sleeps to wait: every wait is a condition with a deadline."""
+from __future__ import annotations
+
+import email.utils
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from servers import LoopbackServer, PostSink, free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WATCHLIST = """
+[[company]]
+name = "Groq"
+aliases = ["GroqCloud"]
+
+[[company]]
+name = "Etched"
+case_sensitive = ["Etched"]
+
+[[company]]
+name = "Moore Threads"
+aliases = ["摩尔线程"]
+
+[[rule]]
+name = "deals"
+keywords = ["acquire", "acquisition", "licensing agreement", "收购"]
+exclude = ["data acquisition"]
+
+[[rule]]
+name = "capital"
+keywords = ["raise {money}", "funding round", "融资"]
+"""
+
+
+def rss(items: list[dict], encoding: str = "utf-8") -> bytes:
+    out = [f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title>']
+    for it in items:
+        when = email.utils.formatdate(it.get("ts", time.time() - 600), usegmt=True)
+        out.append(f"<item><title>{escape(it['title'])}</title><link>{escape(it['link'])}</link>"
+                   f"<guid>{escape(it.get('guid', it['link']))}</guid><pubDate>{when}</pubDate>"
+                   f"<description>{escape(it.get('summary', ''))}</description></item>")
+    out.append("</channel></rss>")
+    return "".join(out).encode("gb18030" if encoding == "gb2312" else encoding)
+
+
+def atom(items: list[dict]) -> bytes:
+    out = ['<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>a</title>'
+           '<id>urn:x</id><updated>2025-01-01T00:00:00Z</updated>']
+    for it in items:
+        ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(it.get("ts", time.time() - 600)))
+        out.append(f"<entry><title>{escape(it['title'])}</title><link href=\"{escape(it['link'])}\"/>"
+                   f"<id>{escape(it.get('guid', it['link']))}</id><updated>{ts}</updated>"
+                   f"<summary>{escape(it.get('summary', ''))}</summary></entry>")
+    out.append("</feed>")
+    return "".join(out).encode()
+
+
+class Env:
+    def __init__(self, tmp: Path, server: LoopbackServer, sink: PostSink):
+        self.tmp, self.server, self.sink = tmp, server, sink
+        self.cfg = tmp / "config.toml"
+
+    def feed(self, path: str, body: bytes, ctype: str = "application/rss+xml") -> str:
+        etag = f'"{abs(hash(body))}"'
+        return self.server.route(path, 200, body, Content_Type=ctype, ETag=etag)
+
+    def write(self, sources: list[tuple[str, str]], notifiers: str | None = None, extra: str = "") -> Path:
+        src = "".join(f'\n[[source]]\nname = "{n}"\nkind = "feed"\nurl = "{u}"\n' for n, u in sources)
+        if notifiers is None:
+            notifiers = f'\n[[notifier]]\nname = "hook"\nurl = "{self.sink.url("hook")}"\n'
+        self.cfg.write_text(f'[watcher]\ndatabase = "sqlite:///watcher.db"\nevery = "1h"\ntimeout = "5s"\n'
+                            f'jitter = "0s"\n{extra}\n{src}\n{WATCHLIST}\n{notifiers}', encoding="utf-8")
+        return self.cfg
+
+    def run(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+        e = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "watcher", "--config", str(self.cfg), *args],
+                              capture_output=True, text=True, timeout=timeout, cwd=self.tmp, env=e)
+
+    def texts(self) -> list[str]:
+        return [p.get("title", "") + "\n" + p.get("message", "") for p in self.sink.posts]
+
+
+@pytest.fixture
+def env(tmp_path, http_server):
+    sink = PostSink()
+    try:
+        yield Env(tmp_path, http_server, sink)
+    finally:
+        sink.close()
+
+
+DEAL = {"title": "Nvidia signs licensing agreement with Groq", "link": "https://news.example/groq-nvidia",
+        "summary": "The chip startup's founders join Nvidia."}
+TRAP = {"title": "Groq opens a data center in Helsinki", "link": "https://news.example/groq-dc"}
+OLD = {"title": "Groq to acquire a small compiler firm", "link": "https://news.example/old",
+       "ts": time.time() - 30 * 86400}
+
+
+def test_once_alerts_once_then_rerun_is_silent(env):
+    a = env.feed("/wire.xml", rss([DEAL, TRAP, OLD]))
+    copy = dict(DEAL, title="UPDATE 1-Nvidia signs licensing agreement with Groq",
+                link="https://www.news.example/groq-nvidia/?utm_source=rss", guid="other-guid")
+    b = env.feed("/tech.atom", atom([copy]), "application/atom+xml")
+    env.write([("wire", a), ("tech", b)])
+    r = env.run("once")
+    assert r.returncode == 0, r.stderr
+    assert len(env.sink.posts) == 1, env.texts()
+    post = env.sink.posts[0]
+    assert post["title"].startswith("[deals] Groq: licensing agreement")
+    assert "https://news.example/groq-nvidia" in post["message"]
+    assert "Groq" in post["message"] and "title" in post["message"]  # which alias, which field
+    r2 = env.run("once")
+    assert r2.returncode == 0 and len(env.sink.posts) == 1
+    assert any("if-none-match" in h for h in env.server.headers_of("/wire.xml")[1:])
+
+
+def test_syndicated_copies_in_other_feeds_alert_once(env):
+    first = {"title": "Etched raises $120 million for transformer chips", "link": "https://a.example/1"}
+    second = {"title": "ETCHED RAISES $120 MILLION FOR TRANSFORMER CHIPS", "link": "https://b.example/2"}
+    third = {"title": "UPDATE 2-Etched raises $120 million for transformer chips", "link": "https://c.example/3"}
+    env.write([("a", env.feed("/a.xml", rss([first]))), ("b", env.feed("/b.xml", rss([second]))),
+               ("c", env.feed("/c.xml", rss([third])))])
+    assert env.run("once").returncode == 0
+    assert len(env.sink.posts) == 1, env.texts()
+
+
+def test_gb2312_feed_alerts_in_chinese(env):
+    item = {"title": "摩尔线程完成新一轮融资", "link": "https://cn.example/mt", "summary": "国产GPU企业宣布完成融资。"}
+    url = env.feed("/cn.xml", rss([item], encoding="gb2312"))
+    env.write([("cn", url)])
+    r = env.run("once")
+    assert r.returncode == 0, r.stderr
+    assert len(env.sink.posts) == 1
+    assert "摩尔线程完成新一轮融资" in env.sink.posts[0]["message"]
+    assert "Moore Threads" in env.sink.posts[0]["title"]
+
+
+def test_broken_source_is_reported_and_others_still_alert(env):
+    env.server.route("/broken.xml", 500, b"oops")
+    env.write([("broken", env.server.url("/broken.xml")), ("good", env.feed("/g.xml", rss([DEAL])))])
+    r = env.run("once")
+    assert r.returncode == 0
+    assert "broken" in r.stderr and "500" in r.stderr
+    assert len(env.sink.posts) == 1
+    st = env.run("status")
+    line = next(ln for ln in st.stdout.splitlines() if ln.startswith("broken"))
+    assert " 1 " in line and "500" in line
+
+
+def test_notifier_outage_keeps_alerts_until_it_is_back(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    env.sink.status = 503
+    r = env.run("once")
+    assert r.returncode == 0 and env.sink.rejected >= 1 and not env.sink.posts
+    assert "outbox: 1 pending" in env.run("status").stdout
+    env.sink.status = 200
+    assert env.run("once").returncode == 0
+    assert len(env.sink.posts) == 1
+    assert env.run("once").returncode == 0
+    assert len(env.sink.posts) == 1
+    assert "outbox: 0 pending" in env.run("status").stdout
+
+
+def test_one_failing_notifier_does_not_block_another(env):
+    dead = f"json://127.0.0.1:{free_port()}/dead"
+    notifiers = (f'\n[[notifier]]\nname = "dead"\nurl = "{dead}"\n'
+                 f'\n[[notifier]]\nname = "hook"\nurl = "{env.sink.url("hook")}"\n')
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], notifiers=notifiers)
+    assert env.run("once").returncode == 0
+    assert len(env.sink.posts) == 1
+    assert "dead: pending 1" in env.run("status").stdout
+
+
+def test_no_notifier_alerts_go_to_the_log(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], notifiers="")
+    r = env.run("once")
+    assert r.returncode == 0
+    assert "ALERT [deals] Groq" in r.stderr and "https://news.example/groq-nvidia" in r.stderr
+
+
+def test_secret_never_appears_in_output(env):
+    secret = "s3cr3t-Pa55word-xyz"
+    dead = f"json://user:${{HOOK_PASS}}@127.0.0.1:{free_port()}/hook"
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))],
+              notifiers=f'\n[[notifier]]\nname = "hook"\nurl = "{dead}"\n', extra='log_level = "DEBUG"')
+    runs = [env.run(cmd, env={"HOOK_PASS": secret}) for cmd in ("check", "once", "status", "test-notify")]
+    for r in runs:
+        assert secret not in r.stdout + r.stderr
+    assert "hook" in runs[0].stdout  # check lists the notifier, masked
+
+
+def test_secret_from_systemd_credentials(env, tmp_path):
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / "HOOK_TOKEN").write_text("tok-from-credentials\n")
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))],
+              notifiers=f'\n[[notifier]]\nname = "hook"\nurl = "{env.sink.url("${HOOK_TOKEN}")}"\n')
+    r = env.run("once", env={"CREDENTIALS_DIRECTORY": str(creds)})
+    assert r.returncode == 0, r.stderr
+    assert env.sink.posts and env.sink.posts[0]["path"] == "/tok-from-credentials"
+
+
+@pytest.mark.parametrize("body,where", [
+    ('[watcher]\nevry = "1m"\n', "watcher.evry: unknown key"),
+    ('[[source]]\nname = "x"\nkind = "feed"\nurl = "ftp://x"\n', "source[0] (x)"),
+    ('[watcher]\nevery = "soon"\n', "watcher.every"),
+    ('[[notifier]]\nname = "n"\nurl = "json://${NOPE_NOT_SET}@x/"\n', "NOPE_NOT_SET"),
+    ('[[rule]]\nname = "r"\nkeywords = ["x"]\nnotify = ["ghost"]\n', "ghost"),
+    ('[watcher\n', "not valid TOML"),
+])
+def test_config_errors_exit_2_naming_file_and_key(env, body, where):
+    env.cfg.write_text(body)
+    for cmd in ("check", "once"):
+        r = env.run(cmd)
+        assert r.returncode == 2, (cmd, r.stdout, r.stderr)
+        assert str(env.cfg) in r.stderr and where in r.stderr, r.stderr
+
+
+def test_shipped_config_checks_without_environment():
+    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(ROOT / "config.toml"), "check"],
+                       capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                            if not k.startswith(("SLACK", "SMTP"))})
+    assert r.returncode == 0, r.stderr
+    assert "companies (" in r.stdout and "deals" in r.stdout and "capital" in r.stdout
+
+
+def test_match_command_explains(env):
+    env.write([])
+    r = env.run("match", "Nvidia signs licensing agreement with Groq")
+    assert r.returncode == 0
+    assert "would alert: yes" in r.stdout and "licensing agreement" in r.stdout and "Groq" in r.stdout
+    r = env.run("match", "-", env=None)  # stdin, empty
+    assert "would alert: no" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(env.cfg), "match", "-"],
+                       input="Hailo partners on data acquisition\n", capture_output=True, text=True)
+    assert "would alert: no" in r.stdout
+
+
+def test_replay_shows_what_would_alert_without_sending(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL, TRAP])))])
+    env.run("once")
+    n = len(env.sink.posts)
+    r = env.run("replay", "--since", "7d")
+    assert r.returncode == 0
+    assert "Nvidia signs licensing agreement with Groq" in r.stdout and "1 of 2" in r.stdout
+    assert len(env.sink.posts) == n
+
+
+def _start_daemon(env: Env) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"],
+                            cwd=env.tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_daemon_polls_at_start_and_stops_on_sigterm(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    p = _start_daemon(env)
+    try:
+        wait_for(lambda: len(env.sink.posts) == 1, 30, "the daemon's first alert")
+        t = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=10) == 0
+        assert time.monotonic() - t < 10
+    finally:
+        p.kill()
+
+
+def test_daemon_reloads_on_sighup_and_keeps_old_config_when_invalid(env):
+    env.write([("wire", env.feed("/w.xml", rss([TRAP])))])
+    p = _start_daemon(env)
+    try:
+        wait_for(lambda: env.server.counts["/w.xml"] >= 1, 30, "first poll")
+        env.write([("wire", env.server.url("/w.xml")), ("extra", env.feed("/x.xml", rss([DEAL])))])
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(env.sink.posts) == 1, 30, "the new source's alert after reload")
+        env.cfg.write_text("[watcher]\nbogus = 1\n")
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: env.server.counts["/x.xml"] >= 1, 5, "still running")
+        time_limit = time.monotonic() + 5
+        while time.monotonic() < time_limit and p.poll() is None:
+            break
+        assert p.poll() is None  # an invalid config on reload does not stop the daemon
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=10)
+        assert p.returncode == 0
+        assert "reload refused" in out and "bogus" in out
+    finally:
+        p.kill()

@@ -1,0 +1,102 @@
+"""The store on a real SQLite file: dedupe, outbox, locking, retention."""
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+
+from watcher.models import Hit, RawItem
+from watcher.normalize import normalize
+from watcher.store import Candidate, Store
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+HIT = (Hit(rule="deals", company="Groq", alias="Groq", keywords=("acquire",), field="title"),)
+
+
+def item(n: int, source: str = "s", title: str | None = None, link: str | None = None):
+    return normalize(RawItem(guid=f"g{n}", title=title or f"Groq to acquire firm number {n} in chip deal",
+                             link=link or f"https://x.example/{n}"), source)
+
+
+def ingest(store, source, items, alert=True, now=NOW):
+    matched = {it.key: Candidate(it, HIT, ("hook",)) for it in items} if alert else {}
+    return store.ingest(source, items, matched, now=now, story_window=3 * 86400)
+
+
+def test_new_at_most_once_by_key_and_by_url(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    r = ingest(st, "a", [item(1), item(2)])
+    assert (r.new_items, r.new_alerts) == (2, 2)
+    assert ingest(st, "a", [item(1), item(2)]).new_items == 0
+    # the same article (canonical URL) from another source is not new either
+    other = normalize(RawItem(guid="zzz", title="Groq to acquire firm number 1 in chip deal",
+                              link="http://www.x.example/1/?utm_source=feed"), "b")
+    assert ingest(st, "b", [other]).new_alerts == 0
+    assert len(st.due(NOW)) == 2
+    assert st.due(NOW)[0].alert.also == ("b",)  # shown as "also reported by"
+
+
+def test_outbox_survives_reopen_and_marks(tmp_path):
+    path = f"sqlite:///{tmp_path / 'w.db'}"
+    st = Store(path)
+    ingest(st, "a", [item(1)])
+    st.close()
+    st = Store(path)
+    (d,) = st.due(NOW)
+    st.mark_failed(d.outbox_id, "503", NOW + timedelta(minutes=5))
+    assert st.due(NOW) == [] and len(st.due(NOW, ignore_backoff=True)) == 1
+    assert len(st.due(NOW + timedelta(minutes=6))) == 1
+    st.mark_sent(d.outbox_id, NOW)
+    assert st.due(NOW, ignore_backoff=True) == []
+
+
+def test_wal_and_concurrent_writers_do_not_fail(tmp_path):
+    path = tmp_path / "w.db"
+    stores = [Store(f"sqlite:///{path}") for _ in range(3)]
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    errors = []
+
+    def writer(k):
+        try:
+            for n in range(40):
+                ingest(stores[k], f"src{k}", [item(1000 * k + n, f"src{k}")], alert=False)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert stores[0].count_items() == 120
+
+
+def test_writer_waits_for_a_held_lock(tmp_path):
+    path = tmp_path / "w.db"
+    st = Store(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO source_state (name, failures, health_alerted, items_seen) VALUES ('x', 0, 0, 0)")
+    done = threading.Event()
+    t = threading.Thread(target=lambda: (ingest(st, "a", [item(7)]), done.set()))
+    t.start()
+    assert not done.wait(0.3)  # blocked by the other writer, not failed
+    other.execute("COMMIT")
+    assert done.wait(30)
+    assert st.count_items() == 1
+
+
+def test_prune_keeps_what_dedupe_needs(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    ingest(st, "a", [item(1)], now=NOW - timedelta(days=200))
+    assert st.prune(NOW - timedelta(days=90)) == 1
+    assert ingest(st, "a", [item(1)]).new_items == 0  # still known after its body is gone
+    assert st.items_since(NOW - timedelta(days=365)) == []
+
+
+def test_syndicated_copy_is_recorded_against_the_first(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    ingest(st, "a", [item(1, title="Groq raises $640 million in Series D round")])
+    r = ingest(st, "b", [item(2, "b", title="UPDATE 1-Groq raises $640 million in Series D round")])
+    assert (r.new_items, r.new_alerts, r.copies) == (1, 0, 1)
+    (d,) = st.due(NOW)
+    assert d.alert.also == ("b",)
