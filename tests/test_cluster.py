@@ -31,3 +31,8 @@ def test_find_story_needs_a_shared_company():
 def test_different_numbers_are_different_stories():
     assert not same_story(story_key("Groq to acquire firm number 1 in chip deal"),
                           story_key("Groq to acquire firm number 2 in chip deal"))
+
+
+def test_labels_with_figures_keep_stories_apart():
+    assert not same_story(story_key("Groq raises $100 million in Series B round (a0)"),
+                          story_key("Groq raises $100 million in Series B round (b0)"))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d")
+_UNIT_SUFFIX = re.compile(r"(?<=\d)[a-z]+$")
 SIMILAR = 0.8  # share of shared tokens (Jaccard) that makes two keys one story
 MIN_TOKENS = 4  # shorter headlines must match exactly
 
@@ -28,7 +29,8 @@ def tokens(key: str) -> frozenset[str]:
 
 
 def _numbers(toks: frozenset[str]) -> set[str]:
-    return {m.group() for t in toks if (m := _DIGITS.match(t))}
+    """Tokens that hold figures, with unit suffixes dropped ("8bn" -> "8"); "a0" stays "a0"."""
+    return {_UNIT_SUFFIX.sub("", t) for t in toks if _DIGITS.search(t)}
 
 
 def similarity(a: str, b: str) -> float:
