@@ -112,7 +112,7 @@ def test_company_exclusion():
 def test_same_sentence_required():
     m = _m(name="Acme")
     assert not m.explain("Big deal announced.", "Its valuation jumped. Rivals include Acme.").hits
-    assert m.explain("x", "Rivals agree Acme's valuation jumped.").hits
+    assert m.explain("x", "Analysts agree Acme's valuation jumped.").hits
 
 
 def test_filing_forms_are_events():

@@ -89,7 +89,7 @@ class Settings(_Strict):
     max_age: float = 3 * 86400.0  # items published longer ago never alert
     timeout: float = 20.0  # deadline on one whole request, seconds
     max_bytes: int = 10 * 2**20  # cap on a decompressed response body
-    concurrency: int = 16  # sources fetched at once
+    concurrency: int = 32  # requests at once, over all hosts
     per_host: int = 2  # requests at once to one host
     story_window: float = 3 * 86400.0  # copies of one headline within this make one story
     retention: float = 90 * 86400.0  # item bodies older than this are pruned (keys are kept)

@@ -28,6 +28,7 @@ from .config import Company, Rule
 from .models import Hit, Item
 
 MONEY_TOKEN = "{money}"
+LEAD_CHARS = 25  # a summary "leads" with a company named within its first few words
 
 # ----------------------------------------------------------------------------- language knowledge
 _IRREGULAR = {
@@ -142,6 +143,27 @@ def on_boundary(text: str, start: int, end: int) -> bool:
     return True
 
 
+# A company named only as a point of comparison ("rivals such as Cerebras", "startups like Groq",
+# "面临摩尔线程、沐曦等企业的竞争") is a bystander: a deal word in its sentence is about someone else.
+_BYSTANDER_CUE = re.compile(r"\b(?:such as|like|including|rivals?|competitors?|peers?|competition (?:with|from)|"
+                            r"compete (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than)\b")
+_BYSTANDER_WINDOW = 60
+
+
+def is_bystander(folded: str, unit: tuple[int, int], start: int, end: int, keyword_starts: list[int]) -> bool:
+    """True when the alias at [start, end) follows a comparison cue in its sentence with no
+    deal word in between, or (Chinese) is listed with 等 in a clause about competition."""
+    lo = max(unit[0], start - _BYSTANDER_WINDOW)
+    cues = list(_BYSTANDER_CUE.finditer(folded, lo, start))
+    if cues:
+        cue_end = cues[-1].end()
+        if not any(cue_end <= k < start for k in keyword_starts):
+            return True
+    if "竞争" in folded[unit[0]:unit[1]] and "等" in folded[end:end + 12]:
+        return True
+    return False
+
+
 def is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha() and not is_cjk(c)]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
@@ -228,8 +250,15 @@ class Matcher:
                             add(f, _Pat(kind, ri, term, f))
         for w in context_words:
             add(w, _Pat("context", -1, w, w))
+        # a small automaton of aliases only: most items name no watched company at all, and
+        # one pass over them settles that before any other work
+        self._alias_auto = ahocorasick.Automaton()
         for key, pats in table.items():
             self._auto.add_word(key, (len(key), tuple(pats)))
+            if any(p.kind == "alias" for p in pats):
+                self._alias_auto.add_word(key, len(key))
+        if len(self._alias_auto):
+            self._alias_auto.make_automaton()
         if table:
             self._auto.make_automaton()
         self._empty = not table
@@ -312,10 +341,15 @@ class Matcher:
                 if ev and comp is not None:
                     add(rule, comp, comp.name, [ev], "filing", title)
         for fs in scans:
+            folded = fold(fs.text)
             for u in fs.units:
-                comps = [o for o in fs.aliases if u[0] <= o.start < u[1]]
                 kws = [o for o in fs.keywords if u[0] <= o.start < u[1]]
-                if not comps or not kws:
+                if not kws:
+                    continue
+                starts = [k.start for k in kws]
+                comps = [o for o in fs.aliases if u[0] <= o.start < u[1]
+                         and not is_bystander(folded, u, o.start, o.end, starts)]
+                if not comps:
                     continue
                 for ri, rule in enumerate(self.rules):
                     rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri]
@@ -328,7 +362,9 @@ class Matcher:
         if not t.aliases and t.keywords and s.aliases and s.units:
             # headline with a deal word about an unnamed subject; the summary names it first
             lead = s.units[0]
-            head = [o for o in s.aliases if lead[0] <= o.start < min(lead[1], lead[0] + 40)]
+            sf = fold(s.text)
+            head = [o for o in s.aliases if lead[0] <= o.start < min(lead[1], lead[0] + LEAD_CHARS)
+                    and not is_bystander(sf, lead, o.start, o.end, [])]
             if head:
                 o = min(head, key=lambda x: x.start)
                 for ri, rule in enumerate(self.rules):
@@ -347,7 +383,15 @@ class Matcher:
             cancelled=tuple((fs.text[o.start:o.end], x.pat.term, fs.name) for fs in scans for o, x in fs.cancelled),
         )
 
+    def names_any(self, text: str) -> bool:
+        """Cheap pre-check: does any alias occur in the text at all (ignoring boundaries/case)?"""
+        if not text or not len(self._alias_auto):
+            return False
+        return next(self._alias_auto.iter(fold(text)), None) is not None
+
     def match(self, item: Item) -> tuple[Hit, ...]:
+        if not item.form and not self.names_any(item.title) and not self.names_any(item.summary):
+            return ()
         return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
                             company=item.company).hits
 

@@ -17,6 +17,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
@@ -45,8 +46,11 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
         s = html.unescape(s)
         if "<" in s and re.search(r"<[a-zA-Z/!][^>]*>", s):  # entity-escaped markup: strip it as well
             s = _TAG.sub("", _DROP_BLOCKS.sub(" ", s))
-    s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
-    s = _CONTROL.sub("", s)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+        s = _CONTROL.sub("", s)
+    elif _ASCII_CONTROL.search(s):
+        s = _ASCII_CONTROL.sub("", s)
     s = _SPACE.sub(" ", s).strip()
     if limit and len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"

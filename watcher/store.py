@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, or_, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, insert, or_, update
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -223,6 +222,7 @@ class Store:
                         known_urls.setdefault(url, iid)
                 candidates = None
                 seen_keys: set[str] = set()
+                plain: list[dict] = []  # items that alert nobody: one executemany, no ORM objects
                 for it in items:
                     if it.key in known_keys or it.key in seen_keys:
                         continue
@@ -238,15 +238,18 @@ class Store:
                                       story_id=known_urls[it.url], pruned=True))
                         continue
                     cand = matched.get(it.key)
-                    row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
-                                  summary=it.summary, story_key=it.story_key, published=it.published,
-                                  seen_at=now, form=it.form, event=it.event)
                     new_items += 1
                     if cand is None:
-                        s.add(row)
+                        plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                                          summary=it.summary, story_key=it.story_key, published=it.published,
+                                          seen_at=now, form=it.form, event=it.event, alerted=False,
+                                          companies="", pruned=False))
                         if it.url:
                             known_urls[it.url] = -1
                         continue
+                    row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                                  summary=it.summary, story_key=it.story_key, published=it.published,
+                                  seen_at=now, form=it.form, event=it.event)
                     companies = sorted({h.company for h in cand.hits})
                     row.companies = json.dumps(companies, ensure_ascii=False)
                     if candidates is None:
@@ -271,6 +274,8 @@ class Store:
                     for name in cand.notifiers:
                         s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
                     new_alerts += 1
+                if plain:
+                    s.execute(insert(ItemRow.__table__), plain)
                 s.commit()
         except StoreError:
             raise
@@ -381,7 +386,3 @@ def _chunks(seq: list, n: int) -> Iterable[list]:
     for i in range(0, len(seq), n):
         yield seq[i:i + n]
 
-
-# Kept for callers that build rows directly in tests.
-Insert = sqlite_insert
-RouteFn = Callable[[tuple[Hit, ...]], tuple[str, ...]]

@@ -100,15 +100,22 @@ def _named_ref(m: re.Match) -> str:
     return f"&#{cp};" if cp else f"&amp;{name};"
 
 
+def _clean_markup(part: str) -> str:
+    """Markup outside CDATA: declarations neutralised, HTML named entities made numeric."""
+    if "<!" in part:
+        part = _DOCTYPE.sub("", part)
+        part = _ENTITY_DECL.sub("&lt;!ENTITY", part)  # any declaration the DOCTYPE regex missed
+    if "&" in part:
+        part = _NAMED_REF.sub(_named_ref, part)
+    return part
+
+
 def _clean(text: str) -> str:
     text = _DECL.sub("", text.lstrip("\ufeff"), count=1).lstrip()
-    if "<!" in text:
-        text = _DOCTYPE.sub("", text)
-        text = _ENTITY_DECL.sub("&lt;!ENTITY", text)  # any declaration the DOCTYPE regex missed
-    if "&" in text:
-        # Outside CDATA sections only: inside them "&nbsp;" is literal text already.
+    if "<!" in text or "&" in text:
+        # CDATA sections are literal text: "<!DOCTYPE" or "&nbsp;" inside them stays as it is.
         parts = _CDATA.split(text) if "<![CDATA[" in text else [text]
-        text = "".join(p if i % 2 else _NAMED_REF.sub(_named_ref, p) for i, p in enumerate(parts))
+        text = "".join(p if i % 2 else _clean_markup(p) for i, p in enumerate(parts))
     return _BAD_CHARS.sub("", text)
 
 
