@@ -51,7 +51,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
         s = _CONTROL.sub("", s)
     elif _ASCII_CONTROL.search(s):
         s = _ASCII_CONTROL.sub("", s)
-    s = _SPACE.sub(" ", s).strip()
+    s = " ".join(s.split())
     if limit and len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
     return s

@@ -30,13 +30,20 @@ from .models import Fetched, Item
 from .normalize import normalize
 from .notify import Message, Notifiers, NotifyFormat, render
 from .sources import feed as feed_source
-from .sources import html as html_source
-from .store import Candidate, Delivery, Store, utcnow
+from .store import Candidate, Delivery, SourceState, Store, utcnow
 
 log = logging.getLogger("watcher")
 
 LOG_NOTIFIER = "log"  # where alerts go when no [[notifier]] is configured
-PARSERS = {"feed": feed_source.parse, "html": html_source.parse}
+
+
+def _parse_html(fetched, source):
+    from .sources import html  # beautifulsoup4 loads only when a config has html sources
+
+    return html.parse(fetched, source)
+
+
+PARSERS = {"feed": feed_source.parse, "html": _parse_html}
 
 
 @dataclass
@@ -99,10 +106,11 @@ def process(fetched: Fetched | None, raw_items: list | None, source: Source, cfg
     return items, matched
 
 
-async def poll_source(ctx: Context, source: Source) -> PollResult:
+async def poll_source(ctx: Context, source: Source, state: SourceState | None = None) -> PollResult:
     """Poll one source end to end. Never raises for source trouble: failures become source state."""
     now = utcnow()
-    state = await asyncio.to_thread(ctx.store.source_state, source.name)
+    if state is None:
+        state = await asyncio.to_thread(ctx.store.source_state, source.name)
     loop = asyncio.get_running_loop()
     try:
         fetched = None
@@ -113,7 +121,7 @@ async def poll_source(ctx: Context, source: Source) -> PollResult:
                 source.url, timeout=ctx.cfg.source_timeout(source), max_bytes=ctx.cfg.watcher.max_bytes,
                 etag=state.etag, last_modified=state.last_modified, headers=source.headers or None)
             if fetched.not_modified:
-                await _record_success(ctx, source, now, fetched.etag or state.etag,
+                await _record_success(ctx, source, state, now, fetched.etag or state.etag,
                                       fetched.last_modified or state.last_modified, 0)
                 return PollResult(source.name, True, not_modified=True)
         else:
@@ -131,7 +139,7 @@ async def poll_source(ctx: Context, source: Source) -> PollResult:
                                           now=now, story_window=ctx.cfg.watcher.story_window)
         if partial is not None:
             return await _record_failure(ctx, source, state, now, partial)
-        await _record_success(ctx, source, now, fetched.etag if fetched else None,
+        await _record_success(ctx, source, state, now, fetched.etag if fetched else None,
                               fetched.last_modified if fetched else None, len(items))
         if res.new_alerts:
             log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
@@ -151,8 +159,8 @@ async def _collect_edgar(ctx: Context, source: Source, now: datetime) -> list:
     return await edgar.collect(source, ctx.cfg, ctx.edgar, now)
 
 
-async def _record_success(ctx: Context, source: Source, now: datetime, etag, last_modified, n: int) -> None:
-    st = await asyncio.to_thread(ctx.store.source_state, source.name)
+async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, etag, last_modified,
+                          n: int) -> None:
     was_alerted = st.health_alerted
     await asyncio.to_thread(ctx.store.save_source_state, source.name, etag=etag, last_modified=last_modified,
                             last_success=now, last_attempt=now, failures=0, failing_since=None,
@@ -172,10 +180,10 @@ async def _record_failure(ctx: Context, source: Source, state, now: datetime, e:
     since = state.failing_since or now
     log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, _span(delay))
     try:
-        st = await asyncio.to_thread(ctx.store.save_source_state, source.name, last_error=msg[:500],
-                                     last_attempt=now, failures=failures, failing_since=since,
-                                     next_poll=now + timedelta(seconds=delay))
-        if not st.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
+        await asyncio.to_thread(ctx.store.save_source_state, source.name, last_error=msg[:500],
+                                last_attempt=now, failures=failures, failing_since=since,
+                                next_poll=now + timedelta(seconds=delay))
+        if not state.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
             if await send_health(ctx, f"watcher: {source.name} is failing",
                                  f"Source {source.name} has failed {failures} times since {_fmt(since)}.\n"
                                  f"Last error: {msg}\nwatcher keeps retrying with backoff."):
@@ -255,7 +263,9 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
 # --------------------------------------------------------------------------- one pass
 async def poll_all(ctx: Context, sources: list[Source] | None = None) -> list[PollResult]:
     sources = [s for s in (sources or ctx.cfg.source) if s.enabled]
-    return list(await asyncio.gather(*(poll_source(ctx, s) for s in sources)))
+    states = {st.name: st for st in await asyncio.to_thread(ctx.store.all_source_states)}
+    return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name))
+                                       for s in sources)))
 
 
 def _fmt(t: datetime | None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, insert, or_, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -186,16 +187,16 @@ class Store:
             s.expunge_all()
             return rows
 
-    def save_source_state(self, name: str, **changes) -> SourceState:
-        with Session(self.engine) as s:
-            st = s.get(SourceState, name) or SourceState(name=name)
-            for k, v in changes.items():
-                setattr(st, k, v)
-            s.add(st)
-            s.commit()
-            s.refresh(st)
-            s.expunge(st)
-            return st
+    def save_source_state(self, name: str, **changes) -> None:
+        """Insert or update one source's row (one statement: this runs after every poll)."""
+        row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
+        stmt = sqlite_insert(SourceState.__table__).values(name=name, **row)
+        if changes:
+            stmt = stmt.on_conflict_do_update(index_elements=["name"], set_=changes)
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["name"])
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
 
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
