@@ -145,14 +145,18 @@ def on_boundary(text: str, start: int, end: int) -> bool:
 
 # A company named only as a point of comparison ("rivals such as Cerebras", "startups like Groq",
 # "面临摩尔线程、沐曦等企业的竞争") is a bystander: a deal word in its sentence is about someone else.
-_BYSTANDER_CUE = re.compile(r"\b(?:such as|like|including|rivals?|competitors?|peers?|competition (?:with|from)|"
-                            r"compete (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than)\b")
+_BYSTANDER_CUE = re.compile(r"\b(?:such as|like|including|competition (?:with|from)|compete (?:with|against)|"
+                            r"competes (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than)\b")
+# "Groq's customer Aramco raises ...", "Cerebras customer G42 raises ...": the deal is the other one's
+_ROLE_AFTER = re.compile(r"(?:'s)?\s+(?:customers?|clients?|partners?|suppliers?|distributors?|resellers?)\b")
 _BYSTANDER_WINDOW = 60
 
 
 def is_bystander(folded: str, unit: tuple[int, int], start: int, end: int, keyword_starts: list[int]) -> bool:
     """True when the alias at [start, end) follows a comparison cue in its sentence with no
     deal word in between, or (Chinese) is listed with 等 in a clause about competition."""
+    if _ROLE_AFTER.match(folded, end):
+        return True
     lo = max(unit[0], start - _BYSTANDER_WINDOW)
     cues = list(_BYSTANDER_CUE.finditer(folded, lo, start))
     if cues:
@@ -186,6 +190,7 @@ class Occ:
     start: int
     end: int
     pat: _Pat
+    co: tuple[int, int] | None = None  # where {company} must stand, for such keywords
 
 
 @dataclass
@@ -208,13 +213,27 @@ class Explanation:
     cancelled: tuple[tuple[str, str, str], ...]  # (text cancelled, by exclusion, field)
 
 
-def _money_regex(term: str) -> re.Pattern:
-    parts = term.lower().split(MONEY_TOKEN)
-    rx = MONEY.join("|".join(sorted((re.escape(f) for f in phrase_forms(p.strip())), key=len, reverse=True))
-                    .join(("(?:", ")")) if p.strip() else "" for p in parts)
-    # allow the spaces around the placeholder
-    rx = rx.replace(")" + MONEY, r")\s*" + MONEY).replace(MONEY + "(?:", MONEY + r"\s*(?:")
-    return re.compile(rx)
+COMPANY_TOKEN = "{company}"
+_PLACEHOLDER = re.compile(r"(\{money\}|\{company\})")
+
+
+def _placeholder_regex(term: str) -> re.Pattern:
+    """A keyword with {money} / {company} -> one regex over folded text; {company} is the named
+    group `co` (checked against the alias occurrences afterwards)."""
+    pieces = []
+    for part in _PLACEHOLDER.split(term.lower()):
+        if part == MONEY_TOKEN:
+            pieces.append(f"(?:{MONEY})")
+        elif part == COMPANY_TOKEN:
+            pieces.append(r"(?P<co>\S.{0,40}?)")
+        elif part.strip():
+            forms = sorted((re.escape(f) for f in phrase_forms(part.strip())), key=len, reverse=True)
+            pieces.append("(?:" + "|".join(forms) + ")")
+    return re.compile(r"\s*".join(pieces))
+
+
+def has_placeholder(term: str) -> bool:
+    return MONEY_TOKEN in term or COMPANY_TOKEN in term
 
 
 class Matcher:
@@ -238,9 +257,11 @@ class Matcher:
         for ri, r in enumerate(rules):
             for kind, terms in (("keyword", r.keywords), ("rexclude", r.exclude)):
                 for term in terms:
-                    if MONEY_TOKEN in term:
-                        rx = _money_regex(term)
-                        for part in term.split(MONEY_TOKEN):
+                    if has_placeholder(term):
+                        rx = _placeholder_regex(term)
+                        for part in _PLACEHOLDER.split(term):
+                            if part in (MONEY_TOKEN, COMPANY_TOKEN):
+                                continue
                             if part.strip():
                                 for f in phrase_forms(part.strip()):
                                     add(f, _Pat(kind, ri, term, f, regex=rx))
@@ -285,10 +306,11 @@ class Matcher:
                         if not (shouting and found == p.surface.upper()):
                             continue
                 if p.regex is not None:
-                    span = _regex_span(p.regex, folded, start, end)
-                    if span is None:
+                    m = _regex_match(p.regex, folded, start, end)
+                    if m is None:
                         continue
-                    occs.append(Occ(span[0], span[1], p))
+                    co = m.span("co") if "co" in p.regex.groupindex else None
+                    occs.append(Occ(m.start(), m.end(), p, co))
                 else:
                     occs.append(Occ(start, end, p))
         cex = [o for o in occs if o.pat.kind == "cexclude"]
@@ -347,17 +369,18 @@ class Matcher:
                 if not kws:
                     continue
                 starts = [k.start for k in kws]
-                comps = [o for o in fs.aliases if u[0] <= o.start < u[1]
-                         and not is_bystander(folded, u, o.start, o.end, starts)]
-                if not comps:
-                    continue
+                in_unit = [o for o in fs.aliases if u[0] <= o.start < u[1]]
+                comps = [o for o in in_unit if not is_bystander(folded, u, o.start, o.end, starts)]
                 for ri, rule in enumerate(self.rules):
-                    rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri]
-                    if not rk:
-                        continue
-                    for o in comps:
-                        add(rule, self.companies[o.pat.owner], fs.text[o.start:o.end], rk, fs.name,
-                            fs.text[u[0]:u[1]])
+                    for o in in_unit:
+                        # a keyword with {company} pairs only with the alias standing in its slot;
+                        # the others with any company of the sentence that is not a bystander
+                        rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri and (
+                            (k.co is None and o in comps) or
+                            (k.co is not None and o.start == k.co[0] and o.end <= k.co[1]))]
+                        if rk:
+                            add(rule, self.companies[o.pat.owner], fs.text[o.start:o.end], rk, fs.name,
+                                fs.text[u[0]:u[1]])
         t, s = scans
         if not t.aliases and t.keywords and s.aliases and s.units:
             # headline with a deal word about an unnamed subject; the summary names it first
@@ -368,7 +391,7 @@ class Matcher:
             if head:
                 o = min(head, key=lambda x: x.start)
                 for ri, rule in enumerate(self.rules):
-                    rk = [t.text[k.start:k.end] for k in t.keywords if k.pat.owner == ri]
+                    rk = [t.text[k.start:k.end] for k in t.keywords if k.pat.owner == ri and k.co is None]
                     if rk:
                         add(rule, self.companies[o.pat.owner], s.text[o.start:o.end], rk, "title+summary",
                             t.text)
@@ -417,12 +440,12 @@ def _unit_of(units: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (0, 0)
 
 
-def _regex_span(rx: re.Pattern, folded: str, start: int, end: int) -> tuple[int, int] | None:
-    """Where a {money} pattern covering the anchor [start, end) matches, if it does."""
+def _regex_match(rx: re.Pattern, folded: str, start: int, end: int) -> re.Match | None:
+    """The match of a placeholder pattern that covers the anchor [start, end), if any."""
     lo = max(0, start - 60)
     for m in rx.finditer(folded, lo, min(len(folded), end + 80)):
         if m.start() <= start and m.end() >= end:
-            return m.start(), m.end()
+            return m
         if m.start() > start:
             break
     return None
