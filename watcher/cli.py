@@ -68,7 +68,7 @@ def cmd_once(args, cfg: Config) -> int:
     from .pipeline import Context, deliver, poll_all
 
     async def go() -> int:
-        ctx = Context.build(cfg)
+        ctx = Context.build(cfg, worker_process=len(cfg.source) > 1)
         try:
             results = await poll_all(ctx)
             sent, failed = await deliver(ctx, ignore_backoff=True)

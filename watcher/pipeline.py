@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import random
-from concurrent.futures import ThreadPoolExecutor
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -65,17 +69,30 @@ class Context:
     fetcher: Fetcher
     matcher: Matcher
     notifiers: Notifiers
-    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2,
-                                                                                thread_name_prefix="parse"))
+    pool: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"))
+    in_process: bool = False  # the pool is a worker process that holds its own matcher
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
 
     @classmethod
-    def build(cls, cfg: Config, store: Store | None = None) -> Context:
+    def build(cls, cfg: Config, store: Store | None = None, *, worker_process: bool = False) -> Context:
+        """`worker_process`: parse and match in a forked worker process, so that a one-shot poll
+        of many feeds uses a second core; call it before any thread exists (fork safety)."""
         store = store or Store(config_mod.database_url(cfg))
-        return cls(cfg=cfg, store=store, fetcher=Fetcher(cfg.watcher),
-                   matcher=build_matcher(cfg), notifiers=Notifiers(cfg.notifier))
+        ctx = cls(cfg=cfg, store=store, fetcher=Fetcher(cfg.watcher),
+                  matcher=build_matcher(cfg), notifiers=Notifiers(cfg.notifier))
+        if worker_process and (os.cpu_count() or 1) > 1:
+            try:
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_init_worker, initargs=(ctx.matcher,))
+                pool.submit(int).result(timeout=30)  # start it now, while this process has no threads
+            except Exception as e:  # noqa: BLE001 - threads are the fallback
+                log.debug("no worker process (%s); parsing in threads", e)
+            else:
+                ctx.pool.shutdown(wait=False)
+                ctx.pool, ctx.in_process = pool, True
+        return ctx
 
     def notifier_names(self) -> list[str]:
         return self.notifiers.names() or [LOG_NOTIFIER]
@@ -89,13 +106,24 @@ def build_matcher(cfg: Config) -> Matcher:
     return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
 
 
+_WORKER_MATCHER: Matcher | None = None
+
+
+def _init_worker(matcher: Matcher) -> None:
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = matcher
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+
+
 # --------------------------------------------------------------------------- polling
-def process(fetched: Fetched | None, raw_items: list | None, source: Source, cfg: Config,
-            matcher: Matcher, now: datetime, notifier_names: list[str]) -> tuple[list[Item], dict[str, Candidate]]:
-    """parse -> normalize -> match, all CPU work, run in a worker thread."""
+def process(fetched: Fetched | None, raw_items: list | None, source: Source, max_age: float,
+            matcher: Matcher | None, now: datetime,
+            notifier_names: list[str]) -> tuple[list[Item], dict[str, Candidate]]:
+    """parse -> normalize -> match, all CPU work, run in a worker thread or process."""
+    matcher = matcher or _WORKER_MATCHER
     raw = raw_items if raw_items is not None else PARSERS[source.kind](fetched, source)
     items = [normalize(r, source.name) for r in raw]
-    oldest = now - timedelta(seconds=cfg.watcher.max_age)
+    oldest = now - timedelta(seconds=max_age)
     matched: dict[str, Candidate] = {}
     for it in items:
         if it.published is not None and it.published < oldest:
@@ -132,8 +160,15 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
                 if not getattr(e, "items", None):
                     raise
                 partial, raw_items = e, e.items
-        items, matched = await loop.run_in_executor(
-            ctx.pool, process, fetched, raw_items, source, ctx.cfg, ctx.matcher, now, ctx.notifier_names())
+        args = (fetched, raw_items, source, ctx.cfg.watcher.max_age, None if ctx.in_process else ctx.matcher, now,
+                ctx.notifier_names())
+        try:
+            items, matched = await loop.run_in_executor(ctx.pool, process, *args)
+        except BrokenProcessPool:
+            # the worker died (killed, out of memory): carry on in threads
+            log.error("parse worker process died; parsing in threads from now on")
+            ctx.pool, ctx.in_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
+            items, matched = await loop.run_in_executor(ctx.pool, process, *args[:4], ctx.matcher, *args[5:])
         async with ctx.ingest_lock:
             res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
                                           now=now, story_window=ctx.cfg.watcher.story_window)
