@@ -295,3 +295,42 @@ def test_daemon_reloads_on_sighup_and_keeps_old_config_when_invalid(env):
         assert "reload refused" in out and "bogus" in out
     finally:
         p.kill()
+
+
+def test_test_notify_sends_to_each_or_the_named_notifier(env):
+    notifiers = (f'\n[[notifier]]\nname = "a"\nurl = "{env.sink.url("a")}"\n'
+                 f'\n[[notifier]]\nname = "b"\nurl = "{env.sink.url("b")}"\n')
+    env.write([], notifiers=notifiers)
+    r = env.run("test-notify")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p["path"] for p in env.sink.posts) == ["/a", "/b"]
+    assert env.run("test-notify", "b").returncode == 0
+    assert [p["path"] for p in env.sink.posts][-1] == "/b"
+    assert env.run("test-notify", "nope").returncode == 2
+    env.sink.status = 503
+    r = env.run("test-notify", "a")
+    assert r.returncode == 1 and "FAILED" in r.stdout
+
+
+def test_daemon_tells_systemd_ready_and_feeds_the_watchdog(env, tmp_path):
+    import socket
+
+    addr = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(addr)
+    sock.settimeout(20)
+    env.write([("wire", env.feed("/w.xml", rss([TRAP])))])
+    p = subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"], cwd=env.tmp,
+                         env={**os.environ, "NOTIFY_SOCKET": addr, "WATCHDOG_USEC": "200000"},
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        seen: list[str] = []
+        while not ({"READY=1", "WATCHDOG=1"} <= set(seen)):
+            seen += sock.recv(4096).decode().splitlines()  # times out (fails) after 20 s
+        p.send_signal(signal.SIGTERM)
+        while "STOPPING=1" not in seen:
+            seen += sock.recv(4096).decode().splitlines()
+        assert p.wait(10) == 0
+    finally:
+        p.kill()
+        sock.close()

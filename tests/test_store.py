@@ -100,3 +100,13 @@ def test_syndicated_copy_is_recorded_against_the_first(tmp_path):
     assert (r.new_items, r.new_alerts, r.copies) == (1, 0, 1)
     (d,) = st.due(NOW)
     assert d.alert.also == ("b",)
+
+
+def test_failing_notifier_queue_waits_as_a_whole(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    ingest(st, "a", [item(1), item(2), item(3)])
+    first = st.due(NOW)[0]
+    st.mark_failed(first.outbox_id, "503", NOW + timedelta(minutes=2))
+    st.defer_notifier("hook", NOW + timedelta(minutes=2))
+    assert st.due(NOW + timedelta(minutes=1)) == []
+    assert len(st.due(NOW + timedelta(minutes=3))) == 3

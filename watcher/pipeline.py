@@ -39,6 +39,7 @@ from .store import Candidate, Delivery, SourceState, Store, utcnow
 log = logging.getLogger("watcher")
 
 LOG_NOTIFIER = "log"  # where alerts go when no [[notifier]] is configured
+DELIVERY_RETRY_MAX = 1800.0  # a notifier back from an outage gets its queue within half an hour
 
 
 def _parse_html(fetched, source):
@@ -285,9 +286,10 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
             await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, utcnow())
             sent += 1
             continue
-        delay = min(ctx.cfg.watcher.retry_max, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
-        await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed",
-                                utcnow() + timedelta(seconds=delay))
+        delay = min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
+        until = utcnow() + timedelta(seconds=delay)
+        await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed", until)
+        await asyncio.to_thread(ctx.store.defer_notifier, name, until)  # the whole queue waits
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
                     name, err, len(queue) - sent, _span(delay))
         failed += 1

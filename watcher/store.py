@@ -337,6 +337,14 @@ class Store:
                    .values(attempts=OutboxRow.attempts + 1, last_error=error[:500], next_try=next_try))
             s.commit()
 
+    def defer_notifier(self, notifier: str, until: datetime) -> None:
+        """Hold every pending delivery of a failing notifier until `until` (its backoff)."""
+        with Session(self.engine) as s:
+            s.exec(update(OutboxRow).where(OutboxRow.notifier == notifier, OutboxRow.status == "pending",
+                                           or_(OutboxRow.next_try == None, OutboxRow.next_try < until))  # noqa: E711
+                   .values(next_try=until))
+            s.commit()
+
     def expire(self, before: datetime) -> int:
         """Give up on deliveries queued before `before` (only with an explicit delivery_expiry)."""
         with Session(self.engine) as s:
