@@ -92,14 +92,16 @@ def test_case_sensitive_alias_and_shouting():
     m = _m(name="Etched", case_sensitive=["Etched"])
     assert m.explain("Etched valuation tops $5 billion").hits
     assert not m.explain("chips etched at 2nm lift valuation").hits
-    assert m.explain("ETCHED VALUATION TOPS $5 BILLION").hits
+    assert m.explain("ETCHED VALUATION TOPS $5 BILLION", "The transformer chip startup ...").hits
+    assert not m.explain("ETCHED IN STONE: VALUATION TOPS $5 BILLION").hits  # shouting needs context
     assert is_shouting("ETCHED VALUATION TOPS") and not is_shouting("Etched Valuation")
 
 
-def test_ambiguous_alias_needs_context_in_same_sentence():
+def test_ambiguous_alias_needs_context_in_the_item():
     m = _m(name="Esperanto Technologies", ambiguous=["Esperanto"])
     assert m.explain("Esperanto chip valuation rises").hits
-    assert not m.explain("Esperanto course valuation rises. The chip market is hot.").hits
+    assert not m.explain("Esperanto course valuation rises. Learners flock to the language.").hits
+    assert m.explain("Esperanto valuation rises", "The RISC-V chip designer said ...").hits  # context in summary
     assert m.explain("Esperanto Technologies valuation rises").hits
 
 

@@ -122,11 +122,12 @@ def split_units(text: str) -> list[tuple[int, int]]:
 
 
 def fold(text: str) -> str:
-    """Lower-case with the same length as the input, so offsets match the original."""
+    """Lower-case, hyphens as spaces ("data-acquisition" is "data acquisition"), with the same
+    length as the input so offsets match the original."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("-", " ") if "-" in low else low
 
 
 def _is_word_char(ch: str) -> bool:
@@ -148,13 +149,15 @@ def on_boundary(text: str, start: int, end: int) -> bool:
 _BYSTANDER_CUE = re.compile(r"\b(?:such as|like|including|competition (?:with|from)|compete (?:with|against)|"
                             r"competes (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than)\b")
 # "Groq's customer Aramco raises ...", "Cerebras customer G42 raises ...": the deal is the other one's
-_ROLE_AFTER = re.compile(r"(?:'s)?\s+(?:customers?|clients?|partners?|suppliers?|distributors?|resellers?)\b")
+_ROLE_AFTER = re.compile(r"(?:'s)?\s+(?:customers?|clients?|partners?|suppliers?|distributors?|resellers?|"
+                         r"rivals?|competitors?|peers?)\b")
 _BYSTANDER_WINDOW = 60
 
 
 def is_bystander(folded: str, unit: tuple[int, int], start: int, end: int, keyword_starts: list[int]) -> bool:
     """True when the alias at [start, end) follows a comparison cue in its sentence with no
-    deal word in between, or (Chinese) is listed with 等 in a clause about competition."""
+    deal word in between, is followed by a role noun ("Groq's customer"), or (Chinese) is
+    listed with 等."""
     if _ROLE_AFTER.match(folded, end):
         return True
     lo = max(unit[0], start - _BYSTANDER_WINDOW)
@@ -163,7 +166,7 @@ def is_bystander(folded: str, unit: tuple[int, int], start: int, end: int, keywo
         cue_end = cues[-1].end()
         if not any(cue_end <= k < start for k in keyword_starts):
             return True
-    if "竞争" in folded[unit[0]:unit[1]] and "等" in folded[end:end + 12]:
+    if "等" in folded[end:end + 12]:  # "壁仞、沐曦等企业": one of a list, not the subject
         return True
     return False
 
@@ -183,6 +186,9 @@ class _Pat:
     case: bool = False  # exact case required
     ambiguous: bool = False
     regex: re.Pattern | None = None  # full pattern when the term holds {money}
+    pre: re.Pattern | None = None  # {company} keywords: what must stand right before the name
+    post: re.Pattern | None = None  # ... and right after it
+    subject_first: bool = False  # "raise {money}": the company must come before the verb
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ class Occ:
     start: int
     end: int
     pat: _Pat
-    co: tuple[int, int] | None = None  # where {company} must stand, for such keywords
+    needs_context: bool = False  # an alias that proves nothing alone (ambiguous, or capitals that may be a word)
 
 
 @dataclass
@@ -199,8 +205,10 @@ class FieldScan:
 
     name: str
     text: str
+    folded: str = ""
     aliases: list[Occ] = field(default_factory=list)
     keywords: list[Occ] = field(default_factory=list)
+    context: list[Occ] = field(default_factory=list)
     cancelled: list[tuple[Occ, Occ]] = field(default_factory=list)  # (occurrence, exclusion)
     units: list[tuple[int, int]] = field(default_factory=list)
 
@@ -217,19 +225,37 @@ COMPANY_TOKEN = "{company}"
 _PLACEHOLDER = re.compile(r"(\{money\}|\{company\})")
 
 
+def _literal_rx(part: str) -> str:
+    forms = sorted((re.escape(fold(f)) for f in phrase_forms(part.strip())), key=len, reverse=True)
+    return "(?:" + "|".join(forms) + ")"
+
+
 def _placeholder_regex(term: str) -> re.Pattern:
-    """A keyword with {money} / {company} -> one regex over folded text; {company} is the named
-    group `co` (checked against the alias occurrences afterwards)."""
+    """A keyword with {money} -> one regex over folded text."""
     pieces = []
-    for part in _PLACEHOLDER.split(term.lower()):
+    for part in _PLACEHOLDER.split(term):
         if part == MONEY_TOKEN:
             pieces.append(f"(?:{MONEY})")
-        elif part == COMPANY_TOKEN:
-            pieces.append(r"(?P<co>\S.{0,40}?)")
         elif part.strip():
-            forms = sorted((re.escape(f) for f in phrase_forms(part.strip())), key=len, reverse=True)
-            pieces.append("(?:" + "|".join(forms) + ")")
+            pieces.append(_literal_rx(part))
     return re.compile(r"\s*".join(pieces))
+
+
+def _slot_regexes(term: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """"hire {company}'s team" -> (what must end right before the name, what must follow it:
+    an optional "'s" and up to two words, then the rest)."""
+    before, _, after = term.partition(COMPANY_TOKEN)
+    pre = re.compile(_literal_rx(before) + r"\s*$") if before.strip() else None
+    post = None
+    if after.strip():
+        rest = after.strip()
+        poss = ""
+        if rest.startswith("'s"):
+            rest, poss = rest[2:].strip(), "'s"
+        body = _literal_rx(rest) if rest else ""
+        post = re.compile(rf"(?:{re.escape(poss)})?(?:\s+[\w.]+){{0,2}}?\s*{body}" if poss else
+                          rf"(?:'s)?(?:\s+[\w.]+){{0,2}}?\s+{body}")
+    return pre, post
 
 
 def has_placeholder(term: str) -> bool:
@@ -257,14 +283,19 @@ class Matcher:
         for ri, r in enumerate(rules):
             for kind, terms in (("keyword", r.keywords), ("rexclude", r.exclude)):
                 for term in terms:
-                    if has_placeholder(term):
+                    if COMPANY_TOKEN in term:
+                        pre, post = _slot_regexes(term)
+                        anchor = next(p for p in _PLACEHOLDER.split(term) if p.strip() and p != COMPANY_TOKEN)
+                        anchor = anchor.strip().removeprefix("'s").strip() or anchor.strip()
+                        for f in phrase_forms(anchor):
+                            add(f, _Pat(kind, ri, term, f, pre=pre, post=post))
+                    elif MONEY_TOKEN in term:
                         rx = _placeholder_regex(term)
+                        first = term.strip().startswith(MONEY_TOKEN)
                         for part in _PLACEHOLDER.split(term):
-                            if part in (MONEY_TOKEN, COMPANY_TOKEN):
-                                continue
-                            if part.strip():
+                            if part.strip() and part != MONEY_TOKEN:
                                 for f in phrase_forms(part.strip()):
-                                    add(f, _Pat(kind, ri, term, f, regex=rx))
+                                    add(f, _Pat(kind, ri, term, f, regex=rx, subject_first=not first))
                                 break
                     else:
                         for f in phrase_forms(term):
@@ -290,64 +321,69 @@ class Matcher:
         fs = FieldScan(name, text, units=split_units(text) if text else [])
         if not text or self._empty:
             return fs
-        folded = fold(text)
-        shouting = None
+        folded = fs.folded = fold(text)
+        shouting = is_shouting(text)
         occs: list[Occ] = []
         for end_idx, (length, pats) in self._auto.iter(folded):
             start, end = end_idx - length + 1, end_idx + 1
             if not on_boundary(folded, start, end):
                 continue
             for p in pats:
+                needs = p.ambiguous
                 if p.case:
-                    found = text[start:end]
-                    if found != p.surface:
-                        if shouting is None:
-                            shouting = is_shouting(text)
-                        if not (shouting and found == p.surface.upper()):
+                    found = text[start:end].replace("-", " ")
+                    if found != p.surface.replace("-", " "):
+                        if not (shouting and found == p.surface.upper().replace("-", " ")):
                             continue
+                    # capitals prove nothing in a shouting headline
+                    needs = needs or shouting
                 if p.regex is not None:
                     m = _regex_match(p.regex, folded, start, end)
                     if m is None:
                         continue
-                    co = m.span("co") if "co" in p.regex.groupindex else None
-                    occs.append(Occ(m.start(), m.end(), p, co))
+                    occs.append(Occ(m.start(), m.end(), p))
                 else:
-                    occs.append(Occ(start, end, p))
+                    occs.append(Occ(start, end, p, needs))
         cex = [o for o in occs if o.pat.kind == "cexclude"]
         rex = [o for o in occs if o.pat.kind == "rexclude"]
-        ctx = [o for o in occs if o.pat.kind == "context"]
+        fs.context = [o for o in occs if o.pat.kind == "context"]
+        aliases = []
         for o in occs:
             if o.pat.kind == "alias":
                 by = next((x for x in cex if x.pat.owner == o.pat.owner and _overlap(o, x)), None)
                 if by:
                     fs.cancelled.append((o, by))
                     continue
-                fs.aliases.append(o)
-            elif o.pat.kind == "keyword":
-                by = next((x for x in rex if x.pat.owner == o.pat.owner and _overlap(o, x)), None)
+                aliases.append(o)
+        for o in occs:
+            if o.pat.kind == "keyword":
+                by = next((x for x in rex if x.pat.owner == o.pat.owner and _overlap(o, x)
+                           and _slot_ok(x, o, folded, aliases)), None)
                 if by:
                     fs.cancelled.append((o, by))
                     continue
                 fs.keywords.append(o)
-        # an ambiguous alias needs a context word in its sentence, or an unambiguous alias of
-        # the same company somewhere in the field
-        sure = {o.pat.owner for o in fs.aliases if not o.pat.ambiguous}
-        kept = []
-        for o in fs.aliases:
-            if o.pat.ambiguous and o.pat.owner not in sure:
-                u = _unit_of(fs.units, o.start)
-                if not any(u[0] <= c.start < u[1] and not _overlap(o, c) for c in ctx):
-                    continue
-            kept.append(o)
         # a shorter alias inside a longer one of another company ("AI" inside "Untether AI") goes
-        fs.aliases = [o for o in kept if not any(x is not o and x.start <= o.start and o.end <= x.end
-                                                 and (x.end - x.start) > (o.end - o.start) for x in kept)]
+        fs.aliases = [o for o in aliases if not any(x is not o and x.start <= o.start and o.end <= x.end
+                                                    and (x.end - x.start) > (o.end - o.start) for x in aliases)]
         return fs
+
+    @staticmethod
+    def _settle_context(scans: list[FieldScan]) -> None:
+        """An alias that needs context (ambiguous, or capitals that may just be a word) counts when
+        a sure alias of its company or a chip/AI context word appears anywhere in the item."""
+        sure = {o.pat.owner for fs in scans for o in fs.aliases if not o.needs_context}
+        for fs in scans:
+            others = [c for f in scans if f is not fs for c in f.context]
+            fs.aliases = [o for o in fs.aliases if not o.needs_context or o.pat.owner in sure
+                          or others or any(not _overlap(o, c) for c in fs.context)
+                          or (o.pat.ambiguous and _deal_object(o, fs))]
 
     # ------------------------------------------------------------------ deciding
     def explain(self, title: str, summary: str = "", *, form: str | None = None,
                 form_items: tuple[str, ...] = (), company: str | None = None) -> Explanation:
         scans = [self.scan("title", title), self.scan("summary", summary)]
+        self._settle_context(scans)
         hits: dict[tuple[str, str], Hit] = {}
 
         def add(rule: Rule, comp: Company, alias: str, kws: list[str], fld: str, snippet: str) -> None:
@@ -363,21 +399,17 @@ class Matcher:
                 if ev and comp is not None:
                     add(rule, comp, comp.name, [ev], "filing", title)
         for fs in scans:
-            folded = fold(fs.text)
+            folded = fs.folded
             for u in fs.units:
                 kws = [o for o in fs.keywords if u[0] <= o.start < u[1]]
                 if not kws:
                     continue
                 starts = [k.start for k in kws]
                 in_unit = [o for o in fs.aliases if u[0] <= o.start < u[1]]
-                comps = [o for o in in_unit if not is_bystander(folded, u, o.start, o.end, starts)]
+                free = [o for o in in_unit if not is_bystander(folded, u, o.start, o.end, starts)]
                 for ri, rule in enumerate(self.rules):
                     for o in in_unit:
-                        # a keyword with {company} pairs only with the alias standing in its slot;
-                        # the others with any company of the sentence that is not a bystander
-                        rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri and (
-                            (k.co is None and o in comps) or
-                            (k.co is not None and o.start == k.co[0] and o.end <= k.co[1]))]
+                        rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri and _pairs(k, o, folded, free)]
                         if rk:
                             add(rule, self.companies[o.pat.owner], fs.text[o.start:o.end], rk, fs.name,
                                 fs.text[u[0]:u[1]])
@@ -385,16 +417,28 @@ class Matcher:
         if not t.aliases and t.keywords and s.aliases and s.units:
             # headline with a deal word about an unnamed subject; the summary names it first
             lead = s.units[0]
-            sf = fold(s.text)
             head = [o for o in s.aliases if lead[0] <= o.start < min(lead[1], lead[0] + LEAD_CHARS)
-                    and not is_bystander(sf, lead, o.start, o.end, [])]
+                    and not is_bystander(s.folded, lead, o.start, o.end, [])]
             if head:
                 o = min(head, key=lambda x: x.start)
                 for ri, rule in enumerate(self.rules):
-                    rk = [t.text[k.start:k.end] for k in t.keywords if k.pat.owner == ri and k.co is None]
+                    rk = [t.text[k.start:k.end] for k in t.keywords if k.pat.owner == ri and k.pat.pre is None
+                          and k.pat.post is None]
                     if rk:
                         add(rule, self.companies[o.pat.owner], s.text[o.start:o.end], rk, "title+summary",
                             t.text)
+        if t.aliases and s.keywords and s.units and len({o.pat.owner for o in t.aliases}) == 1:
+            # "Groq opens a new chapter" + "The startup said it agreed to be acquired ...": the
+            # summary's first sentence speaks of the headline's company
+            lead = s.units[0]
+            o = t.aliases[0]
+            if _ANAPHOR.match(s.folded, lead[0]) and not is_bystander(t.folded, (0, len(t.text)), o.start, o.end, []):
+                for ri, rule in enumerate(self.rules):
+                    rk = [s.text[k.start:k.end] for k in s.keywords if k.pat.owner == ri
+                          and lead[0] <= k.start < lead[1] and k.pat.pre is None and k.pat.post is None]
+                    if rk:
+                        add(rule, self.companies[o.pat.owner], t.text[o.start:o.end], rk, "title+summary",
+                            s.text[lead[0]:lead[1]])
         order = {r.name: i for i, r in enumerate(self.rules)}
         ordered = tuple(sorted(hits.values(), key=lambda h: order[h.rule]))
         return Explanation(
@@ -427,6 +471,51 @@ class Matcher:
                 if n not in out:
                     out.append(n)
         return tuple(out)
+
+
+_ANAPHOR = re.compile(r"\s*(?:(?:the|this|that)\s+(?:[\w.']+\s+){0,3}?(?:company|startup|start up|chipmaker|"
+                      r"chip maker|chip designer|designer|firm|maker|developer|unicorn|group)\b|(?:it|its)\b|"
+                      r"该公司|这家公司|公司)")
+
+
+def _deal_object(o: Occ, fs: FieldScan) -> bool:
+    """A bare short name right after a deal word ("takeover of Ampere") or right before one
+    ("Ampere agrees to be acquired") is the company in its role in the deal."""
+    for k in fs.keywords:
+        if 0 <= o.start - k.end <= 4 and fs.folded[k.end:o.start].strip() in ("", "of"):
+            return True
+        if 0 <= k.start - o.end <= 1:
+            return True
+    return False
+
+
+def _slot_fits(k: Occ, o: Occ, folded: str) -> bool:
+    """For a {company} keyword: does the alias o stand in its slot?"""
+    p = k.pat
+    if p.pre is not None and not p.pre.search(folded, max(0, o.start - 60), o.start):
+        return False
+    if p.post is not None and not p.post.match(folded, o.end):
+        return False
+    # the anchor the automaton found must be part of this very phrase
+    return o.start - 60 <= k.start <= o.end + 60
+
+
+def _slot_ok(exclusion: Occ, keyword: Occ, folded: str, aliases: list[Occ]) -> bool:
+    """An exclusion with a {company} slot cancels only where some alias fills the slot."""
+    if exclusion.pat.pre is None and exclusion.pat.post is None:
+        return True
+    return any(_slot_fits(exclusion, a, folded) for a in aliases)
+
+
+def _pairs(k: Occ, o: Occ, folded: str, free: list[Occ]) -> bool:
+    """May keyword k count for alias o in their sentence?"""
+    if k.pat.pre is not None or k.pat.post is not None:
+        return _slot_fits(k, o, folded)
+    if o not in free:
+        return False
+    if k.pat.subject_first and o.start > k.start:
+        return False  # "Vsora raises $46M to take on Groq": the raise is Vsora's
+    return True
 
 
 def _overlap(a: Occ, b: Occ) -> bool:
