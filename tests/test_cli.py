@@ -276,25 +276,37 @@ def test_daemon_polls_at_start_and_stops_on_sigterm(env):
 
 def test_daemon_reloads_on_sighup_and_keeps_old_config_when_invalid(env):
     env.write([("wire", env.feed("/w.xml", rss([TRAP])))])
-    p = _start_daemon(env)
+    log = env.tmp / "daemon.log"
+    out = log.open("w")
+    p = subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"], cwd=env.tmp,
+                         stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: env.server.counts["/w.xml"] >= 1, 30, "first poll")
-        env.write([("wire", env.server.url("/w.xml")), ("extra", env.feed("/x.xml", rss([DEAL])))])
+        # added and removed: "extra" appears (and is polled at once), "wire" goes
+        env.write([("extra", env.feed("/x.xml", rss([DEAL])))])
         p.send_signal(signal.SIGHUP)
-        wait_for(lambda: len(env.sink.posts) == 1, 30, "the new source's alert after reload")
+        wait_for(lambda: len(env.sink.posts) == 1, 30, "the added source's alert after reload")
+        # changed: the same name with a new URL is polled at once
+        deal2 = dict(DEAL, title="Groq to acquire a compiler startup", link="https://news.example/groq-2")
+        env.write([("extra", env.feed("/y.xml", rss([deal2])))])
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(env.sink.posts) == 2, 30, "the changed source's alert after reload")
+        # invalid: refused, the old config keeps running and a later valid reload still works
         env.cfg.write_text("[watcher]\nbogus = 1\n")
         p.send_signal(signal.SIGHUP)
-        wait_for(lambda: env.server.counts["/x.xml"] >= 1, 5, "still running")
-        time_limit = time.monotonic() + 5
-        while time.monotonic() < time_limit and p.poll() is None:
-            break
-        assert p.poll() is None  # an invalid config on reload does not stop the daemon
+        wait_for(lambda: "reload refused" in log.read_text(), 30, "the refused reload")
+        env.write([("extra", env.server.url("/y.xml")), ("late", env.feed("/z.xml", rss([TRAP])))])
+        p.send_signal(signal.SIGHUP)
+        wait_for(lambda: env.server.counts["/z.xml"] >= 1, 30, "a source added after a refused reload")
+        assert p.poll() is None
         p.send_signal(signal.SIGTERM)
-        out, _ = p.communicate(timeout=10)
-        assert p.returncode == 0
-        assert "reload refused" in out and "bogus" in out
+        assert p.wait(15) == 0
+        text = log.read_text()
+        assert "bogus" in text and "unscheduled wire" in text
+        assert env.server.counts["/w.xml"] == 1  # the removed source was not polled again
     finally:
         p.kill()
+        out.close()
 
 
 def test_test_notify_sends_to_each_or_the_named_notifier(env):

@@ -68,11 +68,10 @@ def test_parse_date(text, expected):
     assert html.parse_date(text) == expected
 
 
-def test_bad_selector_is_a_parse_error():
-    src = config.Source(name="bad", kind="html", url="https://x.example/",
-                        selectors=config.Selectors(item="li[[", title="a"))
-    with pytest.raises(ParseError, match="selector"):
-        parse(PAGE.encode(), source=src)
+def test_bad_selector_is_a_config_error():
+    with pytest.raises(config.ConfigError, match=r"source\[0\] \(bad\)\.selectors\.item: not a valid CSS selector"):
+        config.loads('[[source]]\nname = "bad"\nkind = "html"\nurl = "https://x.example/"\n'
+                     '[source.selectors]\nitem = "li[["\ntitle = "a"\n')
 
 
 def test_empty_page_is_a_parse_error():

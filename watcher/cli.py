@@ -39,11 +39,12 @@ def _load(args) -> Config:
 # --------------------------------------------------------------------------- commands
 def cmd_check(args, cfg: Config) -> int:
     from .notify import Notifiers
+    from .store import display_url
 
     notifiers = Notifiers(cfg.notifier)
     w = cfg.watcher
     print(f"config: {cfg.path}  OK")
-    print(f"database: {config_mod.database_url(cfg)}")
+    print(f"database: {display_url(config_mod.database_url(cfg))}")
     print(f"user agent: {w.user_agent}")
     print(f"defaults: every {_span(w.every)}, max_age {_span(w.max_age)}, timeout {_span(w.timeout)}, "
           f"max_bytes {w.max_bytes}")
@@ -116,6 +117,8 @@ def cmd_test_notify(args, cfg: Config) -> int:
 
 
 def _read_text(args) -> str:
+    if not args.text:
+        return "" if args.title is not None or args.summary is not None else sys.stdin.read()
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
@@ -135,15 +138,15 @@ def print_explanation(ex, out=sys.stdout) -> None:
 
 
 def cmd_match(args, cfg: Config) -> int:
-    from .match import Matcher
     from .normalize import clean_text
+    from .pipeline import build_matcher
 
     text = _read_text(args)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     title = clean_text(args.title if args.title is not None else (lines[0] if lines else ""))
     summary = clean_text(args.summary if args.summary is not None else
                          ("\n".join(lines[1:]) if args.title is None else text))
-    m = Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+    m = build_matcher(cfg)
     ex = m.explain(title, summary)
     print(f"title:   {title}")
     if summary:
@@ -165,9 +168,14 @@ def cmd_status(args, cfg: Config) -> int:
         if st is None:
             print(f"{s.name:<28} {'never polled':<18}")
             continue
-        nxt = st.next_poll if st.next_poll and st.next_poll > now else None
+        if st.next_poll and st.next_poll > now:
+            nxt = _when(st.next_poll) + " (backoff)"
+        elif st.last_attempt:
+            nxt = _when(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
+        else:
+            nxt = "at start"
         print(f"{s.name:<28} {_when(st.last_success):<18} {st.failures:>5}  "
-              f"{(_when(nxt) if nxt else 'on schedule'):<18} {(st.last_error or '')[:80]}"
+              f"{nxt:<18} {(st.last_error or '')[:80]}"
               + ("" if s.enabled else "  [disabled]"))
     counts = store.outbox_counts()
     pending = sum(c.get("pending", 0) for c in counts.values())
@@ -180,12 +188,16 @@ def cmd_status(args, cfg: Config) -> int:
 
 
 def cmd_replay(args, cfg: Config) -> int:
-    from .match import Matcher
+    from .pipeline import build_matcher
     from .store import Store, utcnow
 
-    since = utcnow() - timedelta(seconds=parse_duration(args.since))
+    try:
+        since = utcnow() - timedelta(seconds=parse_duration(args.since))
+    except ValueError as e:
+        print(f"watcher: replay --since: {e}", file=sys.stderr)
+        return 2
     store = Store(config_mod.database_url(cfg))
-    m = Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+    m = build_matcher(cfg)
     rows = store.items_since(since)
     n = 0
     for r in rows:
@@ -224,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test-notify", help="send a test message to every notifier, or the named one")
     t.add_argument("name", nargs="?")
     m = sub.add_parser("match", help="show what a text matches and whether it would alert")
-    m.add_argument("text", nargs="*", default=["-"], help="the text (first line is the title), or - for stdin")
+    m.add_argument("text", nargs="*", help="the text (first line is the title); - or nothing reads stdin")
     m.add_argument("--title", default=None)
     m.add_argument("--summary", default=None)
     sub.add_parser("status", help="source health and outbox depth")
@@ -249,12 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _setup_logging(cfg.watcher.log_level)
     try:
-        from .notify import register_url_secrets
-
-        for n in cfg.notifier:
-            register_url_secrets(n.url)
         return COMMANDS[args.command](args, cfg)
-    except (NotifyError, ConfigError) as e:
+    except NotifyError as e:
+        print(f"watcher: config error:\n{cfg.path}: {e}", file=sys.stderr)
+        return 2
+    except ConfigError as e:
         print(f"watcher: config error:\n{e}", file=sys.stderr)
         return 2
     except StoreError as e:

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -23,6 +23,7 @@ DEFAULT_EDGAR_URLS = {
     "edgar-search": "https://efts.sec.gov/LATEST/search-index",
 }
 DEFAULT_ARCHIVE_URL = "https://www.sec.gov/Archives/edgar/data"
+MIN_EVERY = 10.0  # seconds: no source is polled more often
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -106,7 +107,14 @@ class Settings(_Strict):
         lambda v: parse_duration(v))
     _sizes = field_validator("max_bytes", mode="before")(lambda v: parse_size(v))
 
-    @field_validator("every", "timeout")
+    @field_validator("every")
+    @classmethod
+    def _floor(cls, v: float) -> float:
+        if v < MIN_EVERY:
+            raise ValueError(f"must be at least {MIN_EVERY:g}s (be polite to the sources)")
+        return v
+
+    @field_validator("timeout")
     @classmethod
     def _positive(cls, v: float) -> float:
         if v <= 0:
@@ -152,6 +160,19 @@ class Selectors(_Strict):
     date: str | None = None
     summary: str | None = None
 
+    @field_validator("item", "title", "link", "date", "summary")
+    @classmethod
+    def _css(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        import soupsieve  # the CSS engine beautifulsoup4 uses; loaded only for html sources
+
+        try:
+            soupsieve.compile(v)
+        except Exception as e:  # noqa: BLE001 - soupsieve raises several kinds
+            raise ValueError(f"not a valid CSS selector {v!r}: {e}") from None
+        return v
+
 
 class Source(_Strict):
     name: str
@@ -175,6 +196,13 @@ class Source(_Strict):
     def _name(cls, v: str) -> str:
         if not v.strip():
             raise ValueError("must not be empty")
+        return v
+
+    @field_validator("every")
+    @classmethod
+    def _floor(cls, v: float | None) -> float | None:
+        if v is not None and v < MIN_EVERY:
+            raise ValueError(f"must be at least {MIN_EVERY:g}s (be polite to the sources)")
         return v
 
     @model_validator(mode="after")
@@ -254,7 +282,11 @@ class Config(_Strict):
     company: list[Company] = Field(default_factory=list)
     rule: list[Rule] = Field(default_factory=list)
     notifier: list[Notifier] = Field(default_factory=list)
-    path: Path | None = None  # the file this came from (not a TOML key)
+    _path: Path | None = PrivateAttr(default=None)  # the file this came from (not a TOML key)
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
 
     @model_validator(mode="after")
     def _cross(self) -> Config:
@@ -324,8 +356,24 @@ def _expand_all(raw: dict, file: str) -> dict:
     if isinstance(w, dict):
         for k in ("database", "user_agent"):
             if isinstance(w.get(k), str):
-                w[k] = expand_secrets(w[k], f"{file}: watcher.{k}", secret=False)
+                w[k] = expand_secrets(w[k], f"{file}: watcher.{k}", secret=(k == "database"))
+        if isinstance(w.get("database"), str):
+            _register_db_password(w["database"])
     return raw
+
+
+def _register_db_password(url: str) -> None:
+    """A password written into the database URL is a secret too (masked in every log line)."""
+    from sqlalchemy.engine import make_url
+
+    from . import secrets
+
+    try:
+        pw = make_url(url).password
+    except Exception:  # noqa: BLE001 - validation reports a bad URL when it is used
+        return
+    if pw:
+        secrets.register(str(pw))
 
 
 def load(path: str | os.PathLike | None = None) -> Config:
@@ -359,9 +407,10 @@ def loads(text: str, path: Path | None = None) -> Config:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
-            lines.append(f"{file}: {where}: {msg}")
+            # checks across entries name their keys in the message itself
+            lines.append(f"{file}: {msg}" if where == "(top level)" else f"{file}: {where}: {msg}")
         raise ConfigError("\n".join(lines)) from None
-    cfg = cfg.model_copy(update={"path": path.resolve() if path else None})
+    cfg._path = path.resolve() if path else None
     return cfg
 
 

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import time
 from datetime import datetime, timedelta
 
@@ -21,13 +22,13 @@ from . import config as config_mod
 from .config import Config, Source
 from .errors import ConfigError
 from .pipeline import Context, deliver, poll_source
-from .store import Store, utcnow
+from .store import Store, display_url, utcnow
 
 log = logging.getLogger("watcher")
 
 DELIVERY_EVERY = 30.0  # seconds between outbox sweeps (failed deliveries wait their backoff)
 PRUNE_EVERY = 6 * 3600.0
-STOP_GRACE = 4.0  # seconds in-flight work may take after SIGTERM
+STOP_GRACE = 6.0  # seconds in-flight work may take after SIGTERM
 
 
 def sd_notify(message: str) -> None:
@@ -53,18 +54,23 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.stop = asyncio.Event()
         self.inflight: set[asyncio.Task] = set()
+        self._source_locks: dict[str, asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ jobs
     async def _poll_job(self, name: str) -> None:
-        ctx = self.ctx
-        try:
-            source = ctx.cfg.source_named(name)
-        except KeyError:
-            return
-        state = await asyncio.to_thread(ctx.store.source_state, name)
-        if state.next_poll and state.next_poll > utcnow():
-            return  # backing off after failures
-        await self._guarded(self._poll_and_deliver(ctx, source), ctx.cfg.source_timeout(source) * 3 + 60)
+        # Never two polls of one source at once: a run that comes while one is in flight (a
+        # reload asking for an immediate poll of an edited source) waits for it, then goes.
+        lock = self._source_locks.setdefault(name, asyncio.Lock())
+        async with lock:
+            ctx = self.ctx
+            try:
+                source = ctx.cfg.source_named(name)
+            except KeyError:
+                return
+            state = await asyncio.to_thread(ctx.store.source_state, name)
+            if state.next_poll and state.next_poll > utcnow():
+                return  # backing off after failures
+            await self._guarded(self._poll_and_deliver(ctx, source), ctx.cfg.source_timeout(source) * 3 + 60)
 
     async def _poll_and_deliver(self, ctx: Context, source: Source) -> None:
         res = await poll_source(ctx, source)
@@ -96,7 +102,7 @@ class Daemon:
             self.inflight.discard(task)
 
     # ------------------------------------------------------------------ schedule
-    def _schedule(self, first_run: bool) -> None:
+    def _schedule(self, first_run: bool, old: Config | None = None) -> None:
         sch = self.scheduler
         cfg = self.ctx.cfg
         wanted = {f"source:{s.name}" for s in cfg.source if s.enabled}
@@ -111,11 +117,12 @@ class Daemon:
             jid = f"source:{s.name}"
             interval = cfg.interval(s)
             existing = sch.get_job(jid)
-            start = now if (first_run or existing is None) else None
+            changed = old is not None and s not in old.source  # new or edited: poll it now
+            start = now if (first_run or existing is None or changed) else None
             sch.add_job(self._poll_job, "interval", args=[s.name], id=jid, name=s.name, replace_existing=True,
                         seconds=interval, jitter=min(cfg.watcher.jitter, interval / 4),
                         next_run_time=start or (existing.next_run_time if existing else now),
-                        max_instances=1, coalesce=True, misfire_grace_time=max(60, int(interval)))
+                        max_instances=2, coalesce=True, misfire_grace_time=max(60, int(interval)))
         sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
         sch.add_job(self._prune_job, "interval", id="prune", seconds=PRUNE_EVERY, replace_existing=True,
@@ -124,6 +131,8 @@ class Daemon:
 
     # ------------------------------------------------------------------ reload
     async def reload(self) -> None:
+        if self.scheduler is None or self.ctx is None:
+            return
         sd_notify(f"RELOADING=1\nMONOTONIC_USEC={time.monotonic_ns() // 1000}")
         try:
             new = config_mod.load(self.config_path)
@@ -139,38 +148,62 @@ class Daemon:
                 new = new.model_copy(update={"watcher": new.watcher.model_copy(
                     update={"database": old.cfg.watcher.database})})
             ctx = Context.build(new, store)
+            # one delivery lock, one ingest lock, one EDGAR gateway (its rate limit and any SEC
+            # block) across the old and the new config: polls still running keep using the old
+            ctx.deliver_lock, ctx.ingest_lock = old.deliver_lock, old.ingest_lock
+            ctx.edgar, ctx.warned_orphans = old.edgar, old.warned_orphans
         except Exception as e:  # noqa: BLE001
             log.error("reload refused, keeping the running config: %s", e)
             sd_notify("READY=1")
             return
         self.ctx, self.cfg = ctx, new
-        self._schedule(first_run=False)
+        self._schedule(first_run=False, old=old.cfg)
         log.info("config reloaded: %d sources, %d companies, %d rules, %d notifiers",
                  len(new.source), len(new.company), len(new.rule), len(new.notifier))
         sd_notify("READY=1")
-        asyncio.get_running_loop().call_later(60, lambda: asyncio.ensure_future(old.fetcher.aclose()))
+        self._later(60, old)
+
+    def _later(self, delay: float, old: Context) -> None:
+        """Close a replaced context's HTTP client once its last polls are surely done."""
+
+        def close() -> None:
+            self._tasks.add(t := asyncio.ensure_future(old.aclose()))
+            t.add_done_callback(self._tasks.discard)
+
+        asyncio.get_running_loop().call_later(delay, close)
+
+    def _on_hup(self) -> None:
+        t = asyncio.ensure_future(self.reload())
+        self._tasks.add(t)  # keep a reference: the loop holds tasks only weakly
+        t.add_done_callback(self._tasks.discard)
 
     # ------------------------------------------------------------------ main
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
+        self._tasks: set[asyncio.Task] = set()
         store = Store(config_mod.database_url(self.cfg))
         self.ctx = Context.build(self.cfg, store)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stop.set)
-        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self.reload()))
         self.scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
-        # alerts left in the outbox by an earlier run (crash, outage) go first
-        await self._guarded(deliver(self.ctx, ignore_backoff=True), 300)
         self._schedule(first_run=True)
         self.scheduler.start()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self._on_hup)
+        if "example.com" in self.cfg.watcher.user_agent or "example.org" in self.cfg.watcher.user_agent:
+            log.warning("watcher.user_agent still names an example.com contact; put yours there "
+                        "(SEC EDGAR blocks undeclared tools)")
         log.info("watcher running: %d sources, %d notifiers, database %s",
-                 sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), store.url)
+                 sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), display_url(store.url))
         sd_notify("READY=1\nSTATUS=polling")
         watchdog = self._start_watchdog(loop)
+        # alerts left in the outbox by an earlier run (crash, outage) go out first, as a tracked job
+        startup = asyncio.ensure_future(self._guarded(deliver(self.ctx, ignore_backoff=True), 300))
+        self._tasks.add(startup)
         await self.stop.wait()
         log.info("stopping")
         sd_notify("STOPPING=1")
+        self.ctx.stopping = True
         self.scheduler.pause()
         pending = [t for t in self.inflight if not t.done()]
         if pending:
@@ -182,7 +215,11 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         if watchdog:
             watchdog.cancel()
-        await self.ctx.aclose()
+        try:
+            async with asyncio.timeout(2):
+                await self.ctx.aclose()
+        except TimeoutError:
+            pass
         store.close()
         log.info("stopped")
         return 0
@@ -208,4 +245,12 @@ class Daemon:
 
 
 def run(cfg: Config, config_path: str | None) -> int:
-    return asyncio.run(Daemon(cfg, config_path).run())
+    """Run until SIGTERM/SIGINT, then exit at once: worker threads still inside a send or a
+    parse are not waited for (everything stored is committed; a claimed delivery is retried)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    code = loop.run_until_complete(Daemon(cfg, config_path).run())  # not asyncio.run: it waits on threads
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

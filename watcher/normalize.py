@@ -25,9 +25,10 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u2212": "-"})
 
 # Query parameters that only track the reader; dropped from canonical URLs.
+# (Ambiguous names such as "cid", "src" or "share" stay: on some sites they name the article.)
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-                   "_ga", "_gl", "ref_src", "cmpid", "ncid", "sr_share", "spm", "share", "ocid", "taid",
-                   "guccounter", "guce_referrer", "guce_referrer_sig", "src", "ref", "rss", "feed", "cid"}
+                   "_ga", "_gl", "ref_src", "cmpid", "ncid", "sr_share", "spm", "ocid", "taid",
+                   "guccounter", "guce_referrer", "guce_referrer_sig", "ref", "rss"}
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_")
 
 

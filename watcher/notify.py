@@ -444,7 +444,7 @@ class Notifiers:
         quiet_apprise()
         self.timeout = timeout
         self._targets: dict[str, _Target] = {}
-        for n in notifiers:
+        for i, n in enumerate(notifiers):
             if n.name in self._targets:
                 raise NotifyError(f"two notifiers are named {n.name!r}")
             register_url_secrets(n.url)  # before apprise can log any of it
@@ -454,7 +454,7 @@ class Notifiers:
             except Exception:  # noqa: BLE001 - any plugin error means "cannot use this URL"
                 plugin = None
             if plugin is None:
-                raise NotifyError(f"notifier {n.name!r}: apprise cannot use its URL "
+                raise NotifyError(f"notifier[{i}] ({n.name}).url: apprise cannot use this URL "
                                   f"({_scheme(n.url)}://…); check the syntax for that service")
             masked = plugin.url(privacy=True)
             register_url_secrets(n.url, masked)

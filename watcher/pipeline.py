@@ -75,6 +75,8 @@ class Context:
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
+    stopping: bool = False  # set on shutdown: finish the send in flight, start no other
+    warned_orphans: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, cfg: Config, store: Store | None = None, *, worker_process: bool = False) -> Context:
@@ -252,14 +254,17 @@ async def send_health(ctx: Context, title: str, body: str) -> bool:
 # --------------------------------------------------------------------------- delivery
 async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, int]:
     """Send what is due. Each notifier's queue runs on its own, so one dead notifier never
-    holds up another; a notifier that fails is not tried again for the rest of this round."""
+    holds up another; a notifier that fails is not tried again for the rest of this round.
+    Each delivery is claimed in the database first, so two processes never send it twice."""
     async with ctx.deliver_lock:
         now = utcnow()
         if ctx.cfg.watcher.delivery_expiry:
             n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
             if n:
                 log.error("gave up on %d undelivered alerts older than delivery_expiry", n)
-        due = await asyncio.to_thread(ctx.store.due, now, ignore_backoff=ignore_backoff)
+        names = ctx.notifier_names()
+        due = await asyncio.to_thread(ctx.store.due, now, notifiers=names, ignore_backoff=ignore_backoff)
+        await _warn_orphans(ctx, names)
         queues: dict[str, list[Delivery]] = {}
         for d in due:
             queues.setdefault(d.alert.notifier, []).append(d)
@@ -267,23 +272,28 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
         return sum(r[0] for r in results), sum(r[1] for r in results)
 
 
+async def _warn_orphans(ctx: Context, names: list[str]) -> None:
+    """Alerts queued for a notifier that is no longer configured wait; say so once per name."""
+    counts = await asyncio.to_thread(ctx.store.outbox_counts)
+    for name, c in counts.items():
+        waiting = c.get("pending", 0) + c.get("sending", 0)
+        if name not in names and waiting and name not in ctx.warned_orphans:
+            ctx.warned_orphans.add(name)
+            log.warning("outbox holds %d alerts for notifier %r, which is not configured; "
+                        "they wait until it is configured again", waiting, name)
+
+
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
-    known = set(ctx.notifiers.names())
     for d in queue:
-        now = utcnow()
-        if name == LOG_NOTIFIER and name not in known:
-            m = render(d.alert, "text")
-            log.warning("ALERT %s\n%s", m.title, m.body)
-            await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, now)
-            sent += 1
-            continue
-        if name not in known:
-            log.warning("outbox holds alerts for notifier %r, which is not configured; they wait", name)
-            return sent, failed
-        ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
+        if ctx.stopping:
+            break
+        if not await asyncio.to_thread(ctx.store.claim, d, utcnow()):
+            continue  # another process is sending it
+        # send-and-mark is one unit: cancelling the task (shutdown) must not leave a sent
+        # alert unmarked, which would send it again on the next start
+        ok, err = await asyncio.shield(_send_and_mark(ctx, name, d))
         if ok:
-            await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, utcnow())
             sent += 1
             continue
         delay = min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
@@ -295,6 +305,18 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         failed += 1
         break
     return sent, failed
+
+
+async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, str | None]:
+    if name == LOG_NOTIFIER and name not in ctx.notifiers.names():
+        m = render(d.alert, "text")
+        log.warning("ALERT %s\n%s", m.title, m.body)
+        ok, err = True, None
+    else:
+        ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
+    if ok:
+        await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, utcnow())
+    return ok, err
 
 
 # --------------------------------------------------------------------------- one pass

@@ -7,14 +7,19 @@ notifier, written in the same transaction as the item, marked sent only after su
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, insert, or_, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -98,7 +103,9 @@ class OutboxRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int
     notifier: str
-    status: str = "pending"  # pending | sent | expired
+    status: str = "pending"  # pending | sending | sent | expired
+    claimed_by: int | None = None  # pid of the process sending it (status "sending")
+    lease_until: datetime | None = _dt()  # a claim older than this is void
     attempts: int = 0
     created_at: datetime | None = _dt(nullable=False)
     next_try: datetime | None = _dt()
@@ -131,6 +138,25 @@ class Delivery:
     outbox_id: int
     attempts: int
     alert: Alert
+    status: str = "pending"
+    claimed_by: int | None = None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claim_void(row: OutboxRow, now: datetime) -> bool:
+    """A claim is void when its lease ran out or its process is gone (killed mid-send)."""
+    if row.lease_until is None or row.lease_until <= now:
+        return True
+    return row.claimed_by is None or (row.claimed_by != os.getpid() and not _pid_alive(row.claimed_by))
 
 
 def _hits_json(hits: Iterable[Hit]) -> str:
@@ -145,6 +171,35 @@ def _hits_from(text: str) -> tuple[Hit, ...]:
     return tuple(out)
 
 
+def display_url(url: str) -> str:
+    """The database URL with any password hidden (for logs, `check` and errors)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as a placeholder
+        return "<database url>"
+
+
+def _store_errors(cls):
+    """Every public method raises StoreError (never a raw driver error) for database trouble."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except StoreError:
+                raise
+            except (SQLAlchemyError, sqlite3.Error) as e:
+                raise StoreError(f"{fn.__name__}: {e.__class__.__name__}: {getattr(e, 'orig', None) or e}") from e
+        return inner
+
+    for name, fn in list(vars(cls).items()):
+        if callable(fn) and not name.startswith("_") and name != "close":
+            setattr(cls, name, wrap(fn))
+    return cls
+
+
+@_store_errors
 class Store:
     def __init__(self, url: str):
         self.url = url
@@ -167,7 +222,7 @@ class Store:
         try:
             SQLModel.metadata.create_all(self.engine)
         except Exception as e:  # noqa: BLE001 - name the database in the message
-            raise StoreError(f"cannot open database {url}: {e}") from e
+            raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -200,7 +255,7 @@ class Store:
 
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
-               now: datetime, story_window: float, also_label: str | None = None) -> IngestResult:
+               now: datetime, story_window: float) -> IngestResult:
         """Store the items that are new and queue one alert per new story.
 
         `matched` maps an item key to its Candidate (items that should alert). One transaction:
@@ -208,7 +263,7 @@ class Store:
         if not items:
             return IngestResult(0, 0, 0)
         new_items = new_alerts = copies = 0
-        label = also_label or source
+        label = source
         try:
             with Session(self.engine) as s:
                 keys = [it.key for it in items]
@@ -217,10 +272,13 @@ class Store:
                     known_keys.update(s.exec(select(ItemRow.key).where(ItemRow.source == source,
                                                                        ItemRow.key.in_(chunk))))
                 urls = [it.url for it in items if it.url and it.key not in known_keys]
-                known_urls: dict[str, int] = {}
+                # canonical URL -> (first item id, whether that item carries or joined an alert)
+                known_urls: dict[str, tuple[int, bool]] = {}
                 for chunk in _chunks(urls, 500):
-                    for url, iid in s.exec(select(ItemRow.url, ItemRow.id).where(ItemRow.url.in_(chunk))):
-                        known_urls.setdefault(url, iid)
+                    for url, iid, alerted, story in s.exec(
+                            select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
+                            .where(ItemRow.url.in_(chunk)).order_by(ItemRow.id)):
+                        known_urls.setdefault(url, (iid, bool(alerted or story)))
                 candidates = None
                 seen_keys: set[str] = set()
                 plain: list[dict] = []  # items that alert nobody: one executemany, no ORM objects
@@ -228,25 +286,26 @@ class Store:
                     if it.key in known_keys or it.key in seen_keys:
                         continue
                     seen_keys.add(it.key)
-                    if it.url and it.url in known_urls:
-                        # the same article from another source: one item; note who else has it
-                        cand = matched.get(it.key)
+                    cand = matched.get(it.key)
+                    first = known_urls.get(it.url) if it.url else None
+                    if first is not None and (cand is None or first[1]):
+                        # the same article from another source: one item; note who else has it.
+                        # (A copy that matches where the first did not, say with a fuller summary,
+                        # goes on below and alerts.)
                         if cand is not None:
-                            self._add_also(s, known_urls[it.url], label)
-                        # remember the key so this source does not look at it again
+                            self._add_also(s, first[0], label)
                         s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="",
                                       summary="", story_key="", published=it.published, seen_at=now,
-                                      story_id=known_urls[it.url], pruned=True))
+                                      story_id=first[0] if first[1] else None, pruned=True))
                         continue
-                    cand = matched.get(it.key)
                     new_items += 1
                     if cand is None:
+                        if it.url:
+                            known_urls.setdefault(it.url, (-1, False))
                         plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
                                           summary=it.summary, story_key=it.story_key, published=it.published,
                                           seen_at=now, form=it.form, event=it.event, alerted=False,
                                           companies="", pruned=False))
-                        if it.url:
-                            known_urls[it.url] = -1
                         continue
                     row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
                                   summary=it.summary, story_key=it.story_key, published=it.published,
@@ -260,6 +319,9 @@ class Store:
                     if story is not None and not it.form:
                         row.story_id = story
                         s.add(row)
+                        s.flush()
+                        if it.url:
+                            known_urls.setdefault(it.url, (row.id, True))
                         self._add_also(s, story, label)
                         copies += 1
                         continue
@@ -267,7 +329,7 @@ class Store:
                     s.add(row)
                     s.flush()
                     if it.url:
-                        known_urls[it.url] = row.id
+                        known_urls[it.url] = (row.id, True)
                     candidates.append((row.id, it.story_key, set(companies)))
                     alert = AlertRow(item_id=row.id, created_at=now, hits=_hits_json(cand.hits))
                     s.add(alert)
@@ -307,34 +369,60 @@ class Store:
             s.add(alert)
 
     # ------------------------------------------------------------------ outbox
-    def due(self, now: datetime, *, ignore_backoff: bool = False, limit: int = 500) -> list[Delivery]:
-        """Pending deliveries whose time has come, oldest first."""
+    def due(self, now: datetime, *, notifiers: Iterable[str] | None = None, ignore_backoff: bool = False,
+            limit: int = 200) -> list[Delivery]:
+        """Deliveries whose time has come, oldest first, at most `limit` per notifier (so one
+        notifier's backlog never hides another's). Rows claimed by a process that died count as due."""
         with Session(self.engine) as s:
-            q = (select(OutboxRow, AlertRow, ItemRow)
-                 .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
-                 .join(ItemRow, ItemRow.id == AlertRow.item_id)
-                 .where(OutboxRow.status == "pending"))
-            if not ignore_backoff:
-                q = q.where(or_(OutboxRow.next_try == None, OutboxRow.next_try <= now))  # noqa: E711
-            q = q.order_by(OutboxRow.id).limit(limit)
+            names = list(notifiers) if notifiers is not None else list(
+                s.exec(select(OutboxRow.notifier).where(OutboxRow.status.in_(("pending", "sending"))).distinct()))
             out = []
-            for ob, al, it in s.exec(q):
-                out.append(Delivery(ob.id, ob.attempts, Alert(
-                    id=al.id, notifier=ob.notifier, title=it.title, link=it.link, source=it.source,
-                    published=it.published, hits=_hits_from(al.hits), summary=it.summary, event=it.event,
-                    also=tuple(json.loads(al.also or "[]")))))
+            for name in names:
+                q = (select(OutboxRow, AlertRow, ItemRow)
+                     .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
+                     .join(ItemRow, ItemRow.id == AlertRow.item_id)
+                     .where(OutboxRow.notifier == name, OutboxRow.status.in_(("pending", "sending"))))
+                if not ignore_backoff:
+                    q = q.where(or_(OutboxRow.next_try == None, OutboxRow.next_try <= now))  # noqa: E711
+                for ob, al, it in s.exec(q.order_by(OutboxRow.id).limit(limit)):
+                    if ob.status == "sending" and not _claim_void(ob, now):
+                        continue  # another live process is sending it right now
+                    out.append(Delivery(ob.id, ob.attempts, Alert(
+                        id=al.id, notifier=ob.notifier, title=it.title, link=it.link, source=it.source,
+                        published=it.published, hits=_hits_from(al.hits), summary=it.summary, event=it.event,
+                        also=tuple(json.loads(al.also or "[]"))), ob.status, ob.claimed_by))
             return out
+
+    def claim(self, d: Delivery, now: datetime, lease: float = 300.0) -> bool:
+        """Take a delivery for this process; False when another process got there first."""
+        with Session(self.engine) as s:
+            cond = [OutboxRow.id == d.outbox_id, OutboxRow.status == d.status]
+            cond.append(OutboxRow.claimed_by == d.claimed_by if d.claimed_by is not None
+                        else OutboxRow.claimed_by == None)  # noqa: E711
+            r = s.exec(update(OutboxRow).where(*cond).values(
+                status="sending", claimed_by=os.getpid(), lease_until=now + timedelta(seconds=lease)))
+            s.commit()
+            return (r.rowcount or 0) == 1
 
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         with Session(self.engine) as s:
             s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
-                   .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1, last_error=None))
+                   .values(status="sent", sent_at=now, claimed_by=None, attempts=OutboxRow.attempts + 1,
+                           last_error=None))
             s.commit()
 
     def mark_failed(self, outbox_id: int, error: str, next_try: datetime) -> None:
         with Session(self.engine) as s:
             s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
-                   .values(attempts=OutboxRow.attempts + 1, last_error=error[:500], next_try=next_try))
+                   .values(status="pending", claimed_by=None, attempts=OutboxRow.attempts + 1,
+                           last_error=error[:500], next_try=next_try))
+            s.commit()
+
+    def release(self, outbox_id: int) -> None:
+        """Give a claimed delivery back untried (shutting down)."""
+        with Session(self.engine) as s:
+            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id, OutboxRow.status == "sending")
+                   .values(status="pending", claimed_by=None))
             s.commit()
 
     def defer_notifier(self, notifier: str, until: datetime) -> None:
@@ -348,7 +436,8 @@ class Store:
     def expire(self, before: datetime) -> int:
         """Give up on deliveries queued before `before` (only with an explicit delivery_expiry)."""
         with Session(self.engine) as s:
-            r = s.exec(update(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.created_at < before)
+            r = s.exec(update(OutboxRow).where(OutboxRow.status.in_(("pending", "sending")),
+                                               OutboxRow.created_at < before)
                        .values(status="expired"))
             s.commit()
             return r.rowcount or 0
@@ -361,12 +450,6 @@ class Store:
                                           .group_by(OutboxRow.notifier, OutboxRow.status)):
                 out.setdefault(name, {})[status] = n
             return out
-
-    def stale_outbox(self, known: set[str]) -> int:
-        """Pending rows for notifiers no longer configured."""
-        with Session(self.engine) as s:
-            return s.exec(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.status == "pending", OutboxRow.notifier.not_in(known))).one()
 
     # ------------------------------------------------------------------ replay / retention
     def items_since(self, since: datetime) -> list[ItemRow]:

@@ -338,7 +338,7 @@ class EdgarGateway:
                                     f"paused {UNEXPECTED_HTML_PAUSE:.0f}s",
                                     retry_after=UNEXPECTED_HTML_PAUSE, status=200)
         try:
-            return json.loads(body)
+            return await asyncio.to_thread(json.loads, body)  # up to max_bytes: off the event loop
         except ValueError as e:
             raise errors.ParseError(f"EDGAR answered invalid JSON at {url}: {e}") from None
 
@@ -546,7 +546,7 @@ async def collect(source: config.Source, cfg: config.Config, gateway: EdgarGatew
 
     async def one(company: config.Company, url: str) -> list[models.RawItem]:
         data = await gateway.get_json(url, timeout=timeout, max_bytes=max_bytes)
-        return parse(data, source, company, now)
+        return await asyncio.to_thread(parse, data, source, company, now)
 
     results = await asyncio.gather(*(one(c, u) for c, u in jobs), return_exceptions=True)
     items: list[models.RawItem] = []
