@@ -217,6 +217,10 @@ def test_secret_from_systemd_credentials(env, tmp_path):
     ('[[notifier]]\nname = "n"\nurl = "json://${NOPE_NOT_SET}@x/"\n', "NOPE_NOT_SET"),
     ('[[rule]]\nname = "r"\nkeywords = ["x"]\nnotify = ["ghost"]\n', "ghost"),
     ('[watcher\n', "not valid TOML"),
+    ('path = "/etc/passwd"\n', "path: unknown key"),
+    ('[watcher]\nevery = "1s"\n', "watcher.every: must be at least 10s"),
+    ('[[notifier]]\nname = "n"\nurl = "slack://nope"\n', "notifier[0] (n).url"),
+    ('[[source]]\nname = "s"\nkind = "edgar-search"\n', "watcher.user_agent must name you"),
 ])
 def test_config_errors_exit_2_naming_file_and_key(env, body, where):
     env.cfg.write_text(body)
@@ -346,3 +350,10 @@ def test_daemon_tells_systemd_ready_and_feeds_the_watchdog(env, tmp_path):
     finally:
         p.kill()
         sock.close()
+
+
+def test_database_password_is_masked(env):
+    env.cfg.write_text('[watcher]\ndatabase = "postgresql://watcher:${DB_PASS}@db.example/watcher"\n')
+    r = env.run("check", env={"DB_PASS": "hunter2-secret-pw"})
+    assert "hunter2-secret-pw" not in r.stdout + r.stderr
+    assert "db.example" in r.stdout

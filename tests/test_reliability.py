@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -27,6 +28,12 @@ def env(tmp_path, http_server):
         yield Env(tmp_path, http_server, sink)
     finally:
         sink.close()
+
+
+def _per_item(env: Env, n: int) -> list[int]:
+    """How many posts carried each item https://n.example/K (each post names one item)."""
+    got = [{int(k) for k in re.findall(r"https://n\.example/(\d+)", json.dumps(p))} for p in env.sink.posts]
+    return [sum(k in g for g in got) for k in range(n)]
 
 
 def _ctx(env: Env) -> Context:
@@ -138,9 +145,83 @@ def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):
     monkeypatch.setattr(env.sink._httpd.RequestHandlerClass, "do_POST", orig)
     assert 2 <= len(env.sink.posts) < 8
     assert env.run("once").returncode == 0
-    links = [json.dumps(p) for p in env.sink.posts]
-    per_item = [sum(f"https://n.example/{k}" in t for t in links) for k in range(8)]
+    per_item = _per_item(env, 8)
     assert all(n >= 1 for n in per_item), per_item  # every alert arrives
     assert sum(n - 1 for n in per_item) <= 1, per_item  # at most the one in flight twice
     n = len(env.sink.posts)
     assert env.run("once").returncode == 0 and len(env.sink.posts) == n
+
+
+def test_two_processes_never_send_one_alert_twice(env):
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+             for k in range(6)]
+    env.write([("wire", env.feed("/w.xml", rss(items)))])
+    env.sink.status = 503
+    assert env.run("once").returncode == 0  # six alerts queued, none delivered
+    env.sink.status = 200
+    orig = env.sink._httpd.RequestHandlerClass.do_POST
+
+    def slow(handler, _orig=orig):
+        time.sleep(0.1)  # a slow receiver, so the two runs overlap
+        return _orig(handler)
+
+    env.sink._httpd.RequestHandlerClass.do_POST = slow
+    try:
+        cmd = [sys.executable, "-m", "watcher", "--config", str(env.cfg), "once"]
+        procs = [subprocess.Popen(cmd, cwd=env.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for _ in range(2)]
+        assert [p.wait(60) for p in procs] == [0, 0]
+    finally:
+        env.sink._httpd.RequestHandlerClass.do_POST = orig
+    assert _per_item(env, 6) == [1] * 6
+
+
+def test_a_dead_notifier_backlog_never_starves_another(env):
+    from servers import free_port
+
+    from watcher.store import Store
+
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+             for k in range(5)]
+    dead = f"json://127.0.0.1:{free_port()}/dead"
+    notifiers = (f'\n[[notifier]]\nname = "dead"\nurl = "{dead}"\n'
+                 f'\n[[notifier]]\nname = "hook"\nurl = "{env.sink.url("hook")}"\n')
+    env.write([("wire", env.feed("/w.xml", rss(items)))], notifiers=notifiers)
+    env.sink.status = 503
+    assert env.run("once").returncode == 0  # both queues hold five; the dead one's rows come first
+    st = Store(f"sqlite:///{env.tmp / 'watcher.db'}")
+    got = [d.alert.notifier for d in st.due(utcnow(), notifiers=["dead", "hook"], ignore_backoff=True, limit=2)]
+    assert sorted(got) == ["dead", "dead", "hook", "hook"]  # a window per notifier, not one for all
+    env.sink.status = 200
+    assert env.run("once").returncode == 0
+    assert len(env.sink.posts) == 5
+
+
+def test_sigterm_is_prompt_even_with_a_backlog_to_deliver(env):
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+             for k in range(30)]
+    env.write([("wire", env.feed("/w.xml", rss(items)))])
+    env.sink.status = 503
+    assert env.run("once").returncode == 0  # 30 alerts wait
+    env.sink.status = 200
+    orig = env.sink._httpd.RequestHandlerClass.do_POST
+
+    def slow(handler, _orig=orig):
+        time.sleep(1)  # a notifier that takes a second per message
+        return _orig(handler)
+
+    env.sink._httpd.RequestHandlerClass.do_POST = slow
+    p = subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"], cwd=env.tmp,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: len(env.sink.posts) >= 1, 30, "the backlog starting to drain")
+        t = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(10) == 0
+        assert time.monotonic() - t < 10
+    finally:
+        p.kill()
+        env.sink._httpd.RequestHandlerClass.do_POST = orig
+    assert env.run("once").returncode == 0
+    per_item = _per_item(env, 30)
+    assert min(per_item) == 1 and sum(per_item) <= 31  # all arrive, at most the one in flight twice
