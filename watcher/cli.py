@@ -66,14 +66,20 @@ def cmd_check(args, cfg: Config) -> int:
 
 
 def cmd_once(args, cfg: Config) -> int:
+    from .notify import Notifiers
     from .pipeline import Context, deliver, poll_all
 
     async def go() -> int:
-        ctx = Context.build(cfg, worker_process=len(cfg.source) > 1)
+        ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False)
+        # apprise takes a tenth of a second to load its plugins: let it, while the sources answer
+        building = asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
         try:
             results = await poll_all(ctx)
+            ctx._notifiers = await building  # a bad notifier URL is a config error (exit 2)
             sent, failed = await deliver(ctx, ignore_backoff=True)
         finally:
+            if not building.done():
+                await asyncio.wait([building])
             await ctx.aclose()
             ctx.store.close()
         bad = [r for r in results if not r.ok]

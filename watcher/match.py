@@ -185,9 +185,9 @@ class _Pat:
     surface: str  # the literal form searched for (original case)
     case: bool = False  # exact case required
     ambiguous: bool = False
-    regex: re.Pattern | None = None  # full pattern when the term holds {money}
-    pre: re.Pattern | None = None  # {company} keywords: what must stand right before the name
-    post: re.Pattern | None = None  # ... and right after it
+    regex: _Lazy | None = None  # full pattern when the term holds {money}
+    pre: _Lazy | None = None  # {company} keywords: what must stand right before the name
+    post: _Lazy | None = None  # ... and right after it
     subject_first: bool = False  # "raise {money}": the company must come before the verb
 
 
@@ -230,7 +230,31 @@ def _literal_rx(part: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
-def _placeholder_regex(term: str) -> re.Pattern:
+class _Lazy:
+    """A regex compiled on first use: a config has hundreds of placeholder keywords and most
+    runs never need most of them (compiling them all costs a tenth of a second at start)."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str):
+        self.pattern, self._rx = pattern, None
+
+    def _get(self) -> re.Pattern:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern)
+        return self._rx
+
+    def search(self, *a):
+        return self._get().search(*a)
+
+    def match(self, *a):
+        return self._get().match(*a)
+
+    def finditer(self, *a):
+        return self._get().finditer(*a)
+
+
+def _placeholder_regex(term: str) -> _Lazy:
     """A keyword with {money} -> one regex over folded text."""
     pieces = []
     for part in _PLACEHOLDER.split(term):
@@ -238,14 +262,14 @@ def _placeholder_regex(term: str) -> re.Pattern:
             pieces.append(f"(?:{MONEY})")
         elif part.strip():
             pieces.append(_literal_rx(part))
-    return re.compile(r"\s*".join(pieces))
+    return _Lazy(r"\s*".join(pieces))
 
 
-def _slot_regexes(term: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+def _slot_regexes(term: str) -> tuple[_Lazy | None, _Lazy | None]:
     """"hire {company}'s team" -> (what must end right before the name, what must follow it:
     an optional "'s" and up to two words, then the rest)."""
     before, _, after = term.partition(COMPANY_TOKEN)
-    pre = re.compile(_literal_rx(before) + r"\s*$") if before.strip() else None
+    pre = _Lazy(_literal_rx(before) + r"\s*$") if before.strip() else None
     post = None
     if after.strip():
         rest = after.strip()
@@ -253,7 +277,7 @@ def _slot_regexes(term: str) -> tuple[re.Pattern | None, re.Pattern | None]:
         if rest.startswith("'s"):
             rest, poss = rest[2:].strip(), "'s"
         body = _literal_rx(rest) if rest else ""
-        post = re.compile(rf"(?:{re.escape(poss)})?(?:\s+[\w.]+){{0,2}}?\s*{body}" if poss else
+        post = _Lazy(rf"(?:{re.escape(poss)})?(?:\s+[\w.]+){{0,2}}?\s*{body}" if poss else
                           rf"(?:'s)?(?:\s+[\w.]+){{0,2}}?\s+{body}")
     return pre, post
 
@@ -529,7 +553,7 @@ def _unit_of(units: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (0, 0)
 
 
-def _regex_match(rx: re.Pattern, folded: str, start: int, end: int) -> re.Match | None:
+def _regex_match(rx: _Lazy, folded: str, start: int, end: int) -> re.Match | None:
     """The match of a placeholder pattern that covers the anchor [start, end), if any."""
     lo = max(0, start - 60)
     for m in rx.finditer(folded, lo, min(len(folded), end + 80)):

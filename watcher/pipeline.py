@@ -69,22 +69,25 @@ class Context:
     store: Store
     fetcher: Fetcher
     matcher: Matcher
-    notifiers: Notifiers
+    _notifiers: Notifiers | None
     pool: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"))
     in_process: bool = False  # the pool is a worker process that holds its own matcher
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
+    state_batch: list | None = None  # poll_all collects successful source states here
     warned_orphans: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, cfg: Config, store: Store | None = None, *, worker_process: bool = False) -> Context:
+    def build(cls, cfg: Config, store: Store | None = None, *, worker_process: bool = False,
+              eager_notifiers: bool = True) -> Context:
         """`worker_process`: parse and match in a forked worker process, so that a one-shot poll
-        of many feeds uses a second core; call it before any thread exists (fork safety)."""
+        of many feeds uses a second core; call it before any thread exists (fork safety).
+        `eager_notifiers=False` builds the apprise notifiers (0.1 s) only when something is sent."""
         store = store or Store(config_mod.database_url(cfg))
         ctx = cls(cfg=cfg, store=store, fetcher=Fetcher(cfg.watcher),
-                  matcher=build_matcher(cfg), notifiers=Notifiers(cfg.notifier))
+                  matcher=build_matcher(cfg), _notifiers=Notifiers(cfg.notifier) if eager_notifiers else None)
         if worker_process and (os.cpu_count() or 1) > 1:
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
@@ -97,8 +100,14 @@ class Context:
                 ctx.pool, ctx.in_process = pool, True
         return ctx
 
+    @property
+    def notifiers(self) -> Notifiers:
+        if self._notifiers is None:
+            self._notifiers = Notifiers(self.cfg.notifier)
+        return self._notifiers
+
     def notifier_names(self) -> list[str]:
-        return self.notifiers.names() or [LOG_NOTIFIER]
+        return [n.name for n in self.cfg.notifier] or [LOG_NOTIFIER]
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
@@ -200,9 +209,12 @@ async def _collect_edgar(ctx: Context, source: Source, now: datetime) -> list:
 async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, etag, last_modified,
                           n: int) -> None:
     was_alerted = st.health_alerted
-    await asyncio.to_thread(ctx.store.save_source_state, source.name, etag=etag, last_modified=last_modified,
-                            last_success=now, last_attempt=now, failures=0, failing_since=None,
-                            next_poll=None, health_alerted=False, items_seen=n)
+    changes = dict(etag=etag, last_modified=last_modified, last_success=now, last_attempt=now, failures=0,
+                   failing_since=None, next_poll=None, health_alerted=False, items_seen=n)
+    if ctx.state_batch is not None and not was_alerted:
+        ctx.state_batch.append((source.name, changes))  # written in one transaction by poll_all
+    else:
+        await asyncio.to_thread(ctx.store.save_source_state, source.name, **changes)
     if was_alerted:
         await send_health(ctx, f"watcher: {source.name} recovered",
                           f"Source {source.name} is working again after failing since "
@@ -238,7 +250,8 @@ def backoff(interval: float, failures: int, cap: float) -> float:
 
 
 async def send_health(ctx: Context, title: str, body: str) -> bool:
-    names = ctx.cfg.watcher.health_notify if ctx.cfg.watcher.health_notify is not None else ctx.notifiers.names()
+    names = ctx.cfg.watcher.health_notify if ctx.cfg.watcher.health_notify is not None else [
+        n.name for n in ctx.cfg.notifier]
     if not names:
         log.warning("%s: %s", title, body)
         return True
@@ -308,7 +321,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
 
 
 async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, str | None]:
-    if name == LOG_NOTIFIER and name not in ctx.notifiers.names():
+    if name == LOG_NOTIFIER and not ctx.cfg.notifier:
         m = render(d.alert, "text")
         log.warning("ALERT %s\n%s", m.title, m.body)
         ok, err = True, None
@@ -323,8 +336,14 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
 async def poll_all(ctx: Context, sources: list[Source] | None = None) -> list[PollResult]:
     sources = [s for s in (sources or ctx.cfg.source) if s.enabled]
     states = {st.name: st for st in await asyncio.to_thread(ctx.store.all_source_states)}
-    return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name))
-                                       for s in sources)))
+    ctx.state_batch = []
+    try:
+        return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name))
+                                           for s in sources)))
+    finally:
+        batch, ctx.state_batch = ctx.state_batch, None
+        if batch:
+            await asyncio.to_thread(ctx.store.save_source_states, batch)
 
 
 def _fmt(t: datetime | None) -> str:

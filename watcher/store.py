@@ -253,6 +253,14 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(stmt)
 
+    def save_source_states(self, batch: list[tuple[str, dict]]) -> None:
+        """Many sources' states in one transaction (after a pass over every source)."""
+        with self.engine.begin() as conn:
+            for name, changes in batch:
+                row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
+                conn.execute(sqlite_insert(SourceState.__table__).values(name=name, **row)
+                             .on_conflict_do_update(index_elements=["name"], set_=changes))
+
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
                now: datetime, story_window: float) -> IngestResult:
