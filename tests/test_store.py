@@ -110,3 +110,27 @@ def test_failing_notifier_queue_waits_as_a_whole(tmp_path):
     st.defer_notifier("hook", NOW + timedelta(minutes=2))
     assert st.due(NOW + timedelta(minutes=1)) == []
     assert len(st.due(NOW + timedelta(minutes=3))) == 3
+
+
+def test_retention_forgets_old_dated_items_but_never_undated_ones(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    old = NOW - timedelta(days=400)
+    dated = normalize(RawItem(guid="d", title="Groq to acquire firm in old chip deal", link="https://x.example/d",
+                              published=old), "a")
+    undated = normalize(RawItem(guid="u", title="Groq to acquire firm in undated chip deal",
+                                link="https://x.example/u"), "a")
+    ingest(st, "a", [dated, undated], now=old)
+    for d in st.due(NOW, ignore_backoff=True):
+        st.mark_sent(d.outbox_id, old)
+    st.prune(NOW - timedelta(days=90), forget_before=NOW - timedelta(days=180))
+    assert st.count_items() == 1  # the undated key stays: it could otherwise alert again
+    assert ingest(st, "a", [undated]).new_items == 0
+
+
+def test_retention_keeps_alerts_still_waiting(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    old = NOW - timedelta(days=400)
+    it = normalize(RawItem(guid="d", title="Groq to acquire firm", link="https://x.example/d", published=old), "a")
+    ingest(st, "a", [it], now=old)
+    st.prune(NOW - timedelta(days=90), forget_before=NOW - timedelta(days=180))
+    assert st.count_items() == 1 and len(st.due(NOW, ignore_backoff=True)) == 1

@@ -13,7 +13,7 @@ import sys
 from datetime import timedelta
 
 from . import config as config_mod
-from .config import Config, parse_duration
+from .config import Config, format_duration, format_time, parse_duration
 from .errors import ConfigError, NotifyError, StoreError
 
 log = logging.getLogger("watcher")
@@ -46,12 +46,12 @@ def cmd_check(args, cfg: Config) -> int:
     print(f"config: {cfg.path}  OK")
     print(f"database: {display_url(config_mod.database_url(cfg))}")
     print(f"user agent: {w.user_agent}")
-    print(f"defaults: every {_span(w.every)}, max_age {_span(w.max_age)}, timeout {_span(w.timeout)}, "
-          f"max_bytes {w.max_bytes}")
+    print(f"defaults: every {format_duration(w.every)}, max_age {format_duration(w.max_age)}, "
+          f"timeout {format_duration(w.timeout)}, max_bytes {w.max_bytes}")
     print(f"sources ({len(cfg.source)}):")
     for s in cfg.source:
         state = "" if s.enabled else "  [disabled]"
-        print(f"  {s.name:<28} {s.kind:<14} every {_span(cfg.interval(s)):<6} {s.endpoint}{state}")
+        print(f"  {s.name:<28} {s.kind:<14} every {format_duration(cfg.interval(s)):<6} {s.endpoint}{state}")
     print(f"companies ({len(cfg.company)}): " + ", ".join(c.name for c in cfg.company))
     print(f"rules ({len(cfg.rule)}):")
     for r in cfg.rule:
@@ -175,12 +175,12 @@ def cmd_status(args, cfg: Config) -> int:
             print(f"{s.name:<28} {'never polled':<18}")
             continue
         if st.next_poll and st.next_poll > now:
-            nxt = _when(st.next_poll) + " (backoff)"
+            nxt = format_time(st.next_poll) + " (backoff)"
         elif st.last_attempt:
-            nxt = _when(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
+            nxt = format_time(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
         else:
             nxt = "at start"
-        print(f"{s.name:<28} {_when(st.last_success):<18} {st.failures:>5}  "
+        print(f"{s.name:<28} {format_time(st.last_success):<18} {st.failures:>5}  "
               f"{nxt:<18} {(st.last_error or '')[:80]}"
               + ("" if s.enabled else "  [disabled]"))
     counts = store.outbox_counts()
@@ -217,17 +217,6 @@ def cmd_replay(args, cfg: Config) -> int:
     print(f"{n} of {len(rows)} stored items since {since:%Y-%m-%d %H:%M} UTC would alert (nothing was sent)")
     store.close()
     return 0
-
-
-def _when(t) -> str:
-    return t.strftime("%Y-%m-%d %H:%M") if t else "never"
-
-
-def _span(seconds: float) -> str:
-    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= n and seconds % n == 0:
-            return f"{int(seconds // n)}{unit}"
-    return f"{seconds:g}s"
 
 
 # --------------------------------------------------------------------------- entry point

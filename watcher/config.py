@@ -46,6 +46,22 @@ def parse_duration(value: Any) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
+def format_duration(seconds: float) -> str:
+    """900 -> '15m', 5400 -> '1h30m', 42 -> '42s': the inverse of parse_duration, for people."""
+    s = int(round(seconds))
+    if s < 120:
+        return f"{s}s"
+    d, rest = divmod(s, 86400)
+    h, rest = divmod(rest, 3600)
+    m = rest // 60
+    out = (f"{d}d" if d else "") + (f"{h}h" if h else "") + (f"{m}m" if m and not d else "")
+    return out or f"{s}s"
+
+
+def format_time(t) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC") if t else "never"
+
+
 def parse_size(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value

@@ -82,8 +82,10 @@ class Daemon:
 
     async def _prune_job(self) -> None:
         ctx = self.ctx
-        before = utcnow() - timedelta(seconds=ctx.cfg.watcher.retention)
-        n = await asyncio.to_thread(ctx.store.prune, before)
+        w = ctx.cfg.watcher
+        before = utcnow() - timedelta(seconds=w.retention)
+        forget = utcnow() - timedelta(seconds=2 * max(w.retention, w.max_age))
+        n = await asyncio.to_thread(ctx.store.prune, before, forget_before=forget)
         if n:
             log.info("pruned the bodies of %d items seen before %s", n, before.date())
 

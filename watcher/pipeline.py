@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import config as config_mod
-from .config import Config, Source
+from .config import Config, Source, format_duration, format_time
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .match import Matcher
@@ -71,7 +71,7 @@ class Context:
     matcher: Matcher
     _notifiers: Notifiers | None
     pool: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"))
-    in_process: bool = False  # the pool is a worker process that holds its own matcher
+    worker_is_process: bool = False  # the pool is a worker process that holds its own matcher
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
@@ -97,7 +97,7 @@ class Context:
                 log.debug("no worker process (%s); parsing in threads", e)
             else:
                 ctx.pool.shutdown(wait=False)
-                ctx.pool, ctx.in_process = pool, True
+                ctx.pool, ctx.worker_is_process = pool, True
         return ctx
 
     @property
@@ -172,14 +172,14 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
                 if not getattr(e, "items", None):
                     raise
                 partial, raw_items = e, e.items
-        args = (fetched, raw_items, source, ctx.cfg.watcher.max_age, None if ctx.in_process else ctx.matcher, now,
-                ctx.notifier_names())
+        matcher = None if ctx.worker_is_process else ctx.matcher  # a worker process has its own
+        args = (fetched, raw_items, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
         try:
             items, matched = await loop.run_in_executor(ctx.pool, process, *args)
         except BrokenProcessPool:
             # the worker died (killed, out of memory): carry on in threads
             log.error("parse worker process died; parsing in threads from now on")
-            ctx.pool, ctx.in_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
+            ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
             items, matched = await loop.run_in_executor(ctx.pool, process, *args[:4], ctx.matcher, *args[5:])
         async with ctx.ingest_lock:
             res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
@@ -218,7 +218,7 @@ async def _record_success(ctx: Context, source: Source, st: SourceState, now: da
     if was_alerted:
         await send_health(ctx, f"watcher: {source.name} recovered",
                           f"Source {source.name} is working again after failing since "
-                          f"{_fmt(st.failing_since)}. Last error was: {st.last_error}")
+                          f"{format_time(st.failing_since)}. Last error was: {st.last_error}")
 
 
 async def _record_failure(ctx: Context, source: Source, state, now: datetime, e: BaseException) -> PollResult:
@@ -228,14 +228,14 @@ async def _record_failure(ctx: Context, source: Source, state, now: datetime, e:
     if isinstance(e, FetchError) and e.retry_after:
         delay = max(delay, min(e.retry_after, 24 * 3600))
     since = state.failing_since or now
-    log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, _span(delay))
+    log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, format_duration(delay))
     try:
         await asyncio.to_thread(ctx.store.save_source_state, source.name, last_error=msg[:500],
                                 last_attempt=now, failures=failures, failing_since=since,
                                 next_poll=now + timedelta(seconds=delay))
         if not state.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
             if await send_health(ctx, f"watcher: {source.name} is failing",
-                                 f"Source {source.name} has failed {failures} times since {_fmt(since)}.\n"
+                                 f"Source {source.name} has failed {failures} times since {format_time(since)}.\n"
                                  f"Last error: {msg}\nwatcher keeps retrying with backoff."):
                 await asyncio.to_thread(ctx.store.save_source_state, source.name, health_alerted=True)
     except StoreError as se:
@@ -314,7 +314,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed", until)
         await asyncio.to_thread(ctx.store.defer_notifier, name, until)  # the whole queue waits
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
-                    name, err, len(queue) - sent, _span(delay))
+                    name, err, len(queue) - sent, format_duration(delay))
         failed += 1
         break
     return sent, failed
@@ -344,16 +344,3 @@ async def poll_all(ctx: Context, sources: list[Source] | None = None) -> list[Po
         batch, ctx.state_batch = ctx.state_batch, None
         if batch:
             await asyncio.to_thread(ctx.store.save_source_states, batch)
-
-
-def _fmt(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M UTC") if t else "never"
-
-
-def _span(seconds: float) -> str:
-    s = int(seconds)
-    if s < 120:
-        return f"{s}s"
-    if s < 7200:
-        return f"{s // 60}m"
-    return f"{s // 3600}h{(s % 3600) // 60:02d}m"

@@ -211,6 +211,7 @@ class Store:
                 dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
                 cur = dbapi_conn.cursor()
                 if ":memory:" not in url:
+                    cur.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
                     cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=30000")
@@ -467,15 +468,32 @@ class Store:
             s.expunge_all()
             return rows
 
-    def prune(self, before: datetime) -> int:
-        """Drop the bodies of items first seen before `before`, keeping the keys, URLs and story keys
-        that deduplication needs, and old delivered outbox rows. Returns items pruned."""
+    def prune(self, before: datetime, *, forget_before: datetime | None = None) -> int:
+        """Retention. Items first seen before `before` lose their bodies (title, summary) but keep
+        the keys, URLs and story keys that deduplication needs; delivered outbox rows go.
+        With `forget_before`, dated items published and seen before it go entirely (with their
+        alerts): they are older than max_age, so they could never alert again even if a feed
+        still carried them. Undated items keep their keys forever. Returns items pruned."""
         with Session(self.engine) as s:
             r = s.exec(update(ItemRow).where(ItemRow.seen_at < before, ItemRow.pruned == False)  # noqa: E712
                        .values(title="", summary="", pruned=True))
-            s.exec(delete(OutboxRow).where(OutboxRow.status != "pending", OutboxRow.created_at < before))
+            s.exec(delete(OutboxRow).where(OutboxRow.status.in_(("sent", "expired")), OutboxRow.created_at < before))
+            if forget_before is not None:
+                old = select(ItemRow.id).where(ItemRow.seen_at < forget_before, ItemRow.published != None,  # noqa: E711
+                                               ItemRow.published < forget_before)
+                waiting = select(AlertRow.item_id).join(OutboxRow, OutboxRow.alert_id == AlertRow.id).where(
+                    OutboxRow.status.in_(("pending", "sending")))
+                ids = [i for i in s.exec(old.where(ItemRow.id.not_in(waiting)))]
+                for chunk in _chunks(ids, 500):
+                    alerts = select(AlertRow.id).where(AlertRow.item_id.in_(chunk))
+                    s.exec(delete(OutboxRow).where(OutboxRow.alert_id.in_(alerts)))
+                    s.exec(delete(AlertRow).where(AlertRow.item_id.in_(chunk)))
+                    s.exec(delete(ItemRow).where(ItemRow.id.in_(chunk)))
             s.commit()
-            return r.rowcount or 0
+        if forget_before is not None and self.url.startswith("sqlite"):
+            with self.engine.connect() as c:  # hand freed pages back (auto_vacuum=INCREMENTAL)
+                c.exec_driver_sql("PRAGMA incremental_vacuum")
+        return r.rowcount or 0
 
     def count_items(self) -> int:
         with Session(self.engine) as s:
