@@ -27,3 +27,16 @@ def http_server() -> Iterator[LoopbackServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def env(tmp_path, http_server):
+    """An end-to-end setup: config writer, loopback feeds, a json:// webhook receiver, the CLI."""
+    from cli_env import Env
+    from servers import PostSink
+
+    sink = PostSink()
+    try:
+        yield Env(tmp_path, http_server, sink)
+    finally:
+        sink.close()

@@ -10,24 +10,13 @@ import sys
 import time
 from datetime import timedelta
 
-import pytest
+from cli_env import Env, rss
 from servers import wait_for
-from test_cli import DEAL, Env, rss
+from test_cli import DEAL
 
 from watcher import config
 from watcher.pipeline import Context, backoff, deliver, poll_source
 from watcher.store import utcnow
-
-
-@pytest.fixture
-def env(tmp_path, http_server):
-    from servers import PostSink
-
-    sink = PostSink()
-    try:
-        yield Env(tmp_path, http_server, sink)
-    finally:
-        sink.close()
 
 
 def _per_item(env: Env, n: int) -> list[int]:

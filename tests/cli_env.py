@@ -1,0 +1,85 @@
+"""What the end-to-end tests share: a config writer around a loopback feed server and a webhook
+receiver, feed builders, and the CLI runner."""
+from __future__ import annotations
+
+import email.utils
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from servers import LoopbackServer, PostSink
+
+WATCHLIST = """
+[[company]]
+name = "Groq"
+aliases = ["GroqCloud"]
+
+[[company]]
+name = "Etched"
+case_sensitive = ["Etched"]
+
+[[company]]
+name = "Moore Threads"
+aliases = ["摩尔线程"]
+
+[[rule]]
+name = "deals"
+keywords = ["acquire", "acquisition", "licensing agreement", "收购"]
+exclude = ["data acquisition"]
+
+[[rule]]
+name = "capital"
+keywords = ["raise {money}", "funding round", "融资"]
+"""
+
+
+def rss(items: list[dict], encoding: str = "utf-8") -> bytes:
+    out = [f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title>']
+    for it in items:
+        when = email.utils.formatdate(it.get("ts", time.time() - 600), usegmt=True)
+        out.append(f"<item><title>{escape(it['title'])}</title><link>{escape(it['link'])}</link>"
+                   f"<guid>{escape(it.get('guid', it['link']))}</guid><pubDate>{when}</pubDate>"
+                   f"<description>{escape(it.get('summary', ''))}</description></item>")
+    out.append("</channel></rss>")
+    return "".join(out).encode("gb18030" if encoding == "gb2312" else encoding)
+
+
+def atom(items: list[dict]) -> bytes:
+    out = ['<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>a</title>'
+           '<id>urn:x</id><updated>2025-01-01T00:00:00Z</updated>']
+    for it in items:
+        ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(it.get("ts", time.time() - 600)))
+        out.append(f"<entry><title>{escape(it['title'])}</title><link href=\"{escape(it['link'])}\"/>"
+                   f"<id>{escape(it.get('guid', it['link']))}</id><updated>{ts}</updated>"
+                   f"<summary>{escape(it.get('summary', ''))}</summary></entry>")
+    out.append("</feed>")
+    return "".join(out).encode()
+
+
+class Env:
+    def __init__(self, tmp: Path, server: LoopbackServer, sink: PostSink):
+        self.tmp, self.server, self.sink = tmp, server, sink
+        self.cfg = tmp / "config.toml"
+
+    def feed(self, path: str, body: bytes, ctype: str = "application/rss+xml") -> str:
+        etag = f'"{abs(hash(body))}"'
+        return self.server.route(path, 200, body, Content_Type=ctype, ETag=etag)
+
+    def write(self, sources: list[tuple[str, str]], notifiers: str | None = None, extra: str = "") -> Path:
+        src = "".join(f'\n[[source]]\nname = "{n}"\nkind = "feed"\nurl = "{u}"\n' for n, u in sources)
+        if notifiers is None:
+            notifiers = f'\n[[notifier]]\nname = "hook"\nurl = "{self.sink.url("hook")}"\n'
+        self.cfg.write_text(f'[watcher]\ndatabase = "sqlite:///watcher.db"\nevery = "1h"\ntimeout = "5s"\n'
+                            f'jitter = "0s"\n{extra}\n{src}\n{WATCHLIST}\n{notifiers}', encoding="utf-8")
+        return self.cfg
+
+    def run(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+        e = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "watcher", "--config", str(self.cfg), *args],
+                              capture_output=True, text=True, timeout=timeout, cwd=self.tmp, env=e)
+
+    def texts(self) -> list[str]:
+        return [p.get("title", "") + "\n" + p.get("message", "") for p in self.sink.posts]
