@@ -164,7 +164,9 @@ class Settings(_Strict):
 DEFAULT_CONTEXT_WORDS = (
     "chip", "chips", "chipmaker", "chip maker", "chip designer", "chip startup", "semiconductor",
     "processor", "processors", "accelerator", "accelerators", "silicon", "RISC-V", "Arm-based",
-    "neuromorphic", "inference", "CPU", "CPUs", "NPU", "ASIC", "SoC", "AI hardware",
+    "neuromorphic", "inference", "CPU", "CPUs", "NPU", "ASIC", "SoC", "AI hardware", "GPU", "GPUs",
+    "TPU", "LPU", "chiplet", "chiplets", "wafer", "photonic", "optical interconnect", "compute-in-memory",
+    "in-memory computing", "analog AI", "edge AI",
     "芯片", "半导体", "处理器",
 )
 

@@ -94,7 +94,7 @@ _QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|a
          r"another|an additional|additional|a fresh|fresh|new|some|close to|less than|under)\s+)?")
 _CUR = r"(?:us\$|usd ?|c\$|a\$|s\$|hk\$|nt\$|rmb ?|eur ?|cad ?|krw ?|inr ?|jpy ?|[$€£¥₩₹])"
 _UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore|lakh)(?![a-z])"
-         r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs))?")
+         r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs)(?![a-z]))?")
 MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?: ?{_UNIT})?|\d[\d,.]* ?{_UNIT}|"
          r"(?:\d[\d,.]*|[数几十百千]+)(?:亿|万|千万|百万)?(?:美元|元|人民币|日元|韩元|欧元|港元))")
 
@@ -222,7 +222,9 @@ class Explanation:
 
 
 COMPANY_TOKEN = "{company}"
-_PLACEHOLDER = re.compile(r"(\{money\}|\{company\})")
+ANY_TOKEN = "{any}"  # up to four words (no punctuation): "buy {any} chips"
+_ANY = r"(?:[^\s,;:.!?]+\s+){0,4}?"
+_PLACEHOLDER = re.compile(r"(\{money\}|\{company\}|\{any\})")
 
 
 def _literal_rx(part: str) -> str:
@@ -260,6 +262,8 @@ def _placeholder_regex(term: str) -> _Lazy:
     for part in _PLACEHOLDER.split(term):
         if part == MONEY_TOKEN:
             pieces.append(f"(?:{MONEY})")
+        elif part == ANY_TOKEN:
+            pieces.append(_ANY)
         elif part.strip():
             pieces.append(_literal_rx(part))
     return _Lazy(r"\s*".join(pieces))
@@ -280,10 +284,6 @@ def _slot_regexes(term: str) -> tuple[_Lazy | None, _Lazy | None]:
         post = _Lazy(rf"(?:{re.escape(poss)})?(?:\s+[\w.]+){{0,2}}?\s*{body}" if poss else
                           rf"(?:'s)?(?:\s+[\w.]+){{0,2}}?\s+{body}")
     return pre, post
-
-
-def has_placeholder(term: str) -> bool:
-    return MONEY_TOKEN in term or COMPANY_TOKEN in term
 
 
 class Matcher:
@@ -313,13 +313,13 @@ class Matcher:
                         anchor = anchor.strip().removeprefix("'s").strip() or anchor.strip()
                         for f in phrase_forms(anchor):
                             add(f, _Pat(kind, ri, term, f, pre=pre, post=post))
-                    elif MONEY_TOKEN in term:
+                    elif MONEY_TOKEN in term or ANY_TOKEN in term:
                         rx = _placeholder_regex(term)
-                        first = term.strip().startswith(MONEY_TOKEN)
+                        verb_first = MONEY_TOKEN in term and not term.strip().startswith(MONEY_TOKEN)
                         for part in _PLACEHOLDER.split(term):
-                            if part.strip() and part != MONEY_TOKEN:
+                            if part.strip() and part not in (MONEY_TOKEN, ANY_TOKEN):
                                 for f in phrase_forms(part.strip()):
-                                    add(f, _Pat(kind, ri, term, f, regex=rx, subject_first=not first))
+                                    add(f, _Pat(kind, ri, term, f, regex=rx, subject_first=verb_first))
                                 break
                     else:
                         for f in phrase_forms(term):
@@ -469,8 +469,8 @@ class Matcher:
             hits=ordered,
             companies=tuple((self.companies[o.pat.owner].name, fs.text[o.start:o.end], fs.name)
                             for fs in scans for o in fs.aliases),
-            keywords=tuple((self.rules[o.pat.owner].name, fs.text[o.start:o.end], fs.name)
-                           for fs in scans for o in fs.keywords),
+            keywords=tuple(dict.fromkeys((self.rules[o.pat.owner].name, fs.text[o.start:o.end], fs.name)
+                                         for fs in scans for o in fs.keywords)),
             cancelled=tuple((fs.text[o.start:o.end], x.pat.term, fs.name) for fs in scans for o, x in fs.cancelled),
         )
 
