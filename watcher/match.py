@@ -1,20 +1,28 @@
 """Pure: Item x watchlist x rules -> hits (no I/O).
 
-The lists (companies, aliases, keywords, exclusions) are data from the config; the language
-knowledge lives here: English inflections, money amounts, sentence and clause splitting, word
-boundaries for Latin script and none for CJK, ALL-CAPS headlines.
+The lists (companies, aliases, keywords, exclusions, context words) are data from the config;
+the language knowledge lives here: English inflections, money amounts, sentence and clause
+splitting, word boundaries for Latin script and none for CJK, ALL-CAPS headlines, bystanders.
 
 How an item matches, in order:
-1. Each field (title, summary) is searched once with one Aho-Corasick automaton holding every
-   alias, keyword variant, exclusion and context word (folded to lower case).
-2. Occurrences are kept only on word boundaries (Latin/digit edges; CJK has none), with exact
+1. A cheap pre-check: no alias anywhere in the item, no hit (most items stop here).
+2. Each field (title, summary) is searched once with one Aho-Corasick automaton holding every
+   alias, keyword variant, exclusion and context word, over text folded to lower case with
+   hyphens as spaces. Placeholders are checked at the hit: {money} (an amount), {any} (up to
+   four words), {company} (the slot a watched name must fill).
+3. Occurrences are kept only on word boundaries (Latin/digit edges; CJK has none), with exact
    case for case-sensitive aliases (or their ALL-CAPS form inside an all-caps text).
-3. An exclusion cancels the alias or keyword occurrences it overlaps ("data acquisition",
-   "Nvidia Ampere"); an ambiguous alias counts only with a context word in the same sentence.
-4. A company and a rule keyword meeting in one sentence (for CJK: one clause) make a hit.
-   Across fields: a headline with a keyword but no company ("Photonic chip maker pulls in
-   $155 million") pairs with a company that leads the summary ("Lightmatter, which ...").
-5. Filings (items with a form) hit the rules that list the form as an event.
+4. An exclusion cancels the alias or keyword occurrences it overlaps ("data acquisition",
+   "Nvidia Ampere", "buy {any} chips"). An alias that proves nothing alone (ambiguous, or
+   case-sensitive in a shouting headline) needs a context word somewhere in the item, a sure
+   alias of its company, or to stand right by a deal word ("takeover of Ampere").
+5. A company and a rule keyword meeting in one sentence (for CJK: one clause) make a hit, unless
+   the company is a bystander ("rivals such as X", "X's customer", "X、Y等") or the keyword is a
+   money verb whose subject is someone else ("Vsora raises $46M to take on Hailo").
+   Across fields: a headline with a keyword but no company pairs with a company that leads the
+   summary ("Lightmatter, which ..."); a headline naming one company pairs with a summary that
+   opens "The startup ..." and carries the keyword.
+6. Filings (items with a form) hit the rules that list the form as an event.
 """
 from __future__ import annotations
 
