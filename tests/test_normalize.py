@@ -45,6 +45,8 @@ def test_clean_text_bounded():
     ("Hailo\u2019s $120 million extension", "HAILO'S $120 MILLION EXTENSION"),
     ("壁仞科技启动上市辅导, 拟登陆科创板", "壁仞科技启动上市辅导，拟登陆科创板"),
     ("EXCLUSIVE: Meta in talks to buy Rivos", "Meta in talks to buy Rivos"),
+    ("Groq raises $640 million in Series D - Reuters", "Groq raises $640 million in Series D"),
+    ("Groq raises $640 million in Series D | The Wall Street Journal", "Groq raises $640 million in Series D"),
 ])
 def test_story_key_folds_syndication_noise(a, b):
     assert story_key(a) == story_key(b)
@@ -57,3 +59,8 @@ def test_normalize_identity():
     assert (it.title, it.summary, it.url, it.key) == ("T", "S", "https://x.example/a", "url:https://x.example/a")
     assert normalize(RawItem(guid="g1", title="t", link=None), "s").key == "id:g1"
     assert normalize(RawItem(guid=None, title="t", link=None), "s").key.startswith("sha1:")
+
+
+def test_story_key_keeps_hyphenated_words_and_long_tails():
+    assert story_key("d-Matrix raises $275M") == "d matrix raises 275m"
+    assert story_key("Groq - the inference chip startup that everyone is talking about right now") != "groq"

@@ -94,11 +94,17 @@ _PREFIX = re.compile(
 _NON_WORD = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")
 
 
+# " - Reuters", " | TechCrunch": the outlet that news-search feeds (Google News, Bing) append
+_OUTLET_SUFFIX = re.compile(r"\s+[-|]\s+(?:[^\s|-]+(?:\s+|$)){1,5}$")
+
+
 def story_key(title: str) -> str:
-    """The headline reduced for syndication clustering: wire prefixes ("UPDATE 2-"), case,
-    quotes and punctuation removed. "Hailo’s $120M" and "HAILO'S $120M" give one key."""
+    """The headline reduced for syndication clustering: wire prefixes ("UPDATE 2-"), an outlet
+    suffix (" - Reuters"), case, quotes and punctuation removed. "Hailo’s $120M" and
+    "HAILO'S $120M - Reuters" give one key."""
     s = unicodedata.normalize("NFKC", title or "").translate(_QUOTES)
     s = _PREFIX.sub("", s)
+    s = _OUTLET_SUFFIX.sub("", s)
     s = s.replace("'", "")
     s = _NON_WORD.sub(" ", s.casefold())
     return _SPACE.sub(" ", s).strip()
