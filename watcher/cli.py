@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -71,11 +72,17 @@ def cmd_once(args, cfg: Config) -> int:
 
     async def go() -> int:
         ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False)
-        # apprise takes a tenth of a second to load its plugins: let it, while the sources answer
-        building = asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
+        # apprise takes a tenth of a second to load its plugins. Notifier URLs this apprise
+        # already accepted need no new check (they load when something is due); others are
+        # checked while the sources answer, and a bad one is a config error (exit 2).
+        fingerprint = _notifier_fingerprint(cfg)
+        known = await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") == fingerprint
+        building = asyncio.ensure_future(asyncio.sleep(0) if known else asyncio.to_thread(Notifiers, cfg.notifier))
         try:
             results = await poll_all(ctx)
-            ctx._notifiers = await building  # a bad notifier URL is a config error (exit 2)
+            if not known:
+                ctx._notifiers = await building
+                await asyncio.to_thread(ctx.store.set_meta, "notifiers_ok", fingerprint)
             sent, failed = await deliver(ctx, ignore_backoff=True)
         finally:
             if not building.done():
@@ -91,6 +98,19 @@ def cmd_once(args, cfg: Config) -> int:
         return 0
 
     return asyncio.run(go())
+
+
+def _notifier_fingerprint(cfg: Config) -> str:
+    """Which notifier URLs, checked by which apprise: a digest (the URLs hold secrets)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        apprise_version = version("apprise")
+    except PackageNotFoundError:
+        apprise_version = "?"
+    text = json.dumps([apprise_version] + [[n.name, n.url, n.format] for n in cfg.notifier])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def cmd_run(args, cfg: Config) -> int:

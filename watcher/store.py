@@ -113,6 +113,14 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = _dt()
 
 
+class MetaRow(SQLModel, table=True):
+    """Small facts the program keeps about itself (e.g. which notifier URLs were validated)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -261,6 +269,16 @@ class Store:
                 row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
                 conn.execute(sqlite_insert(SourceState.__table__).values(name=name, **row)
                              .on_conflict_do_update(index_elements=["name"], set_=changes))
+
+    def get_meta(self, key: str) -> str | None:
+        with Session(self.engine) as s:
+            row = s.get(MetaRow, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sqlite_insert(MetaRow.__table__).values(key=key, value=value)
+                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
