@@ -298,11 +298,11 @@ async def _warn_orphans(ctx: Context, names: list[str]) -> None:
 
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
-    for d in queue:
+    queue = await asyncio.to_thread(ctx.store.claim, queue, utcnow())  # what another process took, it sends
+    for i, d in enumerate(queue):
         if ctx.stopping:
+            await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:]])
             break
-        if not await asyncio.to_thread(ctx.store.claim, d, utcnow()):
-            continue  # another process is sending it
         # send-and-mark is one unit: cancelling the task (shutdown) must not leave a sent
         # alert unmarked, which would send it again on the next start
         ok, err = await asyncio.shield(_send_and_mark(ctx, name, d))
@@ -312,6 +312,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         delay = min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
         until = utcnow() + timedelta(seconds=delay)
         await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed", until)
+        await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i + 1:]])
         await asyncio.to_thread(ctx.store.defer_notifier, name, until)  # the whole queue waits
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
                     name, err, len(queue) - sent, format_duration(delay))

@@ -420,16 +420,21 @@ class Store:
                         also=tuple(json.loads(al.also or "[]"))), ob.status, ob.claimed_by))
             return out
 
-    def claim(self, d: Delivery, now: datetime, lease: float = 300.0) -> bool:
-        """Take a delivery for this process; False when another process got there first."""
+    def claim(self, deliveries: list[Delivery], now: datetime, lease: float = 600.0) -> list[Delivery]:
+        """Take deliveries for this process, in one transaction; returns those it got (another
+        process may have taken some first). A claim dies with its process or its lease."""
+        got = []
         with Session(self.engine) as s:
-            cond = [OutboxRow.id == d.outbox_id, OutboxRow.status == d.status]
-            cond.append(OutboxRow.claimed_by == d.claimed_by if d.claimed_by is not None
-                        else OutboxRow.claimed_by == None)  # noqa: E711
-            r = s.exec(update(OutboxRow).where(*cond).values(
-                status="sending", claimed_by=os.getpid(), lease_until=now + timedelta(seconds=lease)))
+            for d in deliveries:
+                cond = [OutboxRow.id == d.outbox_id, OutboxRow.status == d.status]
+                cond.append(OutboxRow.claimed_by == d.claimed_by if d.claimed_by is not None
+                            else OutboxRow.claimed_by == None)  # noqa: E711
+                r = s.exec(update(OutboxRow).where(*cond).values(
+                    status="sending", claimed_by=os.getpid(), lease_until=now + timedelta(seconds=lease)))
+                if (r.rowcount or 0) == 1:
+                    got.append(d)
             s.commit()
-            return (r.rowcount or 0) == 1
+        return got
 
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         with Session(self.engine) as s:
@@ -445,11 +450,15 @@ class Store:
                            last_error=error[:500], next_try=next_try))
             s.commit()
 
-    def release(self, outbox_id: int) -> None:
-        """Give a claimed delivery back untried (shutting down)."""
+    def release_all(self, outbox_ids: list[int]) -> None:
+        """Give claimed deliveries back untried (shutting down, or the notifier failed)."""
+        if not outbox_ids:
+            return
         with Session(self.engine) as s:
-            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id, OutboxRow.status == "sending")
-                   .values(status="pending", claimed_by=None))
+            for chunk in _chunks(outbox_ids, 500):
+                s.exec(update(OutboxRow).where(OutboxRow.id.in_(chunk), OutboxRow.status == "sending",
+                                               OutboxRow.claimed_by == os.getpid())
+                       .values(status="pending", claimed_by=None))
             s.commit()
 
     def defer_notifier(self, notifier: str, until: datetime) -> None:
