@@ -68,7 +68,7 @@ def cmd_check(args, cfg: Config) -> int:
 
 def cmd_once(args, cfg: Config) -> int:
     from .notify import Notifiers
-    from .pipeline import Context, deliver, poll_all
+    from .pipeline import Context, finish_delivery, poll_all
 
     async def go() -> int:
         ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False)
@@ -77,16 +77,18 @@ def cmd_once(args, cfg: Config) -> int:
         # checked while the sources answer, and a bad one is a config error (exit 2).
         fingerprint = _notifier_fingerprint(cfg)
         known = await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") == fingerprint
-        building = asyncio.ensure_future(asyncio.sleep(0) if known else asyncio.to_thread(Notifiers, cfg.notifier))
+        building = None if known else asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
+        ctx.notifiers_ready, ctx.deliver_early = building, True
         try:
             results = await poll_all(ctx)
-            if not known:
-                ctx._notifiers = await building
+            if building is not None:
+                await building  # raises NotifyError for a bad URL (exit 2)
                 await asyncio.to_thread(ctx.store.set_meta, "notifiers_ok", fingerprint)
-            sent, failed = await deliver(ctx, ignore_backoff=True)
+            sent, failed = await finish_delivery(ctx)
         finally:
-            if not building.done():
-                await asyncio.wait([building])
+            pending = [t for t in (building, ctx.deliver_task) if t is not None and not t.done()]
+            if pending:
+                await asyncio.wait(pending)
             await ctx.aclose()
             ctx.store.close()
         bad = [r for r in results if not r.ok]

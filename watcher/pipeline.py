@@ -77,6 +77,11 @@ class Context:
     edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
     state_batch: list | None = None  # poll_all collects successful source states here
+    deliver_early: bool = False  # one-shot pass: deliver while the other sources are polled
+    deliver_task: asyncio.Task | None = None
+    deliver_again: bool = False
+    delivered: list[int] = field(default_factory=lambda: [0, 0])  # (sent, failed) by early rounds
+    notifiers_ready: asyncio.Future | None = None  # Notifiers being built in a worker thread
     warned_orphans: set[str] = field(default_factory=set)
 
     @classmethod
@@ -190,6 +195,8 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
                               fetched.last_modified if fetched else None, len(items))
         if res.new_alerts:
             log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
+            if ctx.deliver_early:
+                kick_delivery(ctx)
         return PollResult(source.name, True, res.new_items, res.new_alerts)
     except (WatcherError, OSError) as e:
         return await _record_failure(ctx, source, state, now, e)
@@ -265,10 +272,40 @@ async def send_health(ctx: Context, title: str, body: str) -> bool:
 
 
 # --------------------------------------------------------------------------- delivery
+def kick_delivery(ctx: Context) -> None:
+    """Deliver new alerts while the other sources are still being polled (one pass): a round
+    runs in the background, and one more follows if alerts arrived meanwhile."""
+    if ctx.deliver_task is None or ctx.deliver_task.done():
+        ctx.deliver_task = asyncio.ensure_future(_deliver_until_quiet(ctx))
+    else:
+        ctx.deliver_again = True
+
+
+async def _deliver_until_quiet(ctx: Context) -> None:
+    while True:
+        ctx.deliver_again = False
+        sent, failed = await deliver(ctx)  # backoff respected: a notifier that just failed waits
+        ctx.delivered[0] += sent
+        ctx.delivered[1] += failed
+        if not ctx.deliver_again:
+            return
+
+
+async def finish_delivery(ctx: Context) -> tuple[int, int]:
+    """The end of a one-shot pass: wait for early rounds, then send everything still queued
+    (backoff ignored). Returns (sent, failed) over the whole pass."""
+    if ctx.deliver_task is not None:
+        await ctx.deliver_task
+    sent, failed = await deliver(ctx, ignore_backoff=True)
+    return ctx.delivered[0] + sent, ctx.delivered[1] + failed
+
+
 async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, int]:
     """Send what is due. Each notifier's queue runs on its own, so one dead notifier never
     holds up another; a notifier that fails is not tried again for the rest of this round.
     Each delivery is claimed in the database first, so two processes never send it twice."""
+    if ctx.notifiers_ready is not None:  # notifiers being built in a thread (see cli once)
+        ctx._notifiers, ctx.notifiers_ready = await ctx.notifiers_ready, None
     async with ctx.deliver_lock:
         now = utcnow()
         if ctx.cfg.watcher.delivery_expiry:
