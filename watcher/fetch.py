@@ -8,6 +8,7 @@ raw stream is decompressed here piecewise with ``max_length``: a gzip bomb never
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import socket
 import ssl
@@ -148,9 +149,23 @@ class Fetcher:
             sem = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
         return sem
 
+    def slot(self, url: str) -> contextlib.AbstractAsyncContextManager:
+        """Hold a request slot (global and per host) across a caller's own wait, e.g. a rate
+        limit taken at the moment of sending; then call fetch(..., slot_held=True)."""
+        stack = contextlib.AsyncExitStack()
+
+        @contextlib.asynccontextmanager
+        async def held():
+            async with stack:
+                await stack.enter_async_context(self._all)
+                await stack.enter_async_context(self._host_limit(url))
+                yield
+
+        return held()
+
     async def fetch(self, url: str, *, timeout: float, max_bytes: int, etag: str | None = None,
                     last_modified: str | None = None, headers: dict[str, str] | None = None,
-                    accept: str | None = None) -> models.Fetched:
+                    accept: str | None = None, slot_held: bool = False) -> models.Fetched:
         """GET ``url``. The deadline covers waiting for a slot too, so a poll never overruns."""
         request_headers = dict(headers or {})
         if accept:
@@ -161,6 +176,8 @@ class Fetcher:
             request_headers["If-Modified-Since"] = last_modified
         try:
             async with asyncio.timeout(timeout):
+                if slot_held:
+                    return await self._get(url, request_headers, max_bytes)
                 async with self._all, self._host_limit(url):
                     return await self._get(url, request_headers, max_bytes)
         except TimeoutError:

@@ -226,7 +226,7 @@ class RateLimiter:
     window so that network jitter cannot squeeze n+1 arrivals into one second at the server.
     """
 
-    def __init__(self, rate: float, *, margin: float = 0.1, clock=time.monotonic):
+    def __init__(self, rate: float, *, margin: float = 0.3, clock=time.monotonic):
         if not rate > 0:
             raise ValueError("rate must be more than zero")
         self.rate = rate
@@ -259,7 +259,7 @@ class EdgarGateway:
     EDGAR source; it owns the shared limiter and the shared "blocked until" time.
     `rate` is requests per second, or the Settings (its edgar_rate is used)."""
 
-    def __init__(self, fetcher: _Fetcher, rate: float | config.Settings = 5.0, *, margin: float = 0.1):
+    def __init__(self, fetcher: _Fetcher, rate: float | config.Settings = 5.0, *, margin: float = 0.3):
         if isinstance(rate, config.Settings):
             rate = rate.edgar_rate
         if not 0 < rate <= 10:
@@ -296,9 +296,18 @@ class EdgarGateway:
 
     async def get(self, url: str, *, timeout: float, max_bytes: int,
                   accept: str = "application/json") -> models.Fetched:
-        await self._wait_turn(url, timeout)
         try:
-            got = await self.fetcher.fetch(url, timeout=timeout, max_bytes=max_bytes, accept=accept)
+            slot = getattr(self.fetcher, "slot", None)
+            if slot is None:
+                await self._wait_turn(url, timeout)
+                got = await self.fetcher.fetch(url, timeout=timeout, max_bytes=max_bytes, accept=accept)
+            else:
+                # the rate token is taken while holding the connection slot, right before the
+                # request leaves: waiting for a slot after the token would bunch requests up
+                async with slot(url):
+                    await self._wait_turn(url, timeout)
+                    got = await self.fetcher.fetch(url, timeout=timeout, max_bytes=max_bytes, accept=accept,
+                                                   slot_held=True)
         except errors.FetchError as e:
             if e.status in BLOCK_STATUSES:
                 pause = e.retry_after if e.retry_after and e.retry_after > 0 else (
