@@ -79,7 +79,9 @@ def test_notifier_outage_keeps_alerts_until_it_is_back(env):
     env.sink.status = 503
     r = env.run("once")
     assert r.returncode == 0 and env.sink.rejected >= 1 and not env.sink.posts
-    assert "outbox: 1 pending" in env.run("status").stdout
+    status = env.run("status").stdout
+    assert "outbox: 1 pending" in status
+    assert "hook: pending 1; failing: " in status and "503" in status  # says why and when next
     env.sink.status = 200
     assert env.run("once").returncode == 0
     assert len(env.sink.posts) == 1

@@ -208,8 +208,15 @@ def cmd_status(args, cfg: Config) -> int:
     counts = store.outbox_counts()
     pending = sum(c.get("pending", 0) for c in counts.values())
     print(f"outbox: {pending} pending")
+    trouble = store.outbox_trouble()
     for name, c in sorted(counts.items()):
-        print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
+        line = f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
+        if name in trouble:
+            err, nxt = trouble[name]
+            line += f"; failing: {err[:120]} (next try {format_time(nxt)})"
+        if name not in {n.name for n in cfg.notifier} and (c.get("pending") or c.get("sending")):
+            line += "; not configured any more: these wait"
+        print(line)
     print(f"items stored: {store.count_items()}")
     store.close()
     return 0

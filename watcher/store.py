@@ -487,6 +487,18 @@ class Store:
                 out.setdefault(name, {})[status] = n
             return out
 
+    def outbox_trouble(self) -> dict[str, tuple[str, datetime | None]]:
+        """{notifier: (its latest delivery error, when it tries again)} for notifiers with
+        alerts waiting after a failure."""
+        with Session(self.engine) as s:
+            out: dict[str, tuple[str, datetime | None]] = {}
+            rows = s.exec(select(OutboxRow.notifier, OutboxRow.last_error, OutboxRow.next_try)
+                          .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.last_error != None)  # noqa: E711
+                          .order_by(OutboxRow.id))
+            for name, err, nxt in rows:
+                out[name] = (err, nxt)
+            return out
+
     # ------------------------------------------------------------------ replay / retention
     def items_since(self, since: datetime) -> list[ItemRow]:
         with Session(self.engine) as s:
