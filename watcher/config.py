@@ -163,7 +163,9 @@ class Settings(_Strict):
 # company rather than the language, the unit or the weather.
 DEFAULT_CONTEXT_WORDS = (
     "chip", "chips", "chipmaker", "chip maker", "chip designer", "chip startup", "semiconductor",
-    "processor", "processors", "accelerator", "accelerators", "silicon", "RISC-V", "Arm-based",
+    "processor", "processors", "AI accelerator", "AI accelerators", "accelerator chip", "accelerator chips",
+    "accelerator card", "accelerator cards", "inference accelerator", "inference accelerators", "silicon",
+    "RISC-V", "Arm-based",
     "neuromorphic", "inference", "CPU", "CPUs", "NPU", "ASIC", "SoC", "AI hardware", "GPU", "GPUs",
     "TPU", "LPU", "chiplet", "chiplets", "wafer", "photonic", "optical interconnect", "compute-in-memory",
     "in-memory computing", "analog AI", "edge AI",

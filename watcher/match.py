@@ -155,7 +155,8 @@ def on_boundary(text: str, start: int, end: int) -> bool:
 # A company named only as a point of comparison ("rivals such as Cerebras", "startups like Groq",
 # "面临摩尔线程、沐曦等企业的竞争") is a bystander: a deal word in its sentence is about someone else.
 _BYSTANDER_CUE = re.compile(r"\b(?:such as|like|including|competition (?:with|from)|compete (?:with|against)|"
-                            r"competes (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than)\b")
+                            r"competes (?:with|against)|competing (?:with|against)|against|versus|vs\.?|than|"
+                            r"clash with|pressure on|take on|takes on|rival to|challenge|challenges)\b")
 # "Groq's customer Aramco raises ...", "Cerebras customer G42 raises ...": the deal is the other one's
 _ROLE_AFTER = re.compile(r"(?:'s)?\s+(?:customers?|clients?|partners?|suppliers?|distributors?|resellers?|"
                          r"rivals?|competitors?|peers?)\b")
@@ -182,6 +183,16 @@ def is_bystander(folded: str, unit: tuple[int, int], start: int, end: int, keywo
 def is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha() and not is_cjk(c)]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "vs"}
+
+
+def is_title_case(text: str) -> bool:
+    """A Title Case Headline: capitals there prove no more than in an all-caps one."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
 
 
 # ----------------------------------------------------------------------------- compiled patterns
@@ -355,6 +366,7 @@ class Matcher:
             return fs
         folded = fs.folded = fold(text)
         shouting = is_shouting(text)
+        capitalised = shouting or is_title_case(text)
         occs: list[Occ] = []
         for end_idx, (length, pats) in self._auto.iter(folded):
             start, end = end_idx - length + 1, end_idx + 1
@@ -367,8 +379,8 @@ class Matcher:
                     if found != p.surface.replace("-", " "):
                         if not (shouting and found == p.surface.upper().replace("-", " ")):
                             continue
-                    # capitals prove nothing in a shouting headline
-                    needs = needs or shouting
+                    # capitals prove nothing in a shouting or Title Case headline
+                    needs = needs or capitalised
                 if p.regex is not None:
                     m = _regex_match(p.regex, folded, start, end)
                     if m is None:
@@ -441,7 +453,8 @@ class Matcher:
                 free = [o for o in in_unit if not is_bystander(folded, u, o.start, o.end, starts)]
                 for ri, rule in enumerate(self.rules):
                     for o in in_unit:
-                        rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri and _pairs(k, o, folded, free)]
+                        rk = [fs.text[k.start:k.end] for k in kws if k.pat.owner == ri
+                              and _pairs(k, o, folded, free, fs.text, in_unit)]
                         if rk:
                             add(rule, self.companies[o.pat.owner], fs.text[o.start:o.end], rk, fs.name,
                                 fs.text[u[0]:u[1]])
@@ -539,7 +552,7 @@ def _slot_ok(exclusion: Occ, keyword: Occ, folded: str, aliases: list[Occ]) -> b
     return any(_slot_fits(exclusion, a, folded) for a in aliases)
 
 
-def _pairs(k: Occ, o: Occ, folded: str, free: list[Occ]) -> bool:
+def _pairs(k: Occ, o: Occ, folded: str, free: list[Occ], text: str = "", aliases: list[Occ] = ()) -> bool:
     """May keyword k count for alias o in their sentence?"""
     if k.pat.pre is not None or k.pat.post is not None:
         return _slot_fits(k, o, folded)
@@ -547,7 +560,24 @@ def _pairs(k: Occ, o: Occ, folded: str, free: list[Occ]) -> bool:
         return False
     if k.pat.subject_first and o.start > k.start:
         return False  # "Vsora raises $46M to take on Groq": the raise is Vsora's
+    if o.start > k.end and _CLAUSE_BREAK.search(folded, k.end, o.start) and _own_object(k, text, aliases):
+        return False  # "Qualcomm to acquire Alphawave, setting up a clash with Ayar Labs"
     return True
+
+
+_OBJECT = re.compile(r"\s+(?:(?:of|in|for|by|with|on)\s+)?([A-Z][\w.:&'-]*)")
+
+
+def _own_object(k: Occ, text: str, aliases: list[Occ]) -> bool:
+    """Does the keyword have a named object of its own right after it ("acquire Alphawave"),
+    one that is not a watched company?"""
+    m = _OBJECT.match(text, k.end)
+    return bool(m) and not any(a.start == m.start(1) for a in aliases)
+
+
+# Between a deal word and a company named after it, these start another clause: the company
+# there is not the deal's object.
+_CLAUSE_BREAK = re.compile(r",\s|\s(?:as|while|amid|after|before|and then|setting up|piling)\s")
 
 
 def _overlap(a: Occ, b: Occ) -> bool:
