@@ -27,12 +27,12 @@ aliases = ["摩尔线程"]
 
 [[rule]]
 name = "deals"
-keywords = ["acquire", "acquisition", "licensing agreement", "收购"]
-exclude = ["data acquisition"]
+events = ["acquisition", "licence"]
+exclude = { acquisition = ["data acquisition"] }
 
 [[rule]]
 name = "capital"
-keywords = ["raise {money}", "funding round", "融资"]
+events = ["funding"]
 """
 
 

@@ -134,7 +134,7 @@ def test_secret_from_systemd_credentials(env, tmp_path):
     ('[[source]]\nname = "x"\nkind = "feed"\nurl = "ftp://x"\n', "source[0] (x)"),
     ('[watcher]\nevery = "soon"\n', "watcher.every"),
     ('[[notifier]]\nname = "n"\nurl = "json://${NOPE_NOT_SET}@x/"\n', "NOPE_NOT_SET"),
-    ('[[rule]]\nname = "r"\nkeywords = ["x"]\nnotify = ["ghost"]\n', "ghost"),
+    ('[[rule]]\nname = "r"\nevents = ["funding"]\nnotify = ["ghost"]\n', "ghost"),
     ('[watcher\n', "not valid TOML"),
     ('path = "/etc/passwd"\n', "path: unknown key"),
     ('[watcher]\nevery = "1s"\n', "watcher.every: must be at least 10s"),

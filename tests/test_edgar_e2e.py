@@ -94,12 +94,12 @@ case_sensitive = ["Etched"]
 RULES = """
 [[rule]]
 name = "capital"
-keywords = ["funding round", "raise {money}"]
+events = ["funding"]
 forms = ["D", "D/A", "S-1", "S-1/A", "RW"]
 
 [[rule]]
 name = "deals"
-keywords = ["acquire", "licensing agreement"]
+events = ["acquisition", "licence"]
 forms = ["425", "8-K:1.01", "8-K:2.01"]
 """
 

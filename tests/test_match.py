@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from watcher import config
-from watcher.match import Matcher, fold, is_shouting, on_boundary, phrase_forms, split_units, word_forms
+from watcher.lexicon import phrase_forms, word_forms
+from watcher.lexicon.text import fold, is_shouting, on_boundary, split_sentences
+from watcher.match import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [json.loads(line) for line in (ROOT / "tests/data/match_cases.jsonl").read_text("utf-8").splitlines()
@@ -38,7 +40,7 @@ def test_both_kinds_of_case_covered():
 
 
 @pytest.mark.parametrize("word,forms", [
-    ("acquire", {"acquires", "acquired", "acquiring", "acquirer"}),
+    ("acquire", {"acquires", "acquired", "acquiring"}),
     ("buy", {"buys", "buying", "bought"}),
     ("sell", {"sold", "sells", "selling"}),
     ("snap", {"snaps", "snapped", "snapping"}),
@@ -58,7 +60,7 @@ def test_phrase_forms_inflect_each_word():
 
 def _m(**company):
     c = config.Company(**company)
-    r = config.Rule(name="capital", keywords=["raise {money}", "valuation", "收购"], exclude=["{money} contract"])
+    r = config.Rule(name="capital", events=["funding", "valuation", "acquisition"])
     return Matcher([c], [r], ["chip"])
 
 
@@ -74,9 +76,8 @@ def test_money_placeholder(title, alert):
     assert bool(_m(name="Acme").explain(title).hits) is alert
 
 
-def test_money_exclusion_cancels_only_what_it_overlaps():
-    m = Matcher([config.Company(name="Acme")],
-                [config.Rule(name="capital", keywords=["land {money}"], exclude=["{money} contract"])])
+def test_an_amount_that_is_a_contract_is_not_a_raise():
+    m = Matcher([config.Company(name="Acme")], [config.Rule(name="capital", events=["funding"])])
     assert not m.explain("Acme lands $20 million contract").hits
     assert m.explain("Acme lands $20 million").hits
 
@@ -105,7 +106,7 @@ def test_ambiguous_alias_needs_context_in_the_item():
     assert m.explain("Esperanto Technologies valuation rises").hits
 
 
-def test_company_exclusion():
+def test_other_holders_of_a_name():
     m = _m(name="Ampere Computing", aliases=["Ampere"], exclude=["Nvidia Ampere"])
     assert not m.explain("Nvidia Ampere valuation questioned").hits
     assert m.explain("Ampere valuation questioned").hits
@@ -129,7 +130,7 @@ def test_filing_forms_are_events():
 
 def test_units_and_fold():
     text = "Acme Inc. raised money. Then it said 好的，再见。"
-    units = [text[a:b].strip() for a, b in split_units(text)]
+    units = [text[a:b].strip() for a, b in split_sentences(text)]
     assert units[0] == "Acme Inc. raised money."
     assert len(fold("İstanbul")) == len("İstanbul")
 
@@ -138,7 +139,8 @@ def test_thousands_of_patterns_stay_fast():
     import time
 
     companies = [config.Company(name=f"Startup{i}", aliases=[f"Alias{i} Labs"]) for i in range(3000)]
-    rule = config.Rule(name="deals", keywords=[f"keyword{i}" for i in range(2000)] + ["acquire"])
+    rule = config.Rule(name="deals", events=["acquisition"],
+                       keywords={"acquisition": [f"keyword{i}" for i in range(2000)]})
     m = Matcher(companies, [rule])
     text = "Startup2999 agrees to be acquired by a rival, " * 20
     t = time.perf_counter()

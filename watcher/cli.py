@@ -154,14 +154,24 @@ def _read_text(args) -> str:
 
 
 def print_explanation(ex, out=sys.stdout) -> None:
+    """What `watcher match` shows: the names found, every event frame read, and the check that
+    turned each one down (or ALERT)."""
     for company, alias, fld in ex.companies:
-        print(f"  company  {company}  (alias {alias!r} in {fld})", file=out)
-    for rule, kw, fld in ex.keywords:
-        print(f"  keyword  {kw!r}  (rule {rule}, in {fld})", file=out)
+        print(f"  company  {company}  (name {alias!r} in {fld})", file=out)
+    for alias, why, fld in ex.doubts:
+        print(f"  doubt    {alias!r} in {fld}: {why}", file=out)
     for text, by, fld in ex.cancelled:
-        print(f"  ignored  {text!r}  (exclusion {by!r}, in {fld})", file=out)
+        print(f"  ignored  {text!r}  ({by!r}, in {fld})", file=out)
+    for f, why in ex.frames:
+        who = f.alias or "(the company of the story)"
+        extra = "".join(f", {k} {v}" for k, v in (("stage", f.stage), ("with", f.counterparty), ("amount", f.amount))
+                        if v)
+        verdict = "ALERT" if why is None else f"no: {why[0]} -- {why[1]}"
+        print(f"  frame    {f.kind}: {who} is {f.role} ({f.via}) on {f.trigger!r} in {f.field}"
+              f"{'' if f.sentence == 0 else f' sentence {f.sentence + 1}'}, {f.clause} clause{extra}", file=out)
+        print(f"           -> {verdict}", file=out)
     for h in ex.hits:
-        print(f"  HIT      [{h.rule}] {h.company}: alias {h.alias!r}, keywords {', '.join(h.keywords)} "
+        print(f"  HIT      [{h.rule}] {h.company}: {h.kind} ({h.role}), trigger {', '.join(h.keywords)!r} "
               f"({h.field}) -- {h.snippet!r}", file=out)
 
 
@@ -180,7 +190,14 @@ def cmd_match(args, cfg: Config) -> int:
     if summary:
         print(f"summary: {summary[:300]}")
     print_explanation(ex)
-    print(f"would alert: {'yes' if ex.hits else 'no'}")
+    if ex.hits:
+        print("would alert: yes")
+    elif ex.frames:
+        print("would alert: no (every event frame was turned down; see the reasons above)")
+    elif ex.companies:
+        print("would alert: no (a watched company is named, but no deal or capital event is reported)")
+    else:
+        print("would alert: no (no watched company is named)")
     return 0
 
 

@@ -250,7 +250,10 @@ class Company(_Strict):
     aliases: list[str] = Field(default_factory=list)
     case_sensitive: list[str] = Field(default_factory=list)  # aliases matched with exact case
     ambiguous: list[str] = Field(default_factory=list)  # aliases that need a context word nearby
-    exclude: list[str] = Field(default_factory=list)  # look-alike phrases that are not the company
+    # other holders of the name ("Kinara Capital"): never the company, and where one is named in
+    # an item the bare name needs a chip word in its sentence. `exclude` is the older spelling.
+    not_: list[str] = Field(default_factory=list, alias="not")
+    exclude: list[str] = Field(default_factory=list)
     cik: str | None = None
 
     @field_validator("cik", mode="before")
@@ -275,19 +278,73 @@ class Company(_Strict):
     def all_aliases(self) -> list[str]:
         return list(dict.fromkeys([self.name, *self.aliases, *self.ambiguous]))
 
+    @property
+    def other_names(self) -> list[str]:
+        return list(dict.fromkeys([*self.not_, *self.exclude]))
+
 
 class Rule(_Strict):
+    """Which events alert. `events` are kinds the lexicon knows (watcher/lexicon/*.toml);
+    `keywords` add trigger phrases of your own under the event kind they report; `exclude`
+    lists, under the trigger word it guards, phrases in which that word is not the event."""
+
     name: str
-    keywords: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)  # phrases that cancel a keyword they overlap
+    events: list[str] = Field(default_factory=list)
+    keywords: dict[str, list[str]] = Field(default_factory=dict)
+    exclude: dict[str, list[str]] = Field(default_factory=dict)
     forms: list[str] = Field(default_factory=list)  # filing forms that are this rule's events
     notify: list[str] | None = None  # notifier names; None = all
 
+    @field_validator("keywords", "exclude", mode="before")
+    @classmethod
+    def _table(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            raise ValueError("is now a table keyed by event kind (keywords) or by the trigger word it "
+                             "guards (exclude), e.g. exclude = { acquisition = [\"data acquisition\"] }")
+        return v
+
     @model_validator(mode="after")
-    def _something(self) -> Rule:
-        if not self.keywords and not self.forms:
-            raise ValueError("a rule needs keywords or forms")
+    def _terms(self) -> Rule:
+        from . import lexicon, terms
+
+        if not self.events and not self.keywords and not self.forms:
+            raise ValueError("a rule needs events, keywords or forms")
+        for e in self.events:
+            if e not in lexicon.KINDS:
+                raise ValueError(f"events: {e!r} is not an event kind (known: {', '.join(lexicon.KINDS)})")
+        for kind, words in self.keywords.items():
+            if kind not in lexicon.KINDS:
+                raise ValueError(f"keywords.{kind}: {kind!r} is not an event kind (known: {', '.join(lexicon.KINDS)})")
+            for n, w in enumerate(words):
+                try:
+                    terms.parse(w)
+                except terms.TermError as e:
+                    raise ValueError(f"keywords.{kind}[{n}]: {e}") from None
+        known = _trigger_words(self)
+        for guard, words in self.exclude.items():
+            if terms.fold_key(guard) not in known:
+                raise ValueError(f"exclude.{guard}: {guard!r} is no trigger word of this rule's events or keywords, "
+                                 "so nothing would be excluded")
+            for n, w in enumerate(words):
+                try:
+                    term = terms.parse(w)
+                except terms.TermError as e:
+                    raise ValueError(f"exclude.{guard}[{n}]: {e}") from None
+                if not terms.guards(term, guard):
+                    raise ValueError(f"exclude.{guard}[{n}]: {w!r} does not contain {guard!r}, the trigger it guards")
         return self
+
+
+def _trigger_words(rule: Rule) -> set[str]:
+    """The trigger words a rule's exclusions may guard: lexicon words of its events, its keywords."""
+    from . import lexicon, terms
+
+    kinds = set(rule.events) | set(rule.keywords)
+    out = {terms.fold_key(d.term) for d in lexicon.load().triggers if d.kind in kinds}
+    out |= {terms.fold_key(w) for ws in rule.keywords.values() for w in ws}
+    for w in list(out):  # inflections and the words of a phrase ("buy" in "buy out")
+        out |= set(w.split(" "))
+    return out
 
 
 class Notifier(_Strict):

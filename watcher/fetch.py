@@ -124,6 +124,12 @@ class Fetcher:
         self._all = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
+    def prepare(self, url: str) -> None:
+        """Set up the client for url's host now (the first one imports httpcore and loads the CA
+        bundle: a tenth of a second or more), so that a rate-limited request leaves the moment
+        its turn comes instead of bunching up with the next one."""
+        self._client_for(url)
+
     def _client_for(self, url: str) -> httpx.AsyncClient:
         host = (urlsplit(url).hostname or "").lower() if self._transport is None else ""
         client = self._clients.get(host)

@@ -64,6 +64,12 @@ class Hit:
     keywords: tuple[str, ...]  # the trigger words as found (or the filing form)
     field: str  # "title", "summary", "title+summary" or "filing"
     snippet: str = ""  # the sentence or clause where they met
+    # the event as read (frames.py): kind, the company's part in it, its stage, the other party, the amount
+    kind: str = ""
+    role: str = ""
+    stage: str | None = None
+    counterparty: str | None = None
+    amount: str | None = None
 
 
 @dataclass(frozen=True)

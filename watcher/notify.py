@@ -73,6 +73,18 @@ class Message:
     body_format: NotifyFormat
 
 
+def route(hits: Iterable[models.Hit], rules: Iterable[config.Rule], all_names: list[str]) -> tuple[str, ...]:
+    """The notifiers an alert goes to: each hit's rule `notify` list, or every notifier."""
+    by_name = {r.name: r for r in rules}
+    out: list[str] = []
+    for h in hits:
+        r = by_name.get(h.rule)
+        for n in (r.notify if r is not None and r.notify is not None else all_names):
+            if n not in out:
+                out.append(n)
+    return tuple(out)
+
+
 def channel_of(url: str, fmt: str = "auto") -> str:
     """'slack', 'email' or 'text' for a notifier URL; an explicit format other than 'auto' wins."""
     if fmt and fmt != "auto":

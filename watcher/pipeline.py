@@ -32,7 +32,7 @@ from .fetch import Fetcher
 from .match import Matcher
 from .models import Fetched, Item
 from .normalize import normalize
-from .notify import Message, Notifiers, NotifyFormat, render
+from .notify import Message, Notifiers, NotifyFormat, render, route
 from .sources import feed as feed_source
 from .store import Candidate, Delivery, SourceState, Store, utcnow
 
@@ -147,7 +147,7 @@ def process(fetched: Fetched | None, raw_items: list | None, source: Source, max
             continue  # too old to alert; still stored so it never alerts later
         hits = matcher.match(it)
         if hits:
-            matched[it.key] = Candidate(it, hits, matcher.notifiers_for(hits, notifier_names))
+            matched[it.key] = Candidate(it, hits, route(hits, matcher.rules, notifier_names))
     return items, matched
 
 

@@ -297,6 +297,9 @@ class EdgarGateway:
     async def get(self, url: str, *, timeout: float, max_bytes: int,
                   accept: str = "application/json") -> models.Fetched:
         try:
+            prepare = getattr(self.fetcher, "prepare", None)
+            if prepare is not None:
+                prepare(url)
             slot = getattr(self.fetcher, "slot", None)
             if slot is None:
                 await self._wait_turn(url, timeout)

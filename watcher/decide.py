@@ -1,0 +1,122 @@
+"""Which frames alert: named, pure checks, each with its own table of cases (tests/test_decide.py).
+
+A frame alerts when every check passes; the first that fails is the reason `watcher match` prints.
+
+    identity    the name means the chip company (frames.Frame.doubt says why it may not)
+    role        the company plays a part that makes it its own deal or capital event
+    customer    a corporate deal, not a customer buying products or capacity
+    background  the news, not history told in a relative or subordinate clause or with a time cue
+    modality    a report, not a denial, a negation, speculation or a bare question
+    opinion     the item is not an opinion piece
+    focus       a lead sentence counts unless the headline is about something else
+    lead        only the headline and the first sentences of the summary are judged
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .frames import Frame
+
+# the parts that make an event the company's own, by kind
+ALERTING_ROLES: dict[str, frozenset[str]] = {
+    "acquisition": frozenset({"target", "acquirer", "party", "seller", "team", "issuer"}),
+    "sale": frozenset({"target", "seller", "party", "issuer"}),
+    "merger": frozenset({"party", "target", "issuer", "acquirer"}),
+    "spac": frozenset({"party", "target", "issuer", "acquirer", "recipient"}),
+    "deal": frozenset({"party", "target", "acquirer", "team", "licensor"}),
+    "acquihire": frozenset({"team", "target"}),
+    "licence": frozenset({"licensor", "party"}),
+    "funding": frozenset({"recipient"}),
+    "valuation": frozenset({"issuer", "recipient"}),
+    "ipo": frozenset({"issuer", "recipient", "target"}),
+}
+LEAD_SENTENCES = 2  # sentences of the summary that are judged
+
+# why a name may mean someone else (match.py finds these; identity() weighs them)
+AMBIGUOUS_NAME = "an ambiguous name with no chip word in the item"
+CAPITALISED = "a capitalised headline: the name may be an ordinary word"
+OTHER_HOLDER = "another business is also called this"
+
+
+@dataclass(frozen=True)
+class Item:
+    """What the checks know of the item beyond the frame."""
+
+    opinion: str | None = None  # the headline's opinion cue, if any
+    focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
+    headline_alerts: bool = False  # a headline frame passed every check
+    report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
+
+
+def identity(f: Frame, item: Item) -> str | None:
+    # "closes acquisition of Ampere": only a company is bought, whatever else the name means
+    if f.doubt == AMBIGUOUS_NAME and f.role == "target" and f.kind in ("acquisition", "sale", "merger") \
+            and f.via in ("of", "object"):
+        return None
+    return f.doubt
+
+
+def role(f: Frame, item: Item) -> str | None:
+    if f.role in ALERTING_ROLES.get(f.kind, frozenset()):
+        return None
+    return f"{f.role} of the {f.kind} ({f.via})"
+
+
+def customer(f: Frame, item: Item) -> str | None:
+    return f"a customer deal: {f.customer}" if f.customer else None
+
+
+def background(f: Frame, item: Item) -> str | None:
+    return f.background
+
+
+def modality(f: Frame, item: Item) -> str | None:
+    if f.modality == "denial":
+        return "a denial"
+    if f.modality == "negated":
+        return "negated"
+    if f.modality == "speculation":
+        return "speculation"
+    if f.question and not item.report_in_question and f.field == "title":
+        return "a question, not a report"
+    return None
+
+
+def opinion(f: Frame, item: Item) -> str | None:
+    return f"an opinion piece ({item.opinion})" if item.opinion else None
+
+
+def focus(f: Frame, item: Item) -> str | None:
+    if f.field != "summary" or item.headline_alerts or item.focus is None or f.news:
+        return None
+    return f"the story is about something else (headline: {item.focus})"
+
+
+def lead(f: Frame, item: Item) -> str | None:
+    if f.field == "summary" and f.sentence >= LEAD_SENTENCES:
+        return "deep in the summary, not in the headline or lead"
+    return None
+
+
+CHECKS: tuple[tuple[str, Callable[[Frame, Item], str | None]], ...] = (
+    ("identity", identity), ("role", role), ("customer", customer), ("background", background),
+    ("modality", modality), ("opinion", opinion), ("lead", lead), ("focus", focus),
+)
+# the checks that do not depend on other frames of the item (the headline's verdict feeds `focus`)
+_OWN = tuple(c for c in CHECKS if c[0] != "focus")
+
+
+def first_failure(f: Frame, item: Item) -> tuple[str, str] | None:
+    for name, check in CHECKS:
+        why = check(f, item)
+        if why:
+            return name, why
+    return None
+
+
+def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] | None]]:
+    """Each frame with the check that rejected it (None: it alerts)."""
+    headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
+    item = Item(item.opinion, item.focus, headline_ok, item.report_in_question)
+    return [(f, first_failure(f, item)) for f in frames]

@@ -1,0 +1,215 @@
+"""Language knowledge, read from one data file per language beside this module: en.toml,
+zh-Hans.toml, zh-Hant.toml, ko.toml, ja.toml.
+
+Each file lists
+- [[trigger]] blocks: the words that name an event (kind: acquisition, funding, ipo ...), how their
+  arguments stand (frame: transfer, raise, licence ...), their part of speech and, where the
+  word tells it, the event's stage (talks, filing, withdrawal ...);
+- [words]: named classes of words and phrases that frames.py consults (determiners, the verb
+  group, background cues, denial cues, customer nouns ...).
+
+The code never holds word lists of its own: what a word means lives here, what to do with it
+lives in frames.py and decide.py. Traditional Chinese is read by converting it to Simplified
+(OpenCC), so zh-Hant.toml holds only what Traditional-script writers say differently, and text
+in either script matches the same Simplified vocabulary.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+
+HERE = Path(__file__).parent
+LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ko", "ja")
+
+# The one definition of CJK script in watcher: Han (with extensions and compatibility forms),
+# kana, and Hangul. Text in these scripts has no spaces between words, so nothing here looks
+# for word boundaries in it.
+CJK_RANGES = ("\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+              "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f")
+CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
+CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
+HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(CJK_CHAR.match(ch))
+
+
+def has_cjk(text: str) -> bool:
+    return CJK_CHAR.search(text) is not None
+
+
+_T2S: Any = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters to Simplified, keeping every other character and the
+    length (offsets into the result are offsets into the input)."""
+    global _T2S
+    if not HAN_CHAR.search(text):
+        return text
+    if _T2S is None:
+        import opencc  # loaded on the first Chinese text
+
+        _T2S = opencc.OpenCC("t2s")
+    out = str(_T2S.convert(text))
+    if len(out) == len(text):
+        return out
+    # a phrase conversion changed the length: convert character by character instead
+    return "".join(c if len(s := str(_T2S.convert(c))) != 1 else s for c in text)
+
+
+# --------------------------------------------------------------------------- English inflection
+_IRREGULAR = {
+    "buy": ["bought"], "sell": ["sold"], "take": ["took", "taken"], "get": ["got", "gotten"],
+    "win": ["won"], "lead": ["led"], "make": ["made"], "bring": ["brought"], "pay": ["paid"],
+    "hold": ["held"], "seek": ["sought"], "spin": ["spun"], "strike": ["struck"],
+    "go": ["went", "gone", "goes"], "do": ["did", "done"], "begin": ["began", "begun", "beginning"],
+    "put": ["putting"], "set": ["setting"], "come": ["came"], "draw": ["drew", "drawn"],
+    "lock": [], "plow": [], "ring": ["rang", "rung"], "shop": ["shopped", "shopping"],
+    "bet": ["betting"], "cut": ["cutting"], "swallow": [], "fund": [], "list": [],
+}
+_NO_INFLECT = {"to", "be", "by", "of", "in", "up", "on", "a", "an", "the", "for", "with", "at", "as",
+               "from", "its", "it", "and", "or", "into", "out", "off", "over", "is", "are", "was", "has",
+               "itself", "spac", "pipe", "via", "through", "s", "f", "ip", "new", "fresh", "non"}
+_VOWELS = set("aeiou")
+
+
+def word_forms(word: str) -> set[str]:
+    """English inflections of one word: acquire -> acquires, acquired, acquiring."""
+    w = word
+    lw = w.lower()
+    forms = {w}
+    if not lw.isalpha() or len(lw) < 3 or lw in _NO_INFLECT:
+        return forms
+    if w.isupper():  # IPO -> IPOs
+        return {w, w + "s"}
+    forms.update(_IRREGULAR.get(lw, []))
+    if lw.endswith(("ing", "tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence")):
+        return forms | {w + "s"}
+    if lw.endswith("s") and not lw.endswith("ss"):
+        return forms
+    if lw.endswith("e"):
+        forms |= {w + "s", w + "d", w[:-1] + "ing"}
+    elif lw.endswith("y") and len(lw) > 2 and lw[-2] not in _VOWELS:
+        forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
+    elif lw.endswith(("s", "x", "z", "ch", "sh")):
+        forms |= {w + "es", w + "ed", w + "ing"}
+    else:
+        forms |= {w + "s", w + "ed", w + "ing"}
+        if len(lw) <= 5 and lw[-1] not in _VOWELS | {"w", "x", "y"} and lw[-2] in _VOWELS \
+                and lw[-3] not in _VOWELS:
+            d = w + w[-1]
+            forms |= {d + "ed", d + "ing"}
+    return forms
+
+
+def phrase_forms(phrase: str) -> set[str]:
+    """Inflect the first inflectable word of a verb phrase ("snap up" -> "snapped up"), or the
+    last word of a noun phrase is pluralised by word_forms on it ("funding round" -> "funding
+    rounds"): every word is tried in turn, which covers both."""
+    words = phrase.split(" ")
+    out = {phrase}
+    for i, word in enumerate(words):
+        if CJK_CHAR.search(word) or word.startswith("{"):
+            continue
+        for f in word_forms(word):
+            out.add(" ".join(words[:i] + [f] + words[i + 1:]))
+    return out
+
+
+# --------------------------------------------------------------------------- the data
+KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
+FRAMES = ("transfer", "sale", "merger", "hire", "licence", "raise", "invest", "issuer")
+STAGES = ("talks", "agreed", "completed", "filing", "hearing", "approval", "listing", "pricing",
+          "postponement", "withdrawal", "blocked", "called-off", "rejected")
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    """One trigger word or phrase of one language, with what it means."""
+
+    lang: str
+    term: str  # as written in the data file (base form, may hold placeholders)
+    kind: str
+    frame: str
+    pos: str  # "verb" | "noun"
+    stage: str | None = None
+    needs: str | None = None  # "money": counts only with an amount as its object
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: tuple[TriggerDef, ...]
+    words: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> folded words/phrases
+    exclusions: tuple[tuple[str, str, str], ...] = ()  # (language, guarded trigger, exclusion term)
+
+    def has(self, cls: str, folded: str) -> bool:
+        return folded in self.words.get(cls, frozenset())
+
+    def phrases(self, cls: str) -> frozenset[str]:
+        return self.words.get(cls, frozenset())
+
+
+def _fold_term(s: str) -> str:
+    return to_simplified(s.lower().replace("-", " "))
+
+
+def _read(lang: str) -> dict[str, Any]:
+    path = HERE / f"{lang}.toml"
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read the {lang} lexicon: {e}") from None
+
+
+def _triggers(lang: str, data: dict[str, Any]) -> list[TriggerDef]:
+    out = []
+    where = f"{HERE / (lang + '.toml')}"
+    for n, block in enumerate(data.get("trigger", [])):
+        kind, frame = block.get("kind"), block.get("frame")
+        stage, needs = block.get("stage"), block.get("needs")
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: trigger[{n}].kind: {kind!r} is not one of {', '.join(KINDS)}")
+        if frame not in FRAMES:
+            raise ConfigError(f"{where}: trigger[{n}].frame: {frame!r} is not one of {', '.join(FRAMES)}")
+        if stage is not None and stage not in STAGES:
+            raise ConfigError(f"{where}: trigger[{n}].stage: {stage!r} is not one of {', '.join(STAGES)}")
+        unknown = set(block) - {"kind", "frame", "stage", "needs", "verbs", "nouns"}
+        if unknown:
+            raise ConfigError(f"{where}: trigger[{n}]: unknown key {sorted(unknown)[0]!r}")
+        for pos, key in (("verb", "verbs"), ("noun", "nouns")):
+            for term in block.get(key, []):
+                out.append(TriggerDef(lang, to_simplified(term), kind, frame, pos, stage, needs))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """Every language's data, merged (word classes of the same name are united)."""
+    triggers: list[TriggerDef] = []
+    words: dict[str, set[str]] = {}
+    exclusions: list[tuple[str, str, str]] = []
+    for lang in LANGUAGES:
+        data = _read(lang)
+        triggers += _triggers(lang, data)
+        for cls, terms in (data.get("words") or {}).items():
+            words.setdefault(cls, set()).update(_fold_term(t) for t in terms)
+        for guard, terms in (data.get("exclude") or {}).items():
+            exclusions += [(lang, to_simplified(guard), to_simplified(t)) for t in terms]
+    return Lexicon(tuple(triggers), {k: frozenset(v) for k, v in words.items()}, tuple(exclusions))
+
+
+def inflected(term: str, pos: str) -> Iterable[str]:
+    """The surface forms of a lexicon term: verbs inflect; nouns and CJK stay as written (a plural
+    is listed where it means the same: "acquisitions", "funding rounds")."""
+    if has_cjk(term) or pos != "verb":
+        return (term,)
+    return phrase_forms(term)

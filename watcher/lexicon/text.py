@@ -1,0 +1,118 @@
+"""How text is cut and folded before anything is looked up in it: the same for every language.
+
+- fold(): lower case, hyphens as spaces, Traditional Chinese as Simplified, same length as the
+  input so that offsets found in the folded text point into the original;
+- split_units(): sentences, and for CJK also clauses (at the full-width comma);
+- MONEY: amounts in any currency and unit ("$1.2B", "US$50 million", "1 trillion won", "10亿元");
+- word boundaries: Latin/digit edges need a non-word neighbour, CJK edges none;
+- the look of a headline: all caps, Title Case.
+"""
+from __future__ import annotations
+
+import re
+
+from . import CJK_RANGES, is_cjk, to_simplified
+
+
+def fold(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ")
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low.replace("-", " ").replace("\u2019", "'").replace("\u2018", "'")
+    return to_simplified(low)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() and not is_cjk(ch)
+
+
+def on_boundary(text: str, start: int, end: int) -> bool:
+    first, last = text[start], text[end - 1]
+    if _is_word_char(first) and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    if _is_word_char(last) and end < len(text) and _is_word_char(text[end]):
+        return False
+    return True
+
+
+_QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|at least|approximately|"
+         r"another|an additional|additional|a fresh|fresh|new|some|close to|less than|under|an estimated|"
+         r"a reported|a whopping|a massive|a record)\s+)?")
+_CUR = r"(?:us\$|usd ?|c\$|a\$|s\$|hk\$|nt\$|rmb ?|eur ?|cad ?|krw ?|inr ?|jpy ?|[$€£¥₩₹])"
+_UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore|lakh)(?![a-z])"
+         r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs|shekels)(?![a-z]))?")
+_ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零〇]+)"
+_ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
+_ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币)"
+MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?: ?{_UNIT})?|\d[\d,.]* ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
+         rf"|\d[\d,.]* (?:dollars|euros|pounds|won|yen|yuan)|"
+         rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}?{_ZH_CUR}|"
+         rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}|"
+         r"\d[\d,.]*\s?(?:억|조)\s?원|\d[\d,.]*\s?(?:億|兆)円)")
+MONEY_RE = re.compile(MONEY)
+_BARE_ZH = re.compile(rf"^(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}$")
+
+
+def money_spans(folded: str) -> list[tuple[int, int]]:
+    """Amounts in folded text. A bare Chinese number with a unit and no currency ("数亿") counts
+    only when 元/轮/融资 follows it closely; a plain digit alone is never money."""
+    out = []
+    for m in MONEY_RE.finditer(folded):
+        s, e = m.span()
+        if not folded[s:e].strip() or not re.search(r"\d|[数几十百千万亿两一二三四五六七八九]", folded[s:e]):
+            continue
+        if _BARE_ZH.match(folded[s:e]) and not re.match(r"\s*(?:元|人民币|美元|的?[a-z]?\+?轮|融资|估值)",
+                                                         folded[e:e + 6]):
+            continue
+        if folded[s:e].strip().isdigit():
+            continue
+        out.append((s + len(folded[s:e]) - len(folded[s:e].lstrip()), e))
+    return out
+
+
+_ABBREV = {"inc", "corp", "co", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "jr", "sr",
+           "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+           "oct", "nov", "dec", "gov", "sen", "rep", "gen", "prof", "approx", "est", "dept", "s.a", "n.v"}
+_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9" + CJK_RANGES + r"])|[。！？；;]|\n")
+_CLAUSE_END = re.compile(r"[，,](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,]")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences (an abbreviation or an initial does not end one)."""
+    spans = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if m.group() == ".":
+            prev = re.search(r"([\w.]+)$", text[start:m.start()])
+            if prev and (prev.group(1).lower() in _ABBREV or len(prev.group(1)) == 1):
+                continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [s for s in spans if text[s[0]:s[1]].strip()] or [(0, len(text))]
+
+
+def split_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """CJK clauses of one sentence: cut at a comma that touches CJK text."""
+    out, start = [], span[0]
+    for m in _CLAUSE_END.finditer(text, span[0], span[1]):
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, span[1]))
+    return [s for s in out if text[s[0]:s[1]].strip()]
+
+
+def is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha() and not is_cjk(c)]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "vs"}
+
+
+def is_title_case(text: str) -> bool:
+    """A Title Case Headline: capitals there prove no more than in an all-caps one."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
