@@ -135,15 +135,13 @@ def test_units_and_fold():
     assert len(fold("İstanbul")) == len("İstanbul")
 
 
-def test_thousands_of_patterns_stay_fast():
-    import time
-
+def test_thousands_of_names_and_keywords():
+    """Thousands of names and keywords in one index still find the one that is there (speed is
+    measured in bench/bench_poll.py, not here)."""
     companies = [config.Company(name=f"Startup{i}", aliases=[f"Alias{i} Labs"]) for i in range(3000)]
     rule = config.Rule(name="deals", events=["acquisition"],
                        keywords={"acquisition": [f"keyword{i}" for i in range(2000)]})
     m = Matcher(companies, [rule])
-    text = "Startup2999 agrees to be acquired by a rival, " * 20
-    t = time.perf_counter()
-    for _ in range(200):
-        assert m.explain(text).hits
-    assert time.perf_counter() - t < 5  # generous: one regex per keyword would take minutes
+    hit, = m.explain("Startup2999 agrees to be acquired by a rival").hits
+    assert hit.company == "Startup2999"
+    assert m.explain("Alias17 Labs keyword1999 a rival").hits[0].company == "Startup17"

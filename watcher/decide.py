@@ -14,9 +14,10 @@ A frame alerts when every check passes; the first that fails is the reason `watc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .frames import Frame
+from .lexicon.text import same_amount
 
 # the parts that make an event the company's own, by kind
 ALERTING_ROLES: dict[str, frozenset[str]] = {
@@ -47,6 +48,8 @@ class Item:
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
+    headline_amounts: tuple[str, ...] = ()  # amounts the headline names
+    customer_amounts: tuple[str, ...] = ()  # amounts some frame of the item shows to be a customer's
 
 
 def identity(f: Frame, item: Item) -> str | None:
@@ -64,7 +67,12 @@ def role(f: Frame, item: Item) -> str | None:
 
 
 def customer(f: Frame, item: Item) -> str | None:
-    return f"a customer deal: {f.customer}" if f.customer else None
+    if f.customer:
+        return f"a customer deal: {f.customer}"
+    # the lead tells what the headline's money is: "Lands $1.5B Investment" + "a $1.5B commitment to
+    # expand delivery of its chips"
+    same = next((a for a in item.customer_amounts if same_amount(a, f.amount)), None)
+    return f"a customer deal: {same} is a customer's money elsewhere in the item" if same else None
 
 
 def background(f: Frame, item: Item) -> str | None:
@@ -90,6 +98,8 @@ def opinion(f: Frame, item: Item) -> str | None:
 def focus(f: Frame, item: Item) -> str | None:
     if f.field != "summary" or item.headline_alerts or item.focus is None or f.news:
         return None
+    if any(same_amount(a, f.amount) for a in item.headline_amounts):
+        return None  # the headline names this very sum: the story is about it
     return f"the story is about something else (headline: {item.focus})"
 
 
@@ -117,6 +127,8 @@ def first_failure(f: Frame, item: Item) -> tuple[str, str] | None:
 
 def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] | None]]:
     """Each frame with the check that rejected it (None: it alerts)."""
+    customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount)
+    item = replace(item, customer_amounts=customer_amounts)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
-    item = Item(item.opinion, item.focus, headline_ok, item.report_in_question)
+    item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

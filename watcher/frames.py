@@ -84,7 +84,7 @@ class NP:
         return [n for p, n in self.pps if p in preps]
 
 
-_WORD = re.compile(r"[\w][\w.&]*(?:'(?!s\b)\w+)*|'s\b|\S")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
 
 
 # ----------------------------------------------------------------------------- tokens
@@ -175,13 +175,17 @@ class English:
         # multi-word cue phrases as token ranges: a phrase that starts at a token and ends at a token
         self._starts = {t.start: i for i, t in enumerate(toks)}
         self._ends = {t.end: i for i, t in enumerate(toks)}
+        self._is: dict[tuple[int, str], bool] = {}
+        self._clauses: dict[int, tuple[str, int]] = {}
 
     # ---- word classes
     def is_(self, i: int, cls: str) -> bool:
-        if not 0 <= i < self.n:
-            return False
-        t = self.t[i]
-        return t.kind in ("word", "trig", "poss") and self.lex.has(cls, t.low)
+        key = (i, cls)
+        got = self._is.get(key)
+        if got is None:
+            t = self.t[i] if 0 <= i < self.n else None
+            got = self._is[key] = t is not None and t.kind in ("word", "trig", "poss") and self.lex.has(cls, t.low)
+        return got
 
     def phrase_at(self, i: int, cls: str) -> int:
         """If a phrase of class `cls` starts at token i, the index of its last token, else -1."""
@@ -243,8 +247,11 @@ class English:
             return True
         if t.kind in ("comp", "money", "poss"):
             return False
+        if t.hyph:
+            return False  # "Start-Up", "Nvidia-backed": one word with the one before
         if self.is_(i, "preposition") or self.is_(i, "conjunction") or self.is_(i, "relative") \
-                or self.is_(i, "subordinator") or self.is_(i, "report_verb"):
+                or self.is_(i, "subordinator") or self.is_(i, "report_verb") or self.is_(i, "aux") \
+                or self.is_(i, "adverb"):
             return True
         return self.verbish(i)
 
@@ -265,10 +272,14 @@ class English:
                 i -= 1
                 continue
             if self.boundary(i - 1):
-                # "Mythic's founders and analog-compute team": nouns joined by "and"
+                # "Mythic's founders and analog-compute team", "Rebellions and Sapeon": nouns or
+                # names joined by "and"
                 if self.is_(i - 1, "conjunction") and self.t[i - 1].low in ("and", "&") and i - 2 >= 0 and (
-                        self.nounish(i - 2) or self.t[i - 2].kind == "comp") and any(
-                        self.nounish(x) for x in range(i, j + 1)):
+                        (self.nounish(i - 2) or self.t[i - 2].kind == "comp") and any(
+                            self.nounish(x) for x in range(i, j + 1))
+                        or (self.t[i - 2].kind == "comp" or self.t[i - 2].cap) and (
+                            self.t[i].kind == "comp" or self.t[i].cap) and (
+                            self.t[i - 2].kind == "comp" or self.t[i].kind == "comp")):
                     i -= 1
                     continue
                 # a list of names: "Groq, Cerebras and SambaNova"
@@ -291,7 +302,7 @@ class English:
         j = i
         while j < end:
             t = self.t[j]
-            if t.kind in ("comp", "money", "poss"):
+            if t.kind in ("comp", "money", "poss") or (t.hyph and j > i):
                 j += 1
                 continue
             if t.kind == "punct":
@@ -374,10 +385,21 @@ class English:
         """(label, index of the clause's first token) for the token k. A relative, subordinate
         or descriptive clause ends at the next comma: past it, the sentence's main clause goes on
         ("Groq, founded by ex-Google engineers, raises ...")."""
+        got = self._clauses.get(k)
+        if got is None:
+            got = self._clauses[k] = self._clause_of(k)
+        return got
+
+    def _clause_of(self, k: int) -> tuple[str, int]:
         i = k - 1
         crossed = -1  # the nearest comma between an opener and k
         while i >= 0:
             t = self.t[i]
+            if self.punct(i, ")"):  # "(AI)", "(TT)": a parenthesis closed before k
+                while i > 0 and not self.punct(i, "("):
+                    i -= 1
+                i -= 1
+                continue
             if self.punct(i, ";", ":", "(", "\u2014", "\u2013", "|"):
                 if crossed >= 0 or t.text != "(":
                     return "main", (crossed + 1 if crossed >= 0 and t.text == "(" else i + 1)
@@ -417,7 +439,10 @@ class English:
         p = i - 1
         while p >= 0 and (self.is_(p, "verb_group") or self.t[p].kind == "money"):
             p -= 1
-        return p < 0 or self.is_(p, "report_verb") or self.verbish(p) or self.punct(p)
+        if p < 0 or self.is_(p, "report_verb") or self.verbish(p) or self.punct(p):
+            return True
+        # "said on Wednesday that ...": a verb of saying a few words back, with no noun between
+        return any(self.is_(x, "report_verb") for x in range(max(0, i - 5), i))
 
     def in_appositive(self, k: int) -> bool:
         """Is token k inside ", a/the ... ," right after a name (a description of it)?"""
@@ -431,7 +456,10 @@ class English:
         j = k + 1
         while j < self.n and not self.punct(j):
             j += 1
-        return j < self.n and self.punct(j, ",", ")")
+        if not (j < self.n and self.punct(j, ",", ")")) or j - i > 12:
+            return False
+        # a description has no verb of its own ("the company has signed ..." is a clause)
+        return not any(self.is_(x, "aux") or self.is_(x, "report_verb") for x in range(i + 1, j))
 
     def subject(self, k: int) -> tuple[NP | None, int]:
         """The subject of the verb at token k: (its noun phrase, index where the verb group starts)."""
@@ -509,9 +537,21 @@ class English:
             i -= 1
         return self.np_left(i - 2) if i >= 2 else None
 
-    def _clause_subject(self, j: int) -> NP | None:
-        """The first noun phrase of the clause that holds token j (skipping a fronted phrase)."""
+    def _clause_subject(self, j: int, depth: int = 0) -> NP | None:
+        """The subject of the clause that holds token j: that of the nearest verb before j
+        ("Groq is in the game and was able to raise ..."), else its first noun phrase."""
         label, start = self.clause_of(j)
+        if depth < 3:
+            for v in range(j - 1, start - 1, -1):
+                if self.is_(v, "aux") or self.verbish(v):
+                    first = v
+                    while first - 1 >= start and (self.is_(first - 1, "aux") or self.is_(first - 1, "adverb")):
+                        first -= 1
+                    if first - 1 >= start and not self.boundary(first - 1):
+                        np = self.np_left(first - 1)
+                        if np is not None and np.start >= start:
+                            return np
+                    break
         i = start
         # a fronted phrase ("On Tuesday,", "After a long search,"): the subject follows its comma
         if self.is_(i, "preposition") or self.phrase_at(i, "subordinator") >= 0:
@@ -636,7 +676,7 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                 continue
             if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low)):
                 return False  # "the ChatGPT maker" is someone else
-        if g.lex.has("anaphor", " ".join(x.low for x in words)):
+        if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":
             return True
         definite = words[0].low in ("the", "this", "that", "its")
         return g.lex.has("company_noun", h.low) and (definite or ctx.bare_topic)
@@ -690,9 +730,10 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                 give(subj, "target", "subject")
             else:
                 h = g.head_tok(obj)
-                own = obj is not None and (h is not None and (h.low in ("itself", "company", "business", "startup",
-                                                                        "assets", "firm", "unit", "division")
-                                                              or g.lex.has("company_noun", h.low)))
+                first = g.t[obj.start].low if obj is not None else ""
+                own = h is not None and (h.low in ("itself", "themselves") or first in ("its", "the") and (
+                    g.lex.has("company_noun", h.low) or h.low in ("assets", "ip", "patents", "technology",
+                                                                  "operations", "division", "business")))
                 if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
                     customer = f"sells {h.text}"
                 give(subj, "target" if own or obj is None else "seller", "subject")
@@ -715,14 +756,20 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     for n in (subj.pp("of", "from", "at") if subj else []):
                         give(n, "team", "of")
                     counter += _names(g, obj)
-            else:
-                h = g.head_tok(obj)
-                if obj is not None and h is not None and g.lex.has("team_noun", h.low):
-                    give(obj, "team", "object", "poss", "compound")
-                    for n in obj.pp("of", "from", "at"):
-                        give(n, "team", "of")
-                    counter += _names(g, subj)
-                    roles = {i: r for i, r in roles.items() if r[0] == "team"}
+            elif obj is not None and any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
+                                         if x.kind == "word"):
+                # "hires Groq's team", "brings on Enfabrica CEO Rochan Sankar", "picks up the team"
+                give(obj, "team", "object", "poss", "compound", "member")
+                for n in obj.pp("of", "from", "at"):
+                    give(n, "team", "of")
+                counter += _names(g, subj)
+                roles = {i: r for i, r in roles.items() if r[0] == "team"}
+                if not roles:
+                    owner = _owner_of_pronoun(g, obj, subj, k)
+                    if owner >= 0:
+                        roles[owner] = ("team", "object (its team)")
+                    elif ctx.topic >= 0 and g.t[obj.start].low in ("its", "their", "the", "this", "that"):
+                        roles[-1] = ("team", "object (the company's team)")
         elif frame == "licence":
             _licence_verb(g, k, subj, obj, voice, give, counter)
         elif frame == "raise":
@@ -732,6 +779,9 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     and not _funding_noun_near(g, k):
                 return []  # "raises rate limits": not money
             give(subj, "recipient", "subject")
+            if not any(g.t[i].kind == "comp" for i in (subj.rel if subj else {})):
+                for n in (obj.pp("for") if obj else []) + _pps_after(g, k, "for"):
+                    give(n, "recipient", "for", "head", "member")  # "Benchmark raises $225M for Cerebras"
             if obj is not None:
                 h = g.head_tok(obj)
                 if d.needs != "money" and h is not None and h.kind == "word" and not (
@@ -905,7 +955,7 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     customer = None  # money raised "for data centers" is still raised
         elif frame == "invest":
             ins = pp_names("in", "into")
-            for i in ins:
+            for i in ins + pp_names("for"):
                 roles[i] = ("recipient", "in")
             for i in poss:
                 roles.setdefault(i, ("investor", "possessor") if ins else ("recipient", "possessor"))
@@ -920,10 +970,14 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
             if gsubj is not None and not any(r[0] == "recipient" for r in roles.values()):
                 give(gsubj, "investor" if ins else "recipient", "subject of " + gov, "head", "member")
         if frame == "merger" and kind == "deal":
-            words = [x.low for x in g.t]
-            if any(g.lex.has("product_noun", w) for w in words):
+            # "AI chip deal", "deal for compute", "deal to supply chips": what the deal is for
+            own = [x for x in g.t[pre[0]:k] if x.kind == "word"]
+            own += [x for p, n in pps if p in ("for", "of", "over", "to") for x in g.t[n.start:n.end + 1]]
+            if any(g.lex.has("product_noun", x.low) for x in own) or g.phrase_at(k + 1, "supply_verb") >= 0:
                 customer = "a deal for products or capacity"
-        if not roles and ctx.topic >= 0 and (gsubj is None or generic(gsubj)):
+        _, cstart = g.clause_of(k)
+        heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") for x in range(cstart, pre[0]))
+        if not roles and ctx.topic >= 0 and (gsubj is not None and generic(gsubj) or gsubj is None and heads_clause):
             roles[-1] = ({"transfer": "party", "sale": "target", "merger": "party", "raise": "recipient",
                           "issuer": "issuer", "licence": "licensor", "invest": "recipient", "hire": "team"}[frame],
                          "the company of the story")
@@ -964,6 +1018,17 @@ def _deal_fate(g: English, k: int) -> str | None:
         if any(x in w for x in words):
             return stage
     return "talks"
+
+
+def _owner_of_pronoun(g: English, obj: NP, subj: NP | None, k: int) -> int:
+    """"hires its CEO": the watched company named last before the verb that is not its subject."""
+    if g.t[obj.start].low not in ("its", "their"):
+        return -1
+    own = set(subj.rel) if subj is not None else set()
+    for i in range(k - 1, -1, -1):
+        if g.t[i].kind == "comp" and i not in own:
+            return i
+    return -1
 
 
 def _names(g: English, np: NP | None) -> list[str]:
@@ -1054,7 +1119,7 @@ def _governor(g: English, start: int) -> tuple[str, NP | None]:
     if j < 0:
         return "", None
     t = g.t[j]
-    if t.kind == "punct" or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into") \
+    if t.kind == "punct" or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into", "to") \
             or g.is_(j, "relative") or g.is_(j, "subordinator"):
         return "", None
     if t.kind == "comp":
@@ -1146,8 +1211,8 @@ def _bystander(g: English, i: int, k: int) -> bool:
                                                                "partner", "partners", "supplier", "rival",
                                                                "rivals", "competitor", "competitors", "peer",
                                                                "peers", "investor", "investors", "backer",
-                                                               "backers", "alumni", "alum", "veterans", "founder",
-                                                               "cofounder", "co founder", "spinout", "spin off"):
+                                                               "backers", "alumni", "alum", "veterans", "spinout",
+                                                               "spin off"):
         return nx != k
     return False
 
@@ -1155,25 +1220,55 @@ def _bystander(g: English, i: int, k: int) -> bool:
 def _background(g: English, k: int, label: str) -> str | None:
     if label == "relative":
         return "in a relative clause"
-    if label == "subordinate":
+    if label == "subordinate" and not _market_reaction(g, k):
         return "in a subordinate clause"
     if label == "descriptive":
         return "in a descriptive clause about a company"
-    # cue phrases in the trigger's own clause
+    # cue phrases in the trigger's own stretch of its clause: between commas, plus a fronted phrase
+    # ("Back in 2021, Groq raised ..."), never inside a description of a name ("Rain AI, backed by
+    # Altman, is looking for a buyer")
     _, start = g.clause_of(k)
     end = k
     while end + 1 < g.n and not g.punct(end + 1, ",", ";", ":", "\u2014", "(", ")"):
         end += 1
-    cue = g.cue_between("background_cue", start, end)
-    if cue is not None:
-        return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
-    # "back in 2021", "in 2019": a year with a preposition
-    for j in range(start, end + 1):
-        if g.t[j].kind == "word" and re.fullmatch(r"(?:19|20)\d\d", g.t[j].low) and j > 0 and \
-                g.t[j - 1].low in ("in", "since", "during", "back", "of") and j - 1 > k - 12:
-            return f"history: {g.t[j - 1].text} {g.t[j].text}"
-    # perfect aspect + past participle in the lead: "has raised more than $X"
+    for a, b in _segments(g, start, end):
+        if a <= k <= b or not _describes(g, a):
+            cue = g.cue_between("background_cue", a, b)
+            if cue is not None:
+                return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
+            # "back in 2021", "in 2019": a year with a preposition
+            for j in range(a, b + 1):
+                if g.t[j].kind == "word" and re.fullmatch(r"(?:19|20)\d\d", g.t[j].low) and j > 0 and \
+                        g.t[j - 1].low in ("in", "since", "during", "back", "of") and j - 1 > k - 12:
+                    return f"history: {g.t[j - 1].text} {g.t[j].text}"
     return None
+
+
+def _market_reaction(g: English, k: int) -> bool:
+    """"Shares jumped after Marvell unveiled an acquisition": the clause says why the market moved."""
+    _, start = g.clause_of(k)
+    return any(g.is_(j, "market_move") for j in range(max(0, start - 12), start))
+
+
+def _segments(g: English, a: int, b: int) -> list[tuple[int, int]]:
+    """Stretches of tokens a..b between commas."""
+    out, s = [], a
+    for j in range(a, b + 1):
+        if g.punct(j, ","):
+            if s < j:
+                out.append((s, j - 1))
+            s = j + 1
+    if s <= b:
+        out.append((s, b))
+    return out
+
+
+def _describes(g: English, a: int) -> bool:
+    """Does the stretch starting at token a describe the name before it (", which ...",
+    ", backed by ...", ", the AI chip startup ...")?"""
+    if not g.punct(a - 1, ",") or a - 2 < 0 or g.t[a - 2].kind not in ("comp", "word"):
+        return False
+    return g.is_(a, "relative") or g.is_(a, "determiner") or g.phrase_at(a, "descriptive") >= 0
 
 
 def _modality(g: English, k: int, modality: str) -> str:
@@ -1250,8 +1345,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                 between = folded[a.end:upto]
                 if any(between.startswith(m) for m in _ZH_MODIFIER_AFTER):
                     return f"label ({between[:4]})"
-                if "的" in between and not _ZH_OWN_AMOUNT.fullmatch(between):
-                    return "names another company (…的)"
+                rel = between.split("的")[0] if "的" in between else ""
+                if rel and any(v in rel for v in lex.phrases("zh_relative_verb")):
+                    return "in a clause about another company (…的)"  # "红杉投资的沐曦", "前壁仞员工创办的"
                 if folded[max(cs, a.start - 1):a.start] == "前":
                     return "former (前…)"
                 return None
@@ -1332,7 +1428,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
             cue = sc.cue_spans("background_cue", cs, t.start) or sc.cue_spans("background_cue", t.start, ce)
             if cue:
                 bg = f"history: {text[cue[0][0]:cue[0][1]]!r}"
-            elif _ZH_RELATIVE.match(after) and not _ZH_NOT_RELATIVE.match(after):
+            elif _ZH_RELATIVE.match(after) and not _ZH_NOT_RELATIVE.match(after) and not any(
+                    t.end <= a.start < t.end + after.index("的") for a in names):
                 # "完成B轮融资的沐曦发布新品": the trigger describes a company named after 的
                 if any(a.start >= t.end for a in names) or not left:
                     bg = "in a relative clause (…的)"
@@ -1343,6 +1440,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                 mod = modifier(a, t.start) if a.end <= t.start else None
                 if mod and role not in ("investor",):
                     role, via = "modifier", mod
+                elif a.start >= t.end and "等" in folded[a.end:a.end + 12]:
+                    role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
                 out.append(Frame(
                     kind=d.kind, stage=d.stage, trigger=text[t.start:t.end], company=a.what.company,  # type: ignore[attr-defined]
                     alias=text[a.start:a.end], role=role, via=via, counterparty=counter, amount=amount,
@@ -1381,7 +1480,43 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon) -> int:
         for k, r in np.rel.items():
             if r == "head":
                 return g.t[k].company
+    # "NVIDIA has struck a deal with Enfabrica, ...": the first name that is no point of comparison
+    for k, x in enumerate(g.t):
+        if x.kind == "comp" and not _bystander(g, k, -1):
+            return x.company
     return -1
+
+
+def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> str | None:
+    """The headline's own event when it is not a deal: the verb after its first noun phrase when
+    that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
+    launches is a deal ("announces merger", "faces a sale")."""
+    for span in sentences:
+        seg = sc.text[span[0]:span[1]]
+        if has_cjk(seg):
+            others = sorted(sc.cue_spans("other_event", span[0], span[1]))
+            trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1])
+            if others and not (trig and trig[0] < others[0][0]):
+                return sc.text[others[0][0]:others[0][1]]
+            continue
+        g = English(tokenize(sc, span[0], span[1], {}), sc, lex, span)
+        starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]
+        for s in starts:
+            np = g.np_right(s)
+            j = np.end + 1 if np is not None else s
+            while j < g.n and g.is_(j, "verb_group") and g.t[j].kind == "word":
+                j += 1
+            if j >= g.n:
+                continue
+            tok = g.t[j]
+            if tok.kind == "trig":
+                return None  # the headline's verb is the event
+            if tok.kind == "word" and g.is_(j, "other_event"):
+                after = g.np_right(j + 1)
+                if after is not None and any(x.kind == "trig" for x in g.t[after.start:after.end + 1]):
+                    return None
+                return tok.text
+    return None
 
 
 def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str, topic: int,

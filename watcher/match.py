@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from . import decide, lexicon
 from .config import Company, Rule
 from .decide import Item as ItemView
-from .frames import Frame, frames_of, lead_subject
+from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, phrase_forms
 from .lexicon.text import fold, split_sentences
@@ -105,8 +105,9 @@ class Matcher:
                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s))
         frames += frames_of(s_scan, lex, s_sents, "summary", title_topic, doubts_s, topic_doubt=t_doubt)
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
-        view = ItemView(opinion=_opinion(t_scan), focus=_focus(t_scan, lex),
-                        report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents))
+        view = ItemView(opinion=_opinion(t_scan), focus=headline_focus(t_scan, t_sents, lex),
+                        report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
+                        headline_amounts=tuple(title[a:b] for a, b in t_scan.money))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -214,19 +215,6 @@ def _first_company(sc: Scan, span: tuple[int, int] | None = None) -> int:
 def _opinion(sc: Scan) -> str | None:
     spans = sc.cues.get("opinion_cue")
     return sc.text[spans[0][0]:spans[0][1]] if spans else None
-
-
-def _focus(sc: Scan, lex: lexicon.Lexicon) -> str | None:
-    """The headline's own event when it is not a deal: its first other-event word."""
-    spans = sorted(sc.cues.get("other_event", []))
-    if not spans:
-        return None
-    trig = sorted(t.start for t in sc.triggers)
-    s, e = spans[0]
-    # a trigger before the other event leads the headline ("Groq raises $640M, launches ...")
-    if trig and trig[0] < s:
-        return None
-    return sc.text[s:e]
 
 
 def _parse_form(spec: str) -> tuple[str, str | None]:

@@ -70,11 +70,49 @@ def money_spans(folded: str) -> list[tuple[int, int]]:
     return out
 
 
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "mil": 1e6, "m": 1e6,
+          "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "crore": 1e7,
+          "lakh": 1e5, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
+          "千亿": 1e11, "억": 1e8, "조": 1e12, "億": 1e8, "兆": 1e12}
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mln|mn|mil|bln|bn|tn|crore|lakh|"
+                     r"十万|百万|千万|十亿|百亿|千亿|万|亿|억|조|億|兆|k|m|b)?(?![a-z])", re.I)
+_CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c$", "CAD"), ("a$", "AUD"),
+             ("s$", "SGD"), ("$", "USD"), ("€", "EUR"), ("eur", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₩", "KRW"),
+             ("krw", "KRW"), ("₹", "INR"), ("inr", "INR"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"),
+             ("港币", "HKD"), ("欧元", "EUR"), ("日元", "JPY"), ("韩元", "KRW"), ("新台币", "TWD"), ("台币", "TWD"),
+             ("人民币", "CNY"), ("元", "CNY"), ("rmb", "CNY"), ("yuan", "CNY"), ("won", "KRW"), ("원", "KRW"),
+             ("yen", "JPY"), ("円", "JPY"), ("euro", "EUR"), ("pound", "GBP"), ("rupee", "INR"), ("dollar", "USD"))
+
+
+def amount_value(text: str) -> tuple[float, str | None] | None:
+    """"$1.5 billion" -> (1.5e9, "USD"); "10亿元" -> (1e9, "CNY"); None when there is no number."""
+    low = text.lower()
+    m = _AMOUNT.search(low)
+    if m is None:
+        return None
+    value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1.0)
+    currency = next((code for sign, code in _CURRENCY if sign in low), None)
+    return value, currency
+
+
+def same_amount(a: str | None, b: str | None) -> bool:
+    """Do two amounts as written name the same sum (within 1%, same currency where both say)?"""
+    if not a or not b:
+        return False
+    x, y = amount_value(a), amount_value(b)
+    if x is None or y is None or not x[0] or not y[0]:
+        return False
+    if x[1] and y[1] and x[1] != y[1]:
+        return False
+    return abs(x[0] - y[0]) <= 0.01 * max(x[0], y[0])
+
+
 _ABBREV = {"inc", "corp", "co", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "jr", "sr",
            "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
            "oct", "nov", "dec", "gov", "sen", "rep", "gen", "prof", "approx", "est", "dept", "s.a", "n.v"}
-_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9" + CJK_RANGES + r"])|[。！？；;]|\n")
-_CLAUSE_END = re.compile(r"[，,](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,]")
+# a semicolon joins clauses of one sentence (frames read it as a clause boundary)
+_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9" + CJK_RANGES + r"])|[。！？]|\n")
+_CLAUSE_END = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,；;]")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
