@@ -44,12 +44,16 @@ OTHER_HOLDER = "another business is also called this"
 class Item:
     """What the checks know of the item beyond the frame."""
 
-    opinion: str | None = None  # the headline's opinion cue, if any
+    opinion: str | None = None  # the headline's opinion label ("Opinion:", "【观点】"), if any
+    weighs: str | None = None  # the headline's words that weigh valuations ("bubble", "overvalued")
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
     headline_amounts: tuple[str, ...] = ()  # amounts the headline names
     customer_amounts: tuple[str, ...] = ()  # amounts some frame of the item shows to be a customer's
+    customer_words: str | None = None  # the headline or lead speaks of capacity, supply, compute ...
+    deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
+    denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
 
 
 def identity(f: Frame, item: Item) -> str | None:
@@ -72,7 +76,11 @@ def customer(f: Frame, item: Item) -> str | None:
     # the lead tells what the headline's money is: "Lands $1.5B Investment" + "a $1.5B commitment to
     # expand delivery of its chips"
     same = next((a for a in item.customer_amounts if same_amount(a, f.amount)), None)
-    return f"a customer deal: {same} is a customer's money elsewhere in the item" if same else None
+    if same:
+        return f"a customer deal: {same} is a customer's money elsewhere in the item"
+    if f.kind == "deal" and item.customer_words and not item.deal_words:
+        return f"a customer deal: a deal about {item.customer_words}, with no acquisition, licence or team in it"
+    return None
 
 
 def background(f: Frame, item: Item) -> str | None:
@@ -82,6 +90,8 @@ def background(f: Frame, item: Item) -> str | None:
 def modality(f: Frame, item: Item) -> str | None:
     if f.modality == "denial":
         return "a denial"
+    if f.field == "summary" and (f.company, f.kind) in item.denied:
+        return "the headline denies it"
     if f.modality == "negated":
         return "negated"
     if f.modality == "speculation":
@@ -92,7 +102,11 @@ def modality(f: Frame, item: Item) -> str | None:
 
 
 def opinion(f: Frame, item: Item) -> str | None:
-    return f"an opinion piece ({item.opinion})" if item.opinion else None
+    if item.opinion:
+        return f"an opinion piece ({item.opinion})"
+    if item.weighs and (f.kind == "valuation" or f.question):
+        return f"a view on valuations ({item.weighs}), not a valuation event"
+    return None
 
 
 def focus(f: Frame, item: Item) -> str | None:
@@ -128,7 +142,8 @@ def first_failure(f: Frame, item: Item) -> tuple[str, str] | None:
 def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] | None]]:
     """Each frame with the check that rejected it (None: it alerts)."""
     customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount)
-    item = replace(item, customer_amounts=customer_amounts)
+    denied = tuple({(f.company, f.kind) for f in frames if f.field == "title" and f.modality == "denial"})
+    item = replace(item, customer_amounts=customer_amounts, denied=denied)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

@@ -127,6 +127,8 @@ def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str]) -> list[Tok
             s, e = m.span()
             w = text[s:e]
             kind = "poss" if w.lower() in ("'s",) else ("punct" if not w[0].isalnum() else "word")
+            if kind == "punct" and w in ("'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb", "`"):
+                continue  # quotation marks carry no grammar here
             if kind == "punct" and w == "-":
                 if 0 < s and e < len(text) and text[s - 1] == " " and text[e] == " ":
                     toks.append(Tok("punct", s, e, "\u2014", "\u2014"))  # a dash between words
@@ -252,6 +254,10 @@ class English:
         if self.is_(i, "preposition") or self.is_(i, "conjunction") or self.is_(i, "relative") \
                 or self.is_(i, "subordinator") or self.is_(i, "report_verb") or self.is_(i, "aux") \
                 or self.is_(i, "adverb"):
+            return True
+        # "showing the company raised ...", "leaving its team": a verb form before an article
+        if t.kind == "word" and not t.cap and t.low.endswith(("ing", "ed")) and i + 1 < self.n \
+                and self.t[i + 1].low in ("the", "a", "an", "its", "their", "this", "that", "his", "her"):
             return True
         return self.verbish(i)
 
@@ -405,7 +411,8 @@ class English:
                     return "main", (crossed + 1 if crossed >= 0 and t.text == "(" else i + 1)
                 return "descriptive", i + 1
             label, first = "", -1
-            if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i):
+            if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i) \
+                    and not self._connective(i):
                 label, first = "relative", i + 1
             elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig"):
                 label, first = "subordinate", f
@@ -424,6 +431,11 @@ class English:
                 crossed = i
             i -= 1
         return "main", 0
+
+    def _connective(self, i: int) -> bool:
+        """"which is why", "which means": about the whole sentence before, not a noun."""
+        nxt = " ".join(x.low for x in self.t[i + 1:i + 3])
+        return self.t[i].low == "which" and nxt in ("is why", "means that", "is because", "explains why")
 
     def _as_preposition(self, i: int) -> bool:
         """"as" before a role ("joins as CEO", "such as") is no clause."""
@@ -756,8 +768,8 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     for n in (subj.pp("of", "from", "at") if subj else []):
                         give(n, "team", "of")
                     counter += _names(g, obj)
-            elif obj is not None and any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
-                                         if x.kind == "word"):
+            elif obj is not None and (any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
+                                          if x.kind == "word") or g.cue_between("team_noun", obj.start, obj.end)):
                 # "hires Groq's team", "brings on Enfabrica CEO Rochan Sankar", "picks up the team"
                 give(obj, "team", "object", "poss", "compound", "member")
                 for n in obj.pp("of", "from", "at"):
@@ -771,7 +783,9 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     elif ctx.topic >= 0 and g.t[obj.start].low in ("its", "their", "the", "this", "that"):
                         roles[-1] = ("team", "object (the company's team)")
         elif frame == "licence":
-            _licence_verb(g, k, subj, obj, voice, give, counter)
+            owner = _licence_verb(g, k, subj, obj, voice, give, counter)
+            if owner >= 0:
+                roles[owner] = ("licensor", "object (its technology)")
         elif frame == "raise":
             if voice == "passive" and t.low.startswith("raised"):
                 return []
@@ -809,11 +823,20 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     give(n, "recipient", "in", "head", "member", "poss", "compound")
             for n in _pps_after(g, k, "in", "into"):
                 give(n, "recipient", "in", "head", "member", "poss", "compound")
+                if not n.rel and generic(n) and ctx.topic >= 0:
+                    roles[-1] = ("recipient", "in (the company of the story)")  # "invested in the start-up"
             amount = g.money_near(k + 1, min(g.n - 1, k + 4))
             needs_evidence = t.low.split(" ")[0] not in ("invest", "invests", "invested", "investing")
             if needs_evidence and amount is None and not _funding_noun_near(g, k):
                 return []
         elif frame == "issuer":
+            if t.low.split(" ")[0] in ("worth", "valued") and subj is not None and subj.end < vg - 1 \
+                    and not generic(subj):
+                return []  # "a deal worth $100m": the phrase right before is what is worth it
+            if t.low.split(" ")[0] in ("worth", "valued"):
+                near = g.np_left(vg - 1)
+                if near is not None and not near.rel and not generic(near):
+                    return []
             if t.low.split(" ")[0] in ("value", "values", "valuing") and obj is not None:
                 give(obj, "issuer", "object", "head", "member", "poss")
             else:
@@ -862,6 +885,15 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
             stage = stage or fate
         poss = [i for i in pre[1] if pre[1][i] == "poss"]
         comp = [i for i in pre[1] if pre[1][i] in ("compound", "head")]
+        its = any(g.t[x].low in ("its", "their") for x in range(pre[0], k))
+        if its and not poss and not comp:
+            owner = _pronoun_owner(g, k)
+            if owner >= 0:
+                poss = [owner]
+            elif ctx.topic >= 0:
+                roles[-1] = ({"transfer": "target", "sale": "target", "merger": "party", "raise": "recipient",
+                              "issuer": "issuer", "licence": "licensor", "invest": "recipient", "hire": "team"}[frame],
+                             "its (the company of the story)")
         for i, r in pre[1].items():
             if r == "label":
                 roles[i] = ("modifier", f"label ({g.t[i + 1].text})")
@@ -1020,6 +1052,20 @@ def _deal_fate(g: English, k: int) -> str | None:
     return "talks"
 
 
+def _pronoun_owner(g: English, k: int) -> int:
+    """"Cerebras ... increase the price of its IPO": the company "its" refers to, the subject of
+    the clause when that is a watched company, else the one named last before it (-1: none)."""
+    subj = g._clause_subject(k)
+    if subj is not None:
+        for i, r in subj.rel.items():
+            if r in ("head", "member"):
+                return i
+    for i in range(k - 1, -1, -1):
+        if g.t[i].kind == "comp" and not _bystander(g, i, k):
+            return i
+    return -1
+
+
 def _owner_of_pronoun(g: English, obj: NP, subj: NP | None, k: int) -> int:
     """"hires its CEO": the watched company named last before the verb that is not its subject."""
     if g.t[obj.start].low not in ("its", "their"):
@@ -1153,7 +1199,9 @@ def _funding_noun_near(g: English, k: int) -> bool:
 
 
 def _licence_verb(g: English, k: int, subj: NP | None, obj: NP | None, voice: str, give: object,
-                  counter: list[str]) -> None:
+                  counter: list[str]) -> int:
+    """Give the licence's roles; returns the company "its technology" refers to when the licensee is
+    someone else ("Nvidia ... will license its technology"), else -1."""
     assert callable(give)
     frm = (obj.pp("from") if obj else []) + _pps_after(g, k, "from")
     to = (obj.pp("to") if obj else []) + _pps_after(g, k, "to")
@@ -1162,7 +1210,7 @@ def _licence_verb(g: English, k: int, subj: NP | None, obj: NP | None, voice: st
         for n in to:
             give(n, "licensee", "to")
             counter += _names(g, n)
-        return
+        return -1
     subject_names = set(subj.rel) if subj else set()
     own = obj is not None and g.cue_between("own_tech", obj.start, obj.end) is not None
     other_owner = obj is not None and any(i not in subject_names and r in ("poss", "compound", "head")
@@ -1181,10 +1229,14 @@ def _licence_verb(g: English, k: int, subj: NP | None, obj: NP | None, voice: st
     elif vendor and not to:
         give(subj, "licensee", "subject")
     else:
+        if own and obj is not None and g.t[obj.start].low in ("its", "their") and not any(
+                g.t[i].kind == "comp" for i in subject_names):
+            return _owner_of_pronoun(g, obj, subj, k)  # the licensee's own "its" means the startup
         give(subj, "licensor", "subject")
         for n in to:
             give(n, "licensee", "to")
             counter += _names(g, n)
+    return -1
 
 
 def _bystander(g: English, i: int, k: int) -> bool:
@@ -1236,11 +1288,14 @@ def _background(g: English, k: int, label: str) -> str | None:
             cue = g.cue_between("background_cue", a, b)
             if cue is not None:
                 return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
-            # "back in 2021", "in 2019": a year with a preposition
+            # "back in 2021", "in 2019", "in September 2025": a date with a preposition
             for j in range(a, b + 1):
-                if g.t[j].kind == "word" and re.fullmatch(r"(?:19|20)\d\d", g.t[j].low) and j > 0 and \
-                        g.t[j - 1].low in ("in", "since", "during", "back", "of") and j - 1 > k - 12:
-                    return f"history: {g.t[j - 1].text} {g.t[j].text}"
+                if g.t[j].kind == "word" and re.fullmatch(r"(?:19|20)\d\d", g.t[j].low) and j > 0 and j > k - 12:
+                    p = j - 1
+                    if g.lex.has("month", g.t[p].low) and p > 0:
+                        p -= 1
+                    if g.t[p].low in ("in", "since", "during", "back", "of"):
+                        return f"history: {' '.join(x.text for x in g.t[p:j + 1])}"
     return None
 
 
@@ -1495,7 +1550,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):
             others = sorted(sc.cue_spans("other_event", span[0], span[1]))
-            trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1])
+            # a trigger that only dates the event ("上市后推出新品") does not lead the headline
+            trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1]
+                          and not re.match(r"\s*(?:后|之后|以来|前夕)", sc.folded[t.end:t.end + 3]))
             if others and not (trig and trig[0] < others[0][0]):
                 return sc.text[others[0][0]:others[0][1]]
             continue

@@ -105,9 +105,14 @@ class Matcher:
                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s))
         frames += frames_of(s_scan, lex, s_sents, "summary", title_topic, doubts_s, topic_doubt=t_doubt)
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
-        view = ItemView(opinion=_opinion(t_scan), focus=headline_focus(t_scan, t_sents, lex),
+        label, weighs = _opinion(t_scan)
+        lead_end = s_sents[-1][1] if s_sents else 0
+        customer_words = _cue(t_scan, "customer_cue", len(title)) or _cue(s_scan, "customer_cue", lead_end)
+        deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))
+        view = ItemView(opinion=label, weighs=weighs, focus=headline_focus(t_scan, t_sents, lex),
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
-                        headline_amounts=tuple(title[a:b] for a, b in t_scan.money))
+                        headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
+                        customer_words=customer_words, deal_words=deal_words)
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -212,9 +217,22 @@ def _first_company(sc: Scan, span: tuple[int, int] | None = None) -> int:
     return -1
 
 
-def _opinion(sc: Scan) -> str | None:
-    spans = sc.cues.get("opinion_cue")
+def _cue(sc: Scan, cls: str, end: int) -> str | None:
+    spans = [s for s in sc.cues.get(cls, []) if s[1] <= end]
     return sc.text[spans[0][0]:spans[0][1]] if spans else None
+
+
+def _opinion(sc: Scan) -> tuple[str | None, str | None]:
+    """(a label that makes the headline a view: "Opinion:", "【观点】"; words that weigh valuations)."""
+    label = None
+    for s, e in sc.cues.get("opinion_label", []):
+        before, after = sc.text[:s].strip(), sc.text[e:e + 2].strip()
+        if before in ("", "【", "[", "(") or after[:1] in (":", "|", "】", "]", "：", ")") \
+                or before.endswith(("|", "-")):
+            label = sc.text[s:e]
+            break
+    spans = sc.cues.get("opinion_cue")
+    return label, (sc.text[spans[0][0]:spans[0][1]] if spans else None)
 
 
 def _parse_form(spec: str) -> tuple[str, str | None]:
