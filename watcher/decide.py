@@ -46,6 +46,7 @@ class Item:
 
     opinion: str | None = None  # the headline's opinion label ("Opinion:", "【观点】"), if any
     weighs: str | None = None  # the headline's words that weigh valuations ("bubble", "overvalued")
+    headline_names: bool = True  # the headline names a watched company
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
@@ -104,8 +105,8 @@ def modality(f: Frame, item: Item) -> str | None:
 def opinion(f: Frame, item: Item) -> str | None:
     if item.opinion:
         return f"an opinion piece ({item.opinion})"
-    if item.weighs and (f.kind == "valuation" or f.question):
-        return f"a view on valuations ({item.weighs}), not a valuation event"
+    if item.weighs and (f.kind == "valuation" or f.question or not item.headline_names):
+        return f"a view on the market ({item.weighs}), not news of an event"
     return None
 
 

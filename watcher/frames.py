@@ -704,7 +704,8 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
             lead = obj.start if obj is not None else k + 1
             m = next((i for i in range(k + 1, min(g.n, k + 4)) if g.t[i].kind == "money"), None)
             if m is None or not all(g.is_(i, "determiner") or g.t[i].kind == "word" and g.t[i].low in
-                                    ("a", "an", "the", "another", "over", "nearly") for i in range(k + 1, m)):
+                                    ("a", "an", "the", "another", "over", "nearly", "between", "some")
+                                    for i in range(k + 1, m)):
                 return []
             amount = g.t[m].text
             nxt = g.phrase_at(m + 1, "not_capital_noun")
@@ -849,6 +850,14 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                 h = g.head_tok(obj)
                 if h is not None and g.lex.has("product_noun", h.low):
                     return []
+        if generic(subj) and not roles and subj is not None and g.t[subj.head].low == "it":
+            near = _sentence_company(g, subj.start)
+            if near >= 0:
+                roles[near] = ({"transfer": "acquirer" if voice == "active" else "target", "sale": "target",
+                                "merger": "party", "raise": "recipient", "issuer": "issuer",
+                                "licence": "licensor"}.get(frame, "party"), "subject (it)")
+                if frame in ("hire", "invest"):
+                    del roles[near]
         if generic(subj) and ctx.topic >= 0 and not roles:
             roles[-1] = ({"transfer": "acquirer" if voice == "active" else "target", "sale": "target",
                           "merger": "party", "raise": "recipient", "issuer": "issuer",
@@ -1020,6 +1029,11 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
         return frames
     sentence_text = g.sc.text[g.span[0]:g.span[1]].strip()
     bg = _background(g, k, label)
+    _, cs = g.clause_of(k)
+    seg_end = k
+    while seg_end + 1 < g.n and not g.punct(seg_end + 1, ",", ";", ":"):
+        seg_end += 1
+    news = g.cue_between("news_marker", cs, seg_end) is not None
     modality = _modality(g, k, modality)
     for i, (role, via) in roles.items():
         if i == -1:
@@ -1033,7 +1047,7 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
             role=role, via=via, counterparty=next((c for c in counter if c != alias), None), amount=amount,
             field=ctx.field, sentence=ctx.sentence, snippet=sentence_text[:300], clause=label,
             question=ctx.question, background=bg, modality=modality, customer=customer, rule=entry.rule,
-            doubt=doubt, news=ctx.news))
+            doubt=doubt, news=news))
     return frames
 
 
@@ -1050,6 +1064,18 @@ def _deal_fate(g: English, k: int) -> str | None:
         if any(x in w for x in words):
             return stage
     return "talks"
+
+
+def _sentence_company(g: English, before: int) -> int:
+    """"Tenstorrent is announcing today that it will ...": the watched company that is the subject
+    of the sentence's first clause, before token `before` (-1: none)."""
+    for i in range(0, before):
+        if g.t[i].kind == "comp" and not _bystander(g, i, before):
+            subj = g._clause_subject(i + 1)
+            if subj is not None and subj.rel.get(i) in ("head", "member"):
+                return i
+            return -1
+    return -1
 
 
 def _pronoun_owner(g: English, k: int) -> int:
@@ -1191,7 +1217,7 @@ def _invests(g: English, verb: str) -> bool:
 
 
 def _funding_noun_near(g: English, k: int) -> bool:
-    for i in range(k + 1, min(g.n, k + 8)):
+    for i in range(k + 1, min(g.n, k + 12)):
         t = g.t[i]
         if t.kind == "trig" and any(e.defn.kind == "funding" and e.defn.pos == "noun" for e in t.entries):
             return True
@@ -1357,6 +1383,7 @@ def _stage(g: English, k: int, kind: str) -> str | None:
 
 # ----------------------------------------------------------------------------- CJK frames
 _ZH_PASSIVE = "被"
+_ZH_BACKDROP = re.compile(r"[^，,。；;\s]{0,6}?(?:后|之后|以来|前夕|之际|之时|期间)")
 # between a name and its trigger, only an amount and a round: "沐曦的10亿元B轮融资" is still 沐曦's
 _ZH_NUMBER = r"[\s\d.,亿万千百十余数近超约美元人民币港元]*"
 _ZH_OWN_AMOUNT = re.compile(_ZH_NUMBER + r"的?" + _ZH_NUMBER + r"[a-z+]*(?:轮)?")
@@ -1364,8 +1391,6 @@ _ZH_RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 _ZH_NOT_RELATIVE = re.compile(r"[^，,。；;]{0,12}?的(?:消息|传闻|报道|申请|计划|进展|首日)")
 _ZH_TEAM = ("团队", "员工", "工程师", "核心成员", "创始人", "创始团队", "人才", "研发团队", "高管", "技术团队",
             "核心团队")
-_ZH_MODIFIER_AFTER = ("系", "投资人", "股东", "背后", "前员工", "校友", "概念股", "概念", "供应商", "客户",
-                      "合作伙伴", "的投资方", "投资方", "出身", "离职", "旧部", "前高管", "前员工创办", "员工创办")
 _ZH_OBTAIN = ("获", "获得", "取得", "拿到", "得到")
 
 
@@ -1398,7 +1423,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
 
             def modifier(a: Found, upto: int, cs: int = cs) -> str | None:
                 between = folded[a.end:upto]
-                if any(between.startswith(m) for m in _ZH_MODIFIER_AFTER):
+                if any(between.startswith(m) for m in lex.phrases("zh_label")):
                     return f"label ({between[:4]})"
                 rel = between.split("的")[0] if "的" in between else ""
                 if rel and any(v in rel for v in lex.phrases("zh_relative_verb")):
@@ -1427,6 +1452,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                 if re.match(r"[^，,。]{0,4}(?:芯片|产品|服务器|算力|显卡|gpu|设备|服务|订单)", obj_text) and not right \
                         and not re.search(r"公司|企业|厂商|团队|业务|初创", folded[t.end:ce]):
                     customer = "sells or buys products"
+                won = next((w for w in lex.phrases("customer_object") if w in folded[t.end:ce]), None)
+                if won and d.frame == "transfer":
+                    customer = f"wins or buys a customer's {won}"
             elif d.frame == "merger":
                 for a in names:
                     roles[a.start] = (a, "party", "named")
@@ -1490,6 +1518,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                     bg = "in a relative clause (…的)"
             elif re.match(r"[^，,。]{0,6}(?:后|之后|以来)(?:[，,]|$)", after):
                 bg = "in a subordinate clause (…后)"
+            elif any(w in after[:12] for w in lex.phrases("backdrop")):
+                bg = "the backdrop of another story (…之际)"
+
             amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
             for a, role, via in roles.values():
                 mod = modifier(a, t.start) if a.end <= t.start else None
@@ -1503,7 +1534,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                     field=ctx.field, sentence=ctx.sentence, snippet=sentence_text[:300], clause="main",
                     question=ctx.question, background=bg,
                     modality="denial" if denial else ("speculation" if speculation else "fact"),
-                    customer=customer, rule=entry.rule, doubt=doubts.get(a.start), news=ctx.news))
+                    customer=customer, rule=entry.rule, doubt=doubts.get(a.start),
+                    news=bool(sc.cue_spans("news_marker", cs, ce))))
             if not roles and ctx.topic >= 0 and not names and d.frame in ("raise", "issuer", "transfer", "sale"):
                 out.append(Frame(
                     kind=d.kind, stage=d.stage, trigger=text[t.start:t.end], company=ctx.topic, alias="",
@@ -1511,7 +1543,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                     via="the company of the story", amount=None, field=ctx.field, sentence=ctx.sentence,
                     snippet=sentence_text[:300], question=ctx.question,
                     background=bg, modality="denial" if denial else "fact", rule=entry.rule,
-                    doubt=ctx.topic_doubt, news=ctx.news))
+                    doubt=ctx.topic_doubt, news=bool(sc.cue_spans("news_marker", cs, ce))))
     return _dedupe(out)
 
 
@@ -1550,9 +1582,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):
             others = sorted(sc.cue_spans("other_event", span[0], span[1]))
-            # a trigger that only dates the event ("上市后推出新品") does not lead the headline
+            # a trigger that only dates the event ("上市后推出新品", "上市大涨之际") does not lead it
             trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1]
-                          and not re.match(r"\s*(?:后|之后|以来|前夕)", sc.folded[t.end:t.end + 3]))
+                          and not _ZH_BACKDROP.match(sc.folded, t.end))
             if others and not (trig and trig[0] < others[0][0]):
                 return sc.text[others[0][0]:others[0][1]]
             continue

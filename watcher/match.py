@@ -95,7 +95,7 @@ class Matcher:
         t_sents = split_sentences(title) if title else []
         doubts_t, doubts_s, doubt_list = self._identity(t_scan, s_scan, t_sents, s_sents)
         # the company a headline's "chip startup" or a lead's "the company" stands for
-        title_topic = _first_company(t_scan)
+        title_topic = _first_company(t_scan, lex)
         lead_topic = lead_subject(s_scan, s_sents[0], lex) if s_sents else -1
         # a headline naming no company ("Chip startup lands $124M") is about the lead's subject; a
         # lead's "the startup" is the headline's company
@@ -112,7 +112,8 @@ class Matcher:
         view = ItemView(opinion=label, weighs=weighs, focus=headline_focus(t_scan, t_sents, lex),
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
-                        customer_words=customer_words, deal_words=deal_words)
+                        customer_words=customer_words, deal_words=deal_words,
+                        headline_names=bool(t_scan.aliases))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -210,9 +211,11 @@ def _topic_doubt(sc: Scan, company: int, doubts: dict[int, str]) -> str | None:
     return reasons[0] if reasons and all(reasons) else None
 
 
-def _first_company(sc: Scan, span: tuple[int, int] | None = None) -> int:
+def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
+    """The company a headline is about: its first name that is no label ("摩尔线程概念股")."""
+    labels = lex.phrases("zh_label")
     for a in sc.aliases:
-        if span is None or span[0] <= a.start < span[1]:
+        if not any(sc.folded.startswith(w, a.end) for w in labels):
             return int(a.what.company)  # type: ignore[attr-defined]
     return -1
 
