@@ -163,6 +163,8 @@ def print_explanation(ex, out=sys.stdout) -> None:
     for text, by, fld in ex.cancelled:
         print(f"  ignored  {text!r}  ({by!r}, in {fld})", file=out)
     for f, why in ex.frames:
+        if f.company < 0:
+            continue  # a frame about other companies, kept only for what its sum tells
         who = f.alias or "(the company of the story)"
         extra = "".join(f", {k} {v}" for k, v in (("stage", f.stage), ("with", f.counterparty), ("amount", f.amount))
                         if v)

@@ -38,6 +38,8 @@ LEAD_SENTENCES = 2  # sentences of the summary that are judged
 AMBIGUOUS_NAME = "an ambiguous name with no chip word in the item"
 CAPITALISED = "a capitalised headline: the name may be an ordinary word"
 OTHER_HOLDER = "another business is also called this"
+SHARED_NAME = "a name other businesses hold too"
+DESCRIBED_AS = "described as another kind of business:"
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def first_failure(f: Frame, item: Item) -> tuple[str, str] | None:
 
 def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] | None]]:
     """Each frame with the check that rejected it (None: it alerts)."""
-    customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount)
+    customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount and f.kind != "deal")
     denied = tuple({(f.company, f.kind) for f in frames if f.field == "title" and f.modality == "denial"})
     item = replace(item, customer_amounts=customer_amounts, denied=denied)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)

@@ -412,7 +412,7 @@ class English:
                 return "descriptive", i + 1
             label, first = "", -1
             if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i) \
-                    and not self._connective(i):
+                    and not self._connective(i) and not self._about_event(i):
                 label, first = "relative", i + 1
             elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig"):
                 label, first = "subordinate", f
@@ -431,6 +431,14 @@ class English:
                 crossed = i
             i -= 1
         return "main", 0
+
+    def _about_event(self, i: int) -> bool:
+        """"a $1 billion round that values the company at $23 billion": a relative clause about
+        the event itself tells more of the news."""
+        p = i - 1
+        if self.punct(p, ","):
+            p -= 1
+        return 0 <= p and self.t[p].kind == "trig" and any(e.defn.pos == "noun" for e in self.t[p].entries)
 
     def _connective(self, i: int) -> bool:
         """"which is why", "which means": about the whole sentence before, not a noun."""
@@ -1009,11 +1017,13 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
                     for i in n.rel:
                         roles[i] = ("modifier", f"modifier of {h.text!r}")
             if gsubj is not None and not any(r[0] == "recipient" for r in roles.values()):
-                give(gsubj, "investor" if ins else "recipient", "subject of " + gov, "head", "member")
+                spends = any(p in ("in", "into") for p, _ in pps)  # "lines up an investment in India"
+                give(gsubj, "investor" if spends else "recipient", "subject of " + gov, "head", "member")
         if frame == "merger" and kind == "deal":
             # "AI chip deal", "deal for compute", "deal to supply chips": what the deal is for
             own = [x for x in g.t[pre[0]:k] if x.kind == "word"]
-            own += [x for p, n in pps if p in ("for", "of", "over", "to") for x in g.t[n.start:n.end + 1]]
+            own += [x for p, n in pps if p in ("for", "of", "over", "to") and g.t[n.start].kind != "trig"
+                    for x in g.t[n.start:n.end + 1]]
             if any(g.lex.has("product_noun", x.low) for x in own) or g.phrase_at(k + 1, "supply_verb") >= 0:
                 customer = "a deal for products or capacity"
         _, cstart = g.clause_of(k)
@@ -1025,8 +1035,12 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
         modality = "negated" if any(g.is_(i, "negation") for i in range(max(0, pre[0] - 4), pre[0])) else "fact"
     # ------------------------------------------------------------------ frames for each company
     frames: list[Frame] = []
-    if not roles:
-        return frames
+    if amount is None and pos in ("verb", "phrase"):
+        amount = g.money_near(k + 1, min(g.n - 1, k + 4))
+    if not roles and customer and amount:
+        # no watched company in it, but it tells what a sum is: "committed to buy $51 million worth
+        # of chips from Rain AI" makes the same $51 million elsewhere in the item no raise
+        roles[-2] = ("none", "no watched company")
     sentence_text = g.sc.text[g.span[0]:g.span[1]].strip()
     bg = _background(g, k, label)
     _, cs = g.clause_of(k)
@@ -1035,8 +1049,12 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
         seg_end += 1
     news = g.cue_between("news_marker", cs, seg_end) is not None
     modality = _modality(g, k, modality)
+    if not roles:
+        return frames
     for i, (role, via) in roles.items():
-        if i == -1:
+        if i == -2:
+            company, alias, doubt = -1, "", None
+        elif i == -1:
             company, alias, doubt = ctx.topic, "", ctx.topic_doubt
         else:
             company, alias, doubt = g.t[i].company, g.t[i].text, g.t[i].doubt
@@ -1388,10 +1406,16 @@ _ZH_BACKDROP = re.compile(r"[^，,。；;\s]{0,6}?(?:后|之后|以来|前夕|�
 _ZH_NUMBER = r"[\s\d.,亿万千百十余数近超约美元人民币港元]*"
 _ZH_OWN_AMOUNT = re.compile(_ZH_NUMBER + r"的?" + _ZH_NUMBER + r"[a-z+]*(?:轮)?")
 _ZH_RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
-_ZH_NOT_RELATIVE = re.compile(r"[^，,。；;]{0,12}?的(?:消息|传闻|报道|申请|计划|进展|首日)")
 _ZH_TEAM = ("团队", "员工", "工程师", "核心成员", "创始人", "创始团队", "人才", "研发团队", "高管", "技术团队",
             "核心团队")
 _ZH_OBTAIN = ("获", "获得", "取得", "拿到", "得到")
+
+
+def _zh_company_follows(rest: str, names: list[Found], at: int, lex: Lexicon) -> bool:
+    """After 的: a company ("完成B轮融资的沐曦", "…的公司"), so the clause before it describes one."""
+    if any(a.start <= at + 6 and a.start >= at for a in names):
+        return True
+    return any(rest.startswith(w) or rest[:8].find(w) >= 0 for w in lex.phrases("zh_company_noun"))
 
 
 def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts: dict[int, str]) -> list[Frame]:
@@ -1511,8 +1535,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
             cue = sc.cue_spans("background_cue", cs, t.start) or sc.cue_spans("background_cue", t.start, ce)
             if cue:
                 bg = f"history: {text[cue[0][0]:cue[0][1]]!r}"
-            elif _ZH_RELATIVE.match(after) and not _ZH_NOT_RELATIVE.match(after) and not any(
-                    t.end <= a.start < t.end + after.index("的") for a in names):
+            elif _ZH_RELATIVE.match(after) and not any(t.end <= a.start < t.end + after.index("的") for a in names) \
+                    and _zh_company_follows(after[after.index("的") + 1:], names, t.end + after.index("的") + 1, lex):
                 # "完成B轮融资的沐曦发布新品": the trigger describes a company named after 的
                 if any(a.start >= t.end for a in names) or not left:
                     bg = "in a relative clause (…的)"
@@ -1548,9 +1572,10 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
 
 
 # ----------------------------------------------------------------------------- a whole field
-def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon) -> int:
+def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = True) -> int:
     """The watched company a sentence opens with as its subject ("Lightmatter, which ...",
-    "Inference chip startup d-Matrix says ..."), or -1."""
+    "Inference chip startup d-Matrix says ..."), or -1. `loose`: else the first company it names
+    that is no point of comparison ("NVIDIA has struck a deal with Enfabrica")."""
     seg = sc.text[span[0]:span[1]]
     if has_cjk(seg):
         for a in sc.aliases:
@@ -1567,7 +1592,8 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon) -> int:
         for k, r in np.rel.items():
             if r == "head":
                 return g.t[k].company
-    # "NVIDIA has struck a deal with Enfabrica, ...": the first name that is no point of comparison
+    if not loose:
+        return -1
     for k, x in enumerate(g.t):
         if x.kind == "comp" and not _bystander(g, k, -1):
             return x.company
@@ -1585,8 +1611,14 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
             # a trigger that only dates the event ("上市后推出新品", "上市大涨之际") does not lead it
             trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1]
                           and not _ZH_BACKDROP.match(sc.folded, t.end))
-            if others and not (trig and trig[0] < others[0][0]):
-                return sc.text[others[0][0]:others[0][1]]
+            for s, e in others:
+                if trig and trig[0] < s:
+                    break
+                ends = re.finditer(r"[，,。；;：:\s]", sc.folded[e:span[1]])
+                clause_end = next((m.start() for m in ends), span[1] - e)
+                if any(e <= x < e + clause_end for x in trig):
+                    continue  # "发布…上市公告": what it announces is the event
+                return sc.text[s:e]
             continue
         g = English(tokenize(sc, span[0], span[1], {}), sc, lex, span)
         starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]

@@ -19,6 +19,7 @@ How an item is judged:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,10 @@ class Matcher:
         frames = frames_of(t_scan, lex, t_sents, "title", lead_topic if title_topic < 0 else title_topic,
                            doubts_t, bare_topic=title_topic < 0,
                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s))
-        frames += frames_of(s_scan, lex, s_sents, "summary", title_topic, doubts_s, topic_doubt=t_doubt)
+        strict_lead = lead_subject(s_scan, s_sents[0], lex, loose=False) if s_sents else -1
+        summary_topic = title_topic if title_topic >= 0 else strict_lead
+        frames += frames_of(s_scan, lex, s_sents, "summary", summary_topic, doubts_s,
+                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, strict_lead, doubts_s))
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
         label, weighs = _opinion(t_scan)
         lead_end = s_sents[-1][1] if s_sents else 0
@@ -125,7 +129,7 @@ class Matcher:
                                                                 keywords=(ev,), field="filing", snippet=title[:300],
                                                                 kind="filing"))
         for f, why in judged:
-            if why is not None:
+            if why is not None or f.company < 0:
                 continue
             comp = self.companies[f.company]
             for ri, rule in enumerate(self.rules):
@@ -155,6 +159,7 @@ class Matcher:
         sure = {a.what.company for sc in (t, s) for a in sc.aliases  # type: ignore[attr-defined]
                 if not a.what.case and not a.what.ambiguous}  # type: ignore[attr-defined]
         others = {c: n for sc in (t, s) for c, n in sc.others}
+        business = _cue(t, "other_business", len(t.text)) or _cue(s, "other_business", len(s.text))
         out: list[dict[int, str]] = [{}, {}]
         listing = []
         for n, (sc, sents, fld) in enumerate(((t, t_sents, "title"), (s, s_sents, "summary"))):
@@ -167,14 +172,28 @@ class Matcher:
                     why = decide.AMBIGUOUS_NAME
                 elif d.case and (sc.shouting or sc.title_case) and not context and d.company not in sure:
                     why = decide.CAPITALISED
-                if why is None and d.company in others:
-                    sent = next(((x, y) for x, y in sents if x <= a.start < y), (0, len(sc.text)))
-                    if not any(sent[0] <= c0 < sent[1] for c0, _ in sc.context):
-                        why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
+                sent = next(((x, y) for x, y in sents if x <= a.start < y), (0, len(sc.text)))
+                in_sentence = any(sent[0] <= c0 < sent[1] for c0, _ in sc.context)
+                if why is None and d.company in others and not in_sentence:
+                    why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
+                elif why is None and not context and business and self._shared(d):
+                    # a name other businesses hold too, in an item about some other business
+                    why = f"{decide.SHARED_NAME} ({self._shared(d)}), in an item about {business!r} " \
+                          "with no chip word"
+                if why is None and not in_sentence:
+                    kind = _described_as(sc, a.start, a.end)
+                    if kind:
+                        why = f"{decide.DESCRIBED_AS} {kind!r}"
                 if why:
                     out[n][a.start] = why
                     listing.append((sc.text[a.start:a.end], why, fld))
         return out[0], out[1], listing
+
+    def _shared(self, d: AliasDef) -> str | None:
+        """The other holder's name that holds this alias ("Kinara Capital" for "Kinara")."""
+        low = d.text.lower()
+        return next((n for n in self.companies[d.company].other_names
+                     if re.search(rf"(?<!\w){re.escape(low)}(?!\w)", n.lower())), None)
 
     def _slot_frames(self, sc: Scan, fld: str, doubts: dict[int, str]) -> list[Frame]:
         """Keywords with a {company} slot name the company's part themselves."""
@@ -202,6 +221,21 @@ class Matcher:
             return ()
         return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
                             company=item.company).hits
+
+
+_DESCRIPTOR_GAP = re.compile(r"[\w\s'-]*")
+
+
+def _described_as(sc: Scan, start: int, end: int) -> str | None:
+    """"taxi app Hailo", "Hailo, the taxi app,": a description right beside the name that makes
+    it some other kind of business."""
+    for s, e in sc.cues.get("other_business", []):
+        if e <= start and start - e <= 25 and _DESCRIPTOR_GAP.fullmatch(sc.text[e:start]):
+            return sc.text[s:e]
+        if s >= end and s - end <= 20 and re.fullmatch(r",?\s*(?:a|an|the)?\s*[\w\s-]*", sc.text[end:s]) \
+                and sc.text[end:end + 1] == ",":
+            return sc.text[s:e]
+    return None
 
 
 def _topic_doubt(sc: Scan, company: int, doubts: dict[int, str]) -> str | None:

@@ -20,7 +20,8 @@ from .lexicon.text import MONEY, fold
 
 PLACEHOLDERS = ("{money}", "{company}", "{any}")
 _SPLIT = re.compile(r"(\{[^{}]*\})")
-_ANY = r"(?:[^\s,;:.!?]+\s+){0,4}?"
+# up to four words, or (in text without spaces) up to eight characters
+_ANY = r"(?:(?:[^\s,;:.!?]+\s+){0,4}?|[^\s,;:.!?，。；：！？]{0,8}?)"
 SLOT = "\ue000"  # what a watched name is masked with in text a {company} term is matched against
 _SLOT_RX = f"{SLOT}+(?:'s)?"
 
