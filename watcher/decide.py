@@ -49,6 +49,7 @@ class Item:
     opinion: str | None = None  # the headline's opinion label ("Opinion:", "【观点】"), if any
     weighs: str | None = None  # the headline's words that weigh valuations ("bubble", "overvalued")
     headline_names: bool = True  # the headline names a watched company
+    proceeds: str | None = None  # the item is about spending money already raised ("募投", "IPO proceeds")
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
@@ -87,7 +88,11 @@ def customer(f: Frame, item: Item) -> str | None:
 
 
 def background(f: Frame, item: Item) -> str | None:
-    return f.background
+    if f.background:
+        return f.background
+    if item.proceeds and f.kind in ("funding", "ipo"):
+        return f"the item is about spending money already raised ({item.proceeds})"
+    return None
 
 
 def modality(f: Frame, item: Item) -> str | None:
@@ -107,7 +112,8 @@ def modality(f: Frame, item: Item) -> str | None:
 def opinion(f: Frame, item: Item) -> str | None:
     if item.opinion:
         return f"an opinion piece ({item.opinion})"
-    if item.weighs and (f.kind == "valuation" or f.question or not item.headline_names):
+    if item.weighs and not f.news and (f.kind == "valuation" or f.question or not item.headline_names
+                                       or f.field == "summary" and not item.headline_alerts):
         return f"a view on the market ({item.weighs}), not news of an event"
     return None
 

@@ -414,7 +414,8 @@ class English:
             if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i) \
                     and not self._connective(i) and not self._about_event(i):
                 label, first = "relative", i + 1
-            elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig"):
+            elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig") \
+                    and not self.is_(f - 1, "aux"):
                 label, first = "subordinate", f
             elif (f := self.phrase_ending(i, "concurrent")) >= 0 and t.kind == "word" and not self._as_preposition(i):
                 label, first = "concurrent", f
@@ -492,6 +493,8 @@ class English:
         vg = j + 1
         if j < 0:
             return None, vg
+        if self.is_(j, "preposition") and self.t[k].low.split(" ")[0].endswith("ing") and j < k:
+            return self._clause_subject(j), vg  # "the final stage of raising ...": the clause's subject
         if self.is_(j, "relative") and not self._complementizer(j):
             # "Groq, which raised ..." / "startup that raised ...": the antecedent
             a = j - 1
@@ -537,6 +540,9 @@ class English:
         if before >= 0 and (self.phrase_ending(before, "subordinator") >= 0
                             or self.phrase_ending(before, "concurrent") >= 0):
             return np, vg  # "... as SambaNova is acquired": the subject of its own clause
+        if before >= 0 and self.is_(before, "preposition") and (before == 0 or self.punct(before - 1)) \
+                and any(r == "head" for r in np.rel.values()):
+            return np, vg  # "In February 2026 Toronto startup Taalas announced": a fronted date, then the name
         if before >= 0 and (self.is_(before, "preposition") or self.verbish(before)) \
                 and not self.is_(before, "report_verb"):
             # a phrase governed by something else: the clause's own subject is further left
@@ -895,6 +901,8 @@ def _read(g: English, k: int, entry: TriggerEntry, ctx: _Ctx) -> list[Frame]:
         amount = next((g.t[i].text for i in range(pre[0], k) if g.t[i].kind == "money"), None) \
             or next((g.money_near(n.start, n.end) for p, n in pps if p in ("of", "worth", "at", "for")
                      and g.money_near(n.start, n.end)), None)
+        if d.needs == "market" and g.cue_between("market_word", 0, g.n - 1) is None:
+            return []  # a product's debut, not a listing
         if d.needs == "money" and amount is None:
             fate = _deal_fate(g, k) if kind == "deal" else None
             if fate is None:
@@ -1209,14 +1217,24 @@ def _governor(g: English, start: int) -> tuple[str, NP | None]:
     if j < 0:
         return "", None
     t = g.t[j]
+    if t.low == "of" and j > 0 and g.t[j - 1].kind == "word" and g.t[j - 1].low in _STEP_NOUNS:
+        j -= 1  # "nears close of a $50M round": the verb before "close" governs the round
+        t = g.t[j]
+        if j > 0 and g.is_(j - 1, "determiner"):
+            j -= 1
+        j -= 1
+        if j < 0:
+            return "", None
+        t = g.t[j]
     if t.kind == "punct" or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into", "to") \
             or g.is_(j, "relative") or g.is_(j, "subordinator"):
         return "", None
     if t.kind == "comp":
         return "", None
-    if g.is_(j, "preposition"):  # "files for an IPO", "in a round led by": the verb before it
+    if g.is_(j, "preposition"):  # "files for an IPO", "jumps 755% in debut": the verb before it
         v = j - 1
-        while v >= 0 and g.t[v].kind in ("money",) or (v >= 0 and g.is_(v, "determiner") and g.t[v].kind == "word"):
+        while v >= 0 and (g.t[v].kind == "money" or g.t[v].kind == "word" and (
+                g.is_(v, "determiner") or re.fullmatch(r"[\d.,]+%?|percent|per|cent", g.t[v].low))):
             v -= 1
         if v < 0 or g.t[v].kind in ("punct", "comp"):
             return "", None
@@ -1225,7 +1243,22 @@ def _governor(g: English, start: int) -> tuple[str, NP | None]:
         if t.kind == "trig" and any(e.defn.pos == "noun" for e in t.entries):
             return "", None
     subj, _ = g.subject(j)
+    if subj is not None and not subj.rel and not _is_generic_np(g, subj):
+        # "Moore Threads, China's AI chip unicorn, edges closer to an IPO": an unknown verb read as
+        # a noun; the clause's first phrase is the subject
+        first = g._clause_subject(j)
+        if first is not None and first.rel:
+            subj = first
     return t.low, subj
+
+
+_STEP_NOUNS = ("close", "closing", "completion", "end", "brink", "verge", "cusp", "start", "launch", "part", "terms",
+               "size", "first close", "final stage", "stage", "edge")
+
+
+def _is_generic_np(g: English, np: NP) -> bool:
+    h = g.head_tok(np)
+    return h is not None and (h.low == "it" or g.lex.has("company_noun", h.low) or g.lex.has("anaphor", h.low))
 
 
 def _invests(g: English, verb: str) -> bool:
@@ -1336,8 +1369,6 @@ def _background(g: English, k: int, label: str) -> str | None:
             for j in range(a, b + 1):
                 if g.t[j].kind == "word" and re.fullmatch(r"(?:19|20)\d\d", g.t[j].low) and j > 0 and j > k - 12:
                     p = j - 1
-                    if g.lex.has("month", g.t[p].low) and p > 0:
-                        p -= 1
                     if g.t[p].low in ("in", "since", "during", "back", "of"):
                         return f"history: {' '.join(x.text for x in g.t[p:j + 1])}"
     return None
@@ -1544,6 +1575,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: _Ctx, doubts:
                 bg = "in a subordinate clause (…后)"
             elif any(w in after[:12] for w in lex.phrases("backdrop")):
                 bg = "the backdrop of another story (…之际)"
+            elif d.kind == "ipo" and any(w in folded[cs:ce] for w in lex.phrases("stock_talk")) \
+                    and not any(w in folded[cs:ce] for w in lex.phrases("listing_day")):
+                bg = "the talk of a listed stock, not its listing day"
 
             amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
             for a, role, via in roles.values():
@@ -1604,6 +1638,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
     """The headline's own event when it is not a deal: the verb after its first noun phrase when
     that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
     launches is a deal ("announces merger", "faces a sale")."""
+    feature = sc.cues.get("feature_cue")
+    if feature and not sc.triggers:
+        return sc.text[feature[0][0]:feature[0][1]]  # "Lightmatter's History and Milestones"
     for span in sentences:
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):

@@ -117,7 +117,8 @@ class Matcher:
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         customer_words=customer_words, deal_words=deal_words,
-                        headline_names=bool(t_scan.aliases))
+                        headline_names=bool(t_scan.aliases),
+                        proceeds=_cue(t_scan, "proceeds_talk", len(title)) or _cue(s_scan, "proceeds_talk", lead_end))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -174,16 +175,16 @@ class Matcher:
                     why = decide.CAPITALISED
                 sent = next(((x, y) for x, y in sents if x <= a.start < y), (0, len(sc.text)))
                 in_sentence = any(sent[0] <= c0 < sent[1] for c0, _ in sc.context)
+                kind = _described_as(sc, a.start, a.end) if not in_sentence else None
+                if kind:
+                    why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
                 if why is None and d.company in others and not in_sentence:
                     why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
                 elif why is None and not context and business and self._shared(d):
                     # a name other businesses hold too, in an item about some other business
                     why = f"{decide.SHARED_NAME} ({self._shared(d)}), in an item about {business!r} " \
                           "with no chip word"
-                if why is None and not in_sentence:
-                    kind = _described_as(sc, a.start, a.end)
-                    if kind:
-                        why = f"{decide.DESCRIBED_AS} {kind!r}"
+
                 if why:
                     out[n][a.start] = why
                     listing.append((sc.text[a.start:a.end], why, fld))
