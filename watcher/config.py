@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,7 +59,7 @@ def format_duration(seconds: float) -> str:
     return out or f"{s}s"
 
 
-def format_time(t) -> str:
+def format_time(t: datetime | None) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC") if t else "never"
 
 
@@ -74,7 +75,7 @@ def parse_size(value: Any) -> int:
 def expand_secrets(text: str, where: str, secret: bool = True) -> str:
     """Replace ${NAME} with the environment variable, else the systemd credential file."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         name = m.group(1)
         from . import secrets
 
@@ -161,7 +162,7 @@ class Settings(_Strict):
 
 # Words near an ambiguous alias ("Esperanto", "Ampere", "Rain AI") that show it means the chip
 # company rather than the language, the unit or the weather.
-DEFAULT_CONTEXT_WORDS = (
+DEFAULT_CONTEXT_WORDS: tuple[str, ...] = (
     "chip", "chips", "chipmaker", "chip maker", "chip designer", "chip startup", "semiconductor",
     "processor", "processors", "AI accelerator", "AI accelerators", "accelerator chip", "accelerator chips",
     "accelerator card", "accelerator cards", "inference accelerator", "inference accelerators", "silicon",
@@ -403,7 +404,7 @@ class Config(_Strict):
         return source.timeout or self.watcher.timeout
 
 
-def _loc(loc: tuple, raw: dict) -> str:
+def _loc(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     """('source', 2, 'every') -> 'source[2] (techcrunch).every'"""
     out = ""
     for i, part in enumerate(loc):
@@ -421,7 +422,7 @@ def _loc(loc: tuple, raw: dict) -> str:
     return out or "(top level)"
 
 
-def _expand_all(raw: dict, file: str) -> dict:
+def _expand_all(raw: dict[str, Any], file: str) -> dict[str, Any]:
     """Expand ${NAME} in every string value under [[notifier]] (the only place secrets go) and in
     [watcher].user_agent / database."""
     for i, n in enumerate(raw.get("notifier") or []):
@@ -453,7 +454,7 @@ def _register_db_password(url: str) -> None:
         secrets.register(str(pw))
 
 
-def load(path: str | os.PathLike | None = None) -> Config:
+def load(path: str | os.PathLike[str] | None = None) -> Config:
     """Read and validate the config; raises ConfigError naming the file and key."""
     p = Path(path or os.environ.get("WATCHER_CONFIG") or "config.toml")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import ahocorasick
 
@@ -40,13 +41,16 @@ class ExclusionEntry:
     rule: int | None  # only that rule's triggers (None: every rule's)
 
 
+T = TypeVar("T", "AliasDef", "TriggerEntry")
+
+
 @dataclass(frozen=True)
-class Found:
-    """An occurrence in a text: [start, end) into the text and its folded copy."""
+class Found(Generic[T]):
+    """An occurrence in a text: [start, end) into the text and its folded copy, and what it is."""
 
     start: int
     end: int
-    what: object  # AliasDef | TriggerEntry
+    what: T
 
     @property
     def span(self) -> tuple[int, int]:
@@ -57,8 +61,8 @@ class Found:
 class Scan:
     text: str
     folded: str
-    aliases: list[Found] = field(default_factory=list)
-    triggers: list[Found] = field(default_factory=list)
+    aliases: list[Found[AliasDef]] = field(default_factory=list)
+    triggers: list[Found[TriggerEntry]] = field(default_factory=list)
     money: list[tuple[int, int]] = field(default_factory=list)
     cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     context: list[tuple[int, int]] = field(default_factory=list)
@@ -129,7 +133,7 @@ class Index:
         if not text or self._empty:
             return sc
         sc.money = money_spans(folded)
-        aliases: list[Found] = []
+        aliases: list[Found[AliasDef]] = []
         nots: list[tuple[int, int, int, str]] = []
         placeholder_triggers: list[tuple[int, int, TriggerEntry]] = []
         exclusions: list[tuple[int, int, ExclusionEntry]] = []
@@ -144,8 +148,8 @@ class Index:
                         continue
                     aliases.append(Found(start, end, what))
                 elif kind == "not":
-                    company, name = what  # type: ignore[misc]
-                    nots.append((start, end, company, name))
+                    assert isinstance(what, tuple)
+                    nots.append((start, end, int(what[0]), str(what[1])))
                 elif kind == "trigger":
                     assert isinstance(what, TriggerEntry)
                     placeholder_triggers.append((start, end, what))
@@ -161,7 +165,7 @@ class Index:
             sc.others.append((company, name))
         kept = []
         for a in aliases:
-            by = next((n for n in nots if n[2] == a.what.company and n[0] <= a.start and a.end <= n[1]), None)  # type: ignore[attr-defined]
+            by = next((n for n in nots if n[2] == a.what.company and n[0] <= a.start and a.end <= n[1]), None)
             if by:
                 sc.cancelled.append((text[a.start:a.end], by[3]))
             else:
@@ -170,7 +174,7 @@ class Index:
         sc.aliases = [a for a in kept if not any(b is not a and b.start <= a.start and a.end <= b.end
                                                  and (b.end - b.start) > (a.end - a.start) for b in kept)]
         masked = _mask(folded, sc.aliases)
-        triggers: list[Found] = []
+        triggers: list[Found[TriggerEntry]] = []
         for start, end, entry in placeholder_triggers:
             span = _confirm(entry.term, masked, start, end)
             if span is not None:
@@ -180,17 +184,15 @@ class Index:
             span = _confirm(x.term, masked, start, end)
             if span is not None:
                 excl_spans.append((span[0], span[1], x))
-        for t in triggers:
-            entry = t.what
-            assert isinstance(entry, TriggerEntry)
-            surface = folded[t.start:t.end]
-            by = next((x for s, e, x in excl_spans if s < t.end and t.start < e
-                       and (x.rule is None or x.rule == entry.rule)
-                       and any(g in surface or surface in g for g in x.guard)), None)
-            if by:
-                sc.cancelled.append((text[t.start:t.end], by.term.text))
+        for tr in triggers:
+            surface = folded[tr.start:tr.end]
+            excl = next((x for s, e, x in excl_spans if s < tr.end and tr.start < e
+                         and (x.rule is None or x.rule == tr.what.rule)
+                         and any(g in surface or surface in g for g in x.guard)), None)
+            if excl:
+                sc.cancelled.append((text[tr.start:tr.end], excl.term.text))
                 continue
-            sc.triggers.append(t)
+            sc.triggers.append(tr)
         return sc
 
     @staticmethod
@@ -200,7 +202,7 @@ class Index:
         return found == want or (shouting and found == want.upper())
 
 
-def _mask(folded: str, aliases: list[Found]) -> str:
+def _mask(folded: str, aliases: list[Found[AliasDef]]) -> str:
     if not aliases:
         return folded
     chars = list(folded)

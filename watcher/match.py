@@ -147,7 +147,7 @@ class Matcher:
         return Explanation(
             hits=tuple(sorted(hits.values(), key=lambda h: order[h.rule])),
             frames=tuple(judged),
-            companies=tuple((self.companies[a.what.company].name, sc.text[a.start:a.end], fld)  # type: ignore[attr-defined]
+            companies=tuple((self.companies[a.what.company].name, sc.text[a.start:a.end], fld)
                             for sc, fld in ((t_scan, "title"), (s_scan, "summary")) for a in sc.aliases),
             cancelled=tuple((x, by, fld) for sc, fld in ((t_scan, "title"), (s_scan, "summary"))
                             for x, by in sc.cancelled),
@@ -157,15 +157,15 @@ class Matcher:
                   ) -> tuple[dict[int, str], dict[int, str], list[tuple[str, str, str]]]:
         """Why each name occurrence may mean someone else (offset -> reason)."""
         context = bool(t.context or s.context)
-        sure = {a.what.company for sc in (t, s) for a in sc.aliases  # type: ignore[attr-defined]
-                if not a.what.case and not a.what.ambiguous}  # type: ignore[attr-defined]
+        sure = {a.what.company for sc in (t, s) for a in sc.aliases
+                if not a.what.case and not a.what.ambiguous}
         others = {c: n for sc in (t, s) for c, n in sc.others}
         business = _cue(t, "other_business", len(t.text)) or _cue(s, "other_business", len(s.text))
         out: list[dict[int, str]] = [{}, {}]
         listing = []
         for n, (sc, sents, fld) in enumerate(((t, t_sents, "title"), (s, s_sents, "summary"))):
             for a in sc.aliases:
-                d: AliasDef = a.what  # type: ignore[assignment]
+                d: AliasDef = a.what
                 why = None
                 if d.company in sure and not d.ambiguous:
                     pass
@@ -208,7 +208,7 @@ class Matcher:
                 if t.start <= a.start and a.end <= t.end:
                     kind = entry.defn.kind
                     out.append(Frame(kind=kind, stage=None, trigger=sc.text[t.start:t.end],
-                                     company=a.what.company, alias=sc.text[a.start:a.end],  # type: ignore[attr-defined]
+                                     company=a.what.company, alias=sc.text[a.start:a.end],
                                      role=SLOT_ROLE[kind], via="{company} slot", field=fld,
                                      snippet=sc.text[max(0, t.start - 80):t.end + 80].strip(), rule=entry.rule,
                                      doubt=doubts.get(a.start)))
@@ -241,7 +241,7 @@ def _described_as(sc: Scan, start: int, end: int) -> str | None:
 
 def _topic_doubt(sc: Scan, company: int, doubts: dict[int, str]) -> str | None:
     """A topic is in doubt when every mention of it in its field is."""
-    starts = [a.start for a in sc.aliases if a.what.company == company]  # type: ignore[attr-defined]
+    starts = [a.start for a in sc.aliases if a.what.company == company]
     reasons = [doubts.get(s) for s in starts]
     return reasons[0] if reasons and all(reasons) else None
 
@@ -251,7 +251,7 @@ def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
     labels = lex.phrases("zh_label")
     for a in sc.aliases:
         if not any(sc.folded.startswith(w, a.end) for w in labels):
-            return int(a.what.company)  # type: ignore[attr-defined]
+            return int(a.what.company)
     return -1
 
 

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote
 
 MASK = "***"
@@ -81,7 +82,7 @@ def _mask_record(record: logging.LogRecord) -> None:
         record.exc_text = mask(record.exc_text)
     if record.stack_info:
         record.stack_info = mask(record.stack_info)
-    record._watcher_masked = True  # type: ignore[attr-defined]
+    record._watcher_masked = True
 
 
 class SecretMasker(logging.Filter):
@@ -103,7 +104,7 @@ def _install_factory() -> None:
             return
         previous = logging.getLogRecordFactory()
 
-        def factory(*args, **kwargs) -> logging.LogRecord:
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
             _mask_record(record)
             return record

@@ -1,0 +1,122 @@
+"""Event frames: who did what to whom, in which clause, and how it is said. Pure.
+
+A sentence of the headline or the lead is read once per trigger word in it (index.py found them):
+
+    reading   verb (active or passive) or noun, from the trigger's entry and its neighbours
+    arguments the subject of its clause, its object, the names before it (possessor "X's",
+              compound "the X deal", label "X-backed") and after it (of, by, to, from, with, in, for)
+    roles     what each watched company is to the event: target, acquirer, party, team, licensor,
+              licensee, recipient, investor, issuer, seller, buyer; a company that fills no slot
+              plays no role, and one named only inside a modifier is a `modifier`
+    clause    main, relative ("which raised ..."), subordinate ("after raising ..."), descriptive
+              (", backed by ...", ", valued at ..."), and whether the sentence is a question
+    cues      background (history: "to date", "back in 2023", "last valued at"), denial, negation,
+              speculation, customer objects ("buys Groq chips", "$1.5B commitment")
+
+English is read on tokens with a shallow phrase grammar; Chinese, Korean and Japanese are read on
+clauses by position (subject left of the verb, object right of it, 被 for the passive, 的 for
+relative clauses). The lexicon holds every word; this module holds only the grammar.
+The judgement (which frames alert) is decide.py's.
+"""
+from __future__ import annotations
+
+import re
+
+from ..index import Scan
+from ..lexicon import Lexicon, has_cjk
+from .cjk import backdrop, cjk_frames
+from .cues import bystander
+from .english import english_frames
+from .grammar import English
+from .tokens import tokenize
+from .values import Ctx, Frame
+
+__all__ = ["Frame", "Ctx", "frames_of", "lead_subject", "headline_focus", "tokenize", "English"]
+
+
+def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = True) -> int:
+    """The watched company a sentence opens with as its subject ("Lightmatter, which ...",
+    "Inference chip startup d-Matrix says ..."), or -1. `loose`: else the first company it names
+    that is no point of comparison ("NVIDIA has struck a deal with Enfabrica")."""
+    seg = sc.text[span[0]:span[1]]
+    if has_cjk(seg):
+        for a in sc.aliases:
+            before = sc.folded[span[0]:a.start]
+            if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")):
+                return int(a.what.company)
+        return -1
+    toks = tokenize(sc, span[0], span[1], {})
+    g = English(toks, sc, lex, span)
+    i = 0
+    while i < g.n and g.t[i].kind == "punct":
+        i += 1
+    np = g.np_right(i)
+    if np is not None:
+        for k, r in np.rel.items():
+            if r == "head":
+                return g.t[k].company
+    if not loose:
+        return -1
+    for k, x in enumerate(g.t):
+        if x.kind == "comp" and not bystander(g, k, -1):
+            return x.company
+    return -1
+
+
+def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> str | None:
+    """The headline's own event when it is not a deal: the verb after its first noun phrase when
+    that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
+    launches is a deal ("announces merger", "faces a sale")."""
+    feature = sc.cues.get("feature_cue")
+    if feature and not sc.triggers:
+        return sc.text[feature[0][0]:feature[0][1]]  # "Lightmatter's History and Milestones"
+    for span in sentences:
+        seg = sc.text[span[0]:span[1]]
+        if has_cjk(seg):
+            others = sorted(sc.cue_spans("other_event", span[0], span[1]))
+            # a trigger that only dates the event ("上市后推出新品", "上市大涨之际") does not lead it
+            trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1]
+                          and not backdrop(sc, lex, t.end))
+            for s, e in others:
+                if trig and trig[0] < s:
+                    break
+                ends = re.finditer(r"[，,。；;：:\s]", sc.folded[e:span[1]])
+                clause_end = next((m.start() for m in ends), span[1] - e)
+                if any(e <= x < e + clause_end for x in trig):
+                    continue  # "发布…上市公告": what it announces is the event
+                return sc.text[s:e]
+            continue
+        g = English(tokenize(sc, span[0], span[1], {}), sc, lex, span)
+        starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]
+        for s in starts:
+            np = g.np_right(s)
+            j = np.end + 1 if np is not None else s
+            while j < g.n and g.is_(j, "verb_group") and g.t[j].kind == "word":
+                j += 1
+            if j >= g.n:
+                continue
+            tok = g.t[j]
+            if tok.kind == "trig":
+                return None  # the headline's verb is the event
+            if tok.kind == "word" and g.is_(j, "other_event"):
+                after = g.np_right(j + 1)
+                if after is not None and any(x.kind == "trig" for x in g.t[after.start:after.end + 1]):
+                    return None
+                return tok.text
+    return None
+
+
+def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str, topic: int,
+              doubts: dict[int, str], bare_topic: bool = False, topic_doubt: str | None = None) -> list[Frame]:
+    out: list[Frame] = []
+    for n, span in enumerate(sentences):
+        seg = sc.text[span[0]:span[1]]
+        ctx = Ctx(fld, n, topic, question=seg.rstrip().endswith(("?", "？")),
+                   news=bool(sc.cue_spans("news_marker", span[0], span[1])), bare_topic=bare_topic,
+                   topic_doubt=topic_doubt)
+        if has_cjk(seg):
+            out.extend(cjk_frames(sc, lex, span, ctx, doubts))
+        else:
+            toks = tokenize(sc, span[0], span[1], doubts)
+            out.extend(english_frames(toks, sc, lex, span, ctx))
+    return out

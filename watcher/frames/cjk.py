@@ -1,0 +1,265 @@
+"""Reading Chinese, Korean and Japanese trigger words on clauses, by position: the subject stands
+left of the verb, the object right of it, 被 makes a passive, 的 ties a clause to the noun after
+it. One function per frame type; the cues of the clause (history, backdrop, listed-stock talk) in
+`background`. Every word is a lexicon class (zh-Hans.toml, zh-Hant.toml, ko.toml, ja.toml)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ..index import AliasDef, Found, Scan, TriggerEntry
+from ..lexicon import Lexicon, has_cjk
+from ..lexicon.text import split_clauses
+from .english import dedupe
+from .values import Ctx, Frame
+
+_TOPIC_ROLE = {"raise": "recipient", "issuer": "issuer", "transfer": "target", "sale": "target"}
+
+
+@dataclass
+class Clause:
+    """One clause of a sentence and what is in it, for the trigger being read."""
+
+    sc: Scan
+    lex: Lexicon
+    start: int
+    end: int
+    trig: Found[TriggerEntry]
+    names: list[Found[AliasDef]]
+    topic: Found[AliasDef] | None  # the first name of the sentence's first clause
+    roles: dict[int, tuple[Found[AliasDef], str, str]] = field(default_factory=dict)  # start -> (name, role, via)
+    counter: str | None = None
+    customer: str | None = None
+
+    @property
+    def folded(self) -> str:
+        return self.sc.folded
+
+    @property
+    def left(self) -> list[Found[AliasDef]]:
+        return [a for a in self.names if a.end <= self.trig.start]
+
+    @property
+    def right(self) -> list[Found[AliasDef]]:
+        return [a for a in self.names if a.start >= self.trig.end]
+
+    def has(self, cls: str, start: int, end: int) -> str | None:
+        """A word of this class within folded[start:end]."""
+        text = self.folded[start:end]
+        return next((w for w in self.lex.phrases(cls) if w in text), None)
+
+    def starts(self, cls: str, at: int) -> bool:
+        return any(self.folded.startswith(w, at) for w in self.lex.phrases(cls))
+
+    def give(self, a: Found[AliasDef], role: str, via: str, *, keep: bool = False) -> None:
+        if keep:
+            self.roles.setdefault(a.start, (a, role, via))
+        else:
+            self.roles[a.start] = (a, role, via)
+
+
+def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: dict[int, str]) -> list[Frame]:
+    text, folded = sc.text, sc.folded
+    out: list[Frame] = []
+    clauses = split_clauses(text, span)
+    first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]]
+    topic = first_names[0] if first_names else None  # "摩尔线程，科创板IPO获受理"
+    snippet = text[span[0]:span[1]].strip()[:300]
+    modality = "denial" if sc.cue_spans("denial_cue", span[0], span[1]) else (
+        "speculation" if sc.cue_spans("speculation_cue", span[0], span[1]) else "fact")
+    for cs, ce in clauses:
+        names = [a for a in sc.aliases if cs <= a.start < ce]
+        for t in sc.triggers:
+            entry = t.what
+            assert isinstance(entry, TriggerEntry)
+            d = entry.defn
+            if not (cs <= t.start < ce) or (d.lang == "en" and not has_cjk(folded[cs:ce])):
+                continue
+            c = Clause(sc, lex, cs, ce, t, names, topic)
+            if not _READERS[d.frame](c, entry):
+                continue
+            bg = background(c, d.kind)
+            amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
+            news = bool(sc.cue_spans("news_marker", cs, ce))
+
+            base = Frame(kind=d.kind, stage=d.stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
+                         via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
+                         snippet=snippet, clause="main", question=ctx.question, background=bg, modality=modality,
+                         customer=c.customer, rule=entry.rule, news=news)
+            for a, role, via in c.roles.values():
+                mod = modifier(c, a) if a.end <= t.start else None
+                if mod and role != "investor":
+                    role, via = "modifier", mod
+                elif a.start >= t.end and c.has("list_marker", a.end, a.end + 12):
+                    role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
+                out.append(replace(base, company=a.what.company, alias=text[a.start:a.end],
+                                   role=role, via=via, doubt=doubts.get(a.start)))
+            if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE:
+                out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
+                                   doubt=ctx.topic_doubt))
+    return dedupe(out)
+
+
+# ----------------------------------------------------------------------------- roles, by frame type
+def _transfer(c: Clause, entry: TriggerEntry) -> bool:
+    """"英伟达收购Groq" (buyer left, target right); "Groq被英伟达收购" (被: the left name is the target);
+    出售 / 卖给: the left name is sold."""
+    t, d = c.trig, entry.defn
+    if c.left:
+        a = c.left[-1]
+        passive = c.has("passive_marker", a.end, t.start) is not None
+        c.give(a, "target" if passive or d.frame == "sale" else "acquirer", "subject")
+        if passive:
+            agents = [b for b in c.left if b.start > a.end]
+            c.counter = c.sc.text[agents[0].start:agents[0].end] if agents else None
+    if c.right:
+        a = c.right[0]
+        if c.starts("team_noun", a.end):
+            c.give(a, "team", "object")
+        else:
+            c.give(a, "target" if d.frame == "transfer" else "buyer", "object")
+    if not c.right and _product_right(c) and c.has("zh_company_noun", t.end, c.end) is None:
+        c.customer = "sells or buys products"
+    won = c.has("customer_object", t.end, c.end)
+    if won and d.frame == "transfer":
+        c.customer = f"wins or buys a customer's {won}"  # "拿下中国移动…订单"
+    return True
+
+
+def _product_right(c: Clause) -> bool:
+    """A product noun within a few characters after the trigger ("出售芯片")."""
+    window = c.folded[c.trig.end:c.trig.end + 8]
+    return any(0 <= window.find(w) <= 4 for w in c.lex.phrases("product_noun")) and not re.match(
+        r"[，,。]", window)
+
+
+def _merger(c: Clause, entry: TriggerEntry) -> bool:
+    for a in c.names:
+        c.give(a, "party", "named")
+    return True
+
+
+def _hire(c: Clause, entry: TriggerEntry) -> bool:
+    """"收编Groq团队", "Groq团队加入英伟达": a name followed by a team word."""
+    for a in c.right + c.left:
+        if c.starts("team_noun", a.end):
+            c.give(a, "team", "object")
+    return True
+
+
+def _licence(c: Clause, entry: TriggerEntry) -> bool:
+    """"X将技术授权给Y" (X licensor), "X获得Arm授权" (X licensee), "Y获X授权" (X licensor)."""
+    t, d = c.trig, entry.defn
+    if d.pos == "verb" and c.has("ip_noun", c.start, c.end) is None:
+        return False  # 授权 a distributor, 许可 a permit: no technology changes hands
+    obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.start) is not None
+    if c.left:
+        a = c.left[-1]
+        gets = c.starts("obtain_verb", a.end)
+        if obtain and not gets:
+            c.give(a, "licensor", "named")
+        else:
+            c.give(a, "licensee" if obtain else "licensor", "subject")
+    for a in c.right:
+        if c.has("to_marker", t.start, a.start):
+            c.give(a, "licensee", "to")
+        else:
+            c.give(a, "licensor", "object", keep=True)
+    return True
+
+
+def _own(c: Clause, entry: TriggerEntry) -> bool:
+    """"摩尔线程完成融资", "沐曦科创板IPO获受理": the name before the trigger, else the sentence's
+    topic; "领投"/"投资" after an earlier name makes that one an investor."""
+    t, d = c.trig, entry.defn
+    role = "recipient" if d.frame == "raise" else "issuer"
+    if c.left:
+        a = c.left[-1]
+        c.give(a, role, "subject")
+        if d.kind == "ipo" and c.has("product_noun", a.end, t.start):
+            c.customer = "a product going on sale (…产品上市)"
+        if d.frame == "raise":
+            for b in c.left[:-1]:
+                if c.has("investor_word", b.end, b.end + 6):
+                    c.give(b, "investor", "named")
+    elif c.topic is not None and not c.right:
+        c.give(c.topic, role, "topic")
+    elif c.right and d.frame == "issuer":
+        a = c.right[0]
+        if len(c.folded[t.end:a.start].strip()) <= 3:
+            c.give(a, role, "object")
+    return True
+
+
+def _invest(c: Clause, entry: TriggerEntry) -> bool:
+    """"领投沐曦" / "投资沐曦": the name after is funded, a name before invests."""
+    if c.right:
+        c.give(c.right[0], "recipient", "object")
+    for a in c.left:
+        c.give(a, "investor", "subject", keep=True)
+    return True
+
+
+_READERS: dict[str, Callable[[Clause, TriggerEntry], bool]] = {
+    "transfer": _transfer, "sale": _transfer, "merger": _merger, "hire": _hire, "licence": _licence,
+    "raise": _own, "issuer": _own, "invest": _invest,
+}
+
+
+# ----------------------------------------------------------------------------- cues
+def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
+    """A name before the trigger that belongs to something else: a label after it ("摩尔线程概念股"),
+    a clause about another company ("红杉投资的沐曦", "前壁仞员工创办的"), "former" (前…)."""
+    between = c.folded[a.end:c.trig.start]
+    if any(between.startswith(w) for w in c.lex.phrases("zh_label")):
+        return f"label ({between[:4]})"
+    rel = between.split("的")[0] if "的" in between else ""
+    if rel and any(v in rel for v in c.lex.phrases("zh_relative_verb")):
+        return "in a clause about another company (…的)"
+    if c.folded[max(c.start, a.start - 1):a.start] == "前":
+        return "former (前…)"
+    return None
+
+
+_RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
+
+
+def background(c: Clause, kind: str) -> str | None:
+    """Why the trigger tells history: a cue in its clause ("此前", "累计", "募投"), a relative clause
+    about a company after 的 ("完成B轮融资的沐曦"), a clause that ends in 后/以来 or dates another story
+    (…之际), or the talk of a stock already listed without a first day."""
+    t, folded = c.trig, c.folded
+    cue = c.sc.cue_spans("background_cue", c.start, t.start) or c.sc.cue_spans("background_cue", t.start, c.end)
+    if cue:
+        return f"history: {c.sc.text[cue[0][0]:cue[0][1]]!r}"
+    after = folded[t.end:c.end]
+    if _RELATIVE.match(after):
+        de = t.end + after.index("的")
+        if not any(t.end <= a.start < de for a in c.names) and _company_follows(c, de + 1) \
+                and (any(a.start >= t.end for a in c.names) or not c.left):
+            return "in a relative clause (…的)"
+    if re.match(r"[^，,。]{0,6}(?:" + "|".join(map(re.escape, c.lex.phrases("after_marker"))) + r")(?:[，,]|$)",
+                after):
+        return "in a subordinate clause (…后)"
+    if c.has("backdrop", t.end, t.end + 12):
+        return "the backdrop of another story (…之际)"
+    if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
+        return "the talk of a listed stock, not its listing day"
+    return None
+
+
+def _company_follows(c: Clause, at: int) -> bool:
+    """After 的: a company ("…的沐曦", "…的公司"), so the clause before it describes one."""
+    if any(at <= a.start <= at + 6 for a in c.names):
+        return True
+    return c.has("zh_company_noun", at, at + 8) is not None
+
+
+def backdrop(sc: Scan, lex: Lexicon, end: int) -> bool:
+    """Does a trigger ending at `end` only date another event ("上市后推出", "上市大涨之际")?"""
+    words = lex.phrases("after_marker") | lex.phrases("backdrop")
+    window = sc.folded[end:end + 8]
+    cut = re.search(r"[，,。；;\s]", window)
+    window = window[:cut.start()] if cut else window
+    return any(w in window for w in words)

@@ -1,0 +1,132 @@
+"""Cues around an English trigger word, each a named pure function of the sentence's grammar and
+the trigger's position (tests/test_frames.py holds a table of cases for each):
+
+    bystander(g, i, k)    the name at i is a point of comparison ("rivals such as Groq")
+    background(g, k, c)   why the trigger is history, not news (its clause, a time cue)
+    modality(g, k)        a denial or speculation in the sentence
+    ipo_stage(g, k)       the IPO step the trigger's neighbours tell (filing, withdrawal ...)
+    deal_fate(g, k)       what befalls a deal noun ("the deal collapses" -> called-off)
+"""
+from __future__ import annotations
+
+import re
+
+from .grammar import English
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_STAGE_CLASSES = (("withdrawal", "stage_withdrawal"), ("postponement", "stage_postponement"),
+                  ("filing", "stage_filing"), ("hearing", "stage_hearing"), ("approval", "stage_approval"),
+                  ("pricing", "stage_pricing"), ("listing", "stage_listing"))
+_FATES = (("called-off", "fate_called_off"), ("blocked", "fate_blocked"), ("approval", "fate_approval"),
+          ("completed", "fate_completed"))
+
+
+def bystander(g: English, i: int, k: int) -> bool:
+    """The name at token i follows a comparison cue ("rivals such as Groq", "competition from
+    Groq") in a list that runs up to the cue, with the trigger k not between them; or a role noun
+    follows it ("Groq's customer Aramco", "Cerebras rivals")."""
+    j = i - 1
+    while j >= 0:
+        first = g.phrase_ending(j, "bystander_cue")
+        if first >= 0:
+            return not (first <= k <= j)
+        t = g.t[j]
+        if t.kind == "comp" or g.punct(j, ",") or (t.kind == "word" and t.low in ("and", "or", "&")):
+            j -= 1
+            continue
+        if t.kind == "word" and (g.is_(j, "determiner") or t.low in ("other", "fellow")) and not g.boundary(j):
+            j -= 1
+            continue
+        break
+    nx = i + 1
+    if nx < g.n and g.t[nx].kind == "poss":
+        nx += 1
+    if nx < g.n and g.t[nx].kind == "word" and g.is_(nx, "role_after"):
+        return nx != k
+    return False
+
+
+def background(g: English, k: int, label: str) -> str | None:
+    """Why the trigger at k tells history: its clause (relative, subordinate, descriptive), or a
+    time cue in its own stretch of the clause ("to date", "back in 2021", "last valued at")."""
+    if label == "relative":
+        return "in a relative clause"
+    if label == "subordinate" and not market_reaction(g, k):
+        return "in a subordinate clause"
+    if label == "descriptive":
+        return "in a descriptive clause about a company"
+    # the trigger's own stretch between commas, plus a fronted phrase ("Back in 2021, Groq
+    # raised ..."), never a description of a name ("Rain AI, backed by Altman, is looking ...")
+    _, start = g.clause_of(k)
+    end = k
+    while end + 1 < g.n and not g.punct(end + 1, ",", ";", ":", "\u2014", "(", ")"):
+        end += 1
+    for a, b in segments(g, start, end):
+        if not (a <= k <= b or not describes(g, a)):
+            continue
+        cue = g.cue_between("background_cue", a, b)
+        if cue is not None:
+            return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
+        for j in range(max(a, 1), b + 1):  # "in 2019", "back in 2021": a year after a preposition
+            if g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low) and j > k - 12 \
+                    and g.t[j - 1].low in ("in", "since", "during", "back", "of"):
+                return f"history: {g.t[j - 1].text} {g.t[j].text}"
+    return None
+
+
+def market_reaction(g: English, k: int) -> bool:
+    """"Shares jumped after Marvell unveiled an acquisition": the clause says why the market moved."""
+    _, start = g.clause_of(k)
+    return any(g.is_(j, "market_move") for j in range(max(0, start - 12), start))
+
+
+def segments(g: English, a: int, b: int) -> list[tuple[int, int]]:
+    """Stretches of tokens a..b between commas."""
+    out, s = [], a
+    for j in range(a, b + 1):
+        if g.punct(j, ","):
+            if s < j:
+                out.append((s, j - 1))
+            s = j + 1
+    if s <= b:
+        out.append((s, b))
+    return out
+
+
+def describes(g: English, a: int) -> bool:
+    """Does the stretch starting at token a describe the name before it (", which ...",
+    ", backed by ...", ", the AI chip startup ...")?"""
+    if not g.punct(a - 1, ",") or a - 2 < 0 or g.t[a - 2].kind not in ("comp", "word"):
+        return False
+    return g.is_(a, "relative") or g.is_(a, "determiner") or g.phrase_at(a, "descriptive") >= 0
+
+
+def modality(g: English) -> str:
+    """"denial" or "speculation" when the sentence says so, else "fact". ("Rejects a takeover
+    offer" is a deal refused: refusals are triggers of their own, not denial cues.)"""
+    whole = (0, g.n - 1)
+    if g.cue_between("denial_cue", *whole):
+        return "denial"
+    if g.cue_between("speculation_cue", *whole):
+        return "speculation"
+    return "fact"
+
+
+def ipo_stage(g: English, k: int) -> str | None:
+    """The IPO step a word within five tokens of the trigger tells ("withdrew its IPO")."""
+    for j in range(max(0, k - 5), min(g.n, k + 5)):
+        for stage, cls in _STAGE_CLASSES:
+            if g.is_(j, cls):
+                return stage
+    return None
+
+
+def deal_fate(g: English, k: int) -> str | None:
+    """"the deal collapses": the stage a verb right after a deal noun tells, or None."""
+    last = g.phrase_at(k + 1, "deal_stage")
+    if last < 0:
+        return None
+    for stage, cls in _FATES:
+        if g.phrase_at(k + 1, cls) >= 0:
+            return stage
+    return "talks"

@@ -1,0 +1,751 @@
+"""Reading English trigger words. Each trigger token is read once per meaning it has (a verb or a
+noun of one frame type); a reading finds the arguments (frames/grammar.py) and gives each watched
+company in them a role. One function per frame type and part of speech:
+
+    transfer  buyer acquires target         sale     owner sells target (to buyer)
+    merger    parties combine               hire     buyer takes a company's team
+    licence   licensor licenses to licensee raise    a company raises money
+    invest    investor puts money in        issuer   a company lists, is valued
+
+What every reading shares (clause, cues, the company a pronoun stands for) is in Reader.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..index import Scan, TriggerEntry
+from ..lexicon import Lexicon
+from . import cues
+from .grammar import NP, English
+from .tokens import Tok
+from .values import Ctx, Frame
+
+# the part a company plays when it stands for "the startup" / "it" in a reading of this frame type
+_TOPIC_ROLE = {"transfer": "target", "sale": "target", "merger": "party", "raise": "recipient",
+               "issuer": "issuer", "licence": "licensor", "invest": "recipient", "hire": "team"}
+_NUMBER = re.compile(r"[\d.,]+%?|percent|per|cent")
+
+
+def english_frames(toks: list[Tok], sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx) -> list[Frame]:
+    g = English(toks, sc, lex, span)
+    out: list[Frame] = []
+    for k, t in enumerate(toks):
+        if t.kind != "trig" or t.hyph and lex.has("label_suffix", t.low):
+            continue  # "Nvidia-backed": a label, not an event
+        for entry in t.entries:
+            if entry.defn.lang in ("en", "rule"):
+                out.extend(Reader(g, k, entry, ctx).frames())
+    return dedupe(out)
+
+
+def dedupe(frames: list[Frame]) -> list[Frame]:
+    """One frame per company, kind, trigger and sentence: the reading that gives it the most."""
+    seen: dict[tuple[int, str, str, int], Frame] = {}
+    for f in frames:
+        key = (f.company, f.kind, f.trigger, f.sentence)
+        old = seen.get(key)
+        if old is None or _rank(f) > _rank(old):
+            seen[key] = f
+    return list(seen.values())
+
+
+def _rank(f: Frame) -> int:
+    return (10 if f.role not in ("modifier", "investor", "licensee", "buyer", "hirer") else 0) + \
+        (5 if f.background is None else 0) + (2 if f.customer is None else 0) + (1 if f.stage else 0)
+
+
+@dataclass
+class Reading:
+    """What one reading of a trigger found, before it becomes frames. Roles are keyed by the token
+    of the company (-1: the company of the story, -2: no watched company, kept for what it tells)."""
+
+    kind: str
+    stage: str | None
+    roles: dict[int, tuple[str, str]] = field(default_factory=dict)  # token -> (role, how it was tied)
+    counter: list[str] = field(default_factory=list)  # names of the other side
+    customer: str | None = None
+    amount: str | None = None
+    modality: str = "fact"
+
+
+class Reader:
+    """One trigger token read with one of its meanings."""
+
+    def __init__(self, g: English, k: int, entry: TriggerEntry, ctx: Ctx):
+        self.g, self.k, self.entry, self.ctx = g, k, entry, ctx
+        self.d = entry.defn
+        self.t = g.t[k]
+
+    # ------------------------------------------------------------------ the frames
+    def frames(self) -> list[Frame]:
+        g, k, d = self.g, self.k, self.d
+        if d.pos == "verb" and noun_context(g, k):
+            return []  # "a $100M raise": the noun reading's to make
+        if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
+                                                          for e in self.t.entries):
+            return []
+        r = Reading(d.kind, d.stage)
+        ok = self._verb(r) if d.pos in ("verb", "phrase") else self._noun(r)
+        if not ok:
+            return []
+        if r.amount is None and d.pos in ("verb", "phrase"):
+            r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
+        if not r.roles and r.customer and r.amount:
+            # no watched company in it, but it tells what a sum is: "committed to buy $51 million
+            # worth of chips from Rain AI" makes the same $51 million elsewhere in the item no raise
+            r.roles[-2] = ("none", "no watched company")
+        if not r.roles:
+            return []
+        label, cs = g.clause_of(k)
+        if g.in_appositive(k):
+            label = "descriptive"
+        seg_end = k
+        while seg_end + 1 < g.n and not g.punct(seg_end + 1, ",", ";", ":"):
+            seg_end += 1
+        news = g.cue_between("news_marker", cs, seg_end) is not None
+        bg = cues.background(g, k, label)
+        modality = cues.modality(g) if cues.modality(g) != "fact" else r.modality
+        stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
+        snippet = g.sc.text[g.span[0]:g.span[1]].strip()[:300]
+        out = []
+        for i, (role, via) in r.roles.items():
+            if i == -2:
+                company, alias, doubt = -1, "", None
+            elif i == -1:
+                company, alias, doubt = self.ctx.topic, "", self.ctx.topic_doubt
+            else:
+                company, alias, doubt = g.t[i].company, g.t[i].text, g.t[i].doubt
+                if role != "modifier" and cues.bystander(g, i, k):
+                    role, via = "bystander", "named as a point of comparison"
+            out.append(Frame(
+                kind=r.kind, stage=stage, trigger=self.t.text, company=company, alias=alias, role=role, via=via,
+                counterparty=next((c for c in r.counter if c != alias), None), amount=r.amount,
+                field=self.ctx.field, sentence=self.ctx.sentence, snippet=snippet, clause=label,
+                question=self.ctx.question, background=bg, modality=modality, customer=r.customer,
+                rule=self.entry.rule, doubt=doubt, news=news))
+        return out
+
+    # ------------------------------------------------------------------ shared helpers
+    def give(self, r: Reading, np: NP | None, role: str, via: str, *relations: str) -> None:
+        """Give `role` to the names of a phrase that stand in one of `relations` to it (any, when
+        none is given: then a name that only modifies the head is a modifier)."""
+        if np is None:
+            return
+        g = self.g
+        for i, rel in np.rel.items():
+            if relations and rel not in relations:
+                continue
+            if rel == "label":
+                r.roles.setdefault(i, ("modifier", f"label ({g.t[i + 1].text})"))
+                continue
+            if rel == "compound" and not relations and np.head != i:
+                r.roles.setdefault(i, ("modifier", f"modifier of {g.t[np.head].text!r}"))
+                continue
+            r.roles[i] = (role, via if rel in ("head", "member") else f"{via} ({rel})")
+
+    def generic(self, np: NP | None) -> bool:
+        """A phrase like "the startup" / "it" that stands for the company of the story ("the
+        ChatGPT maker" does not: it names someone else)."""
+        g = self.g
+        h = g.head_tok(np)
+        if h is None or np is None or h.kind == "comp" or np.rel:
+            return False
+        words = g.t[np.start:np.head + 1]
+        loud = g.sc.title_case or g.sc.shouting
+        for x in words[1:]:
+            if x.kind == "money":
+                continue
+            if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low)):
+                return False
+        if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":
+            return True
+        definite = g.lex.has("definite", words[0].low)
+        return g.lex.has("company_noun", h.low) and (definite or self.ctx.bare_topic)
+
+    def word_is(self, cls: str) -> bool:
+        """Is the trigger's first word of this lexicon class?"""
+        return self.g.lex.has(cls, self.t.low.split(" ")[0])
+
+    def topic_role(self, r: Reading, subj: NP | None, active: bool = True) -> None:
+        """A subject that is "it" or "the startup": the company the sentence or the story is about."""
+        g, frame = self.g, self.d.frame
+        if frame in ("hire", "invest") or r.roles or not self.generic(subj) or subj is None:
+            return
+        role = "acquirer" if frame == "transfer" and active else _TOPIC_ROLE.get(frame, "party")
+        if g.t[subj.head].low == "it":
+            near = sentence_company(g, subj.start)
+            if near >= 0:
+                r.roles[near] = (role, "subject (it)")
+                return
+        if self.ctx.topic >= 0:
+            r.roles[-1] = (role, "subject (the company)")
+
+    # ------------------------------------------------------------------ verbs
+    def _verb(self, r: Reading) -> bool:
+        g, k, d = self.g, self.k, self.d
+        subj, vg = g.subject(k)
+        obj = g.np_right(k + 1)
+        self.voice = g.voice(k, vg)
+        if d.needs == "money" and not self._money_object(r):
+            return False
+        ok = _VERB_READERS[d.frame](self, r, subj, obj, vg)
+        if not ok:
+            return False
+        self.topic_role(r, subj, self.voice == "active")
+        if any(g.is_(i, "negation") for i in range(vg, k)):
+            r.modality = "negated"
+        return True
+
+    def _money_object(self, r: Reading) -> bool:
+        """A money verb ("bags", "lands") counts with an amount right after it, and the amount is
+        money raised unless a noun after it says otherwise ("$20M contract")."""
+        g, k = self.g, self.k
+        m = next((i for i in range(k + 1, min(g.n, k + 4)) if g.t[i].kind == "money"), None)
+        if m is None or not all(g.is_(i, "determiner") or g.is_(i, "amount_lead") for i in range(k + 1, m)):
+            return False
+        r.amount = g.t[m].text
+        nxt = g.phrase_at(m + 1, "not_capital_noun")
+        if nxt >= 0 and self.d.frame in ("raise", "invest"):
+            r.customer = f"the amount is a {' '.join(x.text for x in g.t[m + 1:nxt + 1])}, not money raised"
+        return True
+
+    def _transfer_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        if self.voice == "passive":
+            self.give(r, subj, "target", "subject")
+            for n in (obj.pp("by") if obj else []) + pps_after(g, k, "by"):
+                self.give(r, n, "acquirer", "by")
+                r.counter += names(g, n)
+            return True
+        self.give(r, subj, "acquirer", "subject")
+        r.counter += names(g, subj)
+        if obj is not None:
+            h = g.head_tok(obj)
+            if h is not None and h.kind == "money":
+                r.customer = "buys an amount of something"
+            elif h is not None and g.lex.has("product_noun", h.low):
+                r.customer = f"buys {h.text}"
+            elif h is not None and g.lex.has("team_noun", h.low):
+                r.kind = "acquihire"
+                self.give(r, obj, "team", "object", "poss", "compound")
+            self.give(r, obj, "target", "object", "head", "member", "poss")
+            for n in obj.pp("of", "in"):
+                self.give(r, n, "target", "of")
+        if not any(x[0] == "target" for x in r.roles.values()) and obj is not None and r.customer is None:
+            if not any(x.cap or x.kind == "comp" or g.lex.has("company_noun", x.low)
+                       for x in g.t[obj.start:obj.end + 1]):
+                # "Groq buys time": a buyer needs a company bought
+                r.roles = {i: x for i, x in r.roles.items() if x[0] != "acquirer"}
+        return True
+
+    def _sale_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        if self.voice == "passive" or self.t.low.startswith(("be ", "to be")):
+            self.give(r, subj, "target", "subject")
+        else:
+            h = g.head_tok(obj)
+            first = g.t[obj.start].low if obj is not None else ""
+            own = h is not None and (h.low in ("itself", "themselves") or first in ("its", "the") and (
+                g.lex.has("company_noun", h.low) or g.lex.has("own_asset", h.low)))
+            if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
+                r.customer = f"sells {h.text}"
+            self.give(r, subj, "target" if own or obj is None else "seller", "subject")
+            self.give(r, obj, "target", "object", "head", "member", "poss", "compound")
+        for n in (obj.pp("to") if obj else []) + pps_after(g, k, "to"):
+            self.give(r, n, "buyer", "to")
+            r.counter += names(g, n)
+        return True
+
+    def _merger_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        self.give(r, subj, "party", "subject")
+        self.give(r, obj, "party", "object")
+        for n in (obj.pp("with") if obj else []) + pps_after(self.g, self.k, "with"):
+            self.give(r, n, "party", "with")
+        return True
+
+    def _hire_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        if self.word_is("move_verb"):  # "Rivos engineers join Meta"
+            h = g.head_tok(subj)
+            if h is not None and g.lex.has("team_noun", h.low):
+                self.give(r, subj, "team", "subject", "poss", "compound", "head")
+                for n in (subj.pp("of", "from", "at") if subj else []):
+                    self.give(r, n, "team", "of")
+                r.counter += names(g, obj)
+            return True
+        if obj is None or not (any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
+                                   if x.kind == "word") or g.cue_between("team_noun", obj.start, obj.end)):
+            return True
+        # "hires Groq's team", "brings on Enfabrica CEO Rochan Sankar", "picks up the team"
+        self.give(r, obj, "team", "object", "poss", "compound", "member")
+        for n in obj.pp("of", "from", "at"):
+            self.give(r, n, "team", "of")
+        r.counter += names(g, subj)
+        r.roles = {i: x for i, x in r.roles.items() if x[0] == "team"}
+        if not r.roles:
+            owner = owner_of_pronoun(g, obj, subj, k)
+            first = g.t[obj.start].low
+            if owner >= 0:
+                r.roles[owner] = ("team", "object (its team)")
+            elif self.ctx.topic >= 0 and (g.lex.has("definite", first) or first == "their"):
+                r.roles[-1] = ("team", "object (the company's team)")
+        return True
+
+    def _licence_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        """"X licenses its technology to Y" (X licensor), "Y licenses X's technology" (X licensor),
+        "X licenses Arm's cores" / "... from Arm" (X licensee)."""
+        g, k = self.g, self.k
+        frm = (obj.pp("from") if obj else []) + pps_after(g, k, "from")
+        to = (obj.pp("to") if obj else []) + pps_after(g, k, "to")
+        if self.voice == "passive":
+            self.give(r, subj, "licensor", "subject (its technology)", "poss", "compound", "head")
+            for n in to:
+                self.give(r, n, "licensee", "to")
+                r.counter += names(g, n)
+            return True
+        subject_names = set(subj.rel) if subj else set()
+        own = obj is not None and g.cue_between("own_tech", obj.start, obj.end) is not None
+        other_owner = obj is not None and any(i not in subject_names and rel in ("poss", "compound", "head")
+                                              for i, rel in obj.rel.items())
+        vendor = obj is not None and not own and any(
+            g.lex.has("ip_vendor", g.t[i].low) or (g.t[i].cap and g.t[i].kind == "word" and i != obj.start)
+            for i in range(obj.start, obj.end + 1))
+        if frm:
+            self.give(r, subj, "licensee", "subject")
+            for n in frm:
+                self.give(r, n, "licensor", "from")
+        elif other_owner:
+            self.give(r, subj, "licensee", "subject")
+            r.counter += names(g, subj)
+            self.give(r, obj, "licensor", "object", "poss", "compound", "head")
+        elif vendor and not to:
+            self.give(r, subj, "licensee", "subject")
+        elif own and obj is not None and g.is_(obj.start, "possessive_pronoun") and not any(
+                g.t[i].kind == "comp" for i in subject_names):
+            owner = owner_of_pronoun(g, obj, subj, k)  # "Nvidia ... will license its technology"
+            if owner >= 0:
+                r.roles[owner] = ("licensor", "object (its technology)")
+        else:
+            self.give(r, subj, "licensor", "subject")
+            for n in to:
+                self.give(r, n, "licensee", "to")
+                r.counter += names(g, n)
+        return True
+
+    def _raise_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        if self.voice == "passive" and self.t.low.startswith("raised"):
+            return False
+        if self.d.term in ("raise", "fundraise") and g.money_near(k + 1, min(g.n - 1, k + 4)) is None \
+                and not funding_noun_near(g, k):
+            return False  # "raises rate limits": not money
+        self.give(r, subj, "recipient", "subject")
+        if not any(g.t[i].kind == "comp" for i in (subj.rel if subj else {})):
+            for n in (obj.pp("for") if obj else []) + pps_after(g, k, "for"):
+                self.give(r, n, "recipient", "for", "head", "member")  # "Benchmark raises $225M for Cerebras"
+        for n in (obj.pp("led by", "from", "by") if obj else []):
+            r.counter += names(g, n)
+        r.amount = r.amount or g.money_near(k + 1, min(g.n - 1, k + 3))
+        return True
+
+    def _invest_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        self.give(r, subj, "investor", "subject")
+        r.counter += names(g, subj)
+        if obj is not None:
+            h = g.head_tok(obj)
+            if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
+                r.customer = f"funds {h.text}"  # "funds Cerebras supercomputers": a customer's money
+            self.give(r, obj, "recipient", "object", "head", "member", "poss", "compound")
+            for n in obj.pp("in", "into", "on"):
+                hn = g.head_tok(n)
+                if hn is not None and g.lex.has("product_noun", hn.low) and hn.kind != "comp":
+                    r.customer = f"funds {hn.text}"
+                self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
+        for n in pps_after(g, k, "in", "into"):
+            self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
+            if not n.rel and self.generic(n) and self.ctx.topic >= 0:
+                r.roles[-1] = ("recipient", "in (the company of the story)")  # "invested in the start-up"
+        r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
+        # "backs", "leads", "joins" need money or a round beside them to be an investment
+        return self.word_is("plain_invest_verb") or r.amount is not None or funding_noun_near(g, k)
+
+    def _issuer_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        g, k = self.g, self.k
+        if self.word_is("worth_word"):
+            # "a deal worth $100m": what is worth it is the phrase right before
+            if subj is not None and subj.end < vg - 1 and not self.generic(subj):
+                return False
+            near = g.np_left(vg - 1)
+            if near is not None and not near.rel and not self.generic(near):
+                return False
+        if self.word_is("value_verb") and obj is not None:
+            self.give(r, obj, "issuer", "object", "head", "member", "poss")  # "investors value X at $Y"
+        else:
+            self.give(r, subj, "issuer", "subject")
+            h = g.head_tok(subj)
+            if h is not None and g.lex.has("stock_noun", h.low):
+                self.give(r, subj, "issuer", "subject", "poss", "compound")  # "Cerebras shares debut"
+        r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
+        return True
+
+    # ------------------------------------------------------------------ nouns
+    def _noun(self, r: Reading) -> bool:
+        g, k, d = self.g, self.k, self.d
+        start, pre = premodifiers(g, k)
+        pps = noun_pps(g, k)
+        r.amount = next((g.t[i].text for i in range(start, k) if g.t[i].kind == "money"), None) \
+            or next((g.money_near(n.start, n.end) for p, n in pps if p in ("of", "worth", "at", "for")
+                     and g.money_near(n.start, n.end)), None)
+        if d.needs == "market" and g.cue_between("market_word", 0, g.n - 1) is None:
+            return False  # a product's debut, not a listing
+        if d.needs == "money" and r.amount is None:
+            fate = cues.deal_fate(g, k) if r.kind == "deal" else None
+            if fate is None:
+                return False
+            r.stage = r.stage or fate
+        poss = [i for i, rel in pre.items() if rel == "poss"]
+        comp = [i for i, rel in pre.items() if rel in ("compound", "head")]
+        if not poss and not comp and any(g.is_(x, "possessive_pronoun") for x in range(start, k)):
+            owner = pronoun_owner(g, k)  # "the price of its IPO"
+            if owner >= 0:
+                poss = [owner]
+            elif self.ctx.topic >= 0:
+                r.roles[-1] = (_TOPIC_ROLE[d.frame], "its (the company of the story)")
+        for i, rel in pre.items():
+            if rel == "label":
+                r.roles[i] = ("modifier", f"label ({g.t[i + 1].text})")
+        gov, gsubj = governor(g, start)
+        _NOUN_READERS[d.frame](self, r, NounArgs(poss, comp, pps, gov, gsubj, start))
+        _, cstart = g.clause_of(k)
+        heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") for x in range(cstart, start))
+        if not r.roles and self.ctx.topic >= 0 and (gsubj is not None and self.generic(gsubj)
+                                                     or gsubj is None and heads_clause):
+            r.roles[-1] = ("party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame], "the company of the story")
+        if any(g.is_(i, "negation") for i in range(max(0, start - 4), start)):
+            r.modality = "negated"
+        return True
+
+    def _transfer_noun(self, r: Reading, a: NounArgs) -> None:
+        g = self.g
+        of, by = a.names("of", "for"), a.names("by")
+        for i in of:
+            r.roles[i] = ("target", "of")
+        for i in by:
+            r.roles[i] = ("acquirer", "by")
+            r.counter.append(g.t[i].text)
+        for i in a.poss:  # "Groq's acquisition of X" / "Groq's acquisition by Y" / "Groq's acquisition"
+            r.roles[i] = ("acquirer" if of else "target" if by else "party", "possessor")
+        for i in a.comp:
+            r.roles.setdefault(i, ("target", "compound"))
+        if not r.roles and a.gsubj is not None:
+            self.give(r, a.gsubj, "party" if not of else "acquirer", "subject of " + a.gov, "head", "member")
+
+    def _sale_noun(self, r: Reading, a: NounArgs) -> None:
+        g = self.g
+        for i in a.names("of"):
+            r.roles[i] = ("target", "of")
+        for i in a.poss + a.comp:
+            r.roles.setdefault(i, ("target", "possessor" if i in a.poss else "compound"))
+        for i in a.names("to"):
+            r.roles[i] = ("buyer", "to")
+            r.counter.append(g.t[i].text)
+        for p, n in a.pps:
+            h = g.head_tok(n)
+            if p == "of" and h is not None and h.kind != "comp" and g.lex.has("product_noun", h.low):
+                r.customer = f"sale of {h.text}"
+        if not r.roles and a.gsubj is not None:
+            self.give(r, a.gsubj, "target", "subject of " + a.gov, "head", "member")
+
+    def _merger_noun(self, r: Reading, a: NounArgs) -> None:
+        g, k = self.g, self.k
+        for i in a.poss + a.comp + a.names("with", "of", "between"):
+            r.roles.setdefault(i, ("party", "named"))
+        if a.gsubj is not None:
+            self.give(r, a.gsubj, "party", "subject of " + a.gov, "head", "member")
+        if r.kind == "deal":
+            # "AI chip deal", "deal for compute", "deal to supply chips": what the deal is for
+            own = [x for x in g.t[a.start:k] if x.kind == "word"]
+            own += [x for p, n in a.pps if p in ("for", "of", "over", "to") and g.t[n.start].kind != "trig"
+                    for x in g.t[n.start:n.end + 1]]
+            if any(g.lex.has("product_noun", x.low) for x in own) or g.phrase_at(k + 1, "supply_verb") >= 0:
+                r.customer = "a deal for products or capacity"
+
+    def _hire_noun(self, r: Reading, a: NounArgs) -> None:
+        team_of = [i for p, n in a.pps if p in ("of", "with", "for", "from") for i, rel in n.rel.items()
+                   if rel != "label"]
+        for i in a.poss + a.comp + team_of:
+            r.roles.setdefault(i, ("team", "named"))
+
+    def _licence_noun(self, r: Reading, a: NounArgs) -> None:
+        g = self.g
+        frm, with_ = a.names("from"), a.names("with")
+        to = [i for p, n in a.pps if p == "to" for i, rel in n.rel.items() if rel in ("head", "member")]
+        for i in [i for p, n in a.pps if p == "to" for i, rel in n.rel.items() if rel in ("poss", "compound")]:
+            r.roles[i] = ("licensor", "to (its technology)")  # "a licence to Axelera's core"
+        for i in frm:
+            r.roles[i] = ("licensor", "from")
+        for i in to:
+            r.roles[i] = ("licensee", "to")
+            r.counter.append(g.t[i].text)
+        for i in with_:
+            r.roles.setdefault(i, ("licensor", "with"))
+        for i in a.poss + a.comp:
+            r.roles.setdefault(i, ("licensor", "named"))
+        if a.gsubj is not None:
+            obtain = g.lex.has("obtain_verb", a.gov.split(" ")[0])
+            if frm or (obtain and not with_):
+                self.give(r, a.gsubj, "licensee", "subject of " + a.gov, "head", "member")
+            else:
+                self.give(r, a.gsubj, "licensor" if not with_ else "party", "subject of " + a.gov, "head", "member")
+        if any(g.lex.has("ip_vendor", g.t[i].low) for p, n in a.pps if p == "from"
+               for i in range(n.start, n.end + 1)):
+            r.roles = {i: ("licensee", x[1]) if x[0] != "licensor" else x for i, x in r.roles.items()}
+
+    def _raise_noun(self, r: Reading, a: NounArgs) -> None:
+        self._own_noun(r, a, "recipient")
+
+    def _issuer_noun(self, r: Reading, a: NounArgs) -> None:
+        self._own_noun(r, a, "issuer")
+
+    def _own_noun(self, r: Reading, a: NounArgs, role: str) -> None:
+        """"Groq's $640M round", "the Cerebras IPO", "funding for X", "valuation of X": the company
+        the event belongs to; "led by Y" / "from Y" are investors."""
+        g = self.g
+        for i in a.poss + a.comp + a.names("for", "of", "in", "at"):
+            r.roles.setdefault(i, (role, "named"))
+        for i in a.names("led by", "from", "by"):
+            r.roles.setdefault(i, ("investor", "led by"))
+            r.counter.append(g.t[i].text)
+        if a.gsubj is not None and not any(x[0] == role for x in r.roles.values()):
+            invests = g.lex.has("round_investor_verb", a.gov.split(" ")[0])  # "Nvidia leads the round"
+            self.give(r, a.gsubj, "investor" if invests else role, "subject of " + a.gov, "head", "member")
+
+    def _invest_noun(self, r: Reading, a: NounArgs) -> None:
+        g = self.g
+        ins = a.names("in", "into")
+        for i in ins + a.names("for"):
+            r.roles[i] = ("recipient", "in")
+        for i in a.poss:
+            r.roles.setdefault(i, ("investor", "possessor") if ins else ("recipient", "possessor"))
+        for i in a.comp:
+            r.roles.setdefault(i, ("recipient", "compound"))
+        for p, n in a.pps:
+            h = g.head_tok(n)
+            if p in ("in", "into") and h is not None and h.kind != "comp" and g.lex.has("product_noun", h.low):
+                r.customer = f"investment in {h.text}"
+                for i in n.rel:
+                    r.roles[i] = ("modifier", f"modifier of {h.text!r}")
+        if a.gsubj is not None and not any(x[0] == "recipient" for x in r.roles.values()):
+            spends = any(p in ("in", "into") for p, _ in a.pps)  # "lines up an investment in India"
+            self.give(r, a.gsubj, "investor" if spends else "recipient", "subject of " + a.gov, "head", "member")
+
+
+@dataclass
+class NounArgs:
+    """The arguments of a trigger noun: names before it, phrases after it, the verb it is the
+    object of and that verb's subject."""
+
+    poss: list[int]
+    comp: list[int]
+    pps: list[tuple[str, NP]]
+    gov: str
+    gsubj: NP | None
+    start: int
+
+    def names(self, *preps: str) -> list[int]:
+        return [i for p, n in self.pps if p in preps for i, rel in n.rel.items() if rel in ("head", "member", "poss")]
+
+
+_VerbReader = Callable[[Reader, Reading, "NP | None", "NP | None", int], bool]
+_VERB_READERS: dict[str, _VerbReader] = {
+    "transfer": Reader._transfer_verb, "sale": Reader._sale_verb, "merger": Reader._merger_verb,
+    "hire": Reader._hire_verb, "licence": Reader._licence_verb, "raise": Reader._raise_verb,
+    "invest": Reader._invest_verb, "issuer": Reader._issuer_verb,
+}
+_NOUN_READERS: dict[str, Callable[[Reader, Reading, NounArgs], None]] = {
+    "transfer": Reader._transfer_noun, "sale": Reader._sale_noun, "merger": Reader._merger_noun,
+    "hire": Reader._hire_noun, "licence": Reader._licence_noun, "raise": Reader._raise_noun,
+    "invest": Reader._invest_noun, "issuer": Reader._issuer_noun,
+}
+
+
+# ----------------------------------------------------------------------------- phrases around a trigger
+def noun_context(g: English, k: int) -> bool:
+    """Is the trigger at k used as a noun: after an article, a possessive or an amount?"""
+    p = k - 1
+    return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
+
+
+def verb_context(g: English, k: int) -> bool:
+    """Is it used as a verb: after "to", an auxiliary or a name?"""
+    p = k - 1
+    return p >= 0 and (g.t[p].low == "to" or g.is_(p, "aux") or g.t[p].kind == "comp") and not noun_context(g, k)
+
+
+def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
+    """Walk left from a noun trigger over its own phrase ("Nvidia's $20B Groq deal"): where the
+    phrase starts, and how each name in it stands (poss, compound, label)."""
+    i = k - 1
+    rel: dict[int, str] = {}
+    while i >= 0:
+        t = g.t[i]
+        if t.kind == "comp":
+            nxt = g.t[i + 1]
+            if nxt.hyph and g.lex.has("label_suffix", nxt.low):
+                rel[i] = "label"
+            elif nxt.kind == "poss":
+                rel[i] = "poss"
+            else:
+                rel[i] = "compound"
+            i -= 1
+            continue
+        if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
+                                                                  or t.low.isdigit() or t.hyph)) \
+                or (t.kind == "trig" and not g.verbish(i)):
+            if t.kind == "word" and (g.is_(i, "preposition") or g.is_(i, "conjunction")):
+                break
+            if t.kind == "word" and t.cap and g.verbish(i):
+                break
+            i -= 1
+            continue
+        break
+    return i + 1, rel
+
+
+def noun_pps(g: English, k: int) -> list[tuple[str, NP]]:
+    """The prepositional phrases right after a trigger noun ("acquisition of X by Y", "round led
+    by Z"), nested ones flattened."""
+    pps: list[tuple[str, NP]] = []
+    j = k + 1
+    while j < g.n and g.is_(j, "preposition"):
+        prep = g.t[j].low
+        if prep == "led" and j + 1 < g.n and g.t[j + 1].low == "by":
+            prep, j = "led by", j + 1
+        sub = g.np_right(j + 1)
+        if sub is None:
+            break
+        pps.append((prep, sub))
+        pps.extend(sub.pps)
+        j = max([sub.end] + [s.end for _, s in sub.pps]) + 1
+    return pps
+
+
+def governor(g: English, start: int) -> tuple[str, NP | None]:
+    """The verb a noun phrase starting at `start` is the object of ("Groq closes a $640M round",
+    "files for an IPO", "nears close of a round"), and that verb's subject."""
+    j = start - 1
+    while j >= 0 and g.t[j].kind == "word" and g.is_(j, "determiner") and not g.is_(j, "verb_group"):
+        j -= 1
+    if j < 0:
+        return "", None
+    t = g.t[j]
+    if t.low == "of" and j > 0 and g.t[j - 1].kind == "word" and g.is_(j - 1, "step_noun"):
+        j -= 2  # "nears close of a $50M round": the verb before "close" governs the round
+        if j >= 0 and g.is_(j, "determiner"):
+            j -= 1
+        if j < 0:
+            return "", None
+        t = g.t[j]
+    if t.kind in ("punct", "comp") or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into", "to") \
+            or g.is_(j, "relative") or g.is_(j, "subordinator"):
+        return "", None
+    if g.is_(j, "preposition"):  # "files for an IPO", "jumps 755% in debut": the verb before it
+        v = j - 1
+        while v >= 0 and (g.t[v].kind == "money" or g.t[v].kind == "word" and (
+                g.is_(v, "determiner") or _NUMBER.fullmatch(g.t[v].low))):
+            v -= 1
+        if v < 0 or g.t[v].kind in ("punct", "comp"):
+            return "", None
+        j = v
+        t = g.t[j]
+        if t.kind == "trig" and any(e.defn.pos == "noun" for e in t.entries):
+            return "", None
+    subj, _ = g.subject(j)
+    if subj is not None and not subj.rel and not is_generic_np(g, subj):
+        # "Moore Threads, China's AI chip unicorn, edges closer to an IPO": an unknown verb read
+        # as a noun; the clause's first phrase is the subject
+        first = g.clause_subject(j)
+        if first is not None and first.rel:
+            subj = first
+    return t.low, subj
+
+
+def is_generic_np(g: English, np: NP) -> bool:
+    h = g.head_tok(np)
+    return h is not None and (h.low == "it" or g.lex.has("company_noun", h.low) or g.lex.has("anaphor", h.low))
+
+
+def funding_noun_near(g: English, k: int) -> bool:
+    """A funding noun ("round", "Series B") shortly after token k."""
+    for i in range(k + 1, min(g.n, k + 12)):
+        t = g.t[i]
+        if t.kind == "trig" and any(e.defn.kind == "funding" and e.defn.pos == "noun" for e in t.entries):
+            return True
+    return False
+
+
+def pps_after(g: English, k: int, *preps: str) -> list[NP]:
+    """Prepositional phrases of these prepositions later in the clause of token k."""
+    out = []
+    j = k + 1
+    while j < g.n and not g.punct(j, ";", ":", "\u2014"):
+        if g.is_(j, "preposition") and g.t[j].low in preps:
+            np = g.np_right(j + 1)
+            if np is not None:
+                out.append(np)
+        if g.is_(j, "relative") or g.phrase_at(j, "subordinator") >= 0 and j > k + 1:
+            break
+        j += 1
+    return out
+
+
+def names(g: English, np: NP | None) -> list[str]:
+    """The proper name a phrase ends in, for the other side of a deal ("Nvidia", "SoftBank Group")."""
+    if np is None:
+        return []
+    h = g.head_tok(np)
+    if h is not None and (h.cap or h.kind == "comp"):
+        first = np.start
+        while first < np.head and not (g.t[first].cap or g.t[first].kind == "comp"):
+            first += 1
+        return [" ".join(x.text for x in g.t[first:np.head + 1])]
+    return []
+
+
+# ----------------------------------------------------------------------------- pronouns
+def sentence_company(g: English, before: int) -> int:
+    """"Tenstorrent is announcing today that it will ...": the watched company that is the subject
+    of the sentence's first clause, before token `before` (-1: none)."""
+    for i in range(0, before):
+        if g.t[i].kind == "comp" and not cues.bystander(g, i, before):
+            subj = g.clause_subject(i + 1)
+            return i if subj is not None and subj.rel.get(i) in ("head", "member") else -1
+    return -1
+
+
+def pronoun_owner(g: English, k: int) -> int:
+    """"Cerebras ... increase the price of its IPO": the company "its" refers to, the subject of
+    the clause when that is a watched company, else the one named last before it (-1: none)."""
+    subj = g.clause_subject(k)
+    if subj is not None:
+        for i, rel in subj.rel.items():
+            if rel in ("head", "member"):
+                return i
+    for i in range(k - 1, -1, -1):
+        if g.t[i].kind == "comp" and not cues.bystander(g, i, k):
+            return i
+    return -1
+
+
+def owner_of_pronoun(g: English, obj: NP, subj: NP | None, k: int) -> int:
+    """"hires its CEO": the watched company named last before the verb that is not its subject."""
+    if not g.is_(obj.start, "possessive_pronoun"):
+        return -1
+    own = set(subj.rel) if subj is not None else set()
+    for i in range(k - 1, -1, -1):
+        if g.t[i].kind == "comp" and i not in own:
+            return i
+    return -1

@@ -1,0 +1,476 @@
+"""The shallow grammar of one English sentence: noun phrases (with the names in them and how they
+stand: head, possessor, compound, label, list member), prepositional phrases after them, clauses
+(main, relative, subordinate, concurrent, descriptive) and the subject of a verb. Every word it
+consults is a class in the lexicon."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..index import Scan
+from ..lexicon import Lexicon
+from .tokens import Tok
+
+
+@dataclass
+class NP:
+    start: int  # token indexes, inclusive
+    end: int
+    head: int  # index of the head token (-1: none)
+    rel: dict[int, str] = field(default_factory=dict)  # token index of a company -> head|poss|compound|label|member
+    pps: list[tuple[str, NP]] = field(default_factory=list)  # ("of", NP), ("by", NP) ...
+
+    def companies(self, toks: Sequence[Tok], *relations: str) -> list[int]:
+        return [i for i, r in self.rel.items() if not relations or r in relations]
+
+    def pp(self, *preps: str) -> list[NP]:
+        return [n for p, n in self.pps if p in preps]
+
+
+class English:
+    """The shallow grammar of one English sentence."""
+
+    def __init__(self, toks: list[Tok], sc: Scan, lex: Lexicon, span: tuple[int, int]):
+        self.t = toks
+        self.sc = sc
+        self.lex = lex
+        self.span = span
+        self.n = len(toks)
+        # multi-word cue phrases as token ranges: a phrase that starts at a token and ends at a token
+        self._starts = {t.start: i for i, t in enumerate(toks)}
+        self._ends = {t.end: i for i, t in enumerate(toks)}
+        self._is: dict[tuple[int, str], bool] = {}
+        self._clauses: dict[int, tuple[str, int]] = {}
+
+    # ---- word classes
+    def is_(self, i: int, cls: str) -> bool:
+        key = (i, cls)
+        got = self._is.get(key)
+        if got is None:
+            t = self.t[i] if 0 <= i < self.n else None
+            got = self._is[key] = t is not None and t.kind in ("word", "trig", "poss") and self.lex.has(cls, t.low)
+        return got
+
+    def phrase_at(self, i: int, cls: str) -> int:
+        """If a phrase of class `cls` starts at token i, the index of its last token, else -1."""
+        if not 0 <= i < self.n:
+            return -1
+        s = self.t[i].start
+        best = -1
+        for a, b in self.sc.cues.get(cls, ()):
+            if a == s and b in self._ends:
+                best = max(best, self._ends[b])
+        if best < 0 and self.is_(i, cls):
+            best = i
+        return best
+
+    def phrase_ending(self, j: int, cls: str) -> int:
+        """If a phrase of class `cls` ends at token j, the index of its first token, else -1."""
+        if not 0 <= j < self.n:
+            return -1
+        e = self.t[j].end
+        best = -1
+        for a, b in self.sc.cues.get(cls, ()):
+            if b == e and a in self._starts:
+                k = self._starts[a]
+                best = k if best < 0 else min(best, k)
+        if best < 0 and self.is_(j, cls):
+            best = j
+        return best
+
+    def cue_between(self, cls: str, i: int, j: int) -> tuple[int, int] | None:
+        """A cue phrase of this class lying within tokens i..j (inclusive)."""
+        if i > j or not (0 <= i < self.n and 0 <= j < self.n):
+            return None
+        spans = self.sc.cue_spans(cls, self.t[i].start, self.t[j].end)
+        return spans[0] if spans else None
+
+    def punct(self, i: int, *chars: str) -> bool:
+        return 0 <= i < self.n and self.t[i].kind == "punct" and (not chars or self.t[i].text in chars)
+
+    def verbish(self, i: int) -> bool:
+        """A word that is (very likely) a finite verb: ends a noun phrase on its left."""
+        if not 0 <= i < self.n:
+            return False
+        t = self.t[i]
+        if t.hyph and self.lex.has("label_suffix", t.low):
+            return False  # "Nvidia-backed": a label inside a noun phrase
+        if t.kind == "trig":
+            return any(e.defn.pos == "verb" for e in t.entries) and not any(e.defn.pos == "noun" for e in t.entries)
+        if t.kind != "word":
+            return False
+        return any(self.is_(i, c) for c in ("report_verb", "other_event", "market_move")) and not self.nounish(i)
+
+    def nounish(self, i: int) -> bool:
+        return any(self.is_(i, c) for c in ("company_noun", "team_noun", "product_noun"))
+
+    def boundary(self, i: int) -> bool:
+        """Does token i end a phrase walked from the right (left edge of a phrase)?"""
+        t = self.t[i]
+        if t.kind == "punct":
+            return True
+        if t.kind in ("comp", "money", "poss"):
+            return False
+        if t.hyph:
+            return False  # "Start-Up", "Nvidia-backed": one word with the one before
+        if self.is_(i, "preposition") or self.is_(i, "conjunction") or self.is_(i, "relative") \
+                or self.is_(i, "subordinator") or self.is_(i, "report_verb") or self.is_(i, "aux") \
+                or self.is_(i, "adverb"):
+            return True
+        # "showing the company raised ...", "leaving its team": a verb form before an article
+        if t.kind == "word" and not t.cap and t.low.endswith(("ing", "ed")) and i + 1 < self.n \
+                and self.is_(i + 1, "article"):
+            return True
+        return self.verbish(i)
+
+    # ---- noun phrases
+    def np_left(self, j: int) -> NP | None:
+        """The noun phrase ending at token j (inclusive), walking left; lists of names count."""
+        if j < 0 or j >= self.n or self.boundary(j) and self.t[j].kind != "trig":
+            return None
+        i = j
+        while i - 1 >= 0:
+            p = self.t[i - 1]
+            if p.kind == "punct":
+                break
+            if p.kind in ("comp", "money", "poss"):
+                i -= 1
+                continue
+            if p.kind == "trig" and not self.verbish(i - 1):
+                i -= 1
+                continue
+            if self.boundary(i - 1):
+                # "Mythic's founders and analog-compute team", "Rebellions and Sapeon": nouns or
+                # names joined by "and"
+                if self.is_(i - 1, "conjunction") and self.t[i - 1].low in ("and", "&") and i - 2 >= 0 and (
+                        (self.nounish(i - 2) or self.t[i - 2].kind == "comp") and any(
+                            self.nounish(x) for x in range(i, j + 1))
+                        or (self.t[i - 2].kind == "comp" or self.t[i - 2].cap) and (
+                            self.t[i].kind == "comp" or self.t[i].cap) and (
+                            self.t[i - 2].kind == "comp" or self.t[i].kind == "comp")):
+                    i -= 1
+                    continue
+                # a list of names: "Groq, Cerebras and SambaNova"
+                if self.is_(i - 1, "conjunction") and i - 2 >= 0 and self.t[i - 2].kind == "comp" \
+                        and self.t[i].kind == "comp":
+                    i -= 2
+                    while i - 2 >= 0 and self.punct(i - 1, ",") and self.t[i - 2].kind == "comp":
+                        i -= 2
+                    continue
+                break
+            i -= 1
+        return self._np(i, j)
+
+    def np_right(self, i: int, limit: int | None = None) -> NP | None:
+        """The noun phrase starting at token i, walking right, with the prepositional phrases
+        that follow it (of, by, to, from, with, in, into, for, at, over, led by)."""
+        end = self.n if limit is None else min(limit, self.n)
+        if i >= end:
+            return None
+        j = i
+        while j < end:
+            t = self.t[j]
+            if t.kind in ("comp", "money", "poss") or (t.hyph and j > i):
+                j += 1
+                continue
+            if t.kind == "punct":
+                break
+            if t.kind == "trig" and not self.verbish(j) and j > i and not self.is_(j, "preposition"):
+                j += 1
+                continue
+            if t.kind == "trig" and j == i and not self.verbish(j):
+                j += 1
+                continue
+            if self.boundary(j):
+                if self.is_(j, "conjunction") and self.t[j - 1].kind == "comp" if j > i else False:
+                    if j + 1 < end and self.t[j + 1].kind == "comp":
+                        j += 2
+                        continue
+                break
+            if j > i and self.t[j - 1].kind in ("comp",) and t.kind == "word" and t.low.endswith("s") \
+                    and not self.nounish(j) and not t.low.endswith("ss") and not self.is_(j, "determiner"):
+                break  # "Groq raises": a headline verb after the name
+            j += 1
+        if j == i:
+            return None
+        np = self._np(i, j - 1)
+        # prepositional phrases after it
+        k = j
+        while k < end:
+            prep = None
+            if self.is_(k, "preposition") and self.t[k].low in ("of", "by", "to", "from", "with", "in", "into",
+                                                                 "for", "at", "over", "on", "led", "including"):
+                prep = self.t[k].low
+                if prep == "led" and self.is_(k + 1, "preposition") and self.t[k + 1].low == "by":
+                    prep, k = "led by", k + 1
+            if prep is None:
+                break
+            sub = self.np_right(k + 1, end)
+            if sub is None:
+                break
+            np.pps.append((prep, sub))
+            k = sub.end + 1
+            for _, s2 in sub.pps:
+                k = max(k, s2.end + 1)
+            sub_pps, sub.pps = sub.pps, []
+            np.pps.extend(sub_pps)
+        return np
+
+    def _np(self, i: int, j: int) -> NP:
+        head = j
+        while head > i and (self.t[head].kind == "punct" or self.t[head].kind == "poss"):
+            head -= 1
+        np = NP(i, j, head)
+        for k in range(i, j + 1):
+            t = self.t[k]
+            if t.kind != "comp":
+                continue
+            nxt = self.t[k + 1] if k + 1 <= j else None
+            if nxt is not None and nxt.hyph and self.lex.has("label_suffix", nxt.low):
+                np.rel[k] = "label"
+            elif k == head:
+                np.rel[k] = "head"
+            elif nxt is not None and nxt.kind == "poss":
+                np.rel[k] = "poss"
+            elif nxt is not None and (nxt.kind == "comp" or self.is_(k + 1, "conjunction") or self.punct(k + 1, ",")):
+                np.rel[k] = "member"
+            else:
+                np.rel[k] = "compound"
+        # every name of a list that ends at the head is a head too ("Groq and Cerebras")
+        if np.rel.get(head) == "head":
+            k = head - 1
+            while k >= i and (self.t[k].kind == "comp" or self.is_(k, "conjunction") or self.punct(k, ",")):
+                if self.t[k].kind == "comp":
+                    np.rel[k] = "head"
+                k -= 1
+        return np
+
+    def head_tok(self, np: NP | None) -> Tok | None:
+        return self.t[np.head] if np is not None and 0 <= np.head < self.n else None
+
+    # ---- clauses
+    def clause_of(self, k: int) -> tuple[str, int]:
+        """(label, index of the clause's first token) for the token k. A relative, subordinate
+        or descriptive clause ends at the next comma: past it, the sentence's main clause goes on
+        ("Groq, founded by ex-Google engineers, raises ...")."""
+        got = self._clauses.get(k)
+        if got is None:
+            got = self._clauses[k] = self._clause_of(k)
+        return got
+
+    def _clause_of(self, k: int) -> tuple[str, int]:
+        i = k - 1
+        crossed = -1  # the nearest comma between an opener and k
+        while i >= 0:
+            t = self.t[i]
+            if self.punct(i, ")"):  # "(AI)", "(TT)": a parenthesis closed before k
+                while i > 0 and not self.punct(i, "("):
+                    i -= 1
+                i -= 1
+                continue
+            if self.punct(i, ";", ":", "(", "\u2014", "\u2013", "|"):
+                if crossed >= 0 or t.text != "(":
+                    return "main", (crossed + 1 if crossed >= 0 and t.text == "(" else i + 1)
+                return "descriptive", i + 1
+            label, first = "", -1
+            if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i) \
+                    and not self._connective(i) and not self._about_event(i):
+                label, first = "relative", i + 1
+            elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig") \
+                    and not self.is_(f - 1, "aux"):
+                label, first = "subordinate", f
+            elif (f := self.phrase_ending(i, "concurrent")) >= 0 and t.kind == "word" and not self._as_preposition(i):
+                label, first = "concurrent", f
+            elif self.punct(i, ",") and self.phrase_at(i + 1, "descriptive") >= 0 and self.t[i + 1].kind == "word" \
+                    and self.t[i + 1].low not in ("a", "an", "the", "now", "also") and i + 1 != k:
+                label, first = "descriptive", i + 1
+            if label:
+                if crossed < 0:
+                    return label, first
+                opener = first - 1 if label == "relative" else first
+                if opener <= 0 or self.punct(opener - 1):
+                    return "main", crossed + 1  # a fronted clause, closed by its comma
+            if self.punct(i, ",") and crossed < 0:
+                crossed = i
+            i -= 1
+        return "main", 0
+
+    def _about_event(self, i: int) -> bool:
+        """"a $1 billion round that values the company at $23 billion": a relative clause about
+        the event itself tells more of the news."""
+        p = i - 1
+        if self.punct(p, ","):
+            p -= 1
+        return 0 <= p and self.t[p].kind == "trig" and any(e.defn.pos == "noun" for e in self.t[p].entries)
+
+    def _connective(self, i: int) -> bool:
+        """"which is why", "which means": about the whole sentence before, not a noun."""
+        nxt = " ".join(x.low for x in self.t[i + 1:i + 3])
+        return self.t[i].low == "which" and self.lex.has("connective", nxt)
+
+    def _as_preposition(self, i: int) -> bool:
+        """"as" before a role ("joins as CEO", "such as") is no clause."""
+        if self.t[i].low != "as":
+            return False
+        return i > 0 and (self.is_(i - 1, "preposition") or self.is_(i - 1, "as_lead"))
+
+    def _complementizer(self, i: int) -> bool:
+        """"that" after a verb of saying opens the news itself ("said that it raised")."""
+        t = self.t[i]
+        if t.low != "that":
+            return False
+        p = i - 1
+        while p >= 0 and (self.is_(p, "verb_group") or self.t[p].kind == "money"):
+            p -= 1
+        if p < 0 or self.is_(p, "report_verb") or self.verbish(p) or self.punct(p):
+            return True
+        # "said on Wednesday that ...": a verb of saying a few words back, with no noun between
+        return any(self.is_(x, "report_verb") for x in range(max(0, i - 5), i))
+
+    def in_appositive(self, k: int) -> bool:
+        """Is token k inside ", a/the ... ," right after a name (a description of it)?"""
+        i = k - 1
+        while i >= 0 and not self.punct(i):
+            i -= 1
+        if i < 1 or not self.punct(i, ",", "(") or self.t[i - 1].kind not in ("comp", "word"):
+            return False
+        if not (self.is_(i + 1, "determiner") or self.phrase_at(i + 1, "descriptive") >= 0):
+            return False
+        j = k + 1
+        while j < self.n and not self.punct(j):
+            j += 1
+        if not (j < self.n and self.punct(j, ",", ")")) or j - i > 12:
+            return False
+        # a description has no verb of its own ("the company has signed ..." is a clause)
+        return not any(self.is_(x, "aux") or self.is_(x, "report_verb") for x in range(i + 1, j))
+
+    def subject(self, k: int) -> tuple[NP | None, int]:
+        """The subject of the verb at token k: (its noun phrase, index where the verb group starts)."""
+        j = k - 1
+        while j >= 0 and (self.is_(j, "verb_group") or (self.t[j].kind == "trig" and self.t[j].low in
+                                                        self.lex.phrases("verb_group"))):
+            if self.t[j].kind == "word" and self.is_(j, "relative"):
+                break
+            j -= 1
+        vg = j + 1
+        if j < 0:
+            return None, vg
+        if self.is_(j, "preposition") and self.t[k].low.split(" ")[0].endswith("ing") and j < k:
+            return self.clause_subject(j), vg  # "the final stage of raising ...": the clause's subject
+        if self.is_(j, "relative") and not self._complementizer(j):
+            # "Groq, which raised ..." / "startup that raised ...": the antecedent
+            a = j - 1
+            if self.punct(a, ","):
+                a -= 1
+            return self.np_left(a), vg
+        if self.punct(j, ")"):
+            # "Groq (backed by BlackRock) raises": the name before the parenthesis
+            o = j - 1
+            while o >= 0 and not self.punct(o, "("):
+                o -= 1
+            return (self.np_left(o - 1) if o > 0 else None), vg
+        if self.punct(j, ","):
+            # "Groq, founded by ex-Google engineers, raises": the name before the description
+            c = j - 1
+            while c >= 0 and not self.punct(c):
+                c -= 1
+            if c > 0 and self.punct(c, ",") and (self.is_(c + 1, "relative") or self.is_(c + 1, "determiner")
+                                                 or self.phrase_at(c + 1, "descriptive") >= 0):
+                prev = self.np_left(c - 1)
+                if prev is not None:
+                    return prev, vg
+            # "Groq unveils a chip, raises $100M": the subject of the first verb
+            return self.clause_subject(j), vg
+        if self.is_(j, "conjunction"):
+            return self.clause_subject(j), vg
+        np = self.np_left(j)
+        if np is None:
+            return None, vg
+        before = np.start - 1
+        if before >= 0 and self.punct(before, ","):
+            # ", the AI chip startup," after a name: the name is the subject
+            if self.is_(np.start, "determiner") or self.phrase_at(np.start, "descriptive") >= 0:
+                prev = self.np_left(before - 1)
+                if prev is not None and prev.rel:
+                    return prev, vg
+            # ", which ..., raises": the name before the relative clause
+            if self._closes_relative(before):
+                prev = self._antecedent(before)
+                if prev is not None:
+                    return prev, vg
+            return np, vg
+        if before >= 0 and (self.phrase_ending(before, "subordinator") >= 0
+                            or self.phrase_ending(before, "concurrent") >= 0):
+            return np, vg  # "... as SambaNova is acquired": the subject of its own clause
+        if before >= 0 and self.is_(before, "preposition") and (before == 0 or self.punct(before - 1)) \
+                and any(r == "head" for r in np.rel.values()):
+            return np, vg  # "In February 2026 Toronto startup Taalas announced": a fronted date, then the name
+        if before >= 0 and (self.is_(before, "preposition") or self.verbish(before)) \
+                and not self.is_(before, "report_verb"):
+            # a phrase governed by something else: the clause's own subject is further left
+            return self.clause_subject(before), vg
+        return np, vg
+
+    def _closes_relative(self, comma: int) -> bool:
+        i = comma - 1
+        while i >= 0 and not self.punct(i):
+            if self.is_(i, "relative") and self.punct(i - 1, ","):
+                return True
+            i -= 1
+        return False
+
+    def _antecedent(self, comma: int) -> NP | None:
+        i = comma - 1
+        while i >= 0 and not (self.is_(i, "relative") and self.punct(i - 1, ",")):
+            i -= 1
+        return self.np_left(i - 2) if i >= 2 else None
+
+    def clause_subject(self, j: int, depth: int = 0) -> NP | None:
+        """The subject of the clause that holds token j: that of the nearest verb before j
+        ("Groq is in the game and was able to raise ..."), else its first noun phrase."""
+        label, start = self.clause_of(j)
+        if depth < 3:
+            for v in range(j - 1, start - 1, -1):
+                if self.is_(v, "aux") or self.verbish(v):
+                    first = v
+                    while first - 1 >= start and (self.is_(first - 1, "aux") or self.is_(first - 1, "adverb")):
+                        first -= 1
+                    if first - 1 >= start and not self.boundary(first - 1):
+                        np = self.np_left(first - 1)
+                        if np is not None and np.start >= start:
+                            return np
+                    break
+        i = start
+        # a fronted phrase ("On Tuesday,", "After a long search,"): the subject follows its comma
+        if self.is_(i, "preposition") or self.phrase_at(i, "subordinator") >= 0:
+            c = i
+            while c < j and not self.punct(c, ","):
+                c += 1
+            if c < j:
+                i = c + 1
+        while i < j and self.t[i].kind == "punct":
+            i += 1
+        np = self.np_right(i, j + 1)
+        if np is not None:
+            np.pps = []
+        return np
+
+    # ---- readings
+    def voice(self, k: int, vg: int) -> str:
+        t = self.t[k]
+        first = t.low.split(" ")[0]
+        pp = first.endswith(("ed", "en")) or first in ("bought", "sold", "taken", "led", "won", "held", "spun",
+                                                       "struck", "got", "gotten", "done", "begun")
+        if not pp:
+            return "active"
+        if any(self.is_(i, "be") for i in range(vg, k)):
+            return "passive"
+        if self.is_(k + 1, "preposition") and self.t[k + 1].low == "by":
+            return "passive"
+        return "active"
+
+    def money_near(self, i: int, j: int) -> str | None:
+        for k in range(max(0, i), min(self.n, j + 1)):
+            if self.t[k].kind == "money":
+                return self.t[k].text
+        return None

@@ -1,0 +1,100 @@
+"""A sentence as tokens: watched names, trigger words and amounts (found by index.py) become one
+token each; the rest is words and punctuation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..index import Found, Scan, TriggerEntry
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str  # comp | trig | money | word | punct | poss
+    start: int
+    end: int
+    text: str
+    low: str
+    company: int = -1
+    entries: tuple[TriggerEntry, ...] = ()
+    hyph: bool = False  # joined to the previous token by a hyphen ("Nvidia-backed")
+    cap: bool = False
+    doubt: str | None = None
+
+
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
+
+
+def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str]) -> list[Tok]:
+    """Tokens of text[start:end]: names, triggers and amounts as single tokens, then words."""
+    text, folded = sc.text, sc.folded
+    spans: list[tuple[int, int, str, object]] = []
+    for a in sc.aliases:
+        if start <= a.start and a.end <= end:
+            spans.append((a.start, a.end, "comp", a))
+    for m in sc.money:
+        if start <= m[0] and m[1] <= end:
+            spans.append((m[0], m[1], "money", None))
+    by_span: dict[tuple[int, int], list[TriggerEntry]] = {}
+    for tr in sc.triggers:
+        if start <= tr.start and tr.end <= end:
+            by_span.setdefault(tr.span, []).append(tr.what)
+    for (s, e), ents in by_span.items():
+        spans.append((s, e, "trig", tuple(ents)))
+    # names first, then amounts, then longer triggers; a trigger that holds a whole amount
+    # ("raise {money}") takes it in, one that cuts into an amount ("won" in "1 trillion won") goes
+    prio = {"comp": 0, "money": 1, "trig": 2}
+    spans.sort(key=lambda x: (prio[x[2]], -(x[1] - x[0]), x[0]))
+    taken: list[tuple[int, int, str, object]] = []
+    for sp in spans:
+        clash = [x for x in taken if sp[0] < x[1] and x[0] < sp[1]]
+        if clash:
+            if sp[2] == "trig" and all(x[2] == "money" and sp[0] <= x[0] and x[1] <= sp[1] for x in clash):
+                taken = [x for x in taken if x not in clash]
+            else:
+                continue
+        taken.append(sp)
+    taken.sort()
+    toks: list[Tok] = []
+    pos = start
+
+    def words(a: int, b: int) -> None:
+        for m in _WORD.finditer(text, a, b):
+            s, e = m.span()
+            w = text[s:e]
+            kind = "poss" if w.lower() in ("'s",) else ("punct" if not w[0].isalnum() else "word")
+            if kind == "punct" and w in ("'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb", "`"):
+                continue  # quotation marks carry no grammar here
+            if kind == "punct" and w == "-":
+                if 0 < s and e < len(text) and text[s - 1] == " " and text[e] == " ":
+                    toks.append(Tok("punct", s, e, "\u2014", "\u2014"))  # a dash between words
+                continue
+            toks.append(Tok(kind, s, e, w, folded[s:e].strip(), hyph=s > 0 and text[s - 1] == "-",
+                            cap=w[:1].isupper()))
+
+    for s, e, kind, what in taken:
+        words(pos, s)
+        if kind == "comp":
+            assert isinstance(what, Found)
+            toks.append(Tok("comp", s, e, text[s:e], folded[s:e], company=what.what.company,
+                            hyph=s > 0 and text[s - 1] == "-", cap=True, doubt=doubts.get(s)))
+        elif kind == "trig":
+            toks.append(Tok("trig", s, e, text[s:e], folded[s:e], entries=what,  # type: ignore[arg-type]
+                            hyph=s > 0 and text[s - 1] == "-", cap=text[s:s + 1].isupper()))
+        else:
+            toks.append(Tok("money", s, e, text[s:e], folded[s:e]))
+        pos = e
+    words(pos, end)
+    # "Groq's" arrives as one word when the name is not watched; split the possessive off
+    out: list[Tok] = []
+    for t in toks:
+        if t.kind == "word" and t.low.endswith("'s") and len(t.low) > 2:
+            cut = t.end - 2
+            out.append(replace(t, end=cut, text=t.text[:-2], low=t.low[:-2]))
+            out.append(Tok("poss", cut, t.end, "'s", "'s"))
+        elif t.kind == "word" and t.low.endswith("s'") and len(t.low) > 2:
+            out.append(replace(t, end=t.end - 1, text=t.text[:-1], low=t.low[:-1]))
+            out.append(Tok("poss", t.end - 1, t.end, "'", "'s"))
+        else:
+            out.append(t)
+    return out
