@@ -45,7 +45,7 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")):
                 return int(a.what.company)
         return -1
-    toks = tokenize(sc, span[0], span[1], {})
+    toks = tokenize(sc, span[0], span[1], {}, lex)
     g = English(toks, sc, lex, span)
     i = 0
     while i < g.n and g.t[i].kind == "punct":
@@ -86,7 +86,7 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
                     continue  # "发布…上市公告": what it announces is the event
                 return sc.text[s:e]
             continue
-        g = English(tokenize(sc, span[0], span[1], {}), sc, lex, span)
+        g = English(tokenize(sc, span[0], span[1], {}, lex), sc, lex, span)
         starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]
         for s in starts:
             np = g.np_right(s)
@@ -117,6 +117,6 @@ def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str
         if has_cjk(seg):
             out.extend(cjk_frames(sc, lex, span, ctx, doubts))
         else:
-            toks = tokenize(sc, span[0], span[1], doubts)
+            toks = tokenize(sc, span[0], span[1], doubts, lex)
             out.extend(english_frames(toks, sc, lex, span, ctx))
     return out

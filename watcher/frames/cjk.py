@@ -193,9 +193,13 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
 
 
 def _invest(c: Clause, entry: TriggerEntry) -> bool:
-    """"领投沐曦" / "投资沐曦": the name after is funded, a name before invests."""
+    """"领投沐曦" / "投资沐曦": the name after is funded, a name before invests; with capacity or
+    compute in the sentence it is a customer's money ("豪掷百亿美元押注Cerebras…部署750MW")."""
     if c.right:
         c.give(c.right[0], "recipient", "object")
+    bought = c.sc.cue_spans("customer_cue", c.start, len(c.folded))
+    if bought:
+        c.customer = f"a customer's money ({c.sc.text[bought[0][0]:bought[0][1]]})"
     for a in c.left:
         c.give(a, "investor", "subject", keep=True)
     return True
@@ -242,8 +246,8 @@ def background(c: Clause, kind: str) -> str | None:
     if re.match(r"[^，,。]{0,6}(?:" + "|".join(map(re.escape, c.lex.phrases("after_marker"))) + r")(?:[，,]|$)",
                 after):
         return "in a subordinate clause (…后)"
-    if c.has("backdrop", t.end, t.end + 12):
-        return "the backdrop of another story (…之际)"
+    if backdrop(c.sc, c.lex, t.end):
+        return "the backdrop of another story (…后, …之际)"
     if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
         return "the talk of a listed stock, not its listing day"
     return None

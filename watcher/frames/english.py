@@ -337,6 +337,11 @@ class Reader:
     def _raise_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
         if self.voice == "passive" and self.t.low.startswith("raised"):
+            if k > 0 and g.t[k - 1].kind == "money":  # "$800M raised": the amount the company raised
+                r.amount = g.t[k - 1].text
+                if self.ctx.topic >= 0:
+                    r.roles[-1] = ("recipient", "the company of the story")
+                return True
             return False
         if self.d.term in ("raise", "fundraise") and g.money_near(k + 1, min(g.n - 1, k + 4)) is None \
                 and not funding_noun_near(g, k):
@@ -461,15 +466,15 @@ class Reader:
 
     def _merger_noun(self, r: Reading, a: NounArgs) -> None:
         g, k = self.g, self.k
-        for i in a.poss + a.comp + a.names("with", "of", "between"):
-            r.roles.setdefault(i, ("party", "named"))
+        for i in a.poss + a.comp + a.names("with", "of", "between") + (a.names("for") if r.kind == "deal" else []):
+            r.roles.setdefault(i, ("party", "named"))  # "a $1.6B deal for SambaNova"
         if a.gsubj is not None:
             self.give(r, a.gsubj, "party", "subject of " + a.gov, "head", "member")
         if r.kind == "deal":
             # "AI chip deal", "deal for compute", "deal to supply chips": what the deal is for
             own = [x for x in g.t[a.start:k] if x.kind == "word"]
             own += [x for p, n in a.pps if p in ("for", "of", "over", "to") and g.t[n.start].kind != "trig"
-                    for x in g.t[n.start:n.end + 1]]
+                    and not n.rel for x in g.t[n.start:n.end + 1]]
             if any(g.lex.has("product_noun", x.low) for x in own) or g.phrase_at(k + 1, "supply_verb") >= 0:
                 r.customer = "a deal for products or capacity"
 
@@ -649,7 +654,8 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
         if j < 0:
             return "", None
         t = g.t[j]
-    if t.kind in ("punct", "comp") or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into", "to") \
+    if t.kind in ("punct", "comp") or g.is_(j, "preposition") and t.low not in ("for", "on", "in", "into", "to",
+                                                                               "toward", "towards") \
             or g.is_(j, "relative") or g.is_(j, "subordinator"):
         return "", None
     if g.is_(j, "preposition"):  # "files for an IPO", "jumps 755% in debut": the verb before it

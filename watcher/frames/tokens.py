@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..index import Found, Scan, TriggerEntry
+from ..lexicon import Lexicon
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Tok:
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
 
 
-def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str]) -> list[Tok]:
+def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexicon) -> list[Tok]:
     """Tokens of text[start:end]: names, triggers and amounts as single tokens, then words."""
     text, folded = sc.text, sc.folded
     spans: list[tuple[int, int, str, object]] = []
@@ -85,9 +86,22 @@ def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str]) -> list[Tok
             toks.append(Tok("money", s, e, text[s:e], folded[s:e]))
         pos = e
     words(pos, end)
+    # "SambaNova Systems Inc.", "Intel Corp.": a company suffix belongs to the name before it, and
+    # the full stop of an abbreviation ends no phrase
+    merged: list[Tok] = []
+    for t in toks:
+        prev = merged[-1] if merged else None
+        if prev is not None and t.kind == "word" and lex.has("corp_suffix", t.low) and prev.kind == "comp":
+            merged[-1] = replace(prev, end=t.end, text=text[prev.start:t.end])
+            continue
+        if prev is not None and t.kind == "punct" and t.text == "." and prev.end == t.start and (
+                prev.kind == "comp" and merged[-1].text.lower().endswith(tuple(lex.phrases("corp_suffix")))
+                or prev.kind == "word" and lex.has("abbreviation", prev.low)):
+            continue
+        merged.append(t)
     # "Groq's" arrives as one word when the name is not watched; split the possessive off
     out: list[Tok] = []
-    for t in toks:
+    for t in merged:
         if t.kind == "word" and t.low.endswith("'s") and len(t.low) > 2:
             cut = t.end - 2
             out.append(replace(t, end=cut, text=t.text[:-2], low=t.low[:-2]))
