@@ -98,8 +98,8 @@ def background(f: Frame, item: Item) -> str | None:
 def modality(f: Frame, item: Item) -> str | None:
     if f.modality == "denial":
         return "a denial"
-    if f.field == "summary" and (f.company, f.kind) in item.denied:
-        return "the headline denies it"
+    if (f.company, f.kind) in item.denied:
+        return "the item denies it" if f.field == "title" else "the headline denies it"
     if f.modality == "negated":
         return "negated"
     if f.modality == "speculation":
@@ -151,7 +151,10 @@ def first_failure(f: Frame, item: Item) -> tuple[str, str] | None:
 def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] | None]]:
     """Each frame with the check that rejected it (None: it alerts)."""
     customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount and f.kind != "deal")
-    denied = tuple({(f.company, f.kind) for f in frames if f.field == "title" and f.modality == "denial"})
+    # a headline's denial covers its lead; a lead that denies or negates what the headline claims
+    # ("Nvidia has not confirmed a licensing agreement") covers the headline
+    denied = tuple({(f.company, f.kind) for f in frames
+                    if f.modality == "denial" or f.field == "summary" and f.modality == "negated"})
     item = replace(item, customer_amounts=customer_amounts, denied=denied)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)

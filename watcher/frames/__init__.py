@@ -90,7 +90,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
         starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]
         for s in starts:
             np = g.np_right(s)
-            j = np.end + 1 if np is not None else s
+            if np is None:
+                continue
+            j = np.end + 1
             while j < g.n and g.is_(j, "verb_group") and g.t[j].kind == "word":
                 j += 1
             if j >= g.n:

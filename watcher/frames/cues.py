@@ -58,6 +58,8 @@ def background(g: English, k: int, label: str) -> str | None:
     # the trigger's own stretch between commas, plus a fronted phrase ("Back in 2021, Groq
     # raised ..."), never a description of a name ("Rain AI, backed by Altman, is looking ...")
     _, start = g.clause_of(k)
+    if start > 0 and g.punct(start - 1, ","):
+        start = _fronted_start(g, start)
     end = k
     while end + 1 < g.n and not g.punct(end + 1, ",", ";", ":", "\u2014", "(", ")"):
         end += 1
@@ -68,10 +70,22 @@ def background(g: English, k: int, label: str) -> str | None:
         if cue is not None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
         for j in range(max(a, 1), b + 1):  # "in 2019", "back in 2021": a year after a preposition
-            if g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low) and j > k - 12 \
+            if g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low) and j > k - 20 \
                     and g.t[j - 1].low in ("in", "since", "during", "back", "of"):
                 return f"history: {g.t[j - 1].text} {g.t[j].text}"
     return None
+
+
+def _fronted_start(g: English, start: int) -> int:
+    """"When we last looked at Untether AI in 2021, the startup had just secured ...": a fronted
+    phrase before the clause dates it too."""
+    i = start - 2
+    while i >= 0 and not g.punct(i, ",", ";", ":", "\u2014"):
+        i -= 1
+    first = i + 1
+    opener = g.is_(first, "preposition") or g.phrase_at(first, "subordinator") >= 0 \
+        or g.phrase_at(first, "concurrent") >= 0
+    return first if i < 0 and opener else start
 
 
 def market_reaction(g: English, k: int) -> bool:

@@ -174,8 +174,8 @@ class Reader:
         if frame in ("hire", "invest") or r.roles or not self.generic(subj) or subj is None:
             return
         role = "acquirer" if frame == "transfer" and active else _TOPIC_ROLE.get(frame, "party")
-        if g.t[subj.head].low == "it":
-            near = sentence_company(g, subj.start)
+        if g.t[subj.head].low in ("it", "we"):
+            near = sentence_company(g, subj.start, any_role=g.t[subj.head].low == "we")
             if near >= 0:
                 r.roles[near] = (role, "subject (it)")
                 return
@@ -206,9 +206,13 @@ class Reader:
         if m is None or not all(g.is_(i, "determiner") or g.is_(i, "amount_lead") for i in range(k + 1, m)):
             return False
         r.amount = g.t[m].text
-        nxt = g.phrase_at(m + 1, "not_capital_noun")
-        if nxt >= 0 and self.d.frame in ("raise", "invest"):
-            r.customer = f"the amount is a {' '.join(x.text for x in g.t[m + 1:nxt + 1])}, not money raised"
+        for j in range(m + 1, min(g.n, m + 4)):  # "$50M contract", "$50M government contract"
+            nxt = g.phrase_at(j, "not_capital_noun")
+            if nxt >= 0 and self.d.frame in ("raise", "invest"):
+                r.customer = f"the amount is a {' '.join(x.text for x in g.t[m + 1:nxt + 1])}, not money raised"
+                break
+            if g.t[j].kind != "word" or g.boundary(j):
+                break
         return True
 
     def _transfer_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
@@ -425,12 +429,13 @@ class Reader:
         gov, gsubj = governor(g, start)
         _NOUN_READERS[d.frame](self, r, NounArgs(poss, comp, pps, gov, gsubj, start))
         _, cstart = g.clause_of(k)
-        heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") for x in range(cstart, start))
+        heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") or g.is_(x, "concurrent")
+                           or g.is_(x, "subordinator") for x in range(cstart, start))
         if not r.roles and self.ctx.topic >= 0 and (gsubj is not None and self.generic(gsubj)
                                                      or gsubj is None and heads_clause):
             r.roles[-1] = ("party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame], "the company of the story")
-        if any(g.is_(i, "negation") for i in range(max(0, start - 4), start)):
-            r.modality = "negated"
+        if any(g.is_(i, "negation") and g.t[i].low != "no" for i in range(max(0, start - 4), start)):
+            r.modality = "negated"  # "has not confirmed a licensing agreement" ("said no to an offer" is a refusal)
         return True
 
     def _transfer_noun(self, r: Reading, a: NounArgs) -> None:
@@ -492,6 +497,8 @@ class Reader:
             r.roles[i] = ("licensor", "to (its technology)")  # "a licence to Axelera's core"
         for i in frm:
             r.roles[i] = ("licensor", "from")
+        for i in [i for p, n in a.pps if p == "for" for i, rel in n.rel.items() if rel in ("poss", "compound")]:
+            r.roles.setdefault(i, ("licensor", "for (its technology)"))  # "a licence for Groq's technology"
         for i in to:
             r.roles[i] = ("licensee", "to")
             r.counter.append(g.t[i].text)
@@ -722,11 +729,14 @@ def names(g: English, np: NP | None) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- pronouns
-def sentence_company(g: English, before: int) -> int:
+def sentence_company(g: English, before: int, any_role: bool = False) -> int:
     """"Tenstorrent is announcing today that it will ...": the watched company that is the subject
-    of the sentence's first clause, before token `before` (-1: none)."""
+    of the sentence's first clause, before token `before` (-1: none). `any_role`: the first one it
+    names at all ("my anniversary at Ayar Labs ... we have closed")."""
     for i in range(0, before):
         if g.t[i].kind == "comp" and not cues.bystander(g, i, before):
+            if any_role:
+                return i
             subj = g.clause_subject(i + 1)
             return i if subj is not None and subj.rel.get(i) in ("head", "member") else -1
     return -1

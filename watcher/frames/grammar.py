@@ -347,8 +347,8 @@ class English:
     def subject(self, k: int) -> tuple[NP | None, int]:
         """The subject of the verb at token k: (its noun phrase, index where the verb group starts)."""
         j = k - 1
-        while j >= 0 and (self.is_(j, "verb_group") or (self.t[j].kind == "trig" and self.t[j].low in
-                                                        self.lex.phrases("verb_group"))):
+        while j >= 0 and (self.is_(j, "verb_group") or self.is_(j, "adverb") or (
+                self.t[j].kind == "trig" and self.t[j].low in self.lex.phrases("verb_group"))):
             if self.t[j].kind == "word" and self.is_(j, "relative"):
                 break
             j -= 1
