@@ -105,7 +105,7 @@ class Matcher:
                            doubts_t, bare_topic=title_topic < 0,
                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s))
         strict_lead = lead_subject(s_scan, s_sents[0], lex, loose=False) if s_sents else -1
-        summary_topic = title_topic if title_topic >= 0 else strict_lead
+        summary_topic = title_topic if title_topic >= 0 else strict_lead if strict_lead >= 0 else lead_topic
         frames += frames_of(s_scan, lex, s_sents, "summary", summary_topic, doubts_s,
                             topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, summary_topic, doubts_s))
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)

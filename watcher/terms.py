@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import has_cjk, phrase_forms
-from .lexicon.text import MONEY, fold
+from .lexicon.text import MONEY, fold, on_boundary
 
 PLACEHOLDERS = ("{money}", "{company}", "{any}")
 _SPLIT = re.compile(r"(\{[^{}]*\})")
@@ -113,12 +113,12 @@ def fold_key(word: str) -> str:
 
 def guards(exclusion: Term, trigger: str) -> bool:
     """Does an exclusion contain (an inflection of) the trigger it says it guards?"""
-    words = " ".join(p for p in exclusion.parts if p not in PLACEHOLDERS)
-    folded = " " + fold(words) + " "
+    words = fold(" ".join(p for p in exclusion.parts if p not in PLACEHOLDERS))
     for f in phrase_forms(trigger) | {trigger}:
         ff = fold(f)
-        if has_cjk(ff) and ff in folded:
-            return True
-        if f" {ff} " in folded or (ff and re.search(rf"(?<![\w]){re.escape(ff)}(?![\w])", folded)):
-            return True
+        at = words.find(ff)
+        while ff and at >= 0:
+            if on_boundary(words, at, at + len(ff)):  # Latin edges need a boundary, CJK ones none
+                return True
+            at = words.find(ff, at + 1)
     return False

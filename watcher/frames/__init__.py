@@ -55,8 +55,10 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
         for k, r in np.rel.items():
             if r == "head":
                 return g.t[k].company
-    if not loose:
-        return -1
+    h = g.head_tok(np)
+    if not loose or np is not None and h is not None and h.cap and h.kind == "word" and not np.rel \
+            and not g.lex.has("company_noun", h.low) and np.end > np.start:
+        return -1  # "Saudi AI champion HUMAIN has ...": the lead is about another company
     for k, x in enumerate(g.t):
         if x.kind == "comp" and not bystander(g, k, -1):
             return x.company
@@ -68,8 +70,8 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
     that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
     launches is a deal ("announces merger", "faces a sale")."""
     feature = sc.cues.get("feature_cue")
-    if feature and not sc.triggers:
-        return sc.text[feature[0][0]:feature[0][1]]  # "Lightmatter's History and Milestones"
+    if feature:  # "Lightmatter's History and Milestones", "NXP 10-Q: Acquisitions and Divestments"
+        return sc.text[feature[0][0]:feature[0][1]]
     for span in sentences:
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):

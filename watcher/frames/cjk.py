@@ -66,9 +66,11 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]]
     topic = first_names[0] if first_names else None  # "摩尔线程，科创板IPO获受理"
     snippet = text[span[0]:span[1]].strip()[:300]
-    modality = "denial" if sc.cue_spans("denial_cue", span[0], span[1]) else (
-        "speculation" if sc.cue_spans("speculation_cue", span[0], span[1]) else "fact")
+    parts = _parts(sc.folded, span)
     for cs, ce in clauses:
+        part = next((p for p in parts if p[0] <= cs < p[1]), span)  # a denial speaks for its own part
+        modality = "denial" if sc.cue_spans("denial_cue", part[0], part[1]) else (
+            "speculation" if sc.cue_spans("speculation_cue", part[0], part[1]) else "fact")
         names = [a for a in sc.aliases if cs <= a.start < ce]
         for t in sc.triggers:
             entry = t.what
@@ -83,9 +85,11 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
             news = bool(sc.cue_spans("news_marker", cs, ce))
 
+            # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
+            question = ctx.question and bool(re.search(r"[?？]\s*$", folded[cs:ce]))
             base = Frame(kind=d.kind, stage=d.stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
-                         snippet=snippet, clause="main", question=ctx.question, background=bg, modality=modality,
+                         snippet=snippet, clause="main", question=question, background=bg, modality=modality,
                          customer=c.customer, rule=entry.rule, news=news)
             for a, role, via in c.roles.values():
                 mod = modifier(c, a) if a.end <= t.start else None
@@ -125,6 +129,16 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
     if won and d.frame == "transfer":
         c.customer = f"wins or buys a customer's {won}"  # "拿下中国移动…订单"
     return True
+
+
+def _parts(folded: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """A sentence cut at semicolons: "Groq宣布达成授权协议；一度传出收购…但黄仁勋否认" denies only the second."""
+    out, s = [], span[0]
+    for m in re.finditer(r"[；;]", folded[span[0]:span[1]]):
+        out.append((s, span[0] + m.end()))
+        s = span[0] + m.end()
+    out.append((s, span[1]))
+    return out
 
 
 def _product_right(c: Clause) -> bool:
@@ -177,7 +191,7 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
     if c.left:
         a = c.left[-1]
         c.give(a, role, "subject")
-        if d.kind == "ipo" and c.has("product_noun", a.end, t.start):
+        if d.kind == "ipo" and c.has("product_noun", a.end, t.start) and not c.has("stock_word", a.end, t.start):
             c.customer = "a product going on sale (…产品上市)"
         if d.frame == "raise":
             for b in c.left[:-1]:

@@ -71,7 +71,7 @@ def background(g: English, k: int, label: str) -> str | None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
         for j in range(max(a, 1), b + 1):  # "in 2019", "back in 2021": a year after a preposition
             if g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low) and j > k - 20 \
-                    and g.t[j - 1].low in ("in", "since", "during", "back", "of"):
+                    and g.t[j - 1].low in ("in", "since", "during", "back", "of", "by"):
                 return f"history: {g.t[j - 1].text} {g.t[j].text}"
     return None
 

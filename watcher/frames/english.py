@@ -106,7 +106,8 @@ class Reader:
             seg_end += 1
         news = g.cue_between("news_marker", cs, seg_end) is not None
         bg = cues.background(g, k, label)
-        modality = cues.modality(g) if cues.modality(g) != "fact" else r.modality
+        said = cues.modality(g)  # denial beats negation beats speculation
+        modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
         snippet = g.sc.text[g.span[0]:g.span[1]].strip()[:300]
         out = []
@@ -237,6 +238,10 @@ class Reader:
             self.give(r, obj, "target", "object", "head", "member", "poss")
             for n in obj.pp("of", "in"):
                 self.give(r, n, "target", "of")
+        h = g.head_tok(obj)
+        if obj is not None and not obj.rel and h is not None and g.lex.has("own_asset", h.low) \
+                and self.ctx.topic >= 0 and not r.customer:
+            r.roles[-1] = ("target", "object (the company's assets)")  # "AINekko purchased the ET-SoC-1 IP"
         if not any(x[0] == "target" for x in r.roles.values()) and obj is not None and r.customer is None:
             if not any(x.cap or x.kind == "comp" or g.lex.has("company_noun", x.low)
                        for x in g.t[obj.start:obj.end + 1]):
@@ -340,12 +345,12 @@ class Reader:
 
     def _raise_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
+        if self.t.low.startswith("raised") and k > 0 and g.t[k - 1].kind == "money":
+            r.amount = g.t[k - 1].text  # "$800M raised": the amount the company of the story raised
+            if self.ctx.topic >= 0:
+                r.roles[-1] = ("recipient", "the company of the story")
+            return True
         if self.voice == "passive" and self.t.low.startswith("raised"):
-            if k > 0 and g.t[k - 1].kind == "money":  # "$800M raised": the amount the company raised
-                r.amount = g.t[k - 1].text
-                if self.ctx.topic >= 0:
-                    r.roles[-1] = ("recipient", "the company of the story")
-                return True
             return False
         if self.d.term in ("raise", "fundraise") and g.money_near(k + 1, min(g.n - 1, k + 4)) is None \
                 and not funding_noun_near(g, k):
@@ -534,9 +539,21 @@ class Reader:
         if a.gsubj is not None and not any(x[0] == role for x in r.roles.values()):
             invests = g.lex.has("round_investor_verb", a.gov.split(" ")[0])  # "Nvidia leads the round"
             self.give(r, a.gsubj, "investor" if invests else role, "subject of " + a.gov, "head", "member")
+            if invests and not a.gsubj.rel:
+                # "Intel deepened its SambaNova partnership, joining a $350M round": an outside investor
+                # joins the round of the one watched company the sentence names
+                named = [i for i, t in enumerate(g.t) if t.kind == "comp" and not cues.bystander(g, i, self.k)]
+                if len({g.t[i].company for i in named}) == 1:
+                    r.roles[named[0]] = (role, f"the company whose round {a.gov!r} joins")
+            h = g.head_tok(a.gsubj)
+            if h is not None and g.lex.has("stock_noun", h.low) and not invests:
+                self.give(r, a.gsubj, role, "subject of " + a.gov, "poss", "compound")  # "MetaX shares soar in debut"
 
     def _invest_noun(self, r: Reading, a: NounArgs) -> None:
         g = self.g
+        bought = next((x for x in g.t[a.start:self.k] if x.kind == "word" and g.lex.has("product_noun", x.low)), None)
+        if bought is not None:
+            r.customer = f"an investment in {bought.text}"  # "a $1.3 billion chip investment in India"
         ins = a.names("in", "into")
         for i in ins + a.names("for"):
             r.roles[i] = ("recipient", "in")
@@ -588,6 +605,8 @@ _NOUN_READERS: dict[str, Callable[[Reader, Reading, NounArgs], None]] = {
 def noun_context(g: English, k: int) -> bool:
     """Is the trigger at k used as a noun: after an article, a possessive or an amount?"""
     p = k - 1
+    if p >= 0 and g.t[p].kind == "money" and g.t[k].low.endswith("ed"):
+        return False  # "$800M raised": a participle after the sum
     return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
 
 
@@ -615,7 +634,8 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
             i -= 1
             continue
         if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
-                                                                  or t.low.isdigit() or t.hyph)) \
+                                                                  or t.low.isdigit() or t.hyph
+                                                                  or g.nounish(i) and not g.boundary(i))) \
                 or (t.kind == "trig" and not g.verbish(i)):
             if t.kind == "word" and (g.is_(i, "preposition") or g.is_(i, "conjunction")):
                 break

@@ -23,7 +23,7 @@ class Tok:
     doubt: str | None = None
 
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
 
 
 def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexicon) -> list[Tok]:

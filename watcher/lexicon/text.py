@@ -49,6 +49,11 @@ MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?: ?{_UNIT})?|\d[\d,.]* ?{_UNIT}(?: (?:o
          rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}?{_ZH_CUR}|"
          rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}|"
          r"\d[\d,.]*\s?(?:억|조)\s?원|\d[\d,.]*\s?(?:億|兆)円)")
+# spelled out: "a seven hundred million dollar investment", "two point six billion dollars"
+_SPELLED = (r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+            r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|and)\s+){1,6}(?:million|billion|trillion)"
+            r"\s+(?:dollars?|euros?|pounds?|yuan|won|yen)")
+MONEY = rf"(?:{MONEY}|{_SPELLED})"
 MONEY_RE = re.compile(MONEY)
 _BARE_ZH = re.compile(rf"^(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}$")
 
@@ -59,7 +64,7 @@ def money_spans(folded: str) -> list[tuple[int, int]]:
     out = []
     for m in MONEY_RE.finditer(folded):
         s, e = m.span()
-        if not folded[s:e].strip() or not re.search(r"\d|[数几十百千万亿两一二三四五六七八九]", folded[s:e]):
+        if not folded[s:e].strip() or not re.search(r"\d|[数几十百千万亿两一二三四五六七八九]|illion", folded[s:e]):
             continue
         if _BARE_ZH.match(folded[s:e]) and not re.match(r"\s*(?:元|人民币|美元|的?[a-z]?\+?轮|融资|估值)",
                                                          folded[e:e + 6]):

@@ -1,0 +1,74 @@
+"""Alert judgement on whole labeled sets, in-process: the dev set of ../shared/eval and the
+real-article corpus of tests/data/real/ (846+ items from real outlets, see its README). The
+floors sit just under today's figures so that a change that trades one kind of item for another
+shows up here; the black-box scorer (../shared/tools/eval_alerts.py) gives the figures to quote."""
+import json
+from pathlib import Path
+
+import pytest
+
+from watcher import config
+from watcher.match import Matcher
+from watcher.normalize import clean_text
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "dev_items.jsonl"
+REAL = sorted((ROOT / "tests" / "data" / "real").glob("b[0-9].jsonl"))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Matcher:
+    cfg = config.load(ROOT / "config.toml")
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+
+
+def score(m: Matcher, items: list[dict]) -> tuple[float, float, list[str]]:
+    """(story recall, item precision, the ids it got wrong)."""
+    positive = {i["story"] for i in items if i["alert"]}
+    caught: set[str] = set()
+    alerts = wrong = 0
+    errors = []
+    for it in items:
+        fired = bool(m.explain(clean_text(it["title"]), clean_text(it["summary"])).hits)
+        if fired:
+            alerts += 1
+            caught.add(it["story"])
+            wrong += not it["alert"]
+        if fired != it["alert"]:
+            errors.append(it["id"])
+    return len(caught & positive) / max(1, len(positive)), (alerts - wrong) / max(1, alerts), errors
+
+
+def _load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_dev_set(shipped: Matcher) -> None:
+    if not DEV.exists():
+        pytest.skip(f"{DEV} lives beside the checkout (../shared), not in it")
+    recall, precision, errors = score(shipped, _load(DEV))
+    assert recall == 1.0 and precision == 1.0, errors
+
+
+def test_real_article_corpus(shipped: Matcher) -> None:
+    items = [it for p in REAL for it in _load(p)]
+    assert len(items) >= 600
+    recall, precision, errors = score(shipped, items)
+    assert recall >= 0.98 and precision >= 0.98, (recall, precision, errors)
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.stem for p in REAL])
+def test_each_batch(shipped: Matcher, path: Path) -> None:
+    recall, precision, errors = score(shipped, _load(path))
+    assert recall >= 0.9 and precision >= 0.94, (recall, precision, errors)
+
+
+def test_corpus_items_are_well_formed() -> None:
+    fields = {"id", "story", "dup", "feed", "lang", "title", "summary", "link", "alert", "hard", "why"}
+    ids, links = set(), set()
+    for p in REAL:
+        for it in _load(p):
+            assert set(it) == fields, (p.name, it.get("id"))
+            assert it["id"] not in ids and it["link"] not in links, it["id"]
+            ids.add(it["id"])
+            links.add(it["link"])

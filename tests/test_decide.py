@@ -1,0 +1,113 @@
+"""decide.py: each named check with its own table of frames (pure: no text, no matcher)."""
+from dataclasses import replace
+
+import pytest
+
+from watcher import decide
+from watcher.decide import Item
+from watcher.frames import Frame
+
+BASE = Frame(kind="funding", stage=None, trigger="raises", company=0, alias="Groq", role="recipient", via="subject")
+
+
+@pytest.mark.parametrize("frame,expected", [
+    (BASE, None),
+    (replace(BASE, doubt=decide.AMBIGUOUS_NAME), decide.AMBIGUOUS_NAME),
+    # "closes acquisition of Ampere": only a company is bought
+    (replace(BASE, kind="acquisition", role="target", via="of", doubt=decide.AMBIGUOUS_NAME), None),
+    (replace(BASE, kind="acquisition", role="target", via="of", doubt=decide.CAPITALISED), decide.CAPITALISED),
+])
+def test_identity(frame, expected):
+    assert decide.identity(frame, Item()) == expected
+
+
+@pytest.mark.parametrize("kind,role,ok", [
+    ("acquisition", "target", True), ("acquisition", "acquirer", True), ("acquisition", "bystander", False),
+    ("acquisition", "modifier", False), ("sale", "seller", True), ("sale", "buyer", False),
+    ("merger", "party", True), ("acquihire", "team", True), ("acquihire", "party", False),
+    ("licence", "licensor", True), ("licence", "licensee", False), ("funding", "recipient", True),
+    ("funding", "investor", False), ("valuation", "issuer", True), ("ipo", "issuer", True),
+    ("ipo", "modifier", False), ("deal", "party", True), ("spac", "party", True),
+])
+def test_role(kind, role, ok):
+    assert (decide.role(replace(BASE, kind=kind, role=role), Item()) is None) is ok
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (BASE, Item(), True),
+    (replace(BASE, customer="buys chips"), Item(), False),
+    # the lead shows the headline's sum to be a customer's commitment
+    (replace(BASE, amount="$1.5 Billion"), Item(customer_amounts=("$1.5 billion",)), False),
+    (replace(BASE, amount="$640M"), Item(customer_amounts=("$1.5 billion",)), True),
+    # a priced "deal" among capacity words, with no acquisition, licence or team in the item
+    (replace(BASE, kind="deal", role="party"), Item(customer_words="megawatts"), False),
+    (replace(BASE, kind="deal", role="party"), Item(customer_words="capacity", deal_words=True), True),
+])
+def test_customer(frame, item, ok):
+    assert (decide.customer(frame, item) is None) is ok
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (BASE, Item(), True),
+    (replace(BASE, background="in a relative clause"), Item(), False),
+    (BASE, Item(proceeds="募投"), False),
+    (replace(BASE, kind="acquisition", role="target"), Item(proceeds="募投"), True),
+])
+def test_background(frame, item, ok):
+    assert (decide.background(frame, item) is None) is ok
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (BASE, Item(), True),
+    (replace(BASE, modality="denial"), Item(), False),
+    (replace(BASE, modality="negated"), Item(), False),
+    (replace(BASE, modality="speculation"), Item(), False),
+    (replace(BASE, question=True), Item(), False),
+    (replace(BASE, question=True), Item(report_in_question=True), True),
+    (replace(BASE, question=True, field="summary"), Item(), True),
+    (replace(BASE, field="summary"), Item(denied=((0, "funding"),)), False),
+    (replace(BASE, field="summary"), Item(denied=((0, "ipo"),)), True),
+])
+def test_modality(frame, item, ok):
+    assert (decide.modality(frame, item) is None) is ok
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (BASE, Item(), True),
+    (BASE, Item(opinion="Opinion"), False),
+    (replace(BASE, kind="valuation", role="issuer"), Item(weighs="bubble"), False),
+    (BASE, Item(weighs="bubble"), True),  # a real raise in a headline that also talks of a bubble
+    (replace(BASE, field="summary"), Item(weighs="bubble", headline_alerts=False), False),
+    (replace(BASE, field="summary", news=True), Item(weighs="bubble"), True),
+    (BASE, Item(weighs="泡沫", headline_names=False), False),
+])
+def test_opinion(frame, item, ok):
+    assert (decide.opinion(frame, item) is None) is ok
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (BASE, Item(focus="launches"), True),  # a headline frame is never held by focus
+    (replace(BASE, field="summary"), Item(), True),
+    (replace(BASE, field="summary"), Item(focus="launches"), False),
+    (replace(BASE, field="summary", news=True), Item(focus="launches"), True),
+    (replace(BASE, field="summary"), Item(focus="launches", headline_alerts=True), True),
+    (replace(BASE, field="summary", amount="$350 million"), Item(focus="Build", headline_amounts=("$350M",)), True),
+])
+def test_focus(frame, item, ok):
+    assert (decide.focus(frame, item) is None) is ok
+
+
+@pytest.mark.parametrize("sentence,ok", [(0, True), (1, True), (2, False)])
+def test_lead(sentence, ok):
+    assert (decide.lead(replace(BASE, field="summary", sentence=sentence), Item()) is None) is ok
+
+
+def test_judge_names_the_first_failing_check_and_lets_the_headline_lead():
+    head = replace(BASE, field="title")
+    lead = replace(BASE, field="summary", trigger="round")
+    judged = decide.judge([head, lead], Item(focus="launches"))
+    assert [why for _, why in judged] == [None, None]  # the headline alerts, so the lead may too
+    bad_head = replace(head, background="in a relative clause")
+    judged = decide.judge([bad_head, lead], Item(focus="launches"))
+    assert judged[0][1] == ("background", "in a relative clause")
+    assert judged[1][1] is not None and judged[1][1][0] == "focus"

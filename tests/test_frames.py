@@ -1,0 +1,126 @@
+"""Event frames, table-driven: tests/data/frame_cases.jsonl holds sentences with the company, the
+kind of event and the role it should be read with, or the check that should turn it down. The
+named cue functions of frames/cues.py have tables of their own below."""
+import json
+from pathlib import Path
+
+import pytest
+
+from watcher import config
+from watcher.frames import English, cues, tokenize
+from watcher.lexicon import load as load_lexicon
+from watcher.match import Matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [json.loads(line) for line in (ROOT / "tests/data/frame_cases.jsonl").read_text("utf-8").splitlines()
+         if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Matcher:
+    cfg = config.load(ROOT / "config.toml")
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_frame_cases(shipped: Matcher, case: dict) -> None:
+    ex = shipped.explain(case["title"], case.get("summary", ""))
+    name = case["company"]
+    ci = next(i for i, c in enumerate(shipped.companies) if c.name == name)
+    mine = [(f, why) for f, why in ex.frames if f.company == ci]
+    hits = [h for h in ex.hits if h.company == name]
+    if case["alert"]:
+        assert hits, (case, mine)
+        passing = [f for f, why in mine if why is None]
+        assert any(f.kind == case["kind"] for f in passing), (case, mine)
+        if "role" in case:
+            assert any(f.role == case["role"] for f in passing if f.kind == case["kind"]), (case, mine)
+        if "stage" in case:
+            assert any(f.stage == case["stage"] for f in passing), (case, mine)
+    else:
+        assert not hits, (case, hits, mine)
+        if "check" in case:  # the explanation names the check that turned it down
+            assert any(why is not None and why[0] == case["check"] for _, why in mine), (case, mine)
+
+
+def test_the_table_covers_every_check_and_language() -> None:
+    checks = {c["check"] for c in CASES if "check" in c}
+    assert {"identity", "role", "customer", "background", "modality", "opinion", "focus"} <= checks
+    assert any("\u4e00" <= ch <= "\u9fff" for c in CASES for ch in c["title"])
+    assert any("\uac00" <= ch <= "\ud7af" for c in CASES for ch in c["title"])
+    assert sum(c["alert"] for c in CASES) >= 30 and sum(not c["alert"] for c in CASES) >= 30
+
+
+# ----------------------------------------------------------------------------- the named cues
+def _grammar(shipped: Matcher, text: str) -> English:
+    sc = shipped.index.scan(text)
+    lex = load_lexicon()
+    return English(tokenize(sc, 0, len(text), {}, lex), sc, lex, (0, len(text)))
+
+
+def _index(g: English, word: str) -> int:
+    return next(i for i, t in enumerate(g.t) if t.text == word)
+
+
+@pytest.mark.parametrize("text,name,trigger,expected", [
+    ("Rivals such as Cerebras watch as SambaNova is acquired", "Cerebras", "acquired", True),
+    ("Rivals such as Cerebras watch as SambaNova is acquired", "SambaNova", "acquired", False),
+    ("Groq's customer Aramco raises $1 billion", "Groq", "raises", True),
+    ("AI chip startup Groq raises $640 million", "Groq", "raises", False),
+    ("competition from Hailo intensifies as Axelera raises $68 million", "Hailo", "raises", True),
+])
+def test_bystander(shipped: Matcher, text: str, name: str, trigger: str, expected: bool) -> None:
+    g = _grammar(shipped, text)
+    assert cues.bystander(g, _index(g, name), _index(g, trigger)) is expected
+
+
+@pytest.mark.parametrize("text,trigger,expected", [
+    ("Groq, which raised $640 million last year, launches a chip", "raised", "in a relative clause"),
+    ("Graphcore opens a lab after its acquisition", "acquisition", "in a subordinate clause"),
+    ("Marvell shares jumped after it unveiled the acquisition", "acquisition", None),
+    ("Lightmatter has raised more than $850 million to date", "raised", "history"),
+    ("In 2021, Groq raised $300 million", "raised", "history"),
+    ("Groq raised $750 million on Tuesday", "raised", None),
+    ("Rain AI, backed by Altman, is looking for a buyer", "looking for a buyer", None),
+])
+def test_background(shipped: Matcher, text: str, trigger: str, expected: str | None) -> None:
+    g = _grammar(shipped, text)
+    k = _index(g, trigger)
+    label, _ = g.clause_of(k)
+    got = cues.background(g, k, label)
+    assert (got is None) if expected is None else (got is not None and got.startswith(expected)), got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Groq denies it is for sale", "denial"),
+    ("SambaNova could be acquired, analysts say", "speculation"),
+    ("Graphcore needs to raise new money", "speculation"),
+    ("FuriosaAI rejects Meta's takeover offer", "fact"),
+    ("Etched raises $120 million", "fact"),
+])
+def test_modality(shipped: Matcher, text: str, expected: str) -> None:
+    assert cues.modality(_grammar(shipped, text)) == expected
+
+
+@pytest.mark.parametrize("text,trigger,expected", [
+    ("Cerebras IPO withdrawn after security review", "IPO", "withdrawal"),
+    ("Cerebras IPO delayed amid review", "IPO", "postponement"),
+    ("Cerebras filed IPO papers in April", "IPO", "filing"),
+    ("Cerebras IPO priced above range", "IPO", "pricing"),
+    ("Cerebras IPO is the year's largest", "IPO", None),
+])
+def test_ipo_stage(shipped: Matcher, text: str, trigger: str, expected: str | None) -> None:
+    g = _grammar(shipped, text)
+    assert cues.ipo_stage(g, _index(g, trigger)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Intel's SambaNova deal collapses", "called-off"),
+    ("The SambaNova deal is blocked", "blocked"),
+    ("The Kinara deal closes", "completed"),
+    ("The deal stalls over price", "talks"),
+    ("The deal for Groq", None),
+])
+def test_deal_fate(shipped: Matcher, text: str, expected: str | None) -> None:
+    g = _grammar(shipped, text)
+    assert cues.deal_fate(g, _index(g, "deal")) == expected

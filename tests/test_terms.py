@@ -1,0 +1,137 @@
+"""The rule language (terms.py) and the lexicon data files: every term either works or is refused
+with a reason; the shipped lexicon obeys the same rules a user's config does."""
+import re
+
+import pytest
+
+from watcher import config, lexicon, terms
+from watcher.errors import ConfigError
+from watcher.index import lexicon_entries
+from watcher.lexicon.text import amount_value, fold, money_spans, same_amount, split_clauses, to_simplified
+from watcher.match import Matcher
+
+
+@pytest.mark.parametrize("text,error", [
+    ("{moneyy} round", "unknown placeholder {moneyy}"),
+    ("raise {money} {any} round", "stand side by side"),
+    ("{company} invest {money}{company}", "side by side"),
+    ("hire {company} and {company}", "appears twice"),
+    ("{any} deal", "at the edge"),
+    ("deal {any}", "at the edge"),
+    ("{money}", "no word"),
+    ("raise {money", "unbalanced brace"),
+    ("", "non-empty"),
+])
+def test_terms_that_cannot_match_are_refused(text, error):
+    with pytest.raises(terms.TermError, match=re.escape(error)):
+        terms.parse(text)
+
+
+@pytest.mark.parametrize("text,parts,literal", [
+    ("acquire", ("acquire",), True),
+    ("raise {money}", ("raise", "{money}"), False),
+    ("hire {company}'s team", ("hire", "{company}", "'s team"), False),
+    ("buy {any} chips", ("buy", "{any}", "chips"), False),
+])
+def test_terms_parse(text, parts, literal):
+    t = terms.parse(text)
+    assert t.parts == parts and t.literal is literal
+    assert t.anchors  # something for the index to find
+
+
+@pytest.mark.parametrize("exclusion,trigger,ok", [
+    ("data acquisition", "acquisition", True),
+    ("buy {any} chips", "buy", True),
+    ("bought chips from", "buy", True),  # an inflection of the trigger
+    ("raise prices", "funding", False),
+    ("talent hunt", "acquisition", False),
+    ("募集资金{any}现金管理", "募集资金", True),
+])
+def test_an_exclusion_must_contain_the_trigger_it_guards(exclusion, trigger, ok):
+    assert terms.guards(terms.parse(exclusion), trigger) is ok
+
+
+def _cfg(rule: str) -> str:
+    return f'[[company]]\nname = "Groq"\n\n[[rule]]\nname = "deals"\n{rule}\n'
+
+
+@pytest.mark.parametrize("rule,key", [
+    ('events = ["acquisitions"]', "rule[0] (deals): events: 'acquisitions' is not an event kind"),
+    ('events = ["acquisition"]\nkeywords = { takeover = ["swallow"] }', "keywords.takeover"),
+    ('events = ["acquisition"]\nkeywords = { acquisition = ["swallow {whole}"] }',
+     "keywords.acquisition[0]: unknown placeholder {whole}"),
+    ('events = ["acquisition"]\nexclude = { acquisition = ["talent hunt"] }',
+     "exclude.acquisition[0]: 'talent hunt' does not contain 'acquisition'"),
+    ('events = ["funding"]\nexclude = { acquisition = ["data acquisition"] }',
+     "exclude.acquisition: 'acquisition' is no trigger word of this rule"),
+    ('events = ["funding"]\nexclude = { raise = ["{company} invest {money} in"] }', "exclude.raise[0]"),
+    ('keywords = ["acquire"]', "rule[0] (deals).keywords: is now a table"),
+    ('name2 = "x"', "unknown key"),
+])
+def test_rule_errors_name_the_key(rule, key):
+    with pytest.raises(ConfigError) as e:
+        config.loads(_cfg(rule))
+    assert key in str(e.value), str(e.value)
+
+
+def test_a_valid_rule_with_its_own_keywords_and_exclusions():
+    cfg = config.loads(_cfg('events = ["acquisition"]\nkeywords = { acquisition = ["gobble up"] }\n'
+                            'exclude = { acquisition = ["acquisition spree"] }'))
+    m = Matcher(cfg.company, cfg.rule)
+    assert m.explain("Nvidia gobbles up Groq").hits
+    assert not m.explain("Groq acquisition spree continues").hits
+
+
+def test_every_lexicon_term_parses_and_every_exclusion_guards_its_trigger():
+    lex = lexicon.load()
+    assert lexicon_entries(lex)  # each trigger term parses
+    for lang, guard, text in lex.exclusions:
+        assert terms.guards(terms.parse(text), guard), (lang, guard, text)
+    for d in lex.triggers:
+        assert d.kind in lexicon.KINDS and d.frame in lexicon.FRAMES and d.pos in ("verb", "noun")
+
+
+def test_every_word_class_the_code_reads_exists():
+    """A class the grammar asks for but no data file defines would silently match nothing."""
+    import pathlib
+
+    lex = lexicon.load()
+    src = "".join(p.read_text() for p in pathlib.Path(lexicon.__file__).parents[1].rglob("*.py"))
+    asked = set(re.findall(r'(?:is_|phrase_at|phrase_ending|phrases|has|cue_between|cue_spans|_cue|starts)\(\s*'
+                           r'(?:[\w.]+,\s*)?"([a-z_]+)"', src))
+    asked |= set(re.findall(r'lex\.has\("([a-z_]+)"', src))
+    missing = sorted(c for c in asked if c not in lex.words)
+    assert not missing, missing
+
+
+# ----------------------------------------------------------------------------- text and languages
+def test_one_definition_of_cjk_script():
+    assert lexicon.is_cjk("摩") and lexicon.is_cjk("の") and lexicon.is_cjk("리") and not lexicon.is_cjk("a")
+
+
+@pytest.mark.parametrize("traditional,simplified", [
+    ("摩爾線程", "摩尔线程"), ("崑崙芯", "昆仑芯"), ("天數智芯", "天数智芯"), ("併購", "并购"), ("上櫃", "上柜"),
+])
+def test_traditional_chinese_reads_as_simplified(traditional, simplified):
+    assert to_simplified(traditional) == simplified
+    assert len(fold(traditional)) == len(traditional)
+
+
+def test_clauses_split_at_commas_and_headline_spaces():
+    text = "沙特宣布投资计划 Groq将建数据中心，规模最大"
+    parts = [text[a:b].strip(" ，") for a, b in split_clauses(text, (0, len(text)))]
+    assert parts == ["沙特宣布投资计划", "Groq将建数据中心", "规模最大"]
+
+
+@pytest.mark.parametrize("text,value,currency", [
+    ("$1.5 billion", 1.5e9, "USD"), ("US$1.2bn", 1.2e9, "USD"), ("10亿元", 1e9, "CNY"),
+    ("1 trillion won", 1e12, "KRW"), ("€50M", 5e7, "EUR"), ("HK$19.60", 19.6, "HKD"),
+])
+def test_amounts(text, value, currency):
+    assert amount_value(text) == (pytest.approx(value), currency)
+    assert money_spans(fold(f"raised {text} today"))
+
+
+def test_same_amount():
+    assert same_amount("$1.5 Billion", "$1.5 billion") and same_amount("$20B", "$20 billion")
+    assert not same_amount("$640M", "$750 million") and not same_amount("$1B", "1 billion yuan")
