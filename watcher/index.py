@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
-from .lexicon import Lexicon, TriggerDef, has_cjk, inflected
+from .lexicon import SPAN_CLASSES, Lexicon, TriggerDef, has_cjk, inflected
 from .lexicon.text import fold, is_shouting, is_title_case, money_spans, on_boundary
 from .terms import SLOT, Term, parse
 
@@ -70,6 +70,7 @@ class Scan:
     cancelled: list[tuple[str, str]] = field(default_factory=list)  # (text, what cancelled it)
     shouting: bool = False
     title_case: bool = False
+    memo: dict[object, object] = field(default_factory=dict)  # work done on this text once (tokens per sentence)
 
     def cue_at(self, cls: str, start: int, end: int) -> bool:
         """A cue of this class lies within [start, end)."""
@@ -106,7 +107,8 @@ class Index:
                 add(anchor, "exclude", x)
         for cls, words in lexicon.words.items():
             for w in words:
-                add(w, "cue", cls)
+                if cls in SPAN_CLASSES or " " in w or has_cjk(w):
+                    add(w, "cue", cls)
         for w in context_words:
             add(w, "context", w)
         self._auto = ahocorasick.Automaton()

@@ -21,6 +21,7 @@ The judgement (which frames alert) is decide.py's.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..index import Scan
 from ..lexicon import Lexicon, has_cjk
@@ -28,10 +29,20 @@ from .cjk import backdrop, cjk_frames
 from .cues import bystander
 from .english import english_frames
 from .grammar import English
-from .tokens import tokenize
+from .tokens import Tok, tokenize
 from .values import Ctx, Frame
 
 __all__ = ["Frame", "Ctx", "frames_of", "lead_subject", "headline_focus", "tokenize", "English"]
+
+
+def sentence_tokens(sc: Scan, span: tuple[int, int], lex: Lexicon) -> list[Tok]:
+    """The tokens of one sentence, made once per text (a headline is read for its focus, its
+    subject and its frames)."""
+    key = ("tokens", span)
+    got = sc.memo.get(key)
+    if got is None:
+        got = sc.memo[key] = tokenize(sc, span[0], span[1], {}, lex)
+    return got  # type: ignore[return-value]
 
 
 def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = True) -> int:
@@ -45,8 +56,7 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")):
                 return int(a.what.company)
         return -1
-    toks = tokenize(sc, span[0], span[1], {}, lex)
-    g = English(toks, sc, lex, span)
+    g = English(sentence_tokens(sc, span, lex), sc, lex, span)
     i = 0
     while i < g.n and g.t[i].kind == "punct":
         i += 1
@@ -88,7 +98,7 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
                     continue  # "发布…上市公告": what it announces is the event
                 return sc.text[s:e]
             continue
-        g = English(tokenize(sc, span[0], span[1], {}, lex), sc, lex, span)
+        g = English(sentence_tokens(sc, span, lex), sc, lex, span)
         starts = [0] + [i + 1 for i in range(g.n) if g.punct(i, ":", "|", "\u2014")]
         for s in starts:
             np = g.np_right(s)
@@ -121,6 +131,8 @@ def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str
         if has_cjk(seg):
             out.extend(cjk_frames(sc, lex, span, ctx, doubts))
         else:
-            toks = tokenize(sc, span[0], span[1], doubts, lex)
+            toks = sentence_tokens(sc, span, lex)
+            if doubts:
+                toks = [replace(t, doubt=doubts.get(t.start)) if t.kind == "comp" else t for t in toks]
             out.extend(english_frames(toks, sc, lex, span, ctx))
     return out

@@ -39,17 +39,20 @@ class English:
         # multi-word cue phrases as token ranges: a phrase that starts at a token and ends at a token
         self._starts = {t.start: i for i, t in enumerate(toks)}
         self._ends = {t.end: i for i, t in enumerate(toks)}
-        self._is: dict[tuple[int, str], bool] = {}
+        self._classes: list[frozenset[str] | None] = [None] * self.n
         self._clauses: dict[int, tuple[str, int]] = {}
 
     # ---- word classes
     def is_(self, i: int, cls: str) -> bool:
-        key = (i, cls)
-        got = self._is.get(key)
-        if got is None:
-            t = self.t[i] if 0 <= i < self.n else None
-            got = self._is[key] = t is not None and t.kind in ("word", "trig", "poss") and self.lex.has(cls, t.low)
-        return got
+        """Is token i a word of this lexicon class?"""
+        if not 0 <= i < self.n:
+            return False
+        classes = self._classes[i]
+        if classes is None:
+            t = self.t[i]
+            classes = self._classes[i] = self.lex.classes(t.low) if t.kind in ("word", "trig", "poss") \
+                else frozenset()
+        return cls in classes
 
     def phrase_at(self, i: int, cls: str) -> int:
         """If a phrase of class `cls` starts at token i, the index of its last token, else -1."""

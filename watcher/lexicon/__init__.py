@@ -125,6 +125,15 @@ def phrase_forms(phrase: str) -> set[str]:
     return out
 
 
+# Word classes that are read as spans of text (a cue anywhere in a clause or an item), so their
+# single words go into the index too; every other class is read token by token (lexicon.has) and
+# only its phrases of several words, and its CJK words, are indexed.
+SPAN_CLASSES = frozenset({
+    "news_marker", "background_cue", "speculation_cue", "denial_cue", "other_event", "customer_cue", "team_noun",
+    "own_tech", "market_word", "opinion_label", "opinion_cue", "feature_cue", "report_cue", "other_business",
+    "deal_context_cue", "proceeds_talk",
+})
+
 # --------------------------------------------------------------------------- the data
 KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
 FRAMES = ("transfer", "sale", "merger", "hire", "licence", "raise", "invest", "issuer")
@@ -153,6 +162,18 @@ class Lexicon:
 
     def has(self, cls: str, folded: str) -> bool:
         return folded in self.words.get(cls, frozenset())
+
+    def classes(self, folded: str) -> frozenset[str]:
+        """Every class a word or phrase belongs to (one lookup instead of one per class)."""
+        index = self.__dict__.get("_classes")
+        if index is None:
+            built: dict[str, set[str]] = {}
+            for cls, words in self.words.items():
+                for w in words:
+                    built.setdefault(w, set()).add(cls)
+            index = {w: frozenset(c) for w, c in built.items()}
+            object.__setattr__(self, "_classes", index)
+        return index.get(folded, frozenset())  # type: ignore[no-any-return]
 
     def phrases(self, cls: str) -> frozenset[str]:
         return self.words.get(cls, frozenset())

@@ -23,6 +23,8 @@ def fold(text: str) -> str:
 
 
 def _is_word_char(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum()
     return ch.isalnum() and not is_cjk(ch)
 
 
