@@ -140,6 +140,14 @@ def test_secret_from_systemd_credentials(env, tmp_path):
     ('[watcher]\nevery = "1s"\n', "watcher.every: must be at least 10s"),
     ('[[notifier]]\nname = "n"\nurl = "slack://nope"\n', "notifier[0] (n).url"),
     ('[[source]]\nname = "s"\nkind = "edgar-search"\n', "watcher.user_agent must name you"),
+    # rule terms are parsed at load: a bad placeholder or an exclusion that guards nothing is an error
+    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.keywords]\nfunding = ["raises {amount}"]\n',
+     "rule[0] (r): keywords.funding[0]: unknown placeholder {amount}"),
+    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.exclude]\ninvest = ["{company} {money} in"]\n',
+     "rule[0] (r): exclude.invest[0]"),
+    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.exclude]\nfunding = ["{company} invest {money} in"]\n',
+     "exclude.funding[0]: '{company} invest {money} in' does not contain 'funding'"),
+    ('[[rule]]\nname = "r"\nevents = ["takeover"]\n', "rule[0] (r): events: 'takeover' is not an event kind"),
 ])
 def test_config_errors_exit_2_naming_file_and_key(env, body, where):
     env.cfg.write_text(body)
@@ -162,6 +170,10 @@ def test_match_command_explains(env):
     r = env.run("match", "Nvidia signs licensing agreement with Groq")
     assert r.returncode == 0
     assert "would alert: yes" in r.stdout and "licensing agreement" in r.stdout and "Groq" in r.stdout
+    assert "frame    licence: Groq is licensor" in r.stdout, r.stdout
+    r = env.run("match", "Groq denies report it is in talks to be acquired by Nvidia")
+    assert "Groq is target" in r.stdout and "-> no: modality -- a denial" in r.stdout, r.stdout
+    assert "would alert: no" in r.stdout
     r = env.run("match", "-", env=None)  # stdin, empty
     assert "would alert: no" in r.stdout
     r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(env.cfg), "match", "-"],
