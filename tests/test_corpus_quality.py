@@ -1,8 +1,9 @@
 """Alert judgement on whole labeled sets, in-process: the dev set of ../shared/eval and the
-real-article corpus of tests/data/real/ (846+ items from real outlets, see its README). The
+real-article corpus of tests/data/real/ (1,062 items from real outlets, see its README). The
 floors sit just under today's figures so that a change that trades one kind of item for another
 shows up here; the black-box scorer (../shared/tools/eval_alerts.py) gives the figures to quote."""
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from watcher.normalize import clean_text
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev_items.jsonl"
 REAL = sorted((ROOT / "tests" / "data" / "real").glob("b[0-9].jsonl"))
+# the items are judged as the eval serves them: published now, as of when the labels were set
+# (a fixed date keeps "in 2026" from turning into history as the calendar moves)
+LABELLED = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +33,7 @@ def score(m: Matcher, items: list[dict]) -> tuple[float, float, list[str]]:
     alerts = wrong = 0
     errors = []
     for it in items:
-        fired = bool(m.explain(clean_text(it["title"]), clean_text(it["summary"])).hits)
+        fired = bool(m.explain(clean_text(it["title"]), clean_text(it["summary"]), published=LABELLED).hits)
         if fired:
             alerts += 1
             caught.add(it["story"])

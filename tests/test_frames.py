@@ -2,6 +2,7 @@
 kind of event and the role it should be read with, or the check that should turn it down. The
 named cue functions of frames/cues.py have tables of their own below."""
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def shipped() -> Matcher:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
 def test_frame_cases(shipped: Matcher, case: dict) -> None:
-    ex = shipped.explain(case["title"], case.get("summary", ""))
+    published = datetime.strptime(case.get("published", "2026-11"), "%Y-%m").replace(tzinfo=UTC)
+    ex = shipped.explain(case["title"], case.get("summary", ""), published=published)
     name = case["company"]
     ci = next(i for i, c in enumerate(shipped.companies) if c.name == name)
     mine = [(f, why) for f, why in ex.frames if f.company == ci]

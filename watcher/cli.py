@@ -255,7 +255,7 @@ def cmd_replay(args, cfg: Config) -> int:
     rows = store.items_since(since)
     n = 0
     for r in rows:
-        ex = m.explain(r.title, r.summary)
+        ex = m.explain(r.title, r.summary, published=r.published or r.seen_at)
         if not ex.hits and not args.all:
             continue
         n += bool(ex.hits)

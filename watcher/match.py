@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from . import decide, lexicon
 from .config import Company, Rule
@@ -89,8 +90,13 @@ class Matcher:
 
     # ------------------------------------------------------------------ judging
     def explain(self, title: str, summary: str = "", *, form: str | None = None,
-                form_items: tuple[str, ...] = (), company: str | None = None) -> Explanation:
+                form_items: tuple[str, ...] = (), company: str | None = None,
+                published: datetime | None = None) -> Explanation:
+        """Judge one item. `published` dates its time words ("in July 2024" is history to a
+        story of this month, "in 2027" a plan); now when the feed gave no date."""
         lex = self.lexicon
+        when = published or datetime.now(UTC)
+        today = (when.year, when.month)
         t_scan, s_scan = self.index.scan(title), self.index.scan(summary)
         s_sents = split_sentences(summary)[:decide.LEAD_SENTENCES] if summary else []
         t_sents = split_sentences(title) if title else []
@@ -103,17 +109,20 @@ class Matcher:
         t_doubt = _topic_doubt(t_scan, title_topic, doubts_t)
         frames = frames_of(t_scan, lex, t_sents, "title", lead_topic if title_topic < 0 else title_topic,
                            doubts_t, bare_topic=title_topic < 0,
-                           topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s))
+                           topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s),
+                           today=today)
         strict_lead = lead_subject(s_scan, s_sents[0], lex, loose=False) if s_sents else -1
         summary_topic = title_topic if title_topic >= 0 else strict_lead if strict_lead >= 0 else lead_topic
         frames += frames_of(s_scan, lex, s_sents, "summary", summary_topic, doubts_s,
-                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, summary_topic, doubts_s))
+                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, summary_topic, doubts_s),
+                            today=today)
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
         label, weighs = _opinion(t_scan)
         lead_end = s_sents[-1][1] if s_sents else 0
         customer_words = _cue(t_scan, "customer_cue", len(title)) or _cue(s_scan, "customer_cue", lead_end)
         deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))
-        view = ItemView(opinion=label, weighs=weighs, focus=headline_focus(t_scan, t_sents, lex),
+        focus = headline_focus(t_scan, t_sents, lex, (s_scan, s_sents[0] if s_sents else None))
+        view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         customer_words=customer_words, deal_words=deal_words,
@@ -221,7 +230,7 @@ class Matcher:
         if not item.form and not self.names_any(item.title) and not self.names_any(item.summary):
             return ()
         return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
-                            company=item.company).hits
+                            company=item.company, published=item.published).hits
 
 
 _DESCRIPTOR_GAP = re.compile(r"[\w\s'-]*")

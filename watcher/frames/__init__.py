@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from ..index import Scan
 from ..lexicon import Lexicon, has_cjk
@@ -71,17 +72,28 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
         return -1  # "Saudi AI champion HUMAIN has ...": the lead is about another company
     for k, x in enumerate(g.t):
         if x.kind == "comp" and not bystander(g, k, -1):
+            own = g.np_right(k)
+            if own is not None and (own.rel.get(k) == "label" or own.rel.get(k) == "compound"
+                                    and not g.t[own.head].cap):
+                continue  # "founded by former Groq engineers", "a Groq-backed firm": not the subject
             return x.company
     return -1
 
 
-def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> str | None:
+def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
+                   lead: tuple[Scan, tuple[int, int] | None] | None = None) -> str | None:
     """The headline's own event when it is not a deal: the verb after its first noun phrase when
     that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
-    launches is a deal ("announces merger", "faces a sale")."""
+    launches is a deal ("announces merger", "faces a sale"); or what kind of piece the headline,
+    or a first lead sentence naming no company, says it is (a history, a deep look)."""
     feature = sc.cues.get("feature_cue")
     if feature:  # "Lightmatter's History and Milestones", "NXP 10-Q: Acquisitions and Divestments"
         return sc.text[feature[0][0]:feature[0][1]]
+    if lead is not None and lead[1] is not None:
+        ls, (a, b) = lead[0], lead[1]
+        said = ls.cue_spans("feature_cue", a, b)
+        if said and not any(a <= x.start < b for x in ls.aliases):
+            return ls.text[said[0][0]:said[0][1]]  # "A deep look at the architecture, from ...": what the piece is
     for span in sentences:
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):
@@ -121,13 +133,19 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon) -> 
 
 
 def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str, topic: int,
-              doubts: dict[int, str], bare_topic: bool = False, topic_doubt: str | None = None) -> list[Frame]:
+              doubts: dict[int, str], bare_topic: bool = False, topic_doubt: str | None = None,
+              today: tuple[int, int] | None = None) -> list[Frame]:
+    """`today`: the (year, month) the item was published, which dates "in 2025" or "in July 2024"
+    (history) and "in 2027" (plans); the current month when not given."""
+    if today is None:
+        now = datetime.now(UTC)
+        today = (now.year, now.month)
     out: list[Frame] = []
     for n, span in enumerate(sentences):
         seg = sc.text[span[0]:span[1]]
         ctx = Ctx(fld, n, topic, question=seg.rstrip().endswith(("?", "？")),
                    news=bool(sc.cue_spans("news_marker", span[0], span[1])), bare_topic=bare_topic,
-                   topic_doubt=topic_doubt)
+                   topic_doubt=topic_doubt, today=today)
         if has_cjk(seg):
             out.extend(cjk_frames(sc, lex, span, ctx, doubts))
         else:

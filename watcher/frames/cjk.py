@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from ..index import AliasDef, Found, Scan, TriggerEntry
 from ..lexicon import Lexicon, has_cjk
 from ..lexicon.text import split_clauses
+from .cues import before
 from .english import dedupe
 from .values import Ctx, Frame
 
@@ -81,7 +82,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             c = Clause(sc, lex, cs, ce, t, names, topic)
             if not _READERS[d.frame](c, entry):
                 continue
-            bg = background(c, d.kind)
+            bg = background(c, d.kind, ctx.today)
             amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
             news = bool(sc.cue_spans("news_marker", cs, ce))
 
@@ -243,15 +244,26 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
-def background(c: Clause, kind: str) -> str | None:
+_CJK_YEAR = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?!\d{0,2}月?\d{1,2}[日号])")
+# "遞交IPO申請時坦承": a clause that ends in 时 ("when it filed") tells the time of something else
+_WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当])时(?![间代期刻髦尚装候])")
+
+
+def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | None:
     """Why the trigger tells history: a cue in its clause ("此前", "累计", "募投"), a relative clause
-    about a company after 的 ("完成B轮融资的沐曦"), a clause that ends in 后/以来 or dates another story
-    (…之际), or the talk of a stock already listed without a first day."""
+    about a company after 的 ("完成B轮融资的沐曦"), a clause that ends in 后/以来/时 or dates another
+    story (…之际), a year or month before the item's own `today` ("2024年递交IPO申请"; a full date
+    with its day is the news's own), or the talk of a stock already listed without a first day."""
     t, folded = c.trig, c.folded
     cue = c.sc.cue_spans("background_cue", c.start, t.start) or c.sc.cue_spans("background_cue", t.start, c.end)
     if cue:
         return f"history: {c.sc.text[cue[0][0]:cue[0][1]]!r}"
+    for m in _CJK_YEAR.finditer(folded, c.start, t.start):
+        if before((int(m.group(1)), int(m.group(2) or 0)), today):
+            return f"history: {c.sc.text[m.start():m.end()]}"
     after = folded[t.end:c.end]
+    if _WHEN.match(after):
+        return "in a clause of time (…时)"
     if _RELATIVE.match(after):
         de = t.end + after.index("的")
         if not any(t.end <= a.start < de for a in c.names) and _company_follows(c, de + 1) \

@@ -46,9 +46,12 @@ def bystander(g: English, i: int, k: int) -> bool:
     return False
 
 
-def background(g: English, k: int, label: str) -> str | None:
+def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) -> str | None:
     """Why the trigger at k tells history: its clause (relative, subordinate, descriptive), or a
-    time cue in its own stretch of the clause ("to date", "back in 2021", "last valued at")."""
+    time cue in its own stretch of the clause ("to date", "back in 2021", "last valued at"); a
+    date is history when it lies before `today` (year, month), the month the item was published."""
+    if pending(g, k):
+        label = "main"
     if label == "relative":
         return "in a relative clause"
     if label == "subordinate" and not market_reaction(g, k):
@@ -69,11 +72,53 @@ def background(g: English, k: int, label: str) -> str | None:
         cue = g.cue_between("background_cue", a, b)
         if cue is not None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
-        for j in range(max(a, 1), b + 1):  # "in 2019", "back in 2021": a year after a preposition
-            if g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low) and j > k - 20 \
-                    and g.t[j - 1].low in ("in", "since", "during", "back", "of", "by"):
-                return f"history: {g.t[j - 1].text} {g.t[j].text}"
+        for j in range(max(a, 1), b + 1):
+            if j > k - 20 and (when := dated(g, j)) is not None and before(when[1:], today):
+                return f"history: {' '.join(t.text for t in g.t[when[0]:j + 1])}"
     return None
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def dated(g: English, j: int) -> tuple[int, int, int] | None:
+    """A time expression ending in the year at j: (where it starts, year, month or 0), or None.
+    It is a preposition, then perhaps a month ("in July 2024", "by early 2019", "back in 2021"):
+    a news lead dates its own event by day ("on April 17"), not by month or year. A year that
+    qualifies a noun ("$510 million in 2025 revenue") is no time."""
+    if not (g.t[j].kind == "word" and _YEAR.fullmatch(g.t[j].low)):
+        return None
+    if j + 1 < g.n and g.t[j + 1].kind == "word" and g.is_(j + 1, "fiscal_noun"):
+        return None
+    p, month = j - 1, 0
+    while p > 0 and p > j - 3 and g.is_(p, "month"):
+        if g.t[p].low[:3] in _MONTHS:
+            month = _MONTHS.index(g.t[p].low[:3]) + 1
+        p -= 1
+    if p >= 0 and g.t[p].low in ("in", "since", "during", "back", "of", "by"):
+        return p, int(g.t[j].low), month
+    return None
+
+
+def before(when: tuple[int, int], today: tuple[int, int]) -> bool:
+    """Is a (year, month or 0) date history to an item published in `today` (year, month)? A year
+    before this one is; this year or a later one is not ("plans to list in 2027"); a month is when
+    it lies two or more months back (last month's round may still be the news)."""
+    year, month = when
+    if today == (0, 0):
+        return True
+    if not month:
+        return year < today[0]
+    return year * 12 + month < today[0] * 12 + today[1] - 1
+
+
+def pending(g: English, k: int) -> bool:
+    """"Faces uncertainty before IPO", "hires a CFO ahead of its listing": the trigger noun right
+    after "before" or "ahead of" names an event still to come, which is no history."""
+    i = k - 1
+    while i >= 0 and (g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss")):
+        i -= 1
+    return i >= 0 and (g.t[i].low == "before" or g.t[i].low == "of" and i > 0 and g.t[i - 1].low == "ahead")
 
 
 def _fronted_start(g: English, start: int) -> int:

@@ -105,7 +105,7 @@ class Reader:
         while seg_end + 1 < g.n and not g.punct(seg_end + 1, ",", ";", ":"):
             seg_end += 1
         news = g.cue_between("news_marker", cs, seg_end) is not None
-        bg = cues.background(g, k, label)
+        bg = cues.background(g, k, label, self.ctx.today)
         said = cues.modality(g)  # denial beats negation beats speculation
         modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
@@ -155,9 +155,9 @@ class Reader:
             return False
         words = g.t[np.start:np.head + 1]
         loud = g.sc.title_case or g.sc.shouting
-        for x in words[1:]:
-            if x.kind == "money":
-                continue
+        for n, x in enumerate(words[1:], np.start + 1):
+            if x.kind == "money" or x.kind == "trig" and g.is_(n, "label_suffix"):
+                continue  # "a $50M startup", "DARPA-backed startup"
             if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low)):
                 return False
         if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":

@@ -382,6 +382,11 @@ class English:
                 prev = self.np_left(c - 1)
                 if prev is not None:
                     return prev, vg
+            if c > 0 and self.punct(c, ",") and self.is_(c - 1, "company_noun"):
+                # "a DARPA-backed company, EnCharge AI Inc., is looking for": the name it appends
+                name = self.np_left(j - 1)
+                if name is not None and name.start == c + 1 and any(r == "head" for r in name.rel.values()):
+                    return name, vg
             # "Groq unveils a chip, raises $100M": the subject of the first verb
             return self.clause_subject(j), vg
         if self.is_(j, "conjunction"):

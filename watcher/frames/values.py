@@ -38,3 +38,4 @@ class Ctx:
     news: bool
     bare_topic: bool = False  # a bare "chip startup" (no "the") may stand for the topic too
     topic_doubt: str | None = None  # why the topic's name may mean someone else
+    today: tuple[int, int] = (0, 0)  # (year, month) the item was published: what "in 2025" is to it
