@@ -288,3 +288,16 @@ def test_database_password_is_masked(env):
     r = env.run("check", env={"DB_PASS": "hunter2-secret-pw"})
     assert "hunter2-secret-pw" not in r.stdout + r.stderr
     assert "db.example" in r.stdout
+
+
+def test_readme_config_example_checks(tmp_path):
+    """The configuration the README shows is one `watcher check` accepts."""
+    import re
+    block = re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S)
+    assert block is not None
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(block.group(1))
+    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(cfg), "check"], capture_output=True,
+                       text=True, env=dict(os.environ, SLACK_WEBHOOK_TOKENS="T0/B0/X"))
+    assert r.returncode == 0, r.stderr
+    assert "deals: 1 keywords, 2 exclusions, 2 forms" in r.stdout, r.stdout
