@@ -1,5 +1,5 @@
 """Alert judgement on whole labeled sets, in-process: the dev set of ../shared/eval and the
-real-article corpus of tests/data/real/ (1,062 items from real outlets, see its README). The
+real-article corpus of tests/data/real/ (1,162 items from real outlets, see its README). The
 floors sit just under today's figures so that a change that trades one kind of item for another
 shows up here; the black-box scorer (../shared/tools/eval_alerts.py) gives the figures to quote."""
 import json
@@ -14,7 +14,7 @@ from watcher.normalize import clean_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev_items.jsonl"
-REAL = sorted((ROOT / "tests" / "data" / "real").glob("b[0-9].jsonl"))
+REAL = sorted((ROOT / "tests" / "data" / "real").glob("b[0-9]*.jsonl"))
 # the items are judged as the eval serves them: published now, as of when the labels were set
 # (a fixed date keeps "in 2026" from turning into history as the calendar moves)
 LABELLED = datetime(2026, 11, 30, tzinfo=UTC)

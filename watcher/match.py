@@ -29,7 +29,7 @@ from .config import Company, Rule
 from .decide import Item as ItemView
 from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
-from .lexicon import TriggerDef, phrase_forms
+from .lexicon import TriggerDef, has_cjk, phrase_forms
 from .lexicon.text import fold, split_sentences
 from .models import Hit, Item
 from .terms import parse
@@ -167,7 +167,8 @@ class Matcher:
         """Why each name occurrence may mean someone else (offset -> reason)."""
         context = bool(t.context or s.context)
         sure = {a.what.company for sc in (t, s) for a in sc.aliases
-                if not a.what.case and not a.what.ambiguous}
+                if not a.what.case and not a.what.ambiguous or _TICKER.match(sc.text, a.end)
+                or a.what.ambiguous and self._called_company(sc, a.start)}
         others = {c: n for sc in (t, s) for c, n in sc.others}
         business = _cue(t, "other_business", len(t.text)) or _cue(s, "other_business", len(s.text))
         out: list[dict[int, str]] = [{}, {}]
@@ -198,6 +199,14 @@ class Matcher:
                     out[n][a.start] = why
                     listing.append((sc.text[a.start:a.end], why, fld))
         return out[0], out[1], listing
+
+    def _called_company(self, sc: Scan, start: int) -> bool:
+        """"智驾解决方案商地平线", "芯片公司地平线": a company noun right before a CJK name makes it a
+        company's, not the word (a description that makes it another business still wins)."""
+        before = sc.folded[max(0, start - 6):start]
+        if not before or not has_cjk(before[-1]):
+            return False
+        return before.endswith("商") or any(before.endswith(w) for w in self.lexicon.phrases("zh_company_noun"))
 
     def _shared(self, d: AliasDef) -> str | None:
         """The other holder's name that holds this alias ("Kinara Capital" for "Kinara")."""
@@ -234,6 +243,10 @@ class Matcher:
 
 
 _DESCRIPTOR_GAP = re.compile(r"[\w\s'-]*")
+# a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
+# "Blaize (NASDAQ: BZAI)"
+_TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
+                     r"\s*[:：]?\s*(?:[A-Z]{1,5}|\d{4,6})|(?!(?:19[5-9]|20\d)\d\s*[)）])\d{4,6})(?:\.(?:HK|SH|SZ|US|KS|KQ|T))?\s*[)）]")
 
 
 def _described_as(sc: Scan, start: int, end: int) -> str | None:

@@ -189,3 +189,28 @@ def deal_fate(g: English, k: int) -> str | None:
         if g.phrase_at(k + 1, cls) >= 0:
             return stage
     return "talks"
+
+
+def stock_talk(g: English, k: int) -> bool:
+    """"Its shares have almost doubled from the HK$3.99 price of its IPO": a listing named as the
+    reference of a stock already trading, not its first day."""
+    subj = g.clause_subject(k)
+    h = g.head_tok(subj)
+    if h is None or h.low not in ("shares", "stock"):
+        return False
+    return g.cue_between("listing_day", 0, g.n - 1) is None
+
+
+def cited(g: English, k: int) -> str | None:
+    """"The piece cites Nvidia's $20 billion Groq licensing deal, Cerebras' contract and ...": a
+    deal noun in what a sentence cites or mentions is an example, not the news. The verb that
+    governs the noun is the nearest one to its left, across the commas of a list."""
+    j = k - 1
+    while j >= 0:
+        if g.t[j].kind == "word" and g.is_(j, "cite_verb"):
+            return g.t[j].text
+        if g.verbish(j) or g.is_(j, "aux") or g.punct(j, ";", ":", "\u2014", "(", ")"):
+            return None
+        j -= 1
+    return None
+

@@ -106,6 +106,12 @@ class Reader:
             seg_end += 1
         news = g.cue_between("news_marker", cs, seg_end) is not None
         bg = cues.background(g, k, label, self.ctx.today)
+        if bg is None and r.kind == "ipo" and d.pos == "noun" and cues.stock_talk(g, k):
+            bg = "the talk of a listed stock, not its listing day"
+        nounlike = d.pos == "noun" or self.t.low.endswith("ing") and k > 0 and (
+            g.t[k - 1].kind in ("comp", "poss", "money") or g.is_(k - 1, "determiner"))  # "the Groq licensing deal"
+        if bg is None and nounlike and (verb := cues.cited(g, k)):
+            bg = f"an example the sentence {verb}"
         said = cues.modality(g)  # denial beats negation beats speculation
         modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
@@ -122,7 +128,8 @@ class Reader:
                     role, via = "bystander", "named as a point of comparison"
             out.append(Frame(
                 kind=r.kind, stage=stage, trigger=self.t.text, company=company, alias=alias, role=role, via=via,
-                counterparty=next((c for c in r.counter if c != alias), None), amount=r.amount,
+                counterparty=next((c for c in r.counter if c != alias and not (alias and alias in c)), None),
+                amount=r.amount,
                 field=self.ctx.field, sentence=self.ctx.sentence, snippet=snippet, clause=label,
                 question=self.ctx.question, background=bg, modality=modality, customer=r.customer,
                 rule=self.entry.rule, doubt=doubt, news=news))
@@ -232,6 +239,9 @@ class Reader:
                 r.customer = "buys an amount of something"
             elif h is not None and g.lex.has("product_noun", h.low):
                 r.customer = f"buys {h.text}"
+            elif h is not None and g.lex.has("person_noun", h.low) and not g.lex.has("team_noun", h.low):
+                r.roles.clear()  # "picks up a former Intel top exec": one person hired, no company bought
+                return True
             elif h is not None and g.lex.has("team_noun", h.low):
                 r.kind = "acquihire"
                 self.give(r, obj, "team", "object", "poss", "compound")
@@ -356,6 +366,10 @@ class Reader:
                 and not funding_noun_near(g, k):
             return False  # "raises rate limits": not money
         self.give(r, subj, "recipient", "subject")
+        sh = g.head_tok(subj)
+        if sh is not None and sh.kind == "trig" and any(e.defn.kind == "funding" for e in sh.entries):
+            # "Horizon Robotics' A-plus round is expected to raise $100M": the round's owner
+            self.give(r, subj, "recipient", "subject (its round)", "poss", "compound")
         if not any(g.t[i].kind == "comp" for i in (subj.rel if subj else {})):
             for n in (obj.pp("for") if obj else []) + pps_after(g, k, "for"):
                 self.give(r, n, "recipient", "for", "head", "member")  # "Benchmark raises $225M for Cerebras"
@@ -379,6 +393,10 @@ class Reader:
                     r.customer = f"funds {hn.text}"
                 self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
         for n in pps_after(g, k, "in", "into"):
+            hn = g.head_tok(n)
+            if hn is not None and hn.kind != "comp" and n.rel and (
+                    g.lex.has("product_noun", hn.low) or g.lex.has("own_asset", hn.low)):
+                r.customer = f"invests in {hn.text}"  # "invest heavily in Cerebras' technology": a buyer's
             self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
             if not n.rel and self.generic(n) and self.ctx.topic >= 0:
                 r.roles[-1] = ("recipient", "in (the company of the story)")  # "invested in the start-up"

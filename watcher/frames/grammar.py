@@ -184,6 +184,12 @@ class English:
             if t.kind == "trig" and j == i and not self.verbish(j):
                 j += 1
                 continue
+            if t.kind == "word" and j > i + 1 and self.t[i].low in ("a", "an") and not t.cap \
+                    and not t.low.endswith(("s", "ed", "ing")) and self.verbish(j) and not self.is_(j, "aux") \
+                    and not self.is_(j, "preposition") and not self.is_(j, "conjunction") \
+                    and not self.is_(j, "relative") and not self.is_(j, "adverb"):
+                j += 1  # "a former Intel top exec": a bare verb form cannot follow "a ..." as its verb
+                continue
             if self.boundary(j):
                 if self.is_(j, "conjunction") and self.t[j - 1].kind == "comp" if j > i else False:
                     if j + 1 < end and self.t[j + 1].kind == "comp":
@@ -219,6 +225,16 @@ class English:
             np.pps.extend(sub_pps)
         return np
 
+    def _longer_name(self, k: int, head: int) -> bool:
+        """Do the capitalised words after the name at k, up to the head, continue the name (in a
+        sentence that does not capitalise every word)?"""
+        if head <= k or head - k > 2 or self.sc.title_case or self.sc.shouting:
+            return False
+        words = self.t[k + 1:head + 1]
+        return all(w.kind == "word" and w.cap and w.text[:1].isupper() and not w.text.isupper()
+                   and not self.lex.has("product_noun", w.low) and not self.lex.has("company_noun", w.low)
+                   for w in words)
+
     def _np(self, i: int, j: int) -> NP:
         head = j
         while head > i and (self.t[head].kind == "punct" or self.t[head].kind == "poss"):
@@ -237,6 +253,8 @@ class English:
                 np.rel[k] = "poss"
             elif nxt is not None and (nxt.kind == "comp" or self.is_(k + 1, "conjunction") or self.punct(k + 1, ",")):
                 np.rel[k] = "member"
+            elif self._longer_name(k, head):
+                np.rel[k] = "head"  # "Black Sesame Intelligence is buying ...": the company's longer name
             else:
                 np.rel[k] = "compound"
         # every name of a list that ends at the head is a head too ("Groq and Cerebras")
