@@ -291,7 +291,7 @@ def test_one_alert_per_relevant_filing_then_nothing(env):
     rw = by_acc[CBRS_RW]
     assert "Cerebras Systems Inc. filed RW (registration withdrawn)" in rw
     assert link_of(CEREBRAS, CBRS_RW, base) in rw
-    assert "[capital] Cerebras" in rw
+    assert "rule capital, company Cerebras" in rw
     # EDGAR's "10:15:00.000Z" is Eastern wall time: the alert shows true UTC
     accepted = datetime.combine(FILED, dt_time(10, 15), EASTERN).astimezone(UTC)
     assert f"Published: {accepted:%Y-%m-%d %H:%M} UTC" in rw, rw
@@ -300,12 +300,12 @@ def test_one_alert_per_relevant_filing_then_nothing(env):
     assert link_of(CEREBRAS, CBRS_S1A, base) in s1a  # the filer's CIK, not the agent's prefix
     d = by_acc[GROQ_D]
     assert "Groq, Inc. filed D (private raise: Form D notice of exempt offering)" in d
-    assert link_of(GROQ, GROQ_D, base) in d and "[capital] Groq" in d
+    assert link_of(GROQ, GROQ_D, base) in d and "rule capital, company Groq" in d
     assert "SambaNova Systems, Inc. filed D/A (private raise: amended Form D" in by_acc[SNOVA_DA]
     nv = by_acc[NV_8K]
     assert ("NVIDIA CORP filed 8-K (item 1.01: entry into a material definitive agreement) naming Groq"
             in nv)
-    assert link_of(NVIDIA, NV_8K, base) in nv and "[deals] Groq" in nv
+    assert link_of(NVIDIA, NV_8K, base) in nv and "rule deals, company Groq" in nv
 
     # every request to EDGAR carried the configured User-Agent
     assert env.edgar.log and {ua for *_, ua in env.edgar.log} == {UA}

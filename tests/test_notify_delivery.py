@@ -39,6 +39,15 @@ def alert(**kw) -> models.Alert:
     return models.Alert(**base)
 
 
+def record(headline: str = "Groq: licence to Nvidia, $20 billion (team)", **kw) -> models.EventInfo:
+    base = dict(company="Groq", kind="licence", label="licence", headline=headline, counterparty="Nvidia",
+                amount="$20 billion", currency="USD", usd=2e10, reports=3, sources=("techcrunch", "reuters"),
+                first_seen=datetime(2025, 1, 14, 9, 30, tzinfo=UTC), last_seen=datetime(2025, 1, 14, 10, 0, tzinfo=UTC),
+                id=7)
+    base.update(kw)
+    return models.EventInfo(**base)
+
+
 def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -163,15 +172,26 @@ def slack_posts(monkeypatch) -> list[dict]:
 def test_json_delivery(receiver):
     n = notifiers(hook=receiver.url())
     assert n.names() == ["hook"]
-    assert n.channel("hook") == "text"
-    message = n.render("hook", alert())
+    assert n.channel("hook") == "json"
+    message = n.render("hook", alert(record=record(), also=("reuters",),
+                                     also_links=(("reuters", "https://reuters.example/groq"),)))
     assert send(n, "hook", message) == (True, None)
     wait_for(lambda: len(receiver.posts) == 1)
-    got = receiver.posts[0]
-    assert got["path"] == "/hook"
-    assert got["json"]["title"] == "[deals] Groq: licensing agreement"
-    assert LINK in got["json"]["message"]
-    assert "<script" not in got["json"]["message"]
+    got = receiver.posts[0]["json"]
+    assert receiver.posts[0]["path"] == "/hook"
+    assert got["title"] == "Groq: licence to Nvidia, $20 billion (team)"
+    assert LINK in got["message"] and "<script" not in got["message"]
+    # the structured fields a user's own tools read (README "Alerts")
+    assert got["event"]["kind"] == "licence" and got["event"]["company"] == "Groq"
+    assert got["event"]["counterparty"] == "Nvidia" and got["event"]["amount"] == "$20 billion"
+    assert got["event"]["currency"] == "USD" and got["event"]["amount_usd"] == 2e10 and got["event"]["reports"] == 3
+    assert got["urls"] == [LINK, "https://reuters.example/groq"]
+    assert got["sources"] == ["techcrunch", "reuters"] and got["rule"] == "deals"
+    assert got["explanation"][0]["keywords"] == ["licensing agreement"] and got["update"] is None
+    # the next message to the same notifier carries only its own fields
+    assert send(n, "hook", n.render("hook", alert())) == (True, None)
+    wait_for(lambda: len(receiver.posts) == 2)
+    assert receiver.posts[1]["json"]["event"] is None
 
 
 def test_json_outage_returns_false(receiver):
@@ -209,7 +229,7 @@ def test_test_message_is_deliverable(receiver):
     m = n.build_test_message("hook")
     assert send(n, "hook", m) == (True, None)
     wait_for(lambda: len(receiver.posts) == 1)
-    assert receiver.posts[0]["json"]["title"] == "[test] watcher: test-notify"
+    assert receiver.posts[0]["json"]["title"] == "watcher test notification: this is how an alert will look"
 
 
 # --------------------------------------------------------------------------- email
@@ -219,13 +239,13 @@ def test_email_html_with_text_alternative(smtp):
     box, port = smtp
     n = notifiers(mail=mailto(port))
     assert n.channel("mail") == "email"
-    hostile = models.Hit("deals\r\nBcc: evil@example.com", "Groq", "Groq", ("licensing agreement",), "title")
-    assert send(n, "mail", n.render("mail", alert(hits=(hostile,)))) == (True, None)
+    hostile = record("Groq: licence\r\nBcc: evil@example.com")
+    assert send(n, "mail", n.render("mail", alert(record=hostile))) == (True, None)
     wait_for(lambda: len(box.envelopes) == 1)
     env = box.envelopes[0]
     assert env.rcpt_tos == ["ops@example.com"]
     msg = email.message_from_bytes(env.content, policy=email.policy.default)
-    assert msg["Subject"] == "[deals Bcc: evil@example.com] Groq: licensing agreement"
+    assert msg["Subject"] == "Groq: licence Bcc: evil@example.com"
     assert msg["Bcc"] is None
     assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
     # apprise turns an HTML body into multipart/alternative with a text part derived from it
@@ -267,7 +287,7 @@ def test_slack_payload_is_escaped(slack_posts):
     payload = post["json"]
     assert payload["mrkdwn"] is True
     att = payload["attachments"][0]
-    assert att["title"] == "[deals] Groq: licensing agreement"
+    assert att["title"] == "Groq &lt;!channel&gt; signs licensing agreement &lt;https://evil|click&gt; @\u200dhere"
     text = att["text"]
     assert text.startswith("*<https://example.com/news/groq-deal?id=7&amp;src=rss|Groq &lt;!channel&gt; "
                            "signs licensing agreement &lt;https://evil|click&gt; @\u200dhere>*\n")
@@ -278,9 +298,8 @@ def test_slack_payload_is_escaped(slack_posts):
 
 def test_slack_title_escaped_by_apprise(slack_posts):
     n = notifiers(slack="https://hooks.slack.com/services/T000/B000/XXXX")
-    hit = models.Hit("deals", "<!channel> & Co", "Groq", ("acquisition",), "title")
-    assert send(n, "slack", n.render("slack", alert(hits=(hit,))))[0] is True
-    assert slack_posts[0]["json"]["attachments"][0]["title"] == "[deals] &lt;!channel&gt; &amp; Co: acquisition"
+    assert send(n, "slack", n.render("slack", alert(record=record("<!channel> & Co: acquisition"))))[0] is True
+    assert slack_posts[0]["json"]["attachments"][0]["title"] == "&lt;!channel&gt; &amp; Co: acquisition"
 
 
 # --------------------------------------------------------------------------- secrets

@@ -46,7 +46,8 @@ def visible_text(html_body: str) -> str:
     ("https://hooks.slack.com/services/T000/B000/XXXX", "auto", "slack"),
     ("mailto://u:p@example.com?to=a@b.c", "auto", "email"),
     ("mailtos://u:p@example.com", "auto", "email"),
-    ("json://127.0.0.1:8080/hook", "auto", "text"),
+    ("json://127.0.0.1:8080/hook", "auto", "json"),
+    ("jsons://example.com/hook", "auto", "json"),
     ("https://example.com/hooks.slack.com", "auto", "text"),
     ("discord://a/b", "auto", "text"),
     ("json://127.0.0.1/x", "slack", "slack"),
@@ -65,7 +66,7 @@ def test_title_and_formats():
     for channel, fmt in (("slack", NotifyFormat.MARKDOWN), ("email", NotifyFormat.HTML),
                          ("text", NotifyFormat.TEXT)):
         m = notify.render(a, channel)
-        assert m.title == "[deals] Groq: licensing agreement"
+        assert m.title == "Groq signs licensing agreement with Nvidia"  # no event record: the headline
         assert m.body_format == fmt
     with pytest.raises(ValueError):
         notify.render(a, "pager")
@@ -115,7 +116,7 @@ def test_several_rules_title_uses_first_body_lists_all():
     ))
     for channel in notify.CHANNELS:
         m = notify.render(a, channel)
-        assert m.title == "[capital] Cerebras: IPO, withdraws"
+        assert m.title == "Groq signs licensing agreement with Nvidia"
         text = visible_text(m.body)
         for word in ("capital", "Cerebras", "withdraws", "deals", "GroqCloud", "acquisition", "summary"):
             assert word in text, (channel, word)
@@ -215,7 +216,7 @@ def test_cr_lf_and_controls_removed_from_titles(channel):
     hit = models.Hit("deals\r\nBcc: evil@example.com", "Groq\x00\x1b[31m", "Groq",
                      ("acquisition\u202e\u200b",), "title")
     title, body = rendered("Groq\r\nSubject: pwned\x07 deal\u2028x", channel, hits=(hit,))
-    assert title == "[deals Bcc: evil@example.com] Groq[31m: acquisition"
+    assert title == "Groq Subject: pwned deal x"
     for text in (title, body):
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202e\u200b]", text)
     assert "Groq Subject: pwned deal x" in (body if channel == "slack" else visible_text(body))
@@ -246,7 +247,7 @@ def test_chinese_text_intact(channel):
     title = "摩尔线程 完成 新一轮 融资，估值 超 300 亿元"
     hit = models.Hit("capital", "Moore Threads", "摩尔线程", ("融资", "估值"), "title")
     t, body = rendered(title, channel, hits=(hit,), summary="摩尔线程宣布完成新一轮融资。")
-    assert t == "[capital] Moore Threads: 融资, 估值"
+    assert t == title
     assert "摩尔线程宣布完成新一轮融资。" in visible_text(body)
     if channel == "email":
         assert "<mark>摩尔线程</mark>" in body
@@ -279,5 +280,5 @@ def test_javascript_link_is_not_a_link():
 
 def test_test_message():
     m = notify.render(notify.sample_alert("ops"), "text")
-    assert m.title == "[test] watcher: test-notify"
+    assert m.title == "watcher test notification: this is how an alert will look"
     assert "ops" in m.body and "https://example.com/watcher/test-notify" in m.body

@@ -111,7 +111,7 @@ def test_undelivered_alerts_expire_only_when_configured_and_say_so(env):
 
 
 def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):
-    items = [dict(DEAL, title=f"Groq to acquire compiler startup number {k}", link=f"https://n.example/{k}")
+    items = [dict(DEAL, title=f"Groq to acquire compiler startup Zeta{k} Labs", link=f"https://n.example/{k}")
              for k in range(8)]
     env.write([("wire", env.feed("/w.xml", rss(items)))])
     gate = {"n": 0}
@@ -142,7 +142,7 @@ def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):
 
 
 def test_two_processes_never_send_one_alert_twice(env):
-    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup Kappa{k} Labs", link=f"https://n.example/{k}")
              for k in range(6)]
     env.write([("wire", env.feed("/w.xml", rss(items)))])
     env.sink.status = 503
@@ -170,7 +170,7 @@ def test_a_dead_notifier_backlog_never_starves_another(env):
 
     from watcher.store import Store
 
-    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup Kappa{k} Labs", link=f"https://n.example/{k}")
              for k in range(5)]
     dead = f"json://127.0.0.1:{free_port()}/dead"
     notifiers = (f'\n[[notifier]]\nname = "dead"\nurl = "{dead}"\n'
@@ -187,7 +187,7 @@ def test_a_dead_notifier_backlog_never_starves_another(env):
 
 
 def test_sigterm_is_prompt_even_with_a_backlog_to_deliver(env):
-    items = [dict(DEAL, title=f"Groq to acquire tooling startup number {k}", link=f"https://n.example/{k}")
+    items = [dict(DEAL, title=f"Groq to acquire tooling startup Kappa{k} Labs", link=f"https://n.example/{k}")
              for k in range(30)]
     env.write([("wire", env.feed("/w.xml", rss(items)))])
     env.sink.status = 503

@@ -110,6 +110,7 @@ class Settings(_Strict):
     concurrency: int = 32  # requests at once, over all hosts
     per_host: int = 2  # requests at once to one host
     story_window: float = 3 * 86400.0  # copies of one headline within this make one story
+    event_window: float = 14 * 86400.0  # reports of one event (company, kind, no conflict) within this make one alert
     retention: float = 90 * 86400.0  # item bodies older than this are pruned (keys are kept)
     retry_max: float = 6 * 3600.0  # cap on backoff between failed polls / deliveries
     delivery_expiry: float = 0.0  # give up on an undelivered alert after this; 0 = never
@@ -119,7 +120,7 @@ class Settings(_Strict):
     context_words: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTEXT_WORDS))
     log_level: str = "INFO"
 
-    _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "retention",
+    _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "event_window", "retention",
                                  "retry_max", "delivery_expiry", "health_after", mode="before")(
         lambda v: parse_duration(v))
     _sizes = field_validator("max_bytes", mode="before")(lambda v: parse_size(v))
@@ -351,7 +352,7 @@ def _trigger_words(rule: Rule) -> set[str]:
 class Notifier(_Strict):
     name: str
     url: str
-    format: Literal["auto", "slack", "email", "text"] = "auto"
+    format: Literal["auto", "slack", "email", "text", "json"] = "auto"
 
 
 class Config(_Strict):

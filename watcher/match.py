@@ -138,6 +138,7 @@ class Matcher:
                     hits.setdefault((rule.name, comp.name), Hit(rule=rule.name, company=comp.name, alias=comp.name,
                                                                 keywords=(ev,), field="filing", snippet=title[:300],
                                                                 kind="filing"))
+        passing: dict[tuple[str, str], list[Frame]] = {}
         for f, why in judged:
             if why is not None or f.company < 0:
                 continue
@@ -147,11 +148,22 @@ class Matcher:
                     continue
                 if f.rule is None and f.kind not in rule.events:
                     continue
-                key = (rule.name, comp.name)
-                if key not in hits:
-                    hits[key] = Hit(rule=rule.name, company=comp.name, alias=f.alias or comp.name,
-                                    keywords=(f.trigger,), field=f.field, snippet=f.snippet, kind=f.kind,
-                                    role=f.role, stage=f.stage, counterparty=f.counterparty, amount=f.amount)
+                passing.setdefault((rule.name, comp.name), []).append(f)
+        for key, fs in passing.items():
+            if key in hits:
+                continue
+            f = fs[0]
+            # the event as every passing frame of the company tells it: the first frame leads, the
+            # others fill in what it leaves open (the buyer, the amount) and add kinds and stages
+            same = [x for x in fs if x.kind == f.kind]
+            hits[key] = Hit(rule=key[0], company=key[1], alias=f.alias or key[1], keywords=(f.trigger,),
+                            field=f.field, snippet=f.snippet, kind=f.kind, role=f.role,
+                            stage=f.stage or next((x.stage for x in same if x.stage), None),
+                            counterparty=next((x.counterparty for x in same + fs if x.counterparty), None),
+                            amount=next((x.amount for x in same + fs if x.amount and x.kind != "valuation"),
+                                        None) or f.amount,
+                            kinds=tuple(dict.fromkeys(x.kind for x in fs)),
+                            stages=tuple(dict.fromkeys(x.stage for x in fs if x.stage)))
         order = {r.name: i for i, r in enumerate(self.rules)}
         return Explanation(
             hits=tuple(sorted(hits.values(), key=lambda h: order[h.rule])),

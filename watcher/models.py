@@ -70,6 +70,29 @@ class Hit:
     stage: str | None = None
     counterparty: str | None = None
     amount: str | None = None
+    kinds: tuple[str, ...] = ()  # every kind the passing frames tell of this company, the lead one first
+    stages: tuple[str, ...] = ()  # every stage they tell (talks, completed, listing ...)
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """The event an alert stands for, as the store knows it when the alert is sent (events.py)."""
+
+    company: str
+    kind: str  # acquisition, funding, ipo ... (events.FAMILY keys)
+    label: str  # the kind as users read it: "IPO filing", "sale talks"
+    headline: str  # "Groq: acquisition by Nvidia, $20 billion (licence + team)"
+    counterparty: str | None = None
+    amount: str | None = None  # as written
+    currency: str | None = None
+    usd: float | None = None  # at reference rates
+    stage: str | None = None
+    facts: tuple[str, ...] = ()
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    reports: int = 1
+    sources: tuple[str, ...] = ()
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,3 +109,8 @@ class Alert:
     summary: str = ""
     event: str | None = None
     also: tuple[str, ...] = field(default_factory=tuple)  # "also reported by" sources
+    also_links: tuple[tuple[str, str | None], ...] = ()  # (source, link) of each later report while queued
+    record: EventInfo | None = None  # the event it stands for
+    update: tuple[str, ...] = ()  # a follow-up: the facts it adds ("amount", "closed") to an earlier alert
+    original: str = ""  # a follow-up: the earlier alert's title
+    rule: str = ""

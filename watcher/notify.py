@@ -12,6 +12,9 @@ channels, chosen per notifier by ``channel_of(url, format)``:
   text/plain part it derives from the HTML (links lose their href there, so the URL is also
   shown as visible text).
 - ``text``: plain text for every other apprise target.
+- ``json``: the text body for ``json://`` and ``jsons://`` webhooks, plus structured fields in the
+  JSON payload itself (``Message.fields``: event, update, urls, sources, rule, explanation) that
+  a user's own tools can read; README "Alerts" documents them.
 
 In every channel feed text is cleaned first: HTML tags dropped, control and bidi characters
 removed, whitespace folded, @channel/@here/@everyone neutralised, every field length-bounded.
@@ -42,7 +45,7 @@ from .errors import NotifyError
 log = logging.getLogger(__name__)
 secrets.install(log)
 
-CHANNELS = ("slack", "email", "text")
+CHANNELS = ("slack", "email", "text", "json")
 
 # Length bounds, in characters.
 TITLE_MAX = 250  # the whole title line
@@ -66,11 +69,13 @@ _SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 @dataclass(frozen=True)
 class Message:
     """What one notifier is sent. ``body`` is written in ``body_format`` as apprise expects it as
-    input (for Slack: CommonMark, which apprise converts to mrkdwn); ``title`` is plain text."""
+    input (for Slack: CommonMark, which apprise converts to mrkdwn); ``title`` is plain text;
+    ``fields`` are added to a JSON webhook's payload."""
 
     title: str
     body: str
     body_format: NotifyFormat
+    fields: dict | None = None
 
 
 def route(hits: Iterable[models.Hit], rules: Iterable[config.Rule], all_names: list[str]) -> tuple[str, ...]:
@@ -97,6 +102,8 @@ def channel_of(url: str, fmt: str = "auto") -> str:
         return "slack"
     if scheme in ("mailto", "mailtos"):
         return "email"
+    if scheme in ("json", "jsons"):
+        return "json"
     if scheme == "https":
         host = (urlsplit(head).hostname or "").lower()
         if host in _SLACK_HOSTS:
@@ -189,6 +196,10 @@ class _View:
     event: str
     snippet: str
     also: str
+    what: str = ""  # the event line: kind, counterparty, amount (USD), reports
+    update: str = ""  # a follow-up: what is new
+    original: str = ""  # a follow-up: the alert it updates
+    also_links: tuple[tuple[str, str], ...] = ()  # (source, link) of later reports
 
 
 def _keywords(keywords: Iterable[str]) -> tuple[str, ...]:
@@ -204,18 +215,26 @@ def _view(alert: models.Alert) -> _View:
         for h in alert.hits[:MAX_HITS]
     )
     headline = clean(alert.title, HEADLINE_MAX) or "(no headline)"
-    if hits:
-        first = hits[0]
-        prefix = f"[{first.rule}] {first.company}: "
-        title = prefix + trim(", ".join(first.keywords) or first.alias, max(20, TITLE_MAX - len(prefix)))
+    record = alert.record
+    if alert.update and record is not None:
+        title = "Update: " + clean(record.headline, TITLE_MAX)
+    elif record is not None and record.kind == "filing" and alert.event:
+        title = clean(alert.event, TITLE_MAX)  # "Cerebras Systems Inc. filed RW (registration withdrawn)"
+    elif record is not None and record.kind:
+        title = clean(record.headline, TITLE_MAX)  # "Groq: acquisition by Nvidia, $20 billion (licence + team)"
     else:
-        title = headline
+        title = headline  # no structure found: the headline says it
     summary = alert.summary or (alert.hits[0].snippet if alert.hits else "")
     also = [a for a in (clean(x, FIELD_MAX) for x in alert.also) if a]
     also_text = ", ".join(also[:MAX_ALSO])
     if len(also) > MAX_ALSO:
         also_text += f" and {len(also) - MAX_ALSO} more"
+    links = tuple((clean(src, FIELD_MAX), safe_url(link)) for src, link in alert.also_links[:MAX_ALSO] if link)
     return _View(
+        what=_what(record) if record is not None and record.kind else "",
+        update=", ".join(_fact_text(f, record) for f in alert.update) if alert.update else "",
+        original=clean(alert.original, TITLE_MAX) if alert.update else "",
+        also_links=links,
         title=trim(title, TITLE_MAX),
         headline=headline,
         link=safe_url(alert.link),
@@ -229,12 +248,57 @@ def _view(alert: models.Alert) -> _View:
     )
 
 
+def usd_text(value: float | None) -> str:
+    if not value:
+        return ""
+    for scale, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= scale:
+            return f"US${value / scale:.3g}{unit}"
+    return f"US${value:.0f}"
+
+
+def _what(r: models.EventInfo) -> str:
+    """"acquisition · with Nvidia · $20 billion · 3 reports"."""
+    parts = [clean(r.label, FIELD_MAX)]
+    if r.counterparty:
+        parts.append("with " + clean(r.counterparty, FIELD_MAX))
+    if r.amount:
+        money = clean(r.amount, FIELD_MAX)
+        approx = usd_text(r.usd)
+        if approx and r.currency != "USD":
+            money += f" (about {approx})"
+        parts.append(money)
+    if r.facts:
+        parts.append(", ".join(clean(f, FIELD_MAX) for f in r.facts))
+    if r.reports > 1:
+        parts.append(f"{r.reports} reports")
+    return " · ".join(parts)
+
+
+def _fact_text(fact: str, r: models.EventInfo | None) -> str:
+    if fact == "amount":
+        return f"amount {clean(r.amount, FIELD_MAX)}" if r is not None and r.amount else "amount"
+    return clean(fact, FIELD_MAX)
+
+
 def _hit_words(h: _HitView) -> str:
     return ", ".join(f'"{k}"' for k in h.keywords) or "(none)"
 
 
+def _also_line(v: _View) -> str:
+    linked = {src for src, _ in v.also_links}
+    rest = [a for a in v.also.split(", ") if a and a not in linked] if v.also else []
+    parts = [f"{src} {link}" for src, link in v.also_links] + rest
+    return ", ".join(parts)
+
+
 def _render_text(v: _View) -> str:
-    lines = [v.headline, f"Source: {v.source}", f"Published: {v.published}"]
+    lines = []
+    if v.update:
+        lines += [f"New: {v.update}", f"Update to: {v.original}"]
+    lines += [v.headline, f"Source: {v.source}", f"Published: {v.published}"]
+    if v.what:
+        lines.append(f"What: {v.what}")
     for h in v.hits:
         lines.append(f"Matched: rule {h.rule}, company {h.company}, alias \"{h.alias}\", "
                      f"keywords {_hit_words(h)}, in {h.field}")
@@ -245,7 +309,7 @@ def _render_text(v: _View) -> str:
     if v.snippet:
         lines.append(f"Snippet: {v.snippet}")
     if v.also:
-        lines.append(f"Also reported by: {v.also}")
+        lines.append(f"Also reported by: {_also_line(v)}")
     lines.append(f"Link: {v.link or '(no link)'}")
     return "\n".join(lines)
 
@@ -268,7 +332,12 @@ def _render_slack(v: _View) -> str:
         head = f"**[{md(v.headline)}](<{v.link}>)**"
     else:
         head = f"**{md(v.headline)}**"
-    lines = [head, f"Source: {md(v.source)} · Published: {v.published}"]
+    lines = []
+    if v.update:
+        lines += [f"**New: {md(v.update)}**", f"Update to: {md(v.original)}"]
+    lines += [head, f"Source: {md(v.source)} · Published: {v.published}"]
+    if v.what:
+        lines.append(f"What: {md(v.what)}")
     for h in v.hits:
         words = ", ".join(f"“{md(k)}”" for k in h.keywords) or "(none)"
         lines.append(f"• rule **{md(h.rule)}**, company **{md(h.company)}**: alias “{md(h.alias)}”, "
@@ -280,7 +349,10 @@ def _render_slack(v: _View) -> str:
     if v.snippet:
         lines.append(f"> {md(v.snippet)}")
     if v.also:
-        lines.append(f"Also reported by: {md(v.also)}")
+        linked = {src for src, _ in v.also_links}
+        parts = [f"[{md(src)}](<{link}>)" if _linkable(link) else f"{md(src)} {md(link)}" for src, link in v.also_links]
+        parts += [md(a) for a in v.also.split(", ") if a and a not in linked]
+        lines.append("Also reported by: " + ", ".join(parts))
     if v.link:
         lines.append(f"Link: <{v.link}>" if _linkable(v.link) else f"Link: {md(v.link)}")
     return "\n".join(lines)
@@ -313,8 +385,13 @@ def _render_email(v: _View) -> str:
     head = highlight(v.headline, terms)
     if v.link and _linkable(v.link):
         head = f'<a href="{e(v.link, quote=True)}">{head}</a>'
-    parts = [f"<p><b>{head}</b></p>",
-             f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"]
+    parts = []
+    if v.update:
+        parts += [f"<p><b>New: {e(v.update)}</b><br>Update to: {e(v.original)}</p>"]
+    parts += [f"<p><b>{head}</b></p>",
+              f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"]
+    if v.what:
+        parts.append(f"<p>What: {e(v.what)}</p>")
     if v.hits:
         items = "".join(
             f"<li>rule <b>{e(h.rule)}</b>, company <b>{e(h.company)}</b>: alias "
@@ -331,7 +408,11 @@ def _render_email(v: _View) -> str:
     if v.snippet:
         parts.append(f"<blockquote>{highlight(v.snippet, terms)}</blockquote>")
     if v.also:
-        parts.append(f"<p>Also reported by: {e(v.also)}</p>")
+        linked = {src for src, _ in v.also_links}
+        bits = [f'<a href="{e(link, quote=True)}">{e(src)}</a> ({e(link)})' if _linkable(link) else
+                f"{e(src)} {e(link)}" for src, link in v.also_links]
+        bits += [e(a) for a in v.also.split(", ") if a and a not in linked]
+        parts.append(f"<p>Also reported by: {', '.join(bits)}</p>")
     if v.link:
         shown = e(v.link)
         link = f'<a href="{e(v.link, quote=True)}">{shown}</a>' if _linkable(v.link) else shown
@@ -348,7 +429,35 @@ def render(alert: models.Alert, channel: str) -> Message:
         return Message(v.title, _render_email(v), NotifyFormat.HTML)
     if channel == "text":
         return Message(v.title, _render_text(v), NotifyFormat.TEXT)
+    if channel == "json":
+        return Message(v.title, _render_text(v), NotifyFormat.TEXT, fields=fields(alert))
     raise ValueError(f"unknown channel {channel!r}")
+
+
+def fields(alert: models.Alert) -> dict:
+    """The structured part of a JSON webhook's payload (README "Alerts" documents it)."""
+    r = alert.record
+    event = None
+    if r is not None and r.kind:
+        event = {"id": r.id, "kind": r.kind, "label": r.label, "company": r.company, "counterparty": r.counterparty,
+                 "amount": r.amount, "currency": r.currency, "amount_usd": r.usd, "stage": r.stage,
+                 "facts": list(r.facts), "headline": r.headline,
+                 "first_reported": r.first_seen.isoformat() if r.first_seen else None,
+                 "last_reported": r.last_seen.isoformat() if r.last_seen else None, "reports": r.reports}
+    urls = [alert.link] if alert.link else []
+    urls += [link for _, link in alert.also_links if link and link not in urls]
+    sources = list(dict.fromkeys([alert.source, *alert.also]))
+    return {
+        "event": event,
+        "update": {"of": alert.original, "facts": list(alert.update)} if alert.update else None,
+        "headline": alert.title,
+        "urls": urls,
+        "sources": sources,
+        "rule": alert.rule or (alert.hits[0].rule if alert.hits else ""),
+        "explanation": [{"rule": h.rule, "company": h.company, "alias": h.alias, "keywords": list(h.keywords),
+                         "field": h.field, "kind": h.kind, "role": h.role, "snippet": h.snippet}
+                        for h in alert.hits[:MAX_HITS]],
+    }
 
 
 def sample_alert(notifier: str) -> models.Alert:
@@ -447,6 +556,7 @@ class _Target:
     apprise: apprise.Apprise
     masked: str
     lock: threading.Lock
+    plugin: object = None
 
 
 class Notifiers:
@@ -473,7 +583,7 @@ class Notifiers:
             ap = apprise.Apprise(asset=asset)
             ap.add(plugin)
             self._targets[n.name] = _Target(n.name, channel_of(n.url, n.format), ap,
-                                            secrets.mask(masked), threading.Lock())
+                                            secrets.mask(masked), threading.Lock(), plugin)
 
     def names(self) -> list[str]:
         return list(self._targets)
@@ -503,8 +613,21 @@ class Notifiers:
             return False, _reason(f"{type(e).__name__}: {e}")
 
     def _deliver(self, target: _Target, message: Message) -> tuple[bool, str | None]:
+        with target.lock:
+            extras = getattr(target.plugin, "payload_extras", None)
+            if message.fields and isinstance(extras, dict):
+                # a JSON webhook: our fields join the payload for this one message (the user's own
+                # :key=value extras win over ours)
+                target.plugin.payload_extras = {**message.fields, **extras}  # type: ignore[union-attr]
+            try:
+                return self._notify(target, message)
+            finally:
+                if message.fields and isinstance(extras, dict):
+                    target.plugin.payload_extras = extras  # type: ignore[union-attr]
+
+    def _notify(self, target: _Target, message: Message) -> tuple[bool, str | None]:
         try:
-            with target.lock, target.apprise.notify(
+            with target.apprise.notify(
                 body=message.body, title=message.title, body_format=message.body_format,
                 timeout=self.timeout,
             ) as result:

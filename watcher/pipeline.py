@@ -188,7 +188,8 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
             items, matched = await loop.run_in_executor(ctx.pool, process, *args[:4], ctx.matcher, *args[5:])
         async with ctx.ingest_lock:
             res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
-                                          now=now, story_window=ctx.cfg.watcher.story_window)
+                                          now=now, story_window=ctx.cfg.watcher.story_window,
+                                          event_window=ctx.cfg.watcher.event_window)
         if partial is not None:
             return await _record_failure(ctx, source, state, now, partial)
         await _record_success(ctx, source, state, now, fetched.etag if fetched else None,

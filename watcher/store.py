@@ -16,16 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Index, UniqueConstraint, delete, event, func, insert, or_, update
+from sqlalchemy import Column, Index, String, UniqueConstraint, delete, event, func, insert, or_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from . import cluster
+from . import cluster, events
 from .errors import StoreError
-from .models import Alert, Hit, Item
+from .models import Alert, EventInfo, Hit, Item
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class ItemRow(SQLModel, table=True):
     form: str | None = None
     event: str | None = None
     pruned: bool = False
+    event_id: int | None = Field(default=None, index=True)  # the event it reported (events.py)
 
 
 class AlertRow(SQLModel, table=True):
@@ -94,7 +96,34 @@ class AlertRow(SQLModel, table=True):
     item_id: int = Field(index=True, unique=True)
     created_at: datetime | None = _dt(nullable=False)
     hits: str = "[]"  # JSON list of Hit fields
-    also: str = "[]"  # JSON list of other sources that carried the story
+    also: str = "[]"  # JSON list of later reports while queued: {"source", "link"} (older rows: source names)
+    event_id: int | None = None  # the event it stands for
+    update_of: int | None = None  # a follow-up: the alert it updates
+    facts: str | None = None  # a follow-up: JSON list of the facts it adds
+
+
+class EventRow(SQLModel, table=True):
+    """One real-world event (events.Event) and every report of it."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_company", "company", "first_seen"),)
+    id: int | None = Field(default=None, primary_key=True)
+    company: str
+    kind: str
+    role: str = ""
+    stage: str | None = None
+    counterparty: str | None = None
+    amount: str | None = None
+    currency: str | None = None
+    usd: float | None = None
+    also: str = "[]"  # JSON list of other kinds told of it
+    facts: str = "[]"  # JSON list of stage facts reported so far
+    rule: str = ""
+    first_seen: datetime | None = _dt(nullable=False)
+    last_seen: datetime | None = _dt(nullable=False)
+    reports: int = 1
+    sources: str = "[]"  # JSON list of the sources that reported it, first first
+    alert_id: int | None = None  # the alert that announced it
 
 
 class OutboxRow(SQLModel, table=True):
@@ -138,7 +167,8 @@ class Candidate:
 class IngestResult:
     new_items: int
     new_alerts: int
-    copies: int  # matched items recorded against an earlier story
+    copies: int  # matched items recorded against an earlier event or story
+    updates: int = 0  # follow-up alerts: a later report added a fact to an alert already sent
 
 
 @dataclass(frozen=True)
@@ -175,6 +205,8 @@ def _hits_from(text: str) -> tuple[Hit, ...]:
     out = []
     for d in json.loads(text or "[]"):
         d["keywords"] = tuple(d.get("keywords", ()))
+        d["kinds"] = tuple(d.get("kinds", ()))
+        d["stages"] = tuple(d.get("stages", ()))
         out.append(Hit(**d))
     return tuple(out)
 
@@ -230,6 +262,7 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             SQLModel.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except Exception as e:  # noqa: BLE001 - name the database in the message
             raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
 
@@ -282,14 +315,19 @@ class Store:
 
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
-               now: datetime, story_window: float) -> IngestResult:
-        """Store the items that are new and queue one alert per new story.
+               now: datetime, story_window: float, event_window: float = 14 * 86400.0) -> IngestResult:
+        """Store the items that are new and queue one alert per new event.
 
-        `matched` maps an item key to its Candidate (items that should alert). One transaction:
-        an alert never exists without its item, nor an item without the alert it earned."""
+        `matched` maps an item key to its Candidate (items that should alert). An item that tells
+        of an event already open (events.joins) or copies a headline already alerted (cluster.py)
+        joins it: while the event's alert is queued the report is added to it ("also reported
+        by"), after it was sent it is recorded silently, unless it adds a fact (the amount, a
+        close, an approval ...), which queues one short follow-up to the channels that had the
+        alert. One transaction: an alert never exists without its item, nor an item without the
+        alert it earned."""
         if not items:
             return IngestResult(0, 0, 0)
-        new_items = new_alerts = copies = 0
+        new_items = new_alerts = copies = updates = 0
         label = source
         try:
             with Session(self.engine) as s:
@@ -307,6 +345,7 @@ class Store:
                             .where(ItemRow.url.in_(chunk)).order_by(ItemRow.id)):
                         known_urls.setdefault(url, (iid, bool(alerted or story)))
                 candidates = None
+                open_events: list[EventRow] | None = None
                 seen_keys: set[str] = set()
                 plain: list[dict] = []  # items that alert nobody: one executemany, no ORM objects
                 for it in items:
@@ -320,7 +359,7 @@ class Store:
                         # (A copy that matches where the first did not, say with a fuller summary,
                         # goes on below and alerts.)
                         if cand is not None:
-                            self._add_also(s, first[0], label)
+                            self._add_also(s, first[0], label, None)
                         s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="",
                                       summary="", story_key="", published=it.published, seen_at=now,
                                       story_id=first[0] if first[1] else None, pruned=True))
@@ -339,17 +378,32 @@ class Store:
                                   seen_at=now, form=it.form, event=it.event)
                     companies = sorted({h.company for h in cand.hits})
                     row.companies = json.dumps(companies, ensure_ascii=False)
+                    told = events.from_hits(cand.hits)
+                    if open_events is None:
+                        open_events = list(s.exec(select(EventRow).where(
+                            EventRow.first_seen >= now - timedelta(seconds=event_window)).order_by(EventRow.id)))
+                    joined = {} if it.form else self._joined(told, open_events, now, event_window)
                     if candidates is None:
                         candidates = self._story_candidates(s, now - timedelta(seconds=story_window))
-                    story = cluster.find_story(it.story_key, set(companies),
-                                               [(c[0], c[1], c[2]) for c in candidates])
-                    if story is not None and not it.form:
-                        row.story_id = story
+                    story = None if it.form else cluster.find_story(it.story_key, set(companies),
+                                                                    [(c[0], c[1], c[2]) for c in candidates])
+                    lead = joined.get(told[0].company) if told and len(joined) == len(told) else None
+                    if lead is None and story is not None:
+                        lead = self._event_of_story(s, story)  # a copy of a headline already alerted
+                    if lead is not None or story is not None:
+                        row.story_id = story if story is not None else self._event_item(s, lead)
+                        row.event_id = lead.id if lead is not None else None
                         s.add(row)
                         s.flush()
                         if it.url:
                             known_urls.setdefault(it.url, (row.id, True))
-                        self._add_also(s, story, label)
+                        for e in told:
+                            ev = joined.get(e.company) or (lead if lead is not None and lead.company == e.company
+                                                           else None)
+                            if ev is not None:
+                                updates += self._report(s, ev, e, row, label, now, cand.notifiers)
+                        if lead is None:
+                            self._add_also(s, story, label, it.link)
                         copies += 1
                         continue
                     row.alerted = True
@@ -358,9 +412,26 @@ class Store:
                     if it.url:
                         known_urls[it.url] = (row.id, True)
                     candidates.append((row.id, it.story_key, set(companies)))
-                    alert = AlertRow(item_id=row.id, created_at=now, hits=_hits_json(cand.hits))
+                    fresh_rows = []
+                    for e in told:
+                        if e.company in joined:
+                            self._count_report(joined[e.company], label, now)
+                            s.add(joined[e.company])
+                            continue
+                        ev_row = _event_row(e, now, label)
+                        s.add(ev_row)
+                        s.flush()
+                        if not it.form:
+                            open_events.append(ev_row)
+                        fresh_rows.append(ev_row)
+                    row.event_id = fresh_rows[0].id if fresh_rows else None
+                    alert = AlertRow(item_id=row.id, created_at=now, hits=_hits_json(cand.hits),
+                                     event_id=row.event_id)
                     s.add(alert)
                     s.flush()
+                    for ev_row in fresh_rows:
+                        ev_row.alert_id = alert.id
+                        s.add(ev_row)
                     for name in cand.notifiers:
                         s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
                     new_alerts += 1
@@ -371,7 +442,76 @@ class Store:
             raise
         except Exception as e:  # noqa: BLE001
             raise StoreError(f"cannot store items of {source}: {e}") from e
-        return IngestResult(new_items, new_alerts, copies)
+        return IngestResult(new_items, new_alerts, copies, updates)
+
+    @staticmethod
+    def _joined(told: list[events.Event], open_events: list[EventRow], now: datetime,
+                window: float) -> dict[str, EventRow]:
+        """company -> the open event each told event joins (the latest that fits)."""
+        out: dict[str, EventRow] = {}
+        for e in told:
+            for ev in reversed(open_events):
+                first = ev.first_seen or now
+                if events.joins(_event_of(ev), e, (now - first).total_seconds(), window):
+                    out[e.company] = ev
+                    break
+        return out
+
+    def _event_of_story(self, s: Session, item_id: int) -> EventRow | None:
+        """The event of the alerted item a headline copies."""
+        row = s.get(ItemRow, item_id)
+        while row is not None and row.story_id and row.story_id != row.id:
+            row = s.get(ItemRow, row.story_id)
+        return s.get(EventRow, row.event_id) if row is not None and row.event_id else None
+
+    @staticmethod
+    def _event_item(s: Session, ev: EventRow | None) -> int | None:
+        """The item whose alert announced an event."""
+        if ev is None or ev.alert_id is None:
+            return None
+        alert = s.get(AlertRow, ev.alert_id)
+        return alert.item_id if alert is not None else None
+
+    @staticmethod
+    def _count_report(ev: EventRow, label: str, now: datetime) -> None:
+        ev.reports = (ev.reports or 0) + 1
+        ev.last_seen = now
+        sources = json.loads(ev.sources or "[]")
+        if label not in sources:
+            sources.append(label)
+            ev.sources = json.dumps(sources, ensure_ascii=False)
+
+    def _report(self, s: Session, ev: EventRow, e: events.Event, row: ItemRow, label: str, now: datetime,
+                routed: tuple[str, ...]) -> int:
+        """A later report of an open event: count it; while the event's alert is queued add it
+        there; when it adds a fact, fold the fact in and queue a follow-up to every channel that
+        already had the alert. Returns the follow-ups queued (0 or 1)."""
+        self._count_report(ev, label, now)
+        old = _event_of(ev)
+        facts = events.new_facts(old, e)
+        if facts:
+            merged = events.merge(old, e)
+            ev.amount, ev.currency, ev.usd = merged.amount, merged.currency, merged.usd
+            ev.facts = json.dumps(list(merged.facts), ensure_ascii=False)
+            ev.also = json.dumps(list(merged.also))
+            ev.counterparty = merged.counterparty
+        s.add(ev)
+        if ev.alert_id is None:
+            return 0
+        states = {n: st for n, st in s.exec(select(OutboxRow.notifier, OutboxRow.status)
+                                            .where(OutboxRow.alert_id == ev.alert_id))}
+        if any(st in ("pending", "sending") for st in states.values()):
+            self._add_also_to(s, ev.alert_id, label, row.link)
+        sent = [n for n, st in states.items() if st == "sent"]
+        if not facts or not sent:
+            return 0
+        alert = AlertRow(item_id=row.id, created_at=now, hits="[]", event_id=ev.id, update_of=ev.alert_id,
+                         facts=json.dumps(list(facts), ensure_ascii=False))
+        s.add(alert)
+        s.flush()
+        for name in sent:
+            s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
+        return 1
 
     def _story_candidates(self, s: Session, since: datetime) -> list[tuple[int, str, set[str]]]:
         rows = s.exec(select(ItemRow.id, ItemRow.story_key, ItemRow.companies)
@@ -379,9 +519,9 @@ class Store:
                       .order_by(ItemRow.id))
         return [(i, k, set(json.loads(c or "[]"))) for i, k, c in rows]
 
-    def _add_also(self, s: Session, item_id: int, label: str) -> None:
+    def _add_also(self, s: Session, item_id: int | None, label: str, link: str | None) -> None:
         """Record another source that carried the story, on the alert of the story's first item."""
-        row = s.get(ItemRow, item_id)
+        row = s.get(ItemRow, item_id) if item_id is not None else None
         while row is not None and row.story_id and row.story_id != row.id:
             row = s.get(ItemRow, row.story_id)
         if row is None:
@@ -389,11 +529,23 @@ class Store:
         alert = s.exec(select(AlertRow).where(AlertRow.item_id == row.id)).first()
         if alert is None:
             return
+        if label == row.source and not link:
+            return
+        self._add_also_to(s, alert.id, label, link, alert)
+
+    @staticmethod
+    def _add_also_to(s: Session, alert_id: int, label: str, link: str | None, alert: AlertRow | None = None) -> None:
+        alert = alert or s.get(AlertRow, alert_id)
+        if alert is None:
+            return
         also = json.loads(alert.also or "[]")
-        if label not in also and label != row.source:
-            also.append(label)
-            alert.also = json.dumps(also, ensure_ascii=False)
-            s.add(alert)
+        entry = {"source": label, "link": link}
+        if any((x == label if isinstance(x, str) else x.get("source") == label and x.get("link") == link)
+               for x in also):
+            return
+        also.append(entry)
+        alert.also = json.dumps(also, ensure_ascii=False)
+        s.add(alert)
 
     # ------------------------------------------------------------------ outbox
     def due(self, now: datetime, *, notifiers: Iterable[str] | None = None, ignore_backoff: bool = False,
@@ -411,13 +563,24 @@ class Store:
                      .where(OutboxRow.notifier == name, OutboxRow.status.in_(("pending", "sending"))))
                 if not ignore_backoff:
                     q = q.where(or_(OutboxRow.next_try == None, OutboxRow.next_try <= now))  # noqa: E711
-                for ob, al, it in s.exec(q.order_by(OutboxRow.id).limit(limit)):
-                    if ob.status == "sending" and not _claim_void(ob, now):
-                        continue  # another live process is sending it right now
+                rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(OutboxRow.id).limit(limit))
+                        if not (ob.status == "sending" and not _claim_void(ob, now))]  # another live process sends it
+                ids = {al.event_id for _, al, _ in rows if al.event_id}
+                evs = {e.id: event_info(e) for e in s.exec(select(EventRow).where(EventRow.id.in_(ids)))} if ids else {}
+                originals = {al.update_of for _, al, _ in rows if al.update_of}
+                first_hits = {a.id: _hits_from(a.hits) for a in s.exec(select(AlertRow).where(
+                    AlertRow.id.in_(originals)))} if originals else {}
+                for ob, al, it in rows:
+                    also_links = _also_from(al.also)
+                    record = evs.get(al.event_id) if al.event_id else None
+                    hits = _hits_from(al.hits) or first_hits.get(al.update_of or -1, ())
                     out.append(Delivery(ob.id, ob.attempts, Alert(
                         id=al.id, notifier=ob.notifier, title=it.title, link=it.link, source=it.source,
-                        published=it.published, hits=_hits_from(al.hits), summary=it.summary, event=it.event,
-                        also=tuple(json.loads(al.also or "[]"))), ob.status, ob.claimed_by))
+                        published=it.published, hits=hits, summary=it.summary, event=it.event,
+                        also=tuple(dict.fromkeys(src for src, _ in also_links)), also_links=also_links,
+                        record=record, update=tuple(json.loads(al.facts or "[]")) if al.update_of else (),
+                        original=record.headline if record is not None and al.update_of else "",
+                        rule=hits[0].rule if hits else ""), ob.status, ob.claimed_by))
             return out
 
     def claim(self, deliveries: list[Delivery], now: datetime, lease: float = 600.0) -> list[Delivery]:
@@ -528,15 +691,82 @@ class Store:
                     s.exec(delete(OutboxRow).where(OutboxRow.alert_id.in_(alerts)))
                     s.exec(delete(AlertRow).where(AlertRow.item_id.in_(chunk)))
                     s.exec(delete(ItemRow).where(ItemRow.id.in_(chunk)))
+                # events nobody reported since then, whose alerts are gone or delivered
+                live = select(AlertRow.event_id).join(OutboxRow, OutboxRow.alert_id == AlertRow.id).where(
+                    OutboxRow.status.in_(("pending", "sending")), AlertRow.event_id != None)  # noqa: E711
+                s.exec(delete(EventRow).where(EventRow.last_seen < forget_before, EventRow.id.not_in(live)))
             s.commit()
         if forget_before is not None and self.url.startswith("sqlite"):
             with self.engine.connect() as c:  # hand freed pages back (auto_vacuum=INCREMENTAL)
                 c.exec_driver_sql("PRAGMA incremental_vacuum")
         return r.rowcount or 0
 
+    def events_since(self, since: datetime) -> list[tuple[EventInfo, list[tuple[str, str, str | None]]]]:
+        """Events reported since `since`, newest first, each with its reports (source, title, link)."""
+        with Session(self.engine) as s:
+            rows = list(s.exec(select(EventRow).where(EventRow.last_seen >= since).order_by(EventRow.id.desc())))
+            out = []
+            for ev in rows:
+                items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
+                               .order_by(ItemRow.id))
+                out.append((event_info(ev), [(a, b, c) for a, b, c in items]))
+            return out
+
     def count_items(self) -> int:
         with Session(self.engine) as s:
             return s.exec(select(func.count()).select_from(ItemRow)).one()
+
+
+def _add_missing_columns(engine) -> None:
+    """A database made by an older watcher gets the columns added since (all nullable), so an
+    upgrade keeps every stored item and queued alert."""
+    insp = sa_inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name in have:
+                continue
+            kind = col.type.compile(dialect=engine.dialect)
+            default = ""
+            if not col.nullable:
+                default = " DEFAULT " + ("''" if isinstance(col.type, String) else "0")
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {kind}{default}')
+            log.info("database: added column %s.%s", table.name, col.name)
+
+
+def _event_of(row: EventRow) -> events.Event:
+    return events.Event(company=row.company, kind=row.kind, role=row.role, stage=row.stage,
+                        counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
+                        also=tuple(json.loads(row.also or "[]")), facts=tuple(json.loads(row.facts or "[]")),
+                        rule=row.rule)
+
+
+def _event_row(e: events.Event, now: datetime, source: str) -> EventRow:
+    return EventRow(company=e.company, kind=e.kind, role=e.role, stage=e.stage, counterparty=e.counterparty,
+                    amount=e.amount, currency=e.currency, usd=e.usd, also=json.dumps(list(e.also)),
+                    facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
+                    sources=json.dumps([source], ensure_ascii=False))
+
+
+def event_info(row: EventRow) -> EventInfo:
+    e = _event_of(row)
+    return EventInfo(company=row.company, kind=row.kind, label=e.label, headline=events.headline(e),
+                     counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
+                     stage=row.stage, facts=e.facts, first_seen=row.first_seen, last_seen=row.last_seen,
+                     reports=row.reports, sources=tuple(json.loads(row.sources or "[]")), id=row.id or 0)
+
+
+def _also_from(text: str | None) -> tuple[tuple[str, str | None], ...]:
+    out = []
+    for x in json.loads(text or "[]"):
+        if isinstance(x, dict):
+            out.append((str(x.get("source", "")), x.get("link")))
+        else:
+            out.append((str(x), None))
+    return tuple(out)
 
 
 def _chunks(seq: list, n: int) -> Iterable[list]:

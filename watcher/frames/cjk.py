@@ -117,19 +117,57 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
         c.give(a, "target" if passive or d.frame == "sale" else "acquirer", "subject")
         if passive:
             agents = [b for b in c.left if b.start > a.end]
-            c.counter = c.sc.text[agents[0].start:agents[0].end] if agents else None
+            c.counter = c.sc.text[agents[0].start:agents[0].end] if agents else _agent(c, _after_passive(c, a.end))
     if c.right:
         a = c.right[0]
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
         else:
             c.give(a, "target" if d.frame == "transfer" else "buyer", "object")
+    if c.counter is None and d.frame == "transfer" and (c.right or c.left and _object_marker(c)):
+        c.counter = _agent(c)  # "英伟达200亿美元收购Groq", "软银完成对Ampere的收购": the buyer opens the clause
     if not c.right and _product_right(c) and c.has("zh_company_noun", t.end, c.end) is None:
         c.customer = "sells or buys products"
     won = c.has("customer_object", t.end, c.end)
     if won and d.frame == "transfer":
         c.customer = f"wins or buys a customer's {won}"  # "拿下中国移动…订单"
     return True
+
+
+# what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition
+_AGENT_END = re.compile(r"\d|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|日前|近日|"
+                        r"收购|并购|买下|入股|投资|领投|控股|的|，|,|、|：|:|\s")
+
+
+def _after_passive(c: Clause, at: int) -> int:
+    """Where the agent after 被 starts ("Groq被英伟达收购")."""
+    for w in sorted(c.lex.phrases("passive_marker"), key=len, reverse=True):
+        i = c.folded.find(w, at, c.trig.start)
+        if i >= 0:
+            return i + len(w)
+    return c.trig.start
+
+
+def _agent(c: Clause, start: int | None = None) -> str | None:
+    """The name that opens a clause (or follows 被) when it is no watched company ("英伟达" in
+    "英伟达200亿美元收购Groq"), or None."""
+    start = c.start if start is None else start
+    while start < c.trig.start and c.folded[start] in " 　\"'“”‘’《》【】[]":
+        start += 1
+    m = _AGENT_END.search(c.folded, start, c.trig.start)
+    end = m.start() if m else c.trig.start
+    if not 2 <= end - start <= 12 or any(start <= a.start < end for a in c.names):
+        return None
+    return c.sc.text[start:end].strip() or None
+
+
+def _object_marker(c: Clause) -> bool:
+    """"对Ampere的收购": the watched name on the left is what is bought."""
+    a = c.left[-1]
+    return c.folded[max(c.start, a.start - 1):a.start] == "对"
+
+
+_LEAD_INVESTOR = re.compile(r"由([^，,。；;、\s]{2,16}?)(?:领投|牵头|独家投资)")
 
 
 def _parts(folded: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -189,6 +227,10 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
     topic; "领投"/"投资" after an earlier name makes that one an investor."""
     t, d = c.trig, entry.defn
     role = "recipient" if d.frame == "raise" else "issuer"
+    if d.frame == "raise":
+        stop = c.folded.find("。", c.start)
+        m = _LEAD_INVESTOR.search(c.folded, c.start, stop if stop >= 0 else len(c.folded))
+        c.counter = c.sc.text[m.start(1):m.end(1)] if m else None  # "由红杉中国领投": the lead investor
     if c.left:
         a = c.left[-1]
         c.give(a, role, "subject")

@@ -92,6 +92,8 @@ class Reader:
             return []
         if r.amount is None and d.pos in ("verb", "phrase"):
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
+        if r.amount is None and not r.customer:
+            r.amount = amount_after(g, k)
         if not r.roles and r.customer and r.amount:
             # no watched company in it, but it tells what a sum is: "committed to buy $51 million
             # worth of chips from Rain AI" makes the same $51 million elsewhere in the item no raise
@@ -232,12 +234,12 @@ class Reader:
                 r.counter += names(g, n)
             return True
         self.give(r, subj, "acquirer", "subject")
-        r.counter += names(g, subj)
+        r.counter += names(g, subj) + names(g, obj)  # the buyer for the bought, the bought for the buyer
         if obj is not None:
             h = g.head_tok(obj)
             if h is not None and h.kind == "money":
                 r.customer = "buys an amount of something"
-            elif h is not None and g.lex.has("product_noun", h.low):
+            elif h is not None and g.lex.has("product_noun", h.low) and not proper_name(g, obj):
                 r.customer = f"buys {h.text}"
             elif h is not None and g.lex.has("person_noun", h.low) and not g.lex.has("team_noun", h.low):
                 r.roles.clear()  # "picks up a former Intel top exec": one person hired, no company bought
@@ -280,8 +282,10 @@ class Reader:
     def _merger_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         self.give(r, subj, "party", "subject")
         self.give(r, obj, "party", "object")
+        r.counter += names(self.g, subj) + names(self.g, obj)
         for n in (obj.pp("with") if obj else []) + pps_after(self.g, self.k, "with"):
             self.give(r, n, "party", "with")
+            r.counter += names(self.g, n)
         return True
 
     def _hire_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
@@ -451,6 +455,10 @@ class Reader:
                 r.roles[i] = ("modifier", f"label ({g.t[i + 1].text})")
         gov, gsubj = governor(g, start)
         _NOUN_READERS[d.frame](self, r, NounArgs(poss, comp, pps, gov, gsubj, start))
+        if gov and r.stage is None and d.frame in ("transfer", "sale", "merger", "licence"):
+            # "SoftBank completes its acquisition of Ampere": the verb that governs the noun tells its stage
+            r.stage = "completed" if g.lex.has("complete_verb", gov.lower()) else \
+                "agreed" if g.lex.has("agree_verb", gov.lower()) else None
         _, cstart = g.clause_of(k)
         heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") or g.is_(x, "concurrent")
                            or g.is_(x, "subordinator") for x in range(cstart, start))
@@ -475,6 +483,8 @@ class Reader:
             r.roles.setdefault(i, ("target", "compound"))
         if not r.roles and a.gsubj is not None:
             self.give(r, a.gsubj, "party" if not of else "acquirer", "subject of " + a.gov, "head", "member")
+        if of and a.gsubj is not None:
+            r.counter += names(g, a.gsubj)  # "SoftBank completes acquisition of Ampere": the buyer
 
     def _sale_noun(self, r: Reading, a: NounArgs) -> None:
         g = self.g
@@ -498,6 +508,10 @@ class Reader:
             r.roles.setdefault(i, ("party", "named"))  # "a $1.6B deal for SambaNova"
         if a.gsubj is not None:
             self.give(r, a.gsubj, "party", "subject of " + a.gov, "head", "member")
+            r.counter += names(g, a.gsubj)
+        for p, n in a.pps:
+            if p in ("with", "between"):
+                r.counter += names(g, n)
         if r.kind == "deal":
             # "AI chip deal", "deal for compute", "deal to supply chips": what the deal is for
             own = [x for x in g.t[a.start:k] if x.kind == "word"]
@@ -538,6 +552,11 @@ class Reader:
         if any(g.lex.has("ip_vendor", g.t[i].low) for p, n in a.pps if p == "from"
                for i in range(n.start, n.end + 1)):
             r.roles = {i: ("licensee", x[1]) if x[0] != "licensor" else x for i, x in r.roles.items()}
+        if a.gsubj is not None:
+            r.counter += names(g, a.gsubj)  # "Nvidia signs a licensing agreement with Groq": the other side
+        for p, n in a.pps:
+            if p in ("with", "to", "from"):
+                r.counter += names(g, n)
 
     def _raise_noun(self, r: Reading, a: NounArgs) -> None:
         self._own_noun(r, a, "recipient")
@@ -727,6 +746,26 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
 def is_generic_np(g: English, np: NP) -> bool:
     h = g.head_tok(np)
     return h is not None and (h.low == "it" or g.lex.has("company_noun", h.low) or g.lex.has("anaphor", h.low))
+
+
+def proper_name(g: English, np: NP) -> bool:
+    """"Kappa Systems", "Tachyum Technologies": a capitalised head after a capitalised word, in a
+    sentence that does not capitalise every word, names a company, not a product."""
+    h = np.head
+    return not (g.sc.title_case or g.sc.shouting) and g.t[h].cap and h - 1 >= np.start and g.t[h - 1].cap
+
+
+def amount_after(g: English, k: int) -> str | None:
+    """The price or size told later in the trigger's clause: "buy Groq's assets for $20 billion",
+    "a deal worth $900 million", "valuation tops $5 billion"."""
+    for j in range(k + 1, min(g.n - 1, k + 12)):
+        if g.punct(j, ";", ":", "\u2014", "(", ")") or g.t[j].kind == "trig" and j > k + 1:
+            return None
+        if g.t[j].low in ("for", "worth", "at", "of") and g.t[j + 1].kind == "money":
+            return g.t[j + 1].text
+        if j == k + 1 and g.verbish(j) and g.money_near(j + 1, min(g.n - 1, j + 2)):
+            return g.money_near(j + 1, min(g.n - 1, j + 2))  # "valuation tops $5 billion"
+    return None
 
 
 def funding_noun_near(g: English, k: int) -> bool:

@@ -1,0 +1,260 @@
+"""Pure: the event an alert stands for, read from the hits (and so from the frames) that made it
+alert, and whether a later report is the same event.
+
+    from_hits(hits)        one Event per watched company the item tells of
+    joins(open, new, age)  does a new report belong to an open event (same company, compatible
+                           kind, inside the window, no conflicting amount or counterparty)
+    new_facts(open, new)   what a later report adds: the amount, a close, an approval, a block ...
+    headline(event)        "Groq: acquisition by Nvidia, $20B (licence + team)"
+
+Every decision has a table of cases in tests/test_events.py, in English and Chinese.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .lexicon import has_cjk
+from .lexicon.text import amount_value
+from .models import Hit
+
+# Reference rates to USD, for comparing amounts across currencies and showing a USD figure. They
+# are rounded long-run values, not market quotes: good enough to tell $640M from $2.8B.
+USD_RATES: dict[str, float] = {
+    "USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.12, "CNY": 0.14, "HKD": 0.128, "TWD": 0.031,
+    "JPY": 0.0068, "KRW": 0.00073, "INR": 0.012, "CAD": 0.73, "AUD": 0.66, "SGD": 0.74, "ILS": 0.27,
+}
+
+# kinds that tell of one happening, whatever the outlet calls it: Nvidia "buys", "licenses" or
+# "hires the team of" Groq; a round and the valuation it sets; an IPO and the value it gives
+FAMILY = {"acquisition": "deal", "merger": "deal", "sale": "deal", "acquihire": "deal", "licence": "deal",
+          "deal": "deal", "funding": "capital", "valuation": "capital", "ipo": "listing", "spac": "listing",
+          "filing": "filing"}
+_BRIDGES = {frozenset({"valuation", "ipo"}), frozenset({"spac", "merger"})}
+
+# how far two amounts of one event may differ (the larger over the smaller) before they are two
+# events: rounds are reported to the dollar, takeovers with or without debt or earn-outs, and an
+# IPO's figures (proceeds, valuation, price) are too many to tell apart
+_TOLERANCE = {"capital": 1.25, "deal": 2.0}
+
+# stages that are news in themselves when they come after the first report
+FACT_OF_STAGE = {"completed": "closed", "approval": "approved", "blocked": "blocked", "called-off": "called off",
+                 "rejected": "offer rejected", "listing": "listed", "withdrawal": "withdrawn",
+                 "postponement": "postponed"}
+AMOUNT_FACT = "amount"
+
+# a more specific kind leads the title when an item tells several
+_PRIORITY = ("acquisition", "merger", "acquihire", "licence", "sale", "spac", "ipo", "funding", "valuation",
+             "deal", "filing")
+_NAMES = {"acquisition": "acquisition", "merger": "merger", "sale": "sale", "acquihire": "team hire",
+          "licence": "licence", "funding": "funding round", "valuation": "valuation", "ipo": "IPO",
+          "spac": "SPAC merger", "deal": "deal", "filing": "filing"}
+_SHORT = {"acquisition": "acquisition", "merger": "merger", "sale": "sale", "acquihire": "team",
+          "licence": "licence", "funding": "funding", "valuation": "valuation", "ipo": "IPO", "spac": "SPAC",
+          "deal": "deal"}
+_IPO_STAGE = {"filing": "IPO filing", "hearing": "IPO hearing", "approval": "IPO approval", "pricing": "IPO pricing",
+              "listing": "listing", "postponement": "IPO postponed", "withdrawal": "IPO withdrawn"}
+_STAGE_WORD = {"talks": "talks", "agreed": "agreed", "completed": "closed", "blocked": "blocked",
+               "called-off": "called off", "rejected": "offer rejected"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened to one watched company, as far as the reports tell."""
+
+    company: str
+    kind: str  # acquisition | merger | sale | acquihire | licence | funding | valuation | ipo | spac | deal | filing
+    role: str = ""  # the company's part: target, acquirer, licensor, recipient, issuer ...
+    stage: str | None = None  # talks, agreed, filing, listing, withdrawal ...
+    counterparty: str | None = None  # the buyer, licensee, partner or lead investor
+    amount: str | None = None  # as written ("$20 billion", "6.4亿美元")
+    currency: str | None = None  # ISO code when the amount says
+    usd: float | None = None  # the amount in US dollars at reference rates (USD_RATES)
+    also: tuple[str, ...] = ()  # other kinds the reports tell of it ("licence", "acquihire")
+    facts: tuple[str, ...] = ()  # stage facts reported so far ("closed", "approved")
+    rule: str = ""
+
+    @property
+    def family(self) -> str:
+        return FAMILY.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """The kind as users read it: "IPO filing", "sale talks", "funding round"."""
+        if self.kind in ("ipo", "spac") and self.stage in _IPO_STAGE:
+            return _IPO_STAGE[self.stage] if self.kind == "ipo" else f"SPAC {_IPO_STAGE[self.stage]}"
+        name = _NAMES.get(self.kind, self.kind)
+        if self.stage == "talks":
+            return f"{name} talks" if self.kind != "acquihire" else "team hire talks"
+        return name
+
+
+def usd(amount: str | None) -> tuple[str | None, float | None]:
+    """(currency, value in USD) of an amount as written; a bare figure is taken as dollars only
+    when it says "dollar"."""
+    if not amount:
+        return None, None
+    v = amount_value(amount)
+    if v is None or not v[0]:
+        return None, None
+    value, currency = v
+    if currency is None:
+        return None, None
+    rate = USD_RATES.get(currency)
+    return currency, (round(value * rate, 2) if rate else None)
+
+
+def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
+    """The events an item tells, one per company, in the order the hits name the companies."""
+    by_company: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_company.setdefault(h.company, []).append(h)
+    out = []
+    for company, hs in by_company.items():
+        kinds = [k for h in hs for k in (h.kinds or (h.kind,)) if k]
+        if not kinds:
+            kinds = ["filing"] if any(h.field == "filing" for h in hs) else [""]  # no structure found
+        kind = primary(kinds)
+        first = next((h for h in hs if h.kind == kind), hs[0])
+        amount = first.amount or next((h.amount for h in hs if h.amount), None)
+        currency, value = usd(amount)
+        stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
+        stage = first.stage or next((s for s in stages if s), None)
+        counterparty = first.counterparty or next((h.counterparty for h in hs if h.counterparty), None)
+        also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
+                                   and k not in ("deal", "valuation")))
+        facts = tuple(dict.fromkeys(FACT_OF_STAGE[s] for s in stages if s in FACT_OF_STAGE))
+        out.append(Event(company=company, kind=kind, role=first.role, stage=stage, counterparty=counterparty,
+                         amount=amount, currency=currency, usd=value, also=also, facts=facts, rule=first.rule))
+    return out
+
+
+def primary(kinds: list[str]) -> str:
+    """The kind that leads: the first one told, unless a more specific one is told too ("deal"
+    gives way to "acquisition", a valuation to the round or IPO that set it)."""
+    first = kinds[0]
+    if first in ("deal", "valuation"):
+        better = [k for k in kinds if k not in ("deal", "valuation")]
+        if better:
+            return min(better, key=_PRIORITY.index) if first == "deal" else better[0]
+    return first
+
+
+def compatible(a: str, b: str) -> bool:
+    """Can reports of these two kinds be one event? A raise and an IPO cannot."""
+    if "filing" in (a, b) or not a or not b:
+        return False  # filings stand alone; so does an event with no structure
+    return FAMILY.get(a) == FAMILY.get(b) or frozenset({a, b}) in _BRIDGES
+
+
+def same_party(a: str | None, b: str | None) -> bool | None:
+    """Do two counterparties name the same company? None when it cannot be told (one is
+    missing, or one is written in Chinese and the other in Latin script)."""
+    if not a or not b:
+        return None
+    x, y = _party_key(a), _party_key(b)
+    if not x or not y or has_cjk(x) != has_cjk(y):
+        return None
+    return x == y or x in y or y in x
+
+
+_SUFFIX = re.compile(r"\b(?:inc|corp|corporation|co|ltd|limited|llc|plc|group|holdings|technologies|technology|"
+                     r"systems|the|s)\b\.?")
+
+
+def _party_key(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).lower().replace("'s", "")
+    s = _SUFFIX.sub(" ", s)
+    s = re.sub(r"[^\w\u3400-\u9fff]+", " ", s)
+    return " ".join(s.split())
+
+
+def amounts_conflict(a: Event, b: Event) -> bool:
+    """Two amounts of one family that are too far apart to be one event."""
+    tolerance = _TOLERANCE.get(a.family)
+    if tolerance is None or a.usd is None or b.usd is None or not a.usd or not b.usd:
+        return False
+    if a.kind == "valuation" or b.kind == "valuation":
+        return False  # a valuation is no round size
+    hi, lo = max(a.usd, b.usd), min(a.usd, b.usd)
+    return hi / lo > tolerance
+
+
+def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
+    """Does a new report belong to an open event? `age`: seconds since the event was first
+    reported; `window`: how long an event stays open."""
+    if open_event.company != new.company or not compatible(open_event.kind, new.kind):
+        return False
+    if age > window or age < -window:
+        return False
+    if open_event.family == "deal" and same_party(open_event.counterparty, new.counterparty) is False:
+        return False  # two different buyers are two events
+    if open_event.family == "deal" and (open_event.role == "acquirer") != (new.role == "acquirer") \
+            and "party" not in (open_event.role, new.role):
+        return False  # the startup buying is not the startup being bought
+    return not amounts_conflict(open_event, new)
+
+
+def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
+    """What a later report adds to an event: its amount when none was known, and the stage
+    facts (closed, approved, blocked, called off, listed, withdrawn ...) not reported before."""
+    out = []
+    if new.amount and not open_event.amount and new.kind != "valuation":
+        out.append(AMOUNT_FACT)
+    out.extend(f for f in new.facts if f not in open_event.facts)
+    return tuple(out)
+
+
+def merge(open_event: Event, new: Event) -> Event:
+    """The event with what a later report adds (the first report's words stay where it had them)."""
+    facts = tuple(dict.fromkeys(open_event.facts + new.facts))
+    also = tuple(dict.fromkeys(open_event.also + tuple(k for k in (new.kind, *new.also)
+                                                       if k != open_event.kind and FAMILY.get(k) == open_event.family
+                                                       and k not in ("deal", "valuation"))))
+    out = replace(open_event, facts=facts, also=also,
+                  counterparty=open_event.counterparty or new.counterparty)
+    if not open_event.amount and new.amount and new.kind != "valuation":
+        out = replace(out, amount=new.amount, currency=new.currency, usd=new.usd)
+    return out
+
+
+def _money(event: Event) -> str:
+    return event.amount or ""
+
+
+def headline(event: Event) -> str:
+    """One line that says what happened: "Groq: acquisition by Nvidia, $20B (licence + team)"."""
+    cp = event.counterparty
+    kind, role, label = event.kind, event.role, event.label
+    if kind == "acquisition" and role in ("acquirer",):
+        what = f"acquisition of {cp}" if cp else "acquisition"
+    elif kind == "acquisition" and role == "issuer":
+        what = f"takeover offer from {cp}" if cp else "takeover offer"
+    elif kind == "acquisition":
+        what = (f"{label} with {cp}" if event.stage == "talks" else f"{label} by {cp}") if cp else label
+    elif kind == "acquihire":
+        what = f"team hired by {cp}" if cp else "team hire"
+    elif kind == "licence":
+        what = f"licence to {cp}" if cp and role != "licensee" else label
+    elif kind == "sale":
+        what = f"{label} to {cp}" if cp and role in ("target", "seller") and event.stage != "talks" else label
+    elif kind in ("merger", "spac", "deal"):
+        what = f"{label} with {cp}" if cp else label
+    elif kind == "funding":
+        what = f"{label} led by {cp}" if cp else label
+    else:
+        what = label
+    stage = _STAGE_WORD.get(event.stage or "") if kind not in ("ipo", "spac") else None
+    if stage and stage not in what and not (stage == "talks" and "talks" in what):
+        what += f" ({stage})"
+    money = _money(event)
+    line = f"{event.company}: {what}"
+    if money:
+        line += f", {money}"
+    if event.also:
+        line += " (" + " + ".join(_SHORT.get(k, k) for k in event.also) + ")"
+    for fact in event.facts:
+        if fact not in line and fact != FACT_OF_STAGE.get(event.stage or ""):
+            line += f"; {fact}"
+    return line
