@@ -34,15 +34,25 @@ FAMILY = {"acquisition": "deal", "merger": "deal", "sale": "deal", "acquihire": 
 _BRIDGES = {frozenset({"valuation", "ipo"}), frozenset({"spac", "merger"})}
 
 # how far two amounts of one event may differ (the larger over the smaller) before they are two
-# events: rounds are reported to the dollar, takeovers with or without debt or earn-outs, and an
-# IPO's figures (proceeds, valuation, price) are too many to tell apart
-_TOLERANCE = {"capital": 1.25, "deal": 2.0}
+# events: a round is reported to its rounded figure ("$640 million", "$640M"), a takeover with or
+# without debt or earn-outs, and an IPO's figures (proceeds, valuation, price) are too many to tell apart
+_TOLERANCE = {"capital": 1.08, "deal": 2.0}
 
-# stages that are news in themselves when they come after the first report
-FACT_OF_STAGE = {"completed": "closed", "approval": "approved", "blocked": "blocked", "called-off": "called off",
-                 "rejected": "offer rejected", "listing": "listed", "withdrawal": "withdrawn",
+# the steps of a deal and of a listing, in order: a later step reported after the first report is
+# a fact (a follow-up); an earlier step than the event has reached is another, older event
+_DEAL_STEPS = {"talks": 1, "agreed": 2, "approval": 3, "completed": 4, "blocked": 5, "called-off": 5, "rejected": 5}
+_LISTING_STEPS = {"filing": 1, "hearing": 2, "approval": 3, "pricing": 4, "listing": 5, "postponement": 6,
+                  "withdrawal": 6}
+FACT_OF_STAGE = {"agreed": "agreed", "completed": "closed", "approval": "approved", "blocked": "blocked",
+                 "called-off": "called off", "rejected": "offer rejected", "filing": "filed",
+                 "hearing": "hearing passed", "pricing": "priced", "listing": "listed", "withdrawal": "withdrawn",
                  "postponement": "postponed"}
 AMOUNT_FACT = "amount"
+VALUATION_FACT = "valuation"
+PARTY_FACT = "counterparty"
+_SERIES = re.compile(r"\bseries\s+([a-k])(?:\s*(\d|plus|\+))?\b", re.I)
+_ZH_ROUND = re.compile(r"(pre-?[a-d]|[a-h]\+{0,2}|天使|种子|战略|pre-?ipo)轮", re.I)
+_STAGE_ROUND = re.compile(r"\b(pre-?seed|seed|angel)\b", re.I)
 
 # a more specific kind leads the title when an item tells several
 _PRIORITY = ("acquisition", "merger", "acquihire", "licence", "sale", "spac", "ipo", "funding", "valuation",
@@ -74,6 +84,10 @@ class Event:
     also: tuple[str, ...] = ()  # other kinds the reports tell of it ("licence", "acquihire")
     facts: tuple[str, ...] = ()  # stage facts reported so far ("closed", "approved")
     rule: str = ""
+    round: str | None = None  # "Series H", "B轮": a round's name tells two rounds apart
+    venue: str | None = None  # the exchange of a listing: a STAR listing and a Hong Kong one are two
+    valuation: str | None = None  # as written
+    valuation_usd: float | None = None
 
     @property
     def family(self) -> str:
@@ -105,6 +119,44 @@ def usd(amount: str | None) -> tuple[str | None, float | None]:
     return currency, (round(value * rate, 2) if rate else None)
 
 
+_VENUES = (("NASDAQ", r"nasdaq|纳斯达克|納斯達克"), ("NYSE", r"nyse|new york stock exchange|纽交所|紐交所"),
+           ("STAR", r"star market|star board|科创板|科創板"), ("CHINEXT", r"chinext|创业板|創業板"),
+           ("HKEX", r"hkex|hong kong|港交所|港股|联交所|聯交所|香港"),
+           ("SSE", r"shanghai stock exchange|上交所主板|沪市主板"), ("SZSE", r"shenzhen stock exchange|深交所"),
+           ("KRX", r"kosdaq|kospi|korea exchange|코스닥|코스피"), ("TSE", r"tokyo stock exchange|東証|东京证券交易所"),
+           ("LSE", r"london stock exchange|伦敦证券交易所"), ("TSX", r"toronto stock exchange|\btsx\b"))
+_VENUE_RE = [(code, re.compile(rx, re.I)) for code, rx in _VENUES]
+
+
+def venue_of(text: str) -> str | None:
+    """The exchange a text names first, as a short code ("NASDAQ", "HKEX", "STAR"), or None."""
+    found = [(m.start(), code) for code, rx in _VENUE_RE for m in [rx.search(text)] if m]
+    return min(found)[1] if found else None
+
+
+def round_name(trigger: str) -> str | None:
+    """The round a funding trigger names: "Series H" -> "H", "B+轮" -> "B+", "seed round" -> "seed"."""
+    m = _SERIES.search(trigger)
+    if m:
+        return (m.group(1) + (m.group(2) or "").replace("plus", "+")).upper()
+    m = _ZH_ROUND.search(trigger)
+    if m:
+        return m.group(1).upper().replace("PRE-", "PRE").replace("天使", "ANGEL").replace("种子", "SEED")
+    m = _STAGE_ROUND.search(trigger)
+    return m.group(1).lower().replace("pre-", "pre") if m else None
+
+
+def step(e: Event) -> int:
+    """How far the event has gone (0: not told). A deal told without a stage ("buys",
+    "to acquire") is agreed; a sale without one is being explored."""
+    if e.family == "deal":
+        stage = e.stage or ("talks" if e.kind == "sale" else "agreed")
+        return _DEAL_STEPS.get(stage, 0)
+    if e.family == "listing":
+        return _LISTING_STEPS.get(e.stage or "", 0)
+    return 0
+
+
 def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
     """The events an item tells, one per company, in the order the hits name the companies."""
     by_company: dict[str, list[Hit]] = {}
@@ -124,9 +176,15 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         counterparty = first.counterparty or next((h.counterparty for h in hs if h.counterparty), None)
         also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
                                    and k not in ("deal", "valuation")))
-        facts = tuple(dict.fromkeys(FACT_OF_STAGE[s] for s in stages if s in FACT_OF_STAGE))
+        valuation = next((h.valuation for h in hs if h.valuation), None)
+        if kind == "valuation":
+            valuation = valuation or amount
+            amount = next((h.amount for h in hs if h.amount and h.amount != valuation and h.kind == "funding"), None)
+            currency, value = usd(amount)
         out.append(Event(company=company, kind=kind, role=first.role, stage=stage, counterparty=counterparty,
-                         amount=amount, currency=currency, usd=value, also=also, facts=facts, rule=first.rule))
+                         amount=amount, currency=currency, usd=value, also=also, facts=(), rule=first.rule,
+                         round=next((h.round for h in hs if h.round), None), valuation=valuation,
+                         valuation_usd=usd(valuation)[1], venue=next((h.venue for h in hs if h.venue), None)))
     return out
 
 
@@ -170,15 +228,16 @@ def _party_key(name: str) -> str:
     return " ".join(s.split())
 
 
-def amounts_conflict(a: Event, b: Event) -> bool:
-    """Two amounts of one family that are too far apart to be one event."""
-    tolerance = _TOLERANCE.get(a.family)
-    if tolerance is None or a.usd is None or b.usd is None or not a.usd or not b.usd:
+def _apart(x: float | None, y: float | None, tolerance: float | None) -> bool:
+    if tolerance is None or not x or not y:
         return False
-    if a.kind == "valuation" or b.kind == "valuation":
-        return False  # a valuation is no round size
-    hi, lo = max(a.usd, b.usd), min(a.usd, b.usd)
-    return hi / lo > tolerance
+    return max(x, y) / min(x, y) > tolerance
+
+
+def amounts_conflict(a: Event, b: Event) -> bool:
+    """Two amounts (or two valuations) of one family too far apart to be one event."""
+    tolerance = _TOLERANCE.get(a.family)
+    return _apart(a.usd, b.usd, tolerance) or _apart(a.valuation_usd, b.valuation_usd, tolerance)
 
 
 def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
@@ -193,29 +252,62 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
     if open_event.family == "deal" and (open_event.role == "acquirer") != (new.role == "acquirer") \
             and "party" not in (open_event.role, new.role):
         return False  # the startup buying is not the startup being bought
+    if open_event.round and new.round and open_event.round != new.round:
+        return False  # Series G and Series H are two rounds
+    if open_event.venue and new.venue and open_event.venue != new.venue:
+        return False  # a STAR Market listing and a Hong Kong one are two
+    if open_event.family == "deal" and _specific(open_event.kind) != _specific(new.kind) \
+            and "deal" not in (open_event.kind, new.kind) and not _corroborated(open_event, new):
+        return False  # a licence and a takeover are one deal only when the buyer or the sum says so
+    if open_event.family == new.family and 0 < step(new) < step(open_event):
+        return False  # talks after the deal was agreed, a filing after the listing: an older event
     return not amounts_conflict(open_event, new)
 
 
+def _specific(kind: str) -> str:
+    return "acquisition" if kind in ("acquisition", "acquihire") else kind
+
+
+def _corroborated(a: Event, b: Event) -> bool:
+    """The same other party, or the same sum (within the family's tolerance)."""
+    if same_party(a.counterparty, b.counterparty):
+        return True
+    return bool(a.usd and b.usd and not _apart(a.usd, b.usd, _TOLERANCE.get(a.family)))
+
+
 def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
-    """What a later report adds to an event: its amount when none was known, and the stage
-    facts (closed, approved, blocked, called off, listed, withdrawn ...) not reported before."""
+    """What a later report adds to an event: the amount, valuation or other party when none was
+    known, and a later step (agreed, closed, approved, blocked, listed, withdrawn ...)."""
     out = []
-    if new.amount and not open_event.amount and new.kind != "valuation":
+    if new.amount and not open_event.amount:
         out.append(AMOUNT_FACT)
-    out.extend(f for f in new.facts if f not in open_event.facts)
+    if new.valuation and not open_event.valuation:
+        out.append(VALUATION_FACT)
+    if new.counterparty and not open_event.counterparty and open_event.family == "deal":
+        out.append(PARTY_FACT)
+    if new.family == open_event.family and step(new) > step(open_event) and new.stage in FACT_OF_STAGE:
+        fact = FACT_OF_STAGE[new.stage]
+        if fact not in open_event.facts:
+            out.append(fact)
     return tuple(out)
 
 
 def merge(open_event: Event, new: Event) -> Event:
     """The event with what a later report adds (the first report's words stay where it had them)."""
-    facts = tuple(dict.fromkeys(open_event.facts + new.facts))
+    added = new_facts(open_event, new)
+    facts = tuple(dict.fromkeys(open_event.facts + tuple(f for f in added
+                                                         if f not in (AMOUNT_FACT, VALUATION_FACT, PARTY_FACT))))
     also = tuple(dict.fromkeys(open_event.also + tuple(k for k in (new.kind, *new.also)
                                                        if k != open_event.kind and FAMILY.get(k) == open_event.family
                                                        and k not in ("deal", "valuation"))))
-    out = replace(open_event, facts=facts, also=also,
-                  counterparty=open_event.counterparty or new.counterparty)
-    if not open_event.amount and new.amount and new.kind != "valuation":
+    out = replace(open_event, facts=facts, also=also, counterparty=open_event.counterparty or new.counterparty,
+                  round=open_event.round or new.round, venue=open_event.venue or new.venue)
+    if step(new) > step(open_event) and new.family == open_event.family:
+        out = replace(out, stage=new.stage)
+    if not open_event.amount and new.amount:
         out = replace(out, amount=new.amount, currency=new.currency, usd=new.usd)
+    if not open_event.valuation and new.valuation:
+        out = replace(out, valuation=new.valuation, valuation_usd=new.valuation_usd)
     return out
 
 
@@ -242,7 +334,9 @@ def headline(event: Event) -> str:
     elif kind in ("merger", "spac", "deal"):
         what = f"{label} with {cp}" if cp else label
     elif kind == "funding":
-        what = f"{label} led by {cp}" if cp else label
+        name = f"Series {event.round} round" if event.round and len(event.round) <= 3 and event.round[0].isalpha() \
+            and not has_cjk(event.round) else f"{event.round} round" if event.round else label
+        what = f"{name} led by {cp}" if cp else name
     else:
         what = label
     stage = _STAGE_WORD.get(event.stage or "") if kind not in ("ipo", "spac") else None
@@ -252,6 +346,8 @@ def headline(event: Event) -> str:
     line = f"{event.company}: {what}"
     if money:
         line += f", {money}"
+    if event.valuation and kind != "ipo":
+        line += f" at {event.valuation} valuation" if money else f", valued at {event.valuation}"
     if event.also:
         line += " (" + " + ".join(_SHORT.get(k, k) for k in event.also) + ")"
     for fact in event.facts:

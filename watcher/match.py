@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import decide, lexicon
+from .events import round_name, venue_of
 from .config import Company, Rule
 from .decide import Item as ItemView
 from .frames import Frame, frames_of, headline_focus, lead_subject
@@ -138,6 +139,7 @@ class Matcher:
                     hits.setdefault((rule.name, comp.name), Hit(rule=rule.name, company=comp.name, alias=comp.name,
                                                                 keywords=(ev,), field="filing", snippet=title[:300],
                                                                 kind="filing"))
+        valued = _valuation(t_scan) or _valuation(s_scan)
         passing: dict[tuple[str, str], list[Frame]] = {}
         for f, why in judged:
             if why is not None or f.company < 0:
@@ -163,7 +165,13 @@ class Matcher:
                             amount=next((x.amount for x in same + fs if x.amount and x.kind != "valuation"),
                                         None) or f.amount,
                             kinds=tuple(dict.fromkeys(x.kind for x in fs)),
-                            stages=tuple(dict.fromkeys(x.stage for x in fs if x.stage)))
+                            stages=tuple(dict.fromkeys(x.stage for x in fs if x.stage)),
+                            round=next((r for x in fs if x.kind == "funding" for r in [round_name(x.trigger)] if r),
+                                       None),
+                            valuation=next((x.amount for x in fs if x.kind == "valuation" and x.amount), None)
+                            or (valued if any(x.kind in ("funding", "valuation", "ipo") for x in fs) else None),
+                            venue=venue_of(title + " " + summary) if any(x.kind in ("ipo", "spac") for x in fs)
+                            else None)
         order = {r.name: i for i, r in enumerate(self.rules)}
         return Explanation(
             hits=tuple(sorted(hits.values(), key=lambda h: order[h.rule])),
@@ -252,6 +260,20 @@ class Matcher:
             return ()
         return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
                             company=item.company, published=item.published).hits
+
+
+_VALUED_AFTER = re.compile(r"\s*(?:post-money\s+|pre-money\s+)?valuation|\s*(?:的)?估值", re.I)
+_VALUED_BEFORE = re.compile(r"(?:valued\s+(?:it\s+)?at|valuing\s+(?:it|the\s+\w+)\s+at|valuation\s+of|"
+                            r"valuation\s+(?:to|at)|估值(?:达到?|为|约|超过?|升至|逾)?)\s*(?:about|around|roughly|"
+                            r"nearly|over|more\s+than|约|近)?\s*$", re.I)
+
+
+def _valuation(sc: Scan) -> str | None:
+    """The valuation an item states: "$4.4 billion valuation", "valued at $5B", "估值达300亿元"."""
+    for a, b in sc.money:
+        if _VALUED_AFTER.match(sc.text, b) or _VALUED_BEFORE.search(sc.text[max(0, a - 40):a]):
+            return sc.text[a:b]
+    return None
 
 
 _DESCRIPTOR_GAP = re.compile(r"[\w\s'-]*")

@@ -72,6 +72,9 @@ class Hit:
     amount: str | None = None
     kinds: tuple[str, ...] = ()  # every kind the passing frames tell of this company, the lead one first
     stages: tuple[str, ...] = ()  # every stage they tell (talks, completed, listing ...)
+    round: str | None = None  # the round's name when told ("Series H", "B轮")
+    valuation: str | None = None  # the valuation when told, as written
+    venue: str | None = None  # the exchange a listing is on ("NASDAQ", "HKEX", "STAR")
 
 
 @dataclass(frozen=True)

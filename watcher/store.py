@@ -124,6 +124,10 @@ class EventRow(SQLModel, table=True):
     reports: int = 1
     sources: str = "[]"  # JSON list of the sources that reported it, first first
     alert_id: int | None = None  # the alert that announced it
+    round: str | None = None
+    valuation: str | None = None
+    valuation_usd: float | None = None
+    venue: str | None = None
 
 
 class OutboxRow(SQLModel, table=True):
@@ -489,12 +493,12 @@ class Store:
         self._count_report(ev, label, now)
         old = _event_of(ev)
         facts = events.new_facts(old, e)
-        if facts:
-            merged = events.merge(old, e)
-            ev.amount, ev.currency, ev.usd = merged.amount, merged.currency, merged.usd
-            ev.facts = json.dumps(list(merged.facts), ensure_ascii=False)
-            ev.also = json.dumps(list(merged.also))
-            ev.counterparty = merged.counterparty
+        merged = events.merge(old, e)
+        ev.amount, ev.currency, ev.usd = merged.amount, merged.currency, merged.usd
+        ev.facts = json.dumps(list(merged.facts), ensure_ascii=False)
+        ev.also = json.dumps(list(merged.also))
+        ev.counterparty, ev.stage, ev.round, ev.venue = merged.counterparty, merged.stage, merged.round, merged.venue
+        ev.valuation, ev.valuation_usd = merged.valuation, merged.valuation_usd
         s.add(ev)
         if ev.alert_id is None:
             return 0
@@ -741,14 +745,16 @@ def _event_of(row: EventRow) -> events.Event:
     return events.Event(company=row.company, kind=row.kind, role=row.role, stage=row.stage,
                         counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
                         also=tuple(json.loads(row.also or "[]")), facts=tuple(json.loads(row.facts or "[]")),
-                        rule=row.rule)
+                        rule=row.rule, round=row.round, valuation=row.valuation, valuation_usd=row.valuation_usd,
+                        venue=row.venue)
 
 
 def _event_row(e: events.Event, now: datetime, source: str) -> EventRow:
     return EventRow(company=e.company, kind=e.kind, role=e.role, stage=e.stage, counterparty=e.counterparty,
                     amount=e.amount, currency=e.currency, usd=e.usd, also=json.dumps(list(e.also)),
                     facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
-                    sources=json.dumps([source], ensure_ascii=False))
+                    sources=json.dumps([source], ensure_ascii=False), round=e.round, valuation=e.valuation,
+                    valuation_usd=e.valuation_usd, venue=e.venue)
 
 
 def event_info(row: EventRow) -> EventInfo:
