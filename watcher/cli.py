@@ -78,7 +78,9 @@ def cmd_once(args, cfg: Config) -> int:
         fingerprint = _notifier_fingerprint(cfg)
         known = await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") == fingerprint
         building = None if known else asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
-        ctx.notifiers_ready, ctx.deliver_early = building, True
+        # one pass: every report of an event is gathered before its alert goes out, so the alert
+        # lists them all (deliver_early would send the first report's alert while others still arrive)
+        ctx.notifiers_ready, ctx.deliver_early = building, False
         try:
             results = await poll_all(ctx)
             if building is not None:

@@ -39,7 +39,7 @@ _BRIDGES = {frozenset({"valuation", "ipo"}), frozenset({"spac", "merger"})}
 _TOLERANCE = {"capital": 1.08, "deal": 2.0}
 
 # the steps of a deal and of a listing, in order: a later step reported after the first report is
-# a fact (a follow-up); an earlier step than the event has reached is another, older event
+# a fact (a follow-up); an earlier one adds nothing (within the window it is the same deal told late)
 _DEAL_STEPS = {"talks": 1, "agreed": 2, "approval": 3, "completed": 4, "blocked": 5, "called-off": 5, "rejected": 5}
 _LISTING_STEPS = {"filing": 1, "hearing": 2, "approval": 3, "pricing": 4, "listing": 5, "postponement": 6,
                   "withdrawal": 6}
@@ -48,6 +48,8 @@ FACT_OF_STAGE = {"agreed": "agreed", "completed": "closed", "approval": "approve
                  "hearing": "hearing passed", "pricing": "priced", "listing": "listed", "withdrawal": "withdrawn",
                  "postponement": "postponed"}
 AMOUNT_FACT = "amount"
+_KIND_FACT = {"acquisition": "also an acquisition", "acquihire": "also a team hire", "licence": "also a licence",
+              "merger": "also a merger"}
 VALUATION_FACT = "valuation"
 PARTY_FACT = "counterparty"
 _SERIES = re.compile(r"\bseries\s+([a-k])(?:\s*(\d|plus|\+))?\b", re.I)
@@ -128,10 +130,19 @@ _VENUES = (("NASDAQ", r"nasdaq|纳斯达克|納斯達克"), ("NYSE", r"nyse|new 
 _VENUE_RE = [(code, re.compile(rx, re.I)) for code, rx in _VENUES]
 
 
-def venue_of(text: str) -> str | None:
-    """The exchange a text names first, as a short code ("NASDAQ", "HKEX", "STAR"), or None."""
+def venue_of(text: str, name: str = "") -> str | None:
+    """The exchange a text names first, as a short code ("NASDAQ", "HKEX", "STAR"), or None.
+    With `name`: in the part of the text that speaks of it, from the name to the end of its clause
+    ("沐曦上市首日暴涨 壁仞通过港股聆讯": no venue for 沐曦)."""
+    if name and name in text:
+        start = text.index(name)
+        cut = _CLAUSE_CUT.search(text, start + len(name))
+        text = text[start:cut.start() if cut else len(text)]
     found = [(m.start(), code) for code, rx in _VENUE_RE for m in [rx.search(text)] if m]
     return min(found)[1] if found else None
+
+
+_CLAUSE_CUT = re.compile(r"[，,；;。！？!?]|(?<=[\u3400-\u9fff])\s+(?=\S)")
 
 
 def round_name(trigger: str) -> str | None:
@@ -172,7 +183,9 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         amount = first.amount or next((h.amount for h in hs if h.amount), None)
         currency, value = usd(amount)
         stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
-        stage = first.stage or next((s for s in stages if s), None)
+        # the furthest step the item tells: a listing-day story also names the offer price
+        steps = _DEAL_STEPS if FAMILY.get(kind) == "deal" else _LISTING_STEPS if FAMILY.get(kind) == "listing" else {}
+        stage = max((s for s in stages if s in steps), key=lambda s: steps[s], default=first.stage)
         counterparty = first.counterparty or next((h.counterparty for h in hs if h.counterparty), None)
         also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
                                    and k not in ("deal", "valuation")))
@@ -192,6 +205,8 @@ def primary(kinds: list[str]) -> str:
     """The kind that leads: the first one told, unless a more specific one is told too ("deal"
     gives way to "acquisition", a valuation to the round or IPO that set it)."""
     first = kinds[0]
+    if first in ("funding", "valuation") and ("ipo" in kinds or "spac" in kinds):
+        return "ipo" if "ipo" in kinds else "spac"  # money raised in a listing is the listing's (募资, proceeds)
     if first in ("deal", "valuation"):
         better = [k for k in kinds if k not in ("deal", "valuation")]
         if better:
@@ -256,23 +271,7 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # Series G and Series H are two rounds
     if open_event.venue and new.venue and open_event.venue != new.venue:
         return False  # a STAR Market listing and a Hong Kong one are two
-    if open_event.family == "deal" and _specific(open_event.kind) != _specific(new.kind) \
-            and "deal" not in (open_event.kind, new.kind) and not _corroborated(open_event, new):
-        return False  # a licence and a takeover are one deal only when the buyer or the sum says so
-    if open_event.family == new.family and 0 < step(new) < step(open_event):
-        return False  # talks after the deal was agreed, a filing after the listing: an older event
     return not amounts_conflict(open_event, new)
-
-
-def _specific(kind: str) -> str:
-    return "acquisition" if kind in ("acquisition", "acquihire") else kind
-
-
-def _corroborated(a: Event, b: Event) -> bool:
-    """The same other party, or the same sum (within the family's tolerance)."""
-    if same_party(a.counterparty, b.counterparty):
-        return True
-    return bool(a.usd and b.usd and not _apart(a.usd, b.usd, _TOLERANCE.get(a.family)))
 
 
 def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
@@ -285,6 +284,9 @@ def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
         out.append(VALUATION_FACT)
     if new.counterparty and not open_event.counterparty and open_event.family == "deal":
         out.append(PARTY_FACT)
+    for k in (new.kind, *new.also):
+        if k in _KIND_FACT and k != open_event.kind and k not in open_event.also and _KIND_FACT[k] not in out:
+            out.append(_KIND_FACT[k])  # a licence told first, a takeover told later: say so
     if new.family == open_event.family and step(new) > step(open_event) and new.stage in FACT_OF_STAGE:
         fact = FACT_OF_STAGE[new.stage]
         if fact not in open_event.facts:
@@ -295,8 +297,8 @@ def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
 def merge(open_event: Event, new: Event) -> Event:
     """The event with what a later report adds (the first report's words stay where it had them)."""
     added = new_facts(open_event, new)
-    facts = tuple(dict.fromkeys(open_event.facts + tuple(f for f in added
-                                                         if f not in (AMOUNT_FACT, VALUATION_FACT, PARTY_FACT))))
+    facts = tuple(dict.fromkeys(open_event.facts + tuple(f for f in added if f not in (
+        AMOUNT_FACT, VALUATION_FACT, PARTY_FACT, *_KIND_FACT.values()))))
     also = tuple(dict.fromkeys(open_event.also + tuple(k for k in (new.kind, *new.also)
                                                        if k != open_event.kind and FAMILY.get(k) == open_event.family
                                                        and k not in ("deal", "valuation"))))

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import decide, lexicon
-from .events import round_name, venue_of
 from .config import Company, Rule
 from .decide import Item as ItemView
+from .events import round_name, venue_of
 from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
@@ -170,8 +170,8 @@ class Matcher:
                                        None),
                             valuation=next((x.amount for x in fs if x.kind == "valuation" and x.amount), None)
                             or (valued if any(x.kind in ("funding", "valuation", "ipo") for x in fs) else None),
-                            venue=venue_of(title + " " + summary) if any(x.kind in ("ipo", "spac") for x in fs)
-                            else None)
+                            venue=next((v for x in fs if x.kind in ("ipo", "spac")
+                                        for v in [venue_of(x.snippet, x.alias)] if v), None))
         order = {r.name: i for i, r in enumerate(self.rules)}
         return Explanation(
             hits=tuple(sorted(hits.values(), key=lambda h: order[h.rule])),

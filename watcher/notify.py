@@ -56,7 +56,7 @@ EVENT_MAX = 500
 URL_MAX = 4000  # longer links are cut (a URL is never ellipsised: the scorer matches it exactly)
 MAX_HITS = 10
 MAX_KEYWORDS = 10
-MAX_ALSO = 10
+MAX_ALSO = 30  # later reports listed with their links (the JSON payload lists every URL)
 REASON_MAX = 300
 ELLIPSIS = "…"
 

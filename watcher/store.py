@@ -401,11 +401,14 @@ class Store:
                         s.flush()
                         if it.url:
                             known_urls.setdefault(it.url, (row.id, True))
+                        shown = False  # an item's link goes into one alert only
                         for e in told:
                             ev = joined.get(e.company) or (lead if lead is not None and lead.company == e.company
                                                            else None)
                             if ev is not None:
-                                updates += self._report(s, ev, e, row, label, now, cand.notifiers)
+                                n, placed = self._report(s, ev, e, row, label, now, show=not shown)
+                                updates += n
+                                shown = shown or placed
                         if lead is None:
                             self._add_also(s, story, label, it.link)
                         copies += 1
@@ -486,10 +489,11 @@ class Store:
             ev.sources = json.dumps(sources, ensure_ascii=False)
 
     def _report(self, s: Session, ev: EventRow, e: events.Event, row: ItemRow, label: str, now: datetime,
-                routed: tuple[str, ...]) -> int:
+                show: bool = True) -> tuple[int, bool]:
         """A later report of an open event: count it; while the event's alert is queued add it
         there; when it adds a fact, fold the fact in and queue a follow-up to every channel that
-        already had the alert. Returns the follow-ups queued (0 or 1)."""
+        already had the alert. `show`: the report may still go into an alert (an item's link goes
+        into one alert only). Returns (follow-ups queued, whether the report went into an alert)."""
         self._count_report(ev, label, now)
         old = _event_of(ev)
         facts = events.new_facts(old, e)
@@ -500,22 +504,24 @@ class Store:
         ev.counterparty, ev.stage, ev.round, ev.venue = merged.counterparty, merged.stage, merged.round, merged.venue
         ev.valuation, ev.valuation_usd = merged.valuation, merged.valuation_usd
         s.add(ev)
-        if ev.alert_id is None:
-            return 0
+        if ev.alert_id is None or not show:
+            return 0, False
         states = {n: st for n, st in s.exec(select(OutboxRow.notifier, OutboxRow.status)
                                             .where(OutboxRow.alert_id == ev.alert_id))}
+        placed = False
         if any(st in ("pending", "sending") for st in states.values()):
             self._add_also_to(s, ev.alert_id, label, row.link)
+            placed = True
         sent = [n for n, st in states.items() if st == "sent"]
         if not facts or not sent:
-            return 0
+            return 0, placed
         alert = AlertRow(item_id=row.id, created_at=now, hits="[]", event_id=ev.id, update_of=ev.alert_id,
                          facts=json.dumps(list(facts), ensure_ascii=False))
         s.add(alert)
         s.flush()
         for name in sent:
             s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
-        return 1
+        return 1, True
 
     def _story_candidates(self, s: Session, since: datetime) -> list[tuple[int, str, set[str]]]:
         rows = s.exec(select(ItemRow.id, ItemRow.story_key, ItemRow.companies)
