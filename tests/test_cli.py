@@ -301,3 +301,33 @@ def test_readme_config_example_checks(tmp_path):
                        text=True, env=dict(os.environ, SLACK_WEBHOOK_TOKENS="T0/B0/X"))
     assert r.returncode == 0, r.stderr
     assert "deals: 1 keywords, 2 exclusions, 2 forms" in r.stdout, r.stdout
+
+
+def test_one_alert_per_event_however_many_outlets_and_events_command(env):
+    """Three outlets, three headlines, one deal: one alert that names the event and lists the
+    others with their links; `watcher events` shows the event and its reports."""
+    wire = [DEAL, {"title": "Nvidia to license Groq's inference technology, hire its founders",
+                   "link": "https://wire.example/nvidia-groq"}]
+    cn = [{"title": "英伟达与Groq达成技术授权协议 创始人加入英伟达", "link": "https://cn.example/groq"}]
+    other = [{"title": "Groq raises $640 million in Series D led by BlackRock", "link": "https://wire.example/round"}]
+    env.write([("wire", env.feed("/w.xml", rss(wire + other))), ("cn", env.feed("/c.xml", rss(cn)))])
+    r = env.run("once")
+    assert r.returncode == 0, r.stderr
+    titles = sorted(p["title"] for p in env.sink.posts)
+    assert len(titles) == 2, env.texts()  # the licence (three reports) and the round
+    deal = next(p for p in env.sink.posts if p["title"].startswith("Groq: licence"))
+    for link in ("https://news.example/groq-nvidia", "https://wire.example/nvidia-groq", "https://cn.example/groq"):
+        assert link in deal["message"], deal["message"]
+    assert deal["event"]["kind"] == "licence" and deal["event"]["reports"] == 3
+    assert next(p for p in env.sink.posts if p is not deal)["title"] == \
+        "Groq: Series D round led by BlackRock, $640 million"
+    out = env.run("events", "--since", "1d", "--json")
+    assert out.returncode == 0, out.stderr
+    import json
+    evs = json.loads(out.stdout)
+    assert sorted(e["reports"] for e in evs) == [1, 3]
+    assert {i["link"] for e in evs for i in e["items"]} >= {"https://cn.example/groq", "https://wire.example/round"}
+    text = env.run("events", "--since", "1d").stdout
+    assert "Groq: Series D round led by BlackRock, $640 million" in text and "2 events since" in text
+    assert "events (last 7 days): 2" in env.run("status").stdout
+    assert env.run("events", "--since", "soon").returncode == 2

@@ -6,6 +6,7 @@ same conversion (apprise's own code, no network) so the cases pin what Slack wou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -282,3 +283,57 @@ def test_test_message():
     m = notify.render(notify.sample_alert("ops"), "text")
     assert m.title == "watcher test notification: this is how an alert will look"
     assert "ops" in m.body and "https://example.com/watcher/test-notify" in m.body
+
+
+# --------------------------------------------------------------------------- events
+
+def record(**kw) -> models.EventInfo:
+    base = dict(company="Groq", kind="acquisition", label="acquisition",
+                headline="Groq: acquisition by Nvidia, $20 billion (licence + team)", counterparty="Nvidia",
+                amount="$20 billion", currency="USD", usd=2e10, reports=3, sources=("techcrunch", "reuters", "36kr"),
+                first_seen=datetime(2025, 12, 24, 9, 0, tzinfo=UTC),
+                last_seen=datetime(2025, 12, 24, 11, 0, tzinfo=UTC), id=12)
+    base.update(kw)
+    return models.EventInfo(**base)
+
+
+def test_title_and_subject_carry_the_event():
+    a = alert(record=record(), also=("reuters",), also_links=(("reuters", "https://reuters.example/groq"),))
+    for channel in notify.CHANNELS:
+        m = notify.render(a, channel)
+        assert m.title == "Groq: acquisition by Nvidia, $20 billion (licence + team)"
+        text = visible_text(m.body) if channel == "email" else slack_final(m.body) if channel == "slack" else m.body
+        assert "acquisition · with Nvidia · $20 billion · 3 reports" in text  # the event line
+        assert "https://reuters.example/groq" in text  # every later report's link
+        assert LINK.replace("&", "&amp;") in text or LINK in text  # and the first report's
+        assert "licensing agreement" in text  # the explanation stays
+
+
+def test_amount_in_another_currency_shows_dollars():
+    r = record(amount="200亿元", currency="CNY", usd=2.8e9, headline="Groq: acquisition by Nvidia, 200亿元")
+    assert "200亿元 (about US$2.8B)" in notify.render(alert(record=r), "text").body
+
+
+def test_follow_up_says_what_is_new():
+    a = alert(record=record(facts=("closed",), headline="Groq: acquisition by Nvidia (closed), $20 billion"),
+              update=("closed",), original="Groq: acquisition by Nvidia (closed), $20 billion")
+    m = notify.render(a, "text")
+    assert m.title == "Update: Groq: acquisition by Nvidia (closed), $20 billion"
+    assert m.body.startswith("New: closed\nUpdate to: Groq: acquisition by Nvidia (closed), $20 billion\n")
+    m = notify.render(replace(a, update=("amount",)), "slack")
+    assert "New: amount $20 billion" in slack_final(m.body)
+
+
+def test_json_fields():
+    a = alert(record=record(), also=("reuters",), also_links=(("reuters", "https://reuters.example/groq"),))
+    f = notify.render(a, "json").fields
+    assert f["event"]["kind"] == "acquisition" and f["event"]["company"] == "Groq"
+    assert f["event"]["counterparty"] == "Nvidia" and f["event"]["amount_usd"] == 2e10
+    assert f["event"]["first_reported"] == "2025-12-24T09:00:00+00:00" and f["event"]["reports"] == 3
+    assert f["urls"] == [LINK, "https://reuters.example/groq"] and f["sources"] == ["techcrunch", "reuters"]
+    assert f["rule"] == "deals" and f["explanation"][0]["company"] == "Groq" and f["update"] is None
+    f = notify.render(replace(a, update=("closed",), original="Groq: acquisition"), "json").fields
+    assert f["update"] == {"of": "Groq: acquisition", "facts": ["closed"]}
+    assert notify.render(alert(), "json").fields["event"] is None  # no structure found
+    for channel in ("slack", "email", "text"):
+        assert notify.render(a, channel).fields is None

@@ -134,3 +134,87 @@ def test_retention_keeps_alerts_still_waiting(tmp_path):
     ingest(st, "a", [it], now=old)
     st.prune(NOW - timedelta(days=90), forget_before=NOW - timedelta(days=180))
     assert st.count_items() == 1 and len(st.due(NOW, ignore_backoff=True)) == 1
+
+
+# ----------------------------------------------------------------------------- events
+def deal_hit(**kw) -> tuple[Hit, ...]:
+    base = dict(rule="deals", company="Rivos", alias="Rivos", keywords=("acquire",), field="title",
+                kind="acquisition", role="target", counterparty="Meta")
+    base.update(kw)
+    return (Hit(**base),)
+
+
+def report(store, source, n, hits, notifiers=("hook",), now=NOW, title=None):
+    it = normalize(RawItem(guid=f"{source}{n}", title=title or f"Report {n} of a Rivos deal from {source}",
+                           link=f"https://{source}.example/{n}"), source)
+    return store.ingest(source, [it], {it.key: Candidate(it, hits, notifiers)}, now=now,
+                        story_window=3 * 86400, event_window=14 * 86400)
+
+
+def test_reports_of_one_event_make_one_alert_while_it_is_queued(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    assert report(st, "wire", 1, deal_hit()).new_alerts == 1
+    assert report(st, "tech", 2, deal_hit(counterparty="Meta Platforms")).new_alerts == 0
+    assert report(st, "cn", 3, deal_hit(counterparty="Meta", amount="$500 million")).new_alerts == 0
+    (d,) = st.due(NOW)
+    assert d.alert.also_links == (("tech", "https://tech.example/2"), ("cn", "https://cn.example/3"))
+    # the queued alert tells the event as it stands now: the amount a later report gave
+    assert d.alert.record.headline == "Rivos: acquisition by Meta, $500 million"
+    assert d.alert.record.reports == 3 and d.alert.record.sources == ("wire", "tech", "cn")
+
+
+def test_after_sending_reports_are_silent_and_a_new_fact_is_one_follow_up(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    report(st, "wire", 1, deal_hit(), notifiers=("hook", "mail"))
+    for d in st.due(NOW):
+        st.mark_sent(d.outbox_id, NOW)
+    later = NOW + timedelta(hours=5)
+    r = report(st, "tech", 2, deal_hit(), now=later)
+    assert (r.new_alerts, r.updates) == (0, 0) and st.due(later) == []  # recorded silently
+    r = report(st, "wire", 3, deal_hit(stage="completed", stages=("completed",)), notifiers=("hook",), now=later)
+    assert (r.new_alerts, r.updates) == (0, 1)
+    follow = st.due(later)
+    assert sorted(d.alert.notifier for d in follow) == ["hook", "mail"]  # every channel that had the alert
+    a = follow[0].alert
+    assert a.update == ("closed",) and a.link == "https://wire.example/3"
+    assert a.original == "Rivos: acquisition by Meta (closed)"
+    for d in follow:
+        st.mark_sent(d.outbox_id, later)
+    # the same fact again: nothing more
+    assert report(st, "cn", 4, deal_hit(stage="completed", stages=("completed",)), now=later).updates == 0
+    assert st.due(later) == []
+    (ev, reports), = st.events_since(NOW - timedelta(days=1))
+    assert ev.reports == 4 and ev.facts == ("closed",)
+    assert [link for _, _, link in reports] == [f"https://{s}.example/{n}" for s, n in
+                                                (("wire", 1), ("tech", 2), ("wire", 3), ("cn", 4))]
+
+
+def test_different_events_are_different_alerts(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    assert report(st, "wire", 1, deal_hit()).new_alerts == 1
+    assert report(st, "wire", 2, deal_hit(counterparty="Intel")).new_alerts == 1  # another buyer
+    raise_ = deal_hit(rule="capital", kind="funding", role="recipient", counterparty=None, amount="$250 million")
+    assert report(st, "wire", 3, raise_).new_alerts == 1  # a raise is not the takeover
+    ipo = deal_hit(rule="capital", kind="ipo", role="issuer", counterparty=None, stage="filing")
+    assert report(st, "wire", 4, ipo).new_alerts == 1  # nor is an IPO the raise
+    # the same buyer again, months later, is a new event too
+    assert report(st, "wire", 5, deal_hit(), now=NOW + timedelta(days=90)).new_alerts == 1
+    assert len(st.events_since(NOW - timedelta(days=1))) == 5
+
+
+def test_an_older_database_gains_the_new_columns(tmp_path):
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, source VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+                "url VARCHAR, link VARCHAR, title VARCHAR NOT NULL, summary VARCHAR NOT NULL, story_key VARCHAR "
+                "NOT NULL, published DATETIME, seen_at DATETIME NOT NULL, story_id INTEGER, alerted BOOLEAN NOT NULL, "
+                "companies VARCHAR NOT NULL, form VARCHAR, event VARCHAR, pruned BOOLEAN NOT NULL)")
+    con.execute("INSERT INTO item (source, key, title, summary, story_key, seen_at, alerted, companies, pruned) "
+                "VALUES ('a', 'k', 't', '', '', '2026-01-01 00:00:00', 0, '', 0)")
+    con.commit()
+    con.close()
+    st = Store(f"sqlite:///{path}")
+    assert st.count_items() == 1  # kept
+    assert report(st, "wire", 1, deal_hit()).new_alerts == 1
+    cols = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(item)")}
+    assert "event_id" in cols

@@ -14,6 +14,7 @@ import sys
 from datetime import timedelta
 
 from . import config as config_mod
+from . import events as event_mod
 from .config import Config, format_duration, format_time, parse_duration
 from .errors import ConfigError, NotifyError, StoreError
 
@@ -238,8 +239,52 @@ def cmd_status(args, cfg: Config) -> int:
         if name not in {n.name for n in cfg.notifier} and (c.get("pending") or c.get("sending")):
             line += "; not configured any more: these wait"
         print(line)
+    recent = store.events_since(now - timedelta(days=7))
+    if recent:
+        quiet = sum(max(0, ev.reports - 1) for ev, _ in recent)
+        print(f"events (last 7 days): {len(recent)}, with {quiet} later reports folded into them "
+              "(queued alerts list them; sent ones got a follow-up only for a new fact)")
+        for ev, _ in recent[:10]:
+            print(f"  {format_time(ev.first_seen)}  {ev.reports:>3} reports  {ev.headline}")
+        if len(recent) > 10:
+            print(f"  ... and {len(recent) - 10} more (watcher events --since 7d)")
     print(f"items stored: {store.count_items()}")
     store.close()
+    return 0
+
+
+def cmd_events(args, cfg: Config) -> int:
+    """The events of the last `--since` and every report of each."""
+    from .store import Store, utcnow
+
+    try:
+        since = utcnow() - timedelta(seconds=parse_duration(args.since))
+    except ValueError as e:
+        print(f"watcher: events --since: {e}", file=sys.stderr)
+        return 2
+    store = Store(config_mod.database_url(cfg))
+    try:
+        found = store.events_since(since)
+    finally:
+        store.close()
+    if args.json:
+        out = [{"id": ev.id, "headline": ev.headline, "company": ev.company, "kind": ev.kind, "label": ev.label,
+                "counterparty": ev.counterparty, "amount": ev.amount, "currency": ev.currency, "amount_usd": ev.usd,
+                "stage": ev.stage, "facts": list(ev.facts),
+                "first_reported": ev.first_seen.isoformat() if ev.first_seen else None,
+                "last_reported": ev.last_seen.isoformat() if ev.last_seen else None,
+                "reports": ev.reports, "sources": list(ev.sources),
+                "items": [{"source": src, "title": title, "link": link} for src, title, link in items]}
+               for ev, items in found]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for ev, items in found:
+        print(f"{format_time(ev.first_seen)}  {ev.headline}")
+        print(f"    {ev.reports} report{'s' if ev.reports != 1 else ''}, last {format_time(ev.last_seen)}: "
+              + ", ".join(ev.sources))
+        for src, title, link in items:
+            print(f"      {src}: {title[:100]}  {link or ''}")
+    print(f"{len(found)} events since {since:%Y-%m-%d %H:%M} UTC")
     return 0
 
 
@@ -264,6 +309,8 @@ def cmd_replay(args, cfg: Config) -> int:
         print(f"{'ALERT' if ex.hits else '-----'} {r.source}: {r.title}\n      {r.link or ''}")
         for h in ex.hits:
             print(f"      [{h.rule}] {h.company}: alias {h.alias!r}, keywords {', '.join(h.keywords)} ({h.field})")
+        for e in event_mod.from_hits(ex.hits):
+            print(f"      event: {event_mod.headline(e)}")
     print(f"{n} of {len(rows)} stored items since {since:%Y-%m-%d %H:%M} UTC would alert (nothing was sent)")
     store.close()
     return 0
@@ -285,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--title", default=None)
     m.add_argument("--summary", default=None)
     sub.add_parser("status", help="source health and outbox depth")
+    e = sub.add_parser("events", help="the events of a period and how many reports each had")
+    e.add_argument("--since", default="7d")
+    e.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
     r = sub.add_parser("replay", help="run today's rules over stored items; sends nothing")
     r.add_argument("--since", default="7d")
     r.add_argument("--all", action="store_true", help="also list items that would not alert")
@@ -292,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
-            "match": cmd_match, "status": cmd_status, "replay": cmd_replay}
+            "match": cmd_match, "status": cmd_status, "replay": cmd_replay, "events": cmd_events}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,15 +157,18 @@ def round_name(trigger: str) -> str | None:
     return m.group(1).lower().replace("pre-", "pre") if m else None
 
 
+def stage_of(e: Event) -> str | None:
+    """The stage as told, or as implied: a deal told without one ("buys", "to acquire") is
+    agreed, a sale without one is being explored."""
+    if e.family == "deal" and not e.stage:
+        return "talks" if e.kind == "sale" else "agreed"
+    return e.stage
+
+
 def step(e: Event) -> int:
-    """How far the event has gone (0: not told). A deal told without a stage ("buys",
-    "to acquire") is agreed; a sale without one is being explored."""
-    if e.family == "deal":
-        stage = e.stage or ("talks" if e.kind == "sale" else "agreed")
-        return _DEAL_STEPS.get(stage, 0)
-    if e.family == "listing":
-        return _LISTING_STEPS.get(e.stage or "", 0)
-    return 0
+    """How far the event has gone (0: not told)."""
+    steps = _DEAL_STEPS if e.family == "deal" else _LISTING_STEPS if e.family == "listing" else {}
+    return steps.get(stage_of(e) or "", 0)
 
 
 def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
@@ -287,8 +290,8 @@ def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:
     for k in (new.kind, *new.also):
         if k in _KIND_FACT and k != open_event.kind and k not in open_event.also and _KIND_FACT[k] not in out:
             out.append(_KIND_FACT[k])  # a licence told first, a takeover told later: say so
-    if new.family == open_event.family and step(new) > step(open_event) and new.stage in FACT_OF_STAGE:
-        fact = FACT_OF_STAGE[new.stage]
+    if new.family == open_event.family and step(new) > step(open_event) and stage_of(new) in FACT_OF_STAGE:
+        fact = FACT_OF_STAGE[stage_of(new) or ""]
         if fact not in open_event.facts:
             out.append(fact)
     return tuple(out)
@@ -305,7 +308,7 @@ def merge(open_event: Event, new: Event) -> Event:
     out = replace(open_event, facts=facts, also=also, counterparty=open_event.counterparty or new.counterparty,
                   round=open_event.round or new.round, venue=open_event.venue or new.venue)
     if step(new) > step(open_event) and new.family == open_event.family:
-        out = replace(out, stage=new.stage)
+        out = replace(out, stage=stage_of(new))
     if not open_event.amount and new.amount:
         out = replace(out, amount=new.amount, currency=new.currency, usd=new.usd)
     if not open_event.valuation and new.valuation:
@@ -348,7 +351,9 @@ def headline(event: Event) -> str:
     line = f"{event.company}: {what}"
     if money:
         line += f", {money}"
-    if event.valuation and kind != "ipo":
+    if event.valuation and kind == "valuation" and not money:
+        line += f", {event.valuation}"
+    elif event.valuation and kind != "ipo":
         line += f" at {event.valuation} valuation" if money else f", valued at {event.valuation}"
     if event.also:
         line += " (" + " + ".join(_SHORT.get(k, k) for k in event.also) + ")"

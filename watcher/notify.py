@@ -293,10 +293,10 @@ def _also_line(v: _View) -> str:
 
 
 def _render_text(v: _View) -> str:
-    lines = []
-    if v.update:
-        lines += [f"New: {v.update}", f"Update to: {v.original}"]
-    lines += [v.headline, f"Source: {v.source}", f"Published: {v.published}"]
+    if v.update:  # a follow-up is short: what is new, what it updates, who says so
+        return "\n".join([f"New: {v.update}", f"Update to: {v.original}", v.headline,
+                          f"Source: {v.source} · Published: {v.published}", f"Link: {v.link or '(no link)'}"])
+    lines = [v.headline, f"Source: {v.source}", f"Published: {v.published}"]
     if v.what:
         lines.append(f"What: {v.what}")
     for h in v.hits:
@@ -332,10 +332,10 @@ def _render_slack(v: _View) -> str:
         head = f"**[{md(v.headline)}](<{v.link}>)**"
     else:
         head = f"**{md(v.headline)}**"
-    lines = []
     if v.update:
-        lines += [f"**New: {md(v.update)}**", f"Update to: {md(v.original)}"]
-    lines += [head, f"Source: {md(v.source)} · Published: {v.published}"]
+        return "\n".join([f"**New: {md(v.update)}**", f"Update to: {md(v.original)}", head,
+                          f"Source: {md(v.source)} · Published: {v.published}"])
+    lines = [head, f"Source: {md(v.source)} · Published: {v.published}"]
     if v.what:
         lines.append(f"What: {md(v.what)}")
     for h in v.hits:
@@ -385,11 +385,11 @@ def _render_email(v: _View) -> str:
     head = highlight(v.headline, terms)
     if v.link and _linkable(v.link):
         head = f'<a href="{e(v.link, quote=True)}">{head}</a>'
-    parts = []
     if v.update:
-        parts += [f"<p><b>New: {e(v.update)}</b><br>Update to: {e(v.original)}</p>"]
-    parts += [f"<p><b>{head}</b></p>",
-              f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"]
+        return "\n".join([f"<p><b>New: {e(v.update)}</b><br>Update to: {e(v.original)}</p>",
+                          f"<p><b>{head}</b></p>", f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"])
+    parts = [f"<p><b>{head}</b></p>",
+             f"<p>Source: {e(v.source)}<br>Published: {e(v.published)}</p>"]
     if v.what:
         parts.append(f"<p>What: {e(v.what)}</p>")
     if v.hits:

@@ -1,0 +1,180 @@
+"""events.py, table-driven: the event read from an item's frames (English and Chinese), whether a
+later report joins an open event, what it adds, and the one line that says what happened."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from watcher import config, events
+from watcher.events import Event
+from watcher.match import Matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+DAY = 86400.0
+WINDOW = 14 * DAY
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Matcher:
+    cfg = config.load(ROOT / "config.toml")
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
+
+
+def read(m: Matcher, title: str, summary: str = "") -> Event:
+    evs = events.from_hits(m.explain(title, summary).hits)
+    assert evs, title
+    return evs[0]
+
+
+# ----------------------------------------------------------------------------- extraction
+EXTRACT = [
+    # (title, summary, company, kind, stage, counterparty, amount, currency, headline)
+    ("Nvidia to buy Groq's assets for $20 billion in licensing deal",
+     "Nvidia will license Groq's technology and hire its founders, including CEO Jonathan Ross.",
+     "Groq", "acquisition", None, "Nvidia", "$20 billion", "USD",
+     "Groq: acquisition by Nvidia, $20 billion (licence + team)"),
+    ("Groq raises $640 million in Series D led by BlackRock", "",
+     "Groq", "funding", None, "BlackRock", "$640 million", "USD",
+     "Groq: Series D round led by BlackRock, $640 million"),
+    ("Lightmatter raises $400 million at a $4.4 billion valuation", "",
+     "Lightmatter", "funding", None, None, "$400 million", "USD",
+     "Lightmatter: funding round, $400 million at $4.4 billion valuation"),
+    ("Intel in advanced talks to buy SambaNova for about $1.6 billion", "",
+     "SambaNova", "acquisition", "talks", "Intel", "about $1.6 billion", "USD",
+     "SambaNova: acquisition talks with Intel, about $1.6 billion"),
+    ("SoftBank completes $6.5 billion acquisition of Ampere Computing", "",
+     "Ampere Computing", "acquisition", "completed", "SoftBank", "$6.5 billion", "USD",
+     "Ampere Computing: acquisition by SoftBank (closed), $6.5 billion"),
+    ("Groq to acquire compiler startup Zeta3 Labs", "",
+     "Groq", "acquisition", None, "Zeta3 Labs", None, None, "Groq: acquisition of Zeta3 Labs"),
+    ("Cerebras withdraws IPO filing", "", "Cerebras", "ipo", "withdrawal", None, None, None,
+     "Cerebras: IPO withdrawn"),
+    ("Etched valuation tops $5 billion", "", "Etched", "valuation", None, None, None, None,
+     "Etched: valuation, $5 billion"),
+    # Chinese: the buyer opens the clause or follows 被, the lead investor follows 由;
+    # 募资 in a listing is the listing's
+    ("英伟达200亿美元收购Groq核心资产", "", "Groq", "acquisition", None, "英伟达", "200亿美元", "USD",
+     "Groq: acquisition by 英伟达, 200亿美元"),
+    ("Groq被英伟达以200亿美元收购", "", "Groq", "acquisition", None, "英伟达", "200亿美元", "USD",
+     "Groq: acquisition by 英伟达, 200亿美元"),
+    ("沐曦完成10亿元B轮融资，由红杉中国领投", "", "MetaX", "funding", None, "红杉中国", "10亿元", "CNY",
+     "MetaX: Series B round led by 红杉中国, 10亿元"),
+    ("摩尔线程科创板IPO获证监会同意注册", "", "Moore Threads", "ipo", "approval", None, None, None,
+     "Moore Threads: IPO approval"),
+    ("摩尔线程登陆科创板 募资近80亿元成年内最大科创板IPO", "", "Moore Threads", "ipo", "listing", None, "近80亿元",
+     "CNY",
+     "Moore Threads: listing, 近80亿元"),
+    ("壁仞科技向港交所递表", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
+]
+
+
+@pytest.mark.parametrize("case", EXTRACT, ids=[c[0][:40] for c in EXTRACT])
+def test_event_read_from_the_frames(shipped: Matcher, case) -> None:
+    title, summary, company, kind, stage, party, amount, currency, line = case
+    e = read(shipped, title, summary)
+    assert (e.company, e.kind, e.stage, e.counterparty, e.amount, e.currency) == \
+        (company, kind, stage, party, amount, currency), e
+    assert events.headline(e) == line
+
+
+def test_usd_figure_at_reference_rates() -> None:
+    assert events.usd("$640 million") == ("USD", 640e6)
+    assert events.usd("10亿元") == ("CNY", 1.4e8)
+    assert events.usd("HK$4.7 billion") == ("HKD", 601.6e6)
+    assert events.usd("€300 million")[0] == "EUR"
+    assert events.usd("300 million") == (None, None)  # no currency: no figure to compare
+    assert events.usd(None) == (None, None)
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Series H", "H"), ("Series B2", "B2"), ("series a extension", "A"), ("B+轮", "B+"), ("Pre-A轮", "PREA"),
+    ("天使轮", "ANGEL"), ("seed round", "seed"), ("funding round", None),
+])
+def test_round_names(text: str, want: str | None) -> None:
+    assert events.round_name(text) == want
+
+
+@pytest.mark.parametrize(("text", "name", "want"), [
+    ("Cerebras files for Nasdaq IPO", "Cerebras", "NASDAQ"),
+    ("摩尔线程登陆科创板", "摩尔线程", "STAR"),
+    ("沐曦上市首日暴涨 壁仞通过港股聆讯", "沐曦", None),  # the Hong Kong hearing is Biren's
+    ("沐曦上市首日暴涨 壁仞通过港股聆讯", "壁仞", "HKEX"),
+    ("Groq raises $640M", "Groq", None),
+])
+def test_venue_near_the_name(text: str, name: str, want: str | None) -> None:
+    assert events.venue_of(text, name) == want
+
+
+# ----------------------------------------------------------------------------- joining
+ROUND = Event("Groq", "funding", role="recipient", amount="$640 million", currency="USD", usd=640e6, round="D")
+TAKEOVER = Event("Rivos", "acquisition", role="target", counterparty="Meta")
+FILING = Event("Cerebras", "ipo", role="issuer", stage="filing", venue="NASDAQ")
+
+JOINS = [
+    # (why, open event, new report, days since the event opened, joins?)
+    ("the same round from another outlet", ROUND, replace(ROUND, amount="$640M"), 0.5, True),
+    ("the same round with no figure", ROUND, replace(ROUND, amount=None, usd=None, round=None), 1, True),
+    ("two rounds months apart", ROUND, ROUND, 120, False),
+    ("two rounds the same week: another figure", ROUND, replace(ROUND, amount="$1.5 billion", usd=1.5e9, round=None),
+     2, False),
+    ("two rounds the same week: another series", ROUND, replace(ROUND, round="E", amount=None, usd=None), 2, False),
+    ("a raise and then an IPO", ROUND, Event("Groq", "ipo", role="issuer", stage="filing"), 3, False),
+    ("a round and the valuation it set", ROUND, Event("Groq", "valuation", role="issuer", valuation="$2.8 billion",
+                                                      valuation_usd=2.8e9), 1, True),
+    ("two valuations far apart", replace(ROUND, valuation="$2.8 billion", valuation_usd=2.8e9),
+     replace(ROUND, valuation="$6.9 billion", valuation_usd=6.9e9), 1, False),
+    ("the same takeover", TAKEOVER, replace(TAKEOVER, counterparty="Meta Platforms Inc."), 1, True),
+    ("two different buyers", TAKEOVER, replace(TAKEOVER, counterparty="Intel"), 1, False),
+    ("a buyer in Chinese cannot be told apart", TAKEOVER, replace(TAKEOVER, counterparty="英特尔"), 1, True),
+    ("the takeover closes", TAKEOVER, replace(TAKEOVER, stage="completed"), 10, True),
+    ("the startup buying is not the startup bought", TAKEOVER,
+     Event("Rivos", "acquisition", role="acquirer", counterparty="Zeta Labs"), 1, False),
+    ("licence and team hire of one deal", Event("Groq", "licence", role="licensor", counterparty="Nvidia"),
+     Event("Groq", "acquihire", role="team", counterparty="Nvidia"), 0.2, True),
+    ("another company", TAKEOVER, replace(TAKEOVER, company="Groq"), 0, False),
+    ("the IPO is approved", FILING, replace(FILING, stage="approval"), 5, True),
+    ("a STAR listing and a Hong Kong one", FILING, replace(FILING, venue="HKEX"), 5, False),
+    ("filings never join", Event("Cerebras", "filing"), Event("Cerebras", "filing"), 0, False),
+    ("no structure, no join", Event("Groq", ""), Event("Groq", ""), 0, False),
+]
+
+
+@pytest.mark.parametrize("case", JOINS, ids=[c[0] for c in JOINS])
+def test_joins(case) -> None:
+    _, open_event, new, days, want = case
+    assert events.joins(open_event, new, days * DAY, WINDOW) is want
+
+
+FACTS = [
+    ("nothing new", TAKEOVER, TAKEOVER, ()),
+    ("the amount becomes known", TAKEOVER, replace(TAKEOVER, amount="$500 million", usd=5e8), ("amount",)),
+    ("the deal closes", TAKEOVER, replace(TAKEOVER, stage="completed"), ("closed",)),
+    ("talks become a deal", replace(TAKEOVER, stage="talks"), TAKEOVER, ("agreed",)),
+    ("an earlier step adds nothing", replace(TAKEOVER, stage="completed"), replace(TAKEOVER, stage="talks"), ()),
+    ("the deal is blocked", TAKEOVER, replace(TAKEOVER, stage="blocked"), ("blocked",)),
+    ("the buyer is named", replace(TAKEOVER, counterparty=None, stage="talks"), replace(TAKEOVER, stage="talks"),
+     ("counterparty",)),
+    ("a licence turns out to be a takeover too", Event("Groq", "licence", role="licensor"),
+     Event("Groq", "acquisition", role="target"), ("also an acquisition",)),
+    ("the IPO is listed", FILING, replace(FILING, stage="listing"), ("listed",)),
+    ("the IPO is withdrawn", FILING, replace(FILING, stage="withdrawal"), ("withdrawn",)),
+    ("a valuation becomes known", ROUND, replace(ROUND, valuation="$2.8 billion", valuation_usd=2.8e9),
+     ("valuation",)),
+]
+
+
+@pytest.mark.parametrize("case", FACTS, ids=[c[0] for c in FACTS])
+def test_new_facts(case) -> None:
+    _, open_event, new, want = case
+    assert events.new_facts(open_event, new) == want
+
+
+def test_merge_keeps_the_first_words_and_adds_the_facts() -> None:
+    opened = replace(TAKEOVER, stage="talks")
+    merged = events.merge(opened, replace(TAKEOVER, stage="completed", amount="$500 million", usd=5e8))
+    assert merged.stage == "completed" and merged.facts == ("closed",) and merged.amount == "$500 million"
+    assert events.headline(merged) == "Rivos: acquisition by Meta (closed), $500 million"
+    again = events.merge(merged, replace(TAKEOVER, stage="talks"))
+    assert again == merged  # an earlier step changes nothing
