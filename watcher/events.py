@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .lexicon import has_cjk
-from .lexicon.text import amount_value
+from .lexicon.text import amount_step, amount_value
 from .models import Hit
 
 # Reference rates to USD, for comparing amounts across currencies and showing a USD figure. They
@@ -33,10 +33,10 @@ FAMILY = {"acquisition": "deal", "merger": "deal", "sale": "deal", "acquihire": 
           "filing": "filing"}
 _BRIDGES = {frozenset({"valuation", "ipo"}), frozenset({"spac", "merger"})}
 
-# how far two amounts of one event may differ (the larger over the smaller) before they are two
-# events: a round is reported to its rounded figure ("$640 million", "$640M"), a takeover with or
-# without debt or earn-outs, and an IPO's figures (proceeds, valuation, price) are too many to tell apart
-_TOLERANCE = {"capital": 1.08, "deal": 2.0}
+# how far two amounts of one event may differ (the larger over the smaller) when one is hedged
+# ("about $1.6bn", "more than $1 billion"); exact figures must agree to their rounding. An IPO's
+# figures (proceeds, valuation, price) are too many to tell apart, so they never split it
+_TOLERANCE = {"capital": 1.25, "deal": 2.0}
 
 # the steps of a deal and of a listing, in order: a later step reported after the first report is
 # a fact (a follow-up); an earlier one adds nothing (within the window it is the same deal told late)
@@ -246,16 +246,34 @@ def _party_key(name: str) -> str:
     return " ".join(s.split())
 
 
-def _apart(x: float | None, y: float | None, tolerance: float | None) -> bool:
+_HEDGE = re.compile(r"about|around|roughly|nearly|almost|approx|over|more than|at least|up to|as much as|some|"
+                    r"约|近|超|逾|多|余|最高|上限", re.I)
+_CROSS_CURRENCY = 1.3  # reference rates are rounded: two currencies compare loosely
+
+
+def _apart(x: str | None, y: str | None, tolerance: float | None) -> bool:
+    """Do two amounts as written name different sums? Figures in one currency must agree to
+    the rounding of the coarser one ("$1.6bn" and "$1.65 billion" agree, "$640M" and "$650M"
+    do not), unless one is hedged ("about", "more than", "近"), which allows `tolerance`."""
     if tolerance is None or not x or not y:
         return False
-    return max(x, y) / min(x, y) > tolerance
+    vx, vy = amount_value(x), amount_value(y)
+    if vx is None or vy is None or not vx[0] or not vy[0]:
+        return False
+    (a, ca), (b, cb) = vx, vy
+    if ca and cb and ca != cb:
+        ua, ub = a * USD_RATES.get(ca, 0), b * USD_RATES.get(cb, 0)
+        return bool(ua and ub) and max(ua, ub) / min(ua, ub) > _CROSS_CURRENCY
+    if _HEDGE.search(x) or _HEDGE.search(y):
+        return max(a, b) / min(a, b) > tolerance
+    rounding = max(amount_step(x) or 0, amount_step(y) or 0)
+    return abs(a - b) > rounding / 2 * 1.001
 
 
 def amounts_conflict(a: Event, b: Event) -> bool:
-    """Two amounts (or two valuations) of one family too far apart to be one event."""
+    """Two amounts (or two valuations) of one family that name different sums."""
     tolerance = _TOLERANCE.get(a.family)
-    return _apart(a.usd, b.usd, tolerance) or _apart(a.valuation_usd, b.valuation_usd, tolerance)
+    return _apart(a.amount, b.amount, tolerance) or _apart(a.valuation, b.valuation, tolerance)
 
 
 def joins(open_event: Event, new: Event, age: float, window: float) -> bool:

@@ -102,6 +102,16 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
     return value, currency
 
 
+def amount_step(text: str) -> float | None:
+    """The rounding of an amount as written: "$1.6 billion" -> 1e8, "$640 million" -> 1e6."""
+    m = _AMOUNT.search(text.lower())
+    if m is None:
+        return None
+    digits = m.group(1).replace(",", "")
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return 10.0 ** -decimals * _SCALE.get((m.group(2) or "").lower(), 1.0)
+
+
 def same_amount(a: str | None, b: str | None) -> bool:
     """Do two amounts as written name the same sum (within 1%, same currency where both say)?"""
     if not a or not b:
