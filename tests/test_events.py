@@ -47,6 +47,9 @@ EXTRACT = [
     ("SoftBank completes $6.5 billion acquisition of Ampere Computing", "",
      "Ampere Computing", "acquisition", "completed", "SoftBank", "$6.5 billion", "USD",
      "Ampere Computing: acquisition by SoftBank (closed), $6.5 billion"),
+    # a wire's marks ("UPDATE 1-", "EXCLUSIVE-") are not words of the story
+    ("UPDATE 1-Nvidia signs licensing agreement with Groq", "",
+     "Groq", "licence", "agreed", "Nvidia", None, None, "Groq: licence to Nvidia (agreed)"),
     ("Groq to acquire compiler startup Zeta3 Labs", "",
      "Groq", "acquisition", None, "Zeta3 Labs", None, None, "Groq: acquisition of Zeta3 Labs"),
     ("Cerebras withdraws IPO filing", "", "Cerebras", "ipo", "withdrawal", None, None, None,

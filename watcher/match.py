@@ -96,6 +96,7 @@ class Matcher:
         """Judge one item. `published` dates its time words ("in July 2024" is history to a
         story of this month, "in 2027" a plan); now when the feed gave no date."""
         lex = self.lexicon
+        title = _WIRE_PREFIX.sub("", title)  # "UPDATE 1-Nvidia signs ...": the wire's marks are no words of the story
         when = published or datetime.now(UTC)
         today = (when.year, when.month)
         t_scan, s_scan = self.index.scan(title), self.index.scan(summary)
@@ -262,6 +263,8 @@ class Matcher:
                             company=item.company, published=item.published).hits
 
 
+_WIRE_PREFIX = re.compile(r"^\s*(?:(?:update|updated|refile|corrected|correction|exclusive|breaking|rpt|wrapup)"
+                          r"(?:\s*\d+)?\s*[-:|]\s*)+", re.I)
 _VALUED_AFTER = re.compile(r"\s*(?:post-money\s+|pre-money\s+)?valuation|\s*(?:的)?估值", re.I)
 _VALUED_BEFORE = re.compile(r"(?:valued\s+(?:it\s+)?at|valuing\s+(?:it|the\s+\w+)\s+at|valuation\s+of|"
                             r"valuation\s+(?:to|at)|估值(?:达到?|为|约|超过?|升至|逾)?)\s*(?:about|around|roughly|"
