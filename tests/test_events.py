@@ -190,3 +190,25 @@ def test_merge_keeps_the_first_words_and_adds_the_facts() -> None:
     assert events.headline(merged) == "Rivos: acquisition by Meta (closed), $500 million"
     again = events.merge(merged, replace(TAKEOVER, stage="talks"))
     assert again == merged  # an earlier step changes nothing
+
+
+@pytest.mark.parametrize(("event", "want"), [
+    (replace(TAKEOVER, stage="completed", amount="$6.5bn", usd=6.5e9, valuation="约65亿美元", valuation_usd=6.5e9),
+     "Rivos: acquisition by Meta (closed), $6.5bn"),  # the price read twice is said once
+    (replace(TAKEOVER, kind="funding", role="recipient", counterparty=None, amount="$400M", usd=4e8,
+             valuation="$4.4 billion", valuation_usd=4.4e9),
+     "Rivos: funding round, $400M at $4.4 billion valuation"),
+])
+def test_headline_says_each_figure_once(event: Event, want: str) -> None:
+    assert events.headline(event) == want
+
+
+@pytest.mark.parametrize(("title", "summary"), [
+    ("NXP's chip wager: the Kinara deal and what comes next",
+     "On Monday, NXP sat at the centre of big moves. "
+     "This close reading studies the company's decision to acquire Kinara, an edge AI pioneer."),
+    ("Kinara acquisition by this chip giant closes", ""),
+])
+def test_a_function_word_is_no_counterparty(shipped: Matcher, title: str, summary: str) -> None:
+    for h in shipped.explain(title, summary).hits:
+        assert (h.counterparty or "").lower() not in ("this", "it", "itself", "the"), h

@@ -334,6 +334,11 @@ def merge(open_event: Event, new: Event) -> Event:
     return out
 
 
+def _same_sum(a: float | None, b: float | None) -> bool:
+    """A deal's price read twice, once as the sum and once as a valuation: say it once."""
+    return a is not None and b is not None and abs(a - b) <= 0.05 * max(a, b)
+
+
 def _money(event: Event) -> str:
     return event.amount or ""
 
@@ -371,7 +376,7 @@ def headline(event: Event) -> str:
         line += f", {money}"
     if event.valuation and kind == "valuation" and not money:
         line += f", {event.valuation}"
-    elif event.valuation and kind != "ipo":
+    elif event.valuation and kind != "ipo" and not _same_sum(event.usd, event.valuation_usd):
         line += f" at {event.valuation} valuation" if money else f", valued at {event.valuation}"
     if event.also:
         line += " (" + " + ".join(_SHORT.get(k, k) for k in event.also) + ")"

@@ -801,8 +801,15 @@ def names(g: English, np: NP | None) -> list[str]:
         first = np.start
         while first < np.head and not (g.t[first].cap or g.t[first].kind == "comp"):
             first += 1
-        return [" ".join(x.text for x in g.t[first:np.head + 1])]
+        name = " ".join(x.text for x in g.t[first:np.head + 1])
+        if name.lower() in _NOT_NAMES or len(name) < 2:
+            return []  # "acquisition by This ...", "led by T." cut short: no name
+        return [name]
     return []
+
+
+_NOT_NAMES = frozenset("""this that these those it itself its they them their we our us he she his her
+the a an who which what one another others itself themselves both all each""".split())
 
 
 # ----------------------------------------------------------------------------- pronouns
