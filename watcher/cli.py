@@ -67,55 +67,17 @@ def cmd_check(args, cfg: Config) -> int:
     return 0
 
 
-def cmd_once(args, cfg: Config) -> int:
-    from .notify import Notifiers
-    from .pipeline import Context, finish_delivery, poll_all
+def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
+    from .pipeline import run_once
 
-    async def go() -> int:
-        ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False)
-        # apprise takes a tenth of a second to load its plugins. Notifier URLs this apprise
-        # already accepted need no new check (they load when something is due); others are
-        # checked while the sources answer, and a bad one is a config error (exit 2).
-        fingerprint = _notifier_fingerprint(cfg)
-        known = await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") == fingerprint
-        building = None if known else asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
-        # one pass: every report of an event is gathered before its alert goes out, so the alert
-        # lists them all (deliver_early would send the first report's alert while others still arrive)
-        ctx.notifiers_ready, ctx.deliver_early = building, False
-        try:
-            results = await poll_all(ctx)
-            if building is not None:
-                await building  # raises NotifyError for a bad URL (exit 2)
-                await asyncio.to_thread(ctx.store.set_meta, "notifiers_ok", fingerprint)
-            sent, failed = await finish_delivery(ctx)
-        finally:
-            pending = [t for t in (building, ctx.deliver_task) if t is not None and not t.done()]
-            if pending:
-                await asyncio.wait(pending)
-            await ctx.aclose()
-            ctx.store.close()
-        bad = [r for r in results if not r.ok]
-        for r in bad:
-            print(f"watcher: source {r.source} failed: {r.error}", file=sys.stderr)
-        alerts = sum(r.new_alerts for r in results)
-        print(f"polled {len(results)} sources ({len(bad)} failed): {sum(r.new_items for r in results)} new items, "
-              f"{alerts} new alerts; {sent} delivered, {failed} deliveries failed", file=sys.stderr)
-        return 0
-
-    return asyncio.run(go())
-
-
-def _notifier_fingerprint(cfg: Config) -> str:
-    """Which notifier URLs, checked by which apprise: a digest (the URLs hold secrets)."""
-    import hashlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        apprise_version = version("apprise")
-    except PackageNotFoundError:
-        apprise_version = "?"
-    text = json.dumps([apprise_version] + [[n.name, n.url, n.format] for n in cfg.notifier])
-    return hashlib.sha256(text.encode()).hexdigest()
+    done = asyncio.run(run_once(cfg))
+    bad = [r for r in done.results if not r.ok]
+    for r in bad:
+        print(f"watcher: source {r.source} failed: {r.error}", file=sys.stderr)
+    print(f"polled {len(done.results)} sources ({len(bad)} failed): {sum(r.new_items for r in done.results)} new "
+          f"items, {sum(r.new_alerts for r in done.results)} new alerts; {done.sent} delivered, "
+          f"{done.failed} deliveries failed", file=sys.stderr)
+    return 0
 
 
 def cmd_run(args, cfg: Config) -> int:

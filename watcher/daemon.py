@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from . import config as config_mod
 from .config import Config, Source
 from .errors import ConfigError
-from .pipeline import Context, deliver, poll_source
+from .pipeline import Context, deliver, poll_source, prune, startup_warnings
 from .store import Store, display_url, utcnow
 
 log = logging.getLogger("watcher")
@@ -81,13 +81,7 @@ class Daemon:
         await self._guarded(deliver(self.ctx), 600)
 
     async def _prune_job(self) -> None:
-        ctx = self.ctx
-        w = ctx.cfg.watcher
-        before = utcnow() - timedelta(seconds=w.retention)
-        forget = utcnow() - timedelta(seconds=2 * max(w.retention, w.max_age))
-        n = await asyncio.to_thread(ctx.store.prune, before, forget_before=forget)
-        if n:
-            log.info("pruned the bodies of %d items seen before %s", n, before.date())
+        await self._guarded(prune(self.ctx), 600)
 
     async def _guarded(self, coro, limit: float) -> None:
         """Bound every job (a hung job would block its schedule) and track it for shutdown."""
@@ -144,16 +138,13 @@ class Daemon:
             return
         try:
             old = self.ctx
-            store = old.store
             if config_mod.database_url(new) != config_mod.database_url(old.cfg):
                 log.warning("watcher.database changed; it takes effect on restart")
                 new = new.model_copy(update={"watcher": new.watcher.model_copy(
                     update={"database": old.cfg.watcher.database})})
-            ctx = Context.build(new, store)
             # one delivery lock, one ingest lock, one EDGAR gateway (its rate limit and any SEC
             # block) across the old and the new config: polls still running keep using the old
-            ctx.deliver_lock, ctx.ingest_lock = old.deliver_lock, old.ingest_lock
-            ctx.edgar, ctx.warned_orphans = old.edgar, old.warned_orphans
+            ctx = Context.build(new, old.shared)
         except Exception as e:  # noqa: BLE001
             log.error("reload refused, keeping the running config: %s", e)
             sd_notify("READY=1")
@@ -192,9 +183,8 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop.set)
         loop.add_signal_handler(signal.SIGHUP, self._on_hup)
-        if "example.com" in self.cfg.watcher.user_agent or "example.org" in self.cfg.watcher.user_agent:
-            log.warning("watcher.user_agent still names an example.com contact; put yours there "
-                        "(SEC EDGAR blocks undeclared tools)")
+        for warning in startup_warnings(self.cfg):
+            log.warning("%s", warning)
         log.info("watcher running: %d sources, %d notifiers, database %s",
                  sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), display_url(store.url))
         sd_notify("READY=1\nSTATUS=polling")
@@ -205,7 +195,7 @@ class Daemon:
         await self.stop.wait()
         log.info("stopping")
         sd_notify("STOPPING=1")
-        self.ctx.stopping = True
+        self.ctx.shared.stopping = True
         self.scheduler.pause()
         pending = [t for t in self.inflight if not t.done()]
         if pending:

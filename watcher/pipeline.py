@@ -1,57 +1,62 @@
-"""The one place that calls every stage.
+"""The one place that calls every stage, the same path for every source kind.
 
     poll_source(ctx, source):
-        fetched = fetch(source.url, etag, last_modified)          # fetch.py (304 -> nothing to do)
-        raw     = sources.<kind>.parse(fetched)                     # worker thread
-        items   = [normalize(r) for r in raw]                       # normalize.py
-        hits    = {item: matcher.match(item)}  if fresh             # match.py (pure)
-        result  = store.ingest(items, hits)                         # new items, new stories, outbox
-        source state <- success, or failure + backoff               # errors are data, never a crash
+        download  = await KINDS[kind].fetch(request)              # sources/: a feed or page is one
+                                                                  # conditional GET (304 -> done), EDGAR
+                                                                  # one answer per company via its gateway
+        collected = KINDS[kind].parse(download)                   # parse worker: Collected(items, failures)
+        items     = [normalize(r) for r in collected.items]       # normalize.py
+        hits      = {item: matcher.match(item)}  if fresh         # match.py (pure)
+        result    = store.ingest(items, hits)                     # new items, events, outbox
+        source state <- success, or failure + backoff             # errors are data, never a crash
     deliver(ctx):
         for each pending outbox row: render per channel, send through apprise, mark sent or retry later
+    run_once(cfg): poll_all, then deliver everything queued        # `watcher once`
+    prune(ctx): retention                                         # the daemon's daily job
 
-The scheduler (daemon.py) and the CLI (cli.py) sit outside and call these two.
+The scheduler (daemon.py) and the CLI (cli.py) sit outside and call these.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import random
 import signal
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from apprise import NotifyFormat
 
 from . import config as config_mod
+from . import sources
 from .config import Config, Source, format_duration, format_time
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .match import Matcher
-from .models import Fetched, Item
+from .models import Item
 from .normalize import normalize
-from .notify import Message, Notifiers, NotifyFormat, render, route
-from .sources import feed as feed_source
+from .notify import Message, Notifiers, render, route
+from .sources import Collected, Download
+from .sources.edgar import EdgarGateway
 from .store import Candidate, Delivery, SourceState, Store, utcnow
 
 log = logging.getLogger("watcher")
 
 LOG_NOTIFIER = "log"  # where alerts go when no [[notifier]] is configured
 DELIVERY_RETRY_MAX = 1800.0  # a notifier back from an outage gets its queue within half an hour
+Clock = Callable[[], datetime]
 
 
-def _parse_html(fetched, source):
-    from .sources import html  # beautifulsoup4 loads only when a config has html sources
-
-    return html.parse(fetched, source)
-
-
-PARSERS = {"feed": feed_source.parse, "html": _parse_html}
-
-
-@dataclass
+@dataclass(frozen=True)
 class PollResult:
     source: str
     ok: bool
@@ -62,37 +67,51 @@ class PollResult:
 
 
 @dataclass
+class Shared:
+    """What outlives a config reload: the store, the locks that keep ingest and delivery single
+    file, the one EDGAR gateway (its rate limit and any SEC block), and the clock."""
+
+    store: Store
+    clock: Clock = utcnow
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    warned_orphans: set[str] = field(default_factory=set)
+    stopping: bool = False  # set on shutdown: finish the send in flight, start no other
+    _edgar: EdgarGateway | None = None
+
+    def edgar_for(self, ctx: Context) -> EdgarGateway:
+        """The gateway, sending through the newest config's HTTP client (an older one is closed
+        a minute after a reload); built on first use."""
+        if self._edgar is None:
+            self._edgar = EdgarGateway(ctx.fetcher, ctx.cfg.watcher.edgar_rate)
+        self._edgar.fetcher = ctx.fetcher
+        return self._edgar
+
+
+@dataclass
 class Context:
-    """Everything a poll needs, built once per config (and rebuilt on reload)."""
+    """What a config builds (HTTP client, matcher, notifiers, parse worker) around the Shared
+    part. A reload is one call: Context.build(new_cfg, old.shared)."""
 
     cfg: Config
-    store: Store
+    shared: Shared
     fetcher: Fetcher
     matcher: Matcher
     _notifiers: Notifiers | None
     pool: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"))
     worker_is_process: bool = False  # the pool is a worker process that holds its own matcher
-    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    edgar: object | None = None  # sources.edgar.EdgarGateway, built on first use
-    stopping: bool = False  # set on shutdown: finish the send in flight, start no other
-    state_batch: list | None = None  # poll_all collects successful source states here
-    deliver_early: bool = False  # one-shot pass: deliver while the other sources are polled
-    deliver_task: asyncio.Task | None = None
-    deliver_again: bool = False
-    delivered: list[int] = field(default_factory=lambda: [0, 0])  # (sent, failed) by early rounds
-    notifiers_ready: asyncio.Future | None = None  # Notifiers being built in a worker thread
-    warned_orphans: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, cfg: Config, store: Store | None = None, *, worker_process: bool = False,
-              eager_notifiers: bool = True) -> Context:
-        """`worker_process`: parse and match in a forked worker process, so that a one-shot poll
-        of many feeds uses a second core; call it before any thread exists (fork safety).
-        `eager_notifiers=False` builds the apprise notifiers (0.1 s) only when something is sent."""
-        store = store or Store(config_mod.database_url(cfg))
-        ctx = cls(cfg=cfg, store=store, fetcher=Fetcher(cfg.watcher),
-                  matcher=build_matcher(cfg), _notifiers=Notifiers(cfg.notifier) if eager_notifiers else None)
+    def build(cls, cfg: Config, shared: Shared | Store | None = None, *, worker_process: bool = False,
+              eager_notifiers: bool = True, clock: Clock = utcnow) -> Context:
+        """`shared`: the part kept from a running context (or just a Store). `worker_process`:
+        parse and match in a forked worker process, so that a one-shot poll of many feeds uses a
+        second core; call it before any thread exists (fork safety). `eager_notifiers=False`
+        builds the apprise notifiers (0.1 s) only when something is sent."""
+        if not isinstance(shared, Shared):
+            shared = Shared(store=shared or Store(config_mod.database_url(cfg)), clock=clock)
+        ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher), matcher=build_matcher(cfg),
+                  _notifiers=Notifiers(cfg.notifier) if eager_notifiers else None)
         if worker_process and (os.cpu_count() or 1) > 1:
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
@@ -104,6 +123,13 @@ class Context:
                 ctx.pool.shutdown(wait=False)
                 ctx.pool, ctx.worker_is_process = pool, True
         return ctx
+
+    @property
+    def store(self) -> Store:
+        return self.shared.store
+
+    def clock(self) -> datetime:
+        return self.shared.clock()
 
     @property
     def notifiers(self) -> Notifiers:
@@ -133,13 +159,13 @@ def _init_worker(matcher: Matcher) -> None:
 
 
 # --------------------------------------------------------------------------- polling
-def process(fetched: Fetched | None, raw_items: list | None, source: Source, max_age: float,
-            matcher: Matcher | None, now: datetime,
-            notifier_names: list[str]) -> tuple[list[Item], dict[str, Candidate]]:
+def process(download: Download, source: Source, max_age: float, matcher: Matcher | None, now: datetime,
+            notifier_names: list[str]) -> tuple[Collected, list[Item], dict[str, Candidate]]:
     """parse -> normalize -> match, all CPU work, run in a worker thread or process."""
     matcher = matcher or _WORKER_MATCHER
-    raw = raw_items if raw_items is not None else PARSERS[source.kind](fetched, source)
-    items = [normalize(r, source.name) for r in raw]
+    assert matcher is not None, "a worker process gets its matcher at start"
+    collected = sources.KINDS[source.kind].parse(download, source, now)
+    items = [normalize(r, source.name) for r in collected.items]
     oldest = now - timedelta(seconds=max_age)
     matched: dict[str, Candidate] = {}
     for it in items:
@@ -148,56 +174,48 @@ def process(fetched: Fetched | None, raw_items: list | None, source: Source, max
         hits = matcher.match(it)
         if hits:
             matched[it.key] = Candidate(it, hits, route(hits, matcher.rules, notifier_names))
-    return items, matched
+    return collected, items, matched
 
 
-async def poll_source(ctx: Context, source: Source, state: SourceState | None = None) -> PollResult:
-    """Poll one source end to end. Never raises for source trouble: failures become source state."""
-    now = utcnow()
+StateBatch = list[tuple[str, dict[str, Any]]]
+
+
+async def poll_source(ctx: Context, source: Source, state: SourceState | None = None,
+                      batch: StateBatch | None = None) -> PollResult:
+    """Poll one source end to end: fetch -> parse -> normalize -> match -> store, the same path
+    for every kind. Never raises for source trouble: failures become source state. `batch`
+    collects a success's state for the caller to write with others in one transaction."""
+    now = ctx.clock()
     if state is None:
         state = await asyncio.to_thread(ctx.store.source_state, source.name)
     loop = asyncio.get_running_loop()
     try:
-        fetched = None
-        raw_items = None
-        partial: FetchError | None = None
-        if source.kind in PARSERS:
-            fetched = await ctx.fetcher.fetch(
-                source.url, timeout=ctx.cfg.source_timeout(source), max_bytes=ctx.cfg.watcher.max_bytes,
-                etag=state.etag, last_modified=state.last_modified, headers=source.headers or None)
-            if fetched.not_modified:
-                await _record_success(ctx, source, state, now, fetched.etag or state.etag,
-                                      fetched.last_modified or state.last_modified, 0)
-                return PollResult(source.name, True, not_modified=True)
-        else:
-            try:
-                raw_items = await _collect_edgar(ctx, source, now)
-            except FetchError as e:
-                # some companies failed: keep what the others produced, then record the failure
-                if not getattr(e, "items", None):
-                    raise
-                partial, raw_items = e, e.items
+        download = await sources.KINDS[source.kind].fetch(sources.Request(
+            source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, edgar=ctx.shared.edgar_for(ctx), now=now,
+            etag=state.etag, last_modified=state.last_modified))
+        if download.not_modified:
+            await _record_success(ctx, source, state, now, download, batch)
+            return PollResult(source.name, True, not_modified=True)
         matcher = None if ctx.worker_is_process else ctx.matcher  # a worker process has its own
-        args = (fetched, raw_items, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
+        args = (download, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
         try:
-            items, matched = await loop.run_in_executor(ctx.pool, process, *args)
+            collected, items, matched = await loop.run_in_executor(ctx.pool, process, *args)
         except BrokenProcessPool:
             # the worker died (killed, out of memory): carry on in threads
             log.error("parse worker process died; parsing in threads from now on")
             ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
-            items, matched = await loop.run_in_executor(ctx.pool, process, *args[:4], ctx.matcher, *args[5:])
-        async with ctx.ingest_lock:
+            collected, items, matched = await loop.run_in_executor(
+                ctx.pool, process, download, source, ctx.cfg.watcher.max_age, ctx.matcher, now, ctx.notifier_names())
+        async with ctx.shared.ingest_lock:
             res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
                                           now=now, story_window=ctx.cfg.watcher.story_window,
                                           event_window=ctx.cfg.watcher.event_window)
+        partial = collected.error()  # some parts failed: keep what the others produced, mark the source failing
         if partial is not None:
             return await _record_failure(ctx, source, state, now, partial)
-        await _record_success(ctx, source, state, now, fetched.etag if fetched else None,
-                              fetched.last_modified if fetched else None, len(items))
+        await _record_success(ctx, source, state, now, download, batch, len(items))
         if res.new_alerts:
             log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
-            if ctx.deliver_early:
-                kick_delivery(ctx)
         return PollResult(source.name, True, res.new_items, res.new_alerts)
     except (WatcherError, OSError) as e:
         return await _record_failure(ctx, source, state, now, e)
@@ -206,21 +224,14 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
         return await _record_failure(ctx, source, state, now, e)
 
 
-async def _collect_edgar(ctx: Context, source: Source, now: datetime) -> list:
-    from .sources import edgar
-
-    if ctx.edgar is None:
-        ctx.edgar = edgar.EdgarGateway.from_config(ctx.fetcher, ctx.cfg)
-    return await edgar.collect(source, ctx.cfg, ctx.edgar, now)
-
-
-async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, etag, last_modified,
-                          n: int) -> None:
+async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, download: Download,
+                          batch: StateBatch | None, n: int = 0) -> None:
     was_alerted = st.health_alerted
-    changes = dict(etag=etag, last_modified=last_modified, last_success=now, last_attempt=now, failures=0,
-                   failing_since=None, next_poll=None, health_alerted=False, items_seen=n)
-    if ctx.state_batch is not None and not was_alerted:
-        ctx.state_batch.append((source.name, changes))  # written in one transaction by poll_all
+    changes: dict[str, Any] = dict(etag=download.etag, last_modified=download.last_modified, last_success=now,
+                                   last_attempt=now, failures=0, failing_since=None, next_poll=None,
+                                   health_alerted=False)
+    if batch is not None and not was_alerted:
+        batch.append((source.name, changes))  # written in one transaction by poll_all
     else:
         await asyncio.to_thread(ctx.store.save_source_state, source.name, **changes)
     if was_alerted:
@@ -229,7 +240,8 @@ async def _record_success(ctx: Context, source: Source, st: SourceState, now: da
                           f"{format_time(st.failing_since)}. Last error was: {st.last_error}")
 
 
-async def _record_failure(ctx: Context, source: Source, state, now: datetime, e: BaseException) -> PollResult:
+async def _record_failure(ctx: Context, source: Source, state: SourceState, now: datetime,
+                          e: BaseException) -> PollResult:
     msg = str(e) or e.__class__.__name__
     failures = (state.failures or 0) + 1
     delay = backoff(ctx.cfg.interval(source), failures, ctx.cfg.watcher.retry_max)
@@ -273,42 +285,12 @@ async def send_health(ctx: Context, title: str, body: str) -> bool:
 
 
 # --------------------------------------------------------------------------- delivery
-def kick_delivery(ctx: Context) -> None:
-    """Deliver new alerts while the other sources are still being polled (one pass): a round
-    runs in the background, and one more follows if alerts arrived meanwhile."""
-    if ctx.deliver_task is None or ctx.deliver_task.done():
-        ctx.deliver_task = asyncio.ensure_future(_deliver_until_quiet(ctx))
-    else:
-        ctx.deliver_again = True
-
-
-async def _deliver_until_quiet(ctx: Context) -> None:
-    while True:
-        ctx.deliver_again = False
-        sent, failed = await deliver(ctx)  # backoff respected: a notifier that just failed waits
-        ctx.delivered[0] += sent
-        ctx.delivered[1] += failed
-        if not ctx.deliver_again:
-            return
-
-
-async def finish_delivery(ctx: Context) -> tuple[int, int]:
-    """The end of a one-shot pass: wait for early rounds, then send everything still queued
-    (backoff ignored). Returns (sent, failed) over the whole pass."""
-    if ctx.deliver_task is not None:
-        await ctx.deliver_task
-    sent, failed = await deliver(ctx, ignore_backoff=True)
-    return ctx.delivered[0] + sent, ctx.delivered[1] + failed
-
-
 async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, int]:
     """Send what is due. Each notifier's queue runs on its own, so one dead notifier never
     holds up another; a notifier that fails is not tried again for the rest of this round.
     Each delivery is claimed in the database first, so two processes never send it twice."""
-    if ctx.notifiers_ready is not None:  # notifiers being built in a thread (see cli once)
-        ctx._notifiers, ctx.notifiers_ready = await ctx.notifiers_ready, None
-    async with ctx.deliver_lock:
-        now = utcnow()
+    async with ctx.shared.deliver_lock:
+        now = ctx.clock()
         if ctx.cfg.watcher.delivery_expiry:
             n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
             if n:
@@ -328,17 +310,17 @@ async def _warn_orphans(ctx: Context, names: list[str]) -> None:
     counts = await asyncio.to_thread(ctx.store.outbox_counts)
     for name, c in counts.items():
         waiting = c.get("pending", 0) + c.get("sending", 0)
-        if name not in names and waiting and name not in ctx.warned_orphans:
-            ctx.warned_orphans.add(name)
+        if name not in names and waiting and name not in ctx.shared.warned_orphans:
+            ctx.shared.warned_orphans.add(name)
             log.warning("outbox holds %d alerts for notifier %r, which is not configured; "
                         "they wait until it is configured again", waiting, name)
 
 
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
-    queue = await asyncio.to_thread(ctx.store.claim, queue, utcnow())  # what another process took, it sends
+    queue = await asyncio.to_thread(ctx.store.claim, queue, ctx.clock())  # what another process took, it sends
     for i, d in enumerate(queue):
-        if ctx.stopping:
+        if ctx.shared.stopping:
             await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:]])
             break
         # send-and-mark is one unit: cancelling the task (shutdown) must not leave a sent
@@ -348,7 +330,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
             sent += 1
             continue
         delay = min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 60 * 2 ** d.attempts) * random.uniform(0.8, 1.2)
-        until = utcnow() + timedelta(seconds=delay)
+        until = ctx.clock() + timedelta(seconds=delay)
         await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed", until)
         await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i + 1:]])
         await asyncio.to_thread(ctx.store.defer_notifier, name, until)  # the whole queue waits
@@ -367,19 +349,82 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
     else:
         ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
     if ok:
-        await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, utcnow())
+        await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, ctx.clock())
     return ok, err
 
 
 # --------------------------------------------------------------------------- one pass
-async def poll_all(ctx: Context, sources: list[Source] | None = None) -> list[PollResult]:
-    sources = [s for s in (sources or ctx.cfg.source) if s.enabled]
+async def poll_all(ctx: Context, only: list[Source] | None = None) -> list[PollResult]:
+    """Poll every enabled source at once; the successes' states are written in one transaction."""
+    todo = [s for s in (only or ctx.cfg.source) if s.enabled]
     states = {st.name: st for st in await asyncio.to_thread(ctx.store.all_source_states)}
-    ctx.state_batch = []
+    batch: StateBatch = []
     try:
-        return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name))
-                                           for s in sources)))
+        return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name), batch)
+                                           for s in todo)))
     finally:
-        batch, ctx.state_batch = ctx.state_batch, None
         if batch:
             await asyncio.to_thread(ctx.store.save_source_states, batch)
+
+
+@dataclass(frozen=True)
+class OnceResult:
+    results: list[PollResult]
+    sent: int
+    failed: int
+
+
+async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
+    """One pass, as `watcher once`: poll every source, then send everything queued (backoff
+    ignored). Every report of an event is gathered before its alert goes out, so the alert lists
+    them all. apprise takes a tenth of a second to load its plugins: notifier URLs this apprise
+    already accepted need no new check, others are checked in a thread while the sources answer,
+    and a bad one raises NotifyError (a config error)."""
+    ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False, clock=clock)
+    fingerprint = notifier_fingerprint(cfg)
+    building: asyncio.Future[Notifiers] | None = None
+    try:
+        if await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") != fingerprint:
+            building = asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
+        results = await poll_all(ctx)
+        if building is not None:
+            ctx._notifiers = await building
+            await asyncio.to_thread(ctx.store.set_meta, "notifiers_ok", fingerprint)
+        sent, failed = await deliver(ctx, ignore_backoff=True)
+        return OnceResult(results, sent, failed)
+    finally:
+        if building is not None and not building.done():
+            await asyncio.wait([building])
+        await ctx.aclose()
+        ctx.store.close()
+
+
+def notifier_fingerprint(cfg: Config) -> str:
+    """Which notifier URLs, checked by which apprise: a digest (the URLs hold secrets)."""
+    try:
+        apprise_version = version("apprise")
+    except PackageNotFoundError:
+        apprise_version = "?"
+    text = json.dumps([apprise_version] + [[n.name, n.url, n.format] for n in cfg.notifier])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def prune(ctx: Context) -> int:
+    """Retention: drop the bodies of items older than `retention`, and forget items (and their
+    events) twice as old as the longer of retention and max_age."""
+    w, now = ctx.cfg.watcher, ctx.clock()
+    before = now - timedelta(seconds=w.retention)
+    n: int = await asyncio.to_thread(ctx.store.prune, before,
+                                     forget_before=now - timedelta(seconds=2 * max(w.retention, w.max_age)))
+    if n:
+        log.info("pruned the bodies of %d items seen before %s", n, before.date())
+    return n
+
+
+def startup_warnings(cfg: Config) -> list[str]:
+    """What a starting daemon should say about its config."""
+    out = []
+    if "example.com" in cfg.watcher.user_agent or "example.org" in cfg.watcher.user_agent:
+        out.append("watcher.user_agent still names an example.com contact; put yours there "
+                   "(SEC EDGAR blocks undeclared tools)")
+    return out
