@@ -72,6 +72,8 @@ def test_broken_source_is_reported_and_others_still_alert(env):
     st = env.run("status")
     line = next(ln for ln in st.stdout.splitlines() if ln.startswith("broken"))
     assert " 1 " in line and "500" in line
+    good = next(ln for ln in st.stdout.splitlines() if ln.startswith("good")).split()
+    assert good[4:6] == ["1", "0"], good  # one item served, no failures
 
 
 def test_notifier_outage_keeps_alerts_until_it_is_back(env):

@@ -12,11 +12,16 @@ import logging
 import os
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING, TextIO
 
 from . import config as config_mod
 from . import events as event_mod
 from .config import Config, format_duration, format_time, parse_duration
 from .errors import ConfigError, NotifyError, StoreError
+from .models import Hit
+
+if TYPE_CHECKING:
+    from .match import Explanation
 
 log = logging.getLogger("watcher")
 
@@ -34,12 +39,12 @@ def _setup_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def _load(args) -> Config:
+def _load(args: argparse.Namespace) -> Config:
     return config_mod.load(args.config)
 
 
 # --------------------------------------------------------------------------- commands
-def cmd_check(args, cfg: Config) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from .notify import Notifiers
     from .store import display_url
 
@@ -80,13 +85,13 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def cmd_run(args, cfg: Config) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from .daemon import run
 
     return run(cfg, args.config)
 
 
-def cmd_test_notify(args, cfg: Config) -> int:
+def cmd_test_notify(args: argparse.Namespace, cfg: Config) -> int:
     from .notify import Notifiers
 
     notifiers = Notifiers(cfg.notifier)
@@ -109,7 +114,7 @@ def cmd_test_notify(args, cfg: Config) -> int:
     return asyncio.run(go())
 
 
-def _read_text(args) -> str:
+def _read_text(args: argparse.Namespace) -> str:
     if not args.text:
         return "" if args.title is not None or args.summary is not None else sys.stdin.read()
     text = " ".join(args.text)
@@ -118,7 +123,13 @@ def _read_text(args) -> str:
     return text
 
 
-def print_explanation(ex, out=sys.stdout) -> None:
+def hit_line(h: Hit) -> str:
+    """One hit as `match` and `replay` show it."""
+    return (f"[{h.rule}] {h.company}: {h.kind} ({h.role}), alias {h.alias!r}, trigger {', '.join(h.keywords)!r} "
+            f"({h.field}) -- {h.snippet!r}")
+
+
+def print_explanation(ex: Explanation, out: TextIO = sys.stdout) -> None:
     """What `watcher match` shows: the names found, every event frame read, and the check that
     turned each one down (or ALERT)."""
     for company, alias, fld in ex.companies:
@@ -127,22 +138,21 @@ def print_explanation(ex, out=sys.stdout) -> None:
         print(f"  doubt    {alias!r} in {fld}: {why}", file=out)
     for text, by, fld in ex.cancelled:
         print(f"  ignored  {text!r}  ({by!r}, in {fld})", file=out)
-    for f, why in ex.frames:
+    for f, verdict_of in ex.frames:
         if f.company < 0:
             continue  # a frame about other companies, kept only for what its sum tells
         who = f.alias or "(the company of the story)"
         extra = "".join(f", {k} {v}" for k, v in (("stage", f.stage), ("with", f.counterparty), ("amount", f.amount))
                         if v)
-        verdict = "ALERT" if why is None else f"no: {why[0]} -- {why[1]}"
+        verdict = "ALERT" if verdict_of is None else f"no: {verdict_of[0]} -- {verdict_of[1]}"
         print(f"  frame    {f.kind}: {who} is {f.role} ({f.via}) on {f.trigger!r} in {f.field}"
               f"{'' if f.sentence == 0 else f' sentence {f.sentence + 1}'}, {f.clause} clause{extra}", file=out)
         print(f"           -> {verdict}", file=out)
     for h in ex.hits:
-        print(f"  HIT      [{h.rule}] {h.company}: {h.kind} ({h.role}), trigger {', '.join(h.keywords)!r} "
-              f"({h.field}) -- {h.snippet!r}", file=out)
+        print(f"  HIT      {hit_line(h)}", file=out)
 
 
-def cmd_match(args, cfg: Config) -> int:
+def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
     from .normalize import clean_text
     from .pipeline import build_matcher
 
@@ -168,13 +178,13 @@ def cmd_match(args, cfg: Config) -> int:
     return 0
 
 
-def cmd_status(args, cfg: Config) -> int:
+def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
     from .store import Store, utcnow
 
     store = Store(config_mod.database_url(cfg))
     states = {s.name: s for s in store.all_source_states()}
     now = utcnow()
-    print(f"{'source':<28} {'last success':<18} {'fails':>5}  {'next poll':<18} last error")
+    print(f"{'source':<28} {'last success':<20} {'items':>5} {'fails':>5}  {'next poll':<20} last error")
     for s in cfg.source:
         st = states.get(s.name)
         if st is None:
@@ -186,8 +196,8 @@ def cmd_status(args, cfg: Config) -> int:
             nxt = format_time(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
         else:
             nxt = "at start"
-        print(f"{s.name:<28} {format_time(st.last_success):<18} {st.failures:>5}  "
-              f"{nxt:<18} {(st.last_error or '')[:80]}"
+        print(f"{s.name:<28} {format_time(st.last_success):<20} {st.items_seen:>5} {st.failures:>5}  "
+              f"{nxt:<20} {(st.last_error or '')[:80]}"
               + ("" if s.enabled else "  [disabled]"))
     counts = store.outbox_counts()
     pending = sum(c.get("pending", 0) for c in counts.values())
@@ -196,8 +206,8 @@ def cmd_status(args, cfg: Config) -> int:
     for name, c in sorted(counts.items()):
         line = f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
         if name in trouble:
-            err, nxt = trouble[name]
-            line += f"; failing: {err[:120]} (next try {format_time(nxt)})"
+            err, retry_at = trouble[name]
+            line += f"; failing: {err[:120]} (next try {format_time(retry_at)})"
         if name not in {n.name for n in cfg.notifier} and (c.get("pending") or c.get("sending")):
             line += "; not configured any more: these wait"
         print(line)
@@ -215,7 +225,7 @@ def cmd_status(args, cfg: Config) -> int:
     return 0
 
 
-def cmd_events(args, cfg: Config) -> int:
+def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
     """The events of the last `--since` and every report of each."""
     from .store import Store, utcnow
 
@@ -250,7 +260,7 @@ def cmd_events(args, cfg: Config) -> int:
     return 0
 
 
-def cmd_replay(args, cfg: Config) -> int:
+def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
     from .pipeline import build_matcher
     from .store import Store, utcnow
 
@@ -270,9 +280,9 @@ def cmd_replay(args, cfg: Config) -> int:
         n += bool(ex.hits)
         print(f"{'ALERT' if ex.hits else '-----'} {r.source}: {r.title}\n      {r.link or ''}")
         for h in ex.hits:
-            print(f"      [{h.rule}] {h.company}: alias {h.alias!r}, keywords {', '.join(h.keywords)} ({h.field})")
-        for e in event_mod.from_hits(ex.hits):
-            print(f"      event: {event_mod.headline(e)}")
+            print(f"      {hit_line(h)}")
+        for event in event_mod.from_hits(ex.hits):
+            print(f"      event: {event_mod.headline(event)}")
     print(f"{n} of {len(rows)} stored items since {since:%Y-%m-%d %H:%M} UTC would alert (nothing was sent)")
     store.close()
     return 0

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from .lexicon import HAN_CHAR
+
 _DIGITS = re.compile(r"\d")
 _UNIT_SUFFIX = re.compile(r"(?<=\d)[a-z]+$")
 SIMILAR = 0.8  # share of shared tokens (Jaccard) that makes two keys one story
@@ -18,7 +19,7 @@ def tokens(key: str) -> frozenset[str]:
     """Words for Latin text, character bigrams for CJK runs."""
     out: set[str] = set()
     for word in key.split():
-        if _CJK.search(word):
+        if HAN_CHAR.search(word):
             chars = [c for c in word]
             out.update(a + b for a, b in zip(chars, chars[1:], strict=False))
             if len(chars) == 1:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .errors import ConfigError
 
 DEFAULT_USER_AGENT = "watcher/0.1 (+https://github.com/watcher)"
-SOURCE_KINDS = ("feed", "html", "edgar-filings", "edgar-search")
 EDGAR_KINDS = ("edgar-filings", "edgar-search")
 DEFAULT_EDGAR_URLS = {
     "edgar-filings": "https://data.sec.gov/submissions/CIK{cik}.json",
@@ -59,8 +58,13 @@ def format_duration(seconds: float) -> str:
     return out or f"{s}s"
 
 
-def format_time(t: datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M UTC") if t else "never"
+def format_time(t: datetime | None, none: str = "never") -> str:
+    """The one way watcher writes a moment: "2026-11-30 05:40 UTC" (naive times are UTC)."""
+    if t is None:
+        return none
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def parse_size(value: Any) -> int:

@@ -14,9 +14,11 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]  # 3.x ships no types
 
 from . import config as config_mod
 from .config import Config, Source
@@ -50,11 +52,24 @@ class Daemon:
     def __init__(self, cfg: Config, config_path: str | None):
         self.cfg = cfg
         self.config_path = config_path
-        self.ctx: Context | None = None
-        self.scheduler: AsyncIOScheduler | None = None
+        self._ctx: Context | None = None
+        self._scheduler: AsyncIOScheduler | None = None
         self.stop = asyncio.Event()
-        self.inflight: set[asyncio.Task] = set()
+        self.inflight: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._source_locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            raise RuntimeError("the daemon is not running")
+        return self._ctx
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        if self._scheduler is None:
+            raise RuntimeError("the daemon is not running")
+        return self._scheduler
 
     # ------------------------------------------------------------------ jobs
     async def _poll_job(self, name: str) -> None:
@@ -83,9 +98,10 @@ class Daemon:
     async def _prune_job(self) -> None:
         await self._guarded(prune(self.ctx), 600)
 
-    async def _guarded(self, coro, limit: float) -> None:
+    async def _guarded(self, coro: Coroutine[Any, Any, Any], limit: float) -> None:
         """Bound every job (a hung job would block its schedule) and track it for shutdown."""
         task = asyncio.current_task()
+        assert task is not None
         self.inflight.add(task)
         try:
             async with asyncio.timeout(limit):
@@ -127,7 +143,7 @@ class Daemon:
 
     # ------------------------------------------------------------------ reload
     async def reload(self) -> None:
-        if self.scheduler is None or self.ctx is None:
+        if self._scheduler is None or self._ctx is None:
             return
         sd_notify(f"RELOADING=1\nMONOTONIC_USEC={time.monotonic_ns() // 1000}")
         try:
@@ -149,7 +165,7 @@ class Daemon:
             log.error("reload refused, keeping the running config: %s", e)
             sd_notify("READY=1")
             return
-        self.ctx, self.cfg = ctx, new
+        self._ctx, self.cfg = ctx, new
         self._schedule(first_run=False, old=old.cfg)
         log.info("config reloaded: %d sources, %d companies, %d rules, %d notifiers",
                  len(new.source), len(new.company), len(new.rule), len(new.notifier))
@@ -173,10 +189,9 @@ class Daemon:
     # ------------------------------------------------------------------ main
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
-        self._tasks: set[asyncio.Task] = set()
         store = Store(config_mod.database_url(self.cfg))
-        self.ctx = Context.build(self.cfg, store)
-        self.scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
+        self._ctx = Context.build(self.cfg, store)
+        self._scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
         self._schedule(first_run=True)
         self.scheduler.start()
@@ -216,24 +231,26 @@ class Daemon:
         log.info("stopped")
         return 0
 
-    def _start_watchdog(self, loop: asyncio.AbstractEventLoop):
+    def _start_watchdog(self, loop: asyncio.AbstractEventLoop) -> _Watchdog | None:
         usec = os.environ.get("WATCHDOG_USEC")
         if not usec or not usec.isdigit():
             return None
-        period = int(usec) / 1e6 / 2
+        return _Watchdog(loop, int(usec) / 1e6 / 2)
 
-        def beat():
-            sd_notify("WATCHDOG=1")
-            nonlocal handle
-            handle = loop.call_later(period, beat)
 
-        handle = loop.call_later(period, beat)
+class _Watchdog:
+    """Tell systemd we are alive every `period` seconds, from the event loop (a hung loop stops it)."""
 
-        class _H:
-            def cancel(self):
-                handle.cancel()
+    def __init__(self, loop: asyncio.AbstractEventLoop, period: float):
+        self.loop, self.period = loop, period
+        self.handle = loop.call_later(period, self.beat)
 
-        return _H()
+    def beat(self) -> None:
+        sd_notify("WATCHDOG=1")
+        self.handle = self.loop.call_later(self.period, self.beat)
+
+    def cancel(self) -> None:
+        self.handle.cancel()
 
 
 def run(cfg: Config, config_path: str | None) -> int:

@@ -14,6 +14,8 @@ import socket
 import ssl
 import time
 import zlib
+from collections.abc import AsyncIterator
+from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,6 +32,7 @@ class _Decoder:
 
     def __init__(self, encoding: str):
         self.encoding = encoding
+        self._z: zlib._Decompress | Literal[False] | None
         if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(47)  # 32 + 15: gzip or zlib header, auto-detected
         elif encoding == "deflate":
@@ -55,9 +58,10 @@ class _Decoder:
         return self._z.flush(room + 1) if self._z else b""
 
     def pending(self) -> bool:
-        return bool(self._z) and bool(self._z.unconsumed_tail)
+        return bool(self._z and self._z.unconsumed_tail)
 
     def more(self, room: int) -> bytes:
+        assert self._z  # called only while pending()
         try:
             return self._z.decompress(self._z.unconsumed_tail, room + 1)
         except zlib.error as e:
@@ -86,7 +90,7 @@ def retry_after(value: str | None) -> float | None:
 
 def _describe(exc: BaseException) -> str:
     """A short, clear message for a transport error."""
-    chain = []
+    chain: list[BaseException] = []
     e: BaseException | None = exc
     while e is not None and len(chain) < 6:
         chain.append(e)
@@ -117,7 +121,7 @@ class Fetcher:
     def __init__(self, settings: config.Settings, transport: httpx.AsyncBaseTransport | None = None):
         self.settings = settings
         self._transport = transport
-        self._ssl = None  # one TLS context (loading the CA bundle costs ~15 ms) for every client
+        self._ssl: ssl.SSLContext | None = None  # one TLS context (loading the CA bundle costs ~15 ms) for every client
         # One small connection pool per host: httpcore scans every connection of a pool on each
         # request, which with one big pool over hundreds of sources cost a third of a poll.
         self._clients: dict[str, httpx.AsyncClient] = {}
@@ -155,13 +159,13 @@ class Fetcher:
             sem = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
         return sem
 
-    def slot(self, url: str) -> contextlib.AbstractAsyncContextManager:
+    def slot(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
         """Hold a request slot (global and per host) across a caller's own wait, e.g. a rate
         limit taken at the moment of sending; then call fetch(..., slot_held=True)."""
         stack = contextlib.AsyncExitStack()
 
         @contextlib.asynccontextmanager
-        async def held():
+        async def held() -> AsyncIterator[None]:
             async with stack:
                 await stack.enter_async_context(self._all)
                 await stack.enter_async_context(self._host_limit(url))

@@ -31,15 +31,16 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
 
 import apprise
-from apprise import NotifyFormat
+from apprise import NotifyBase, NotifyFormat
 
 from . import config, models, secrets
+from .config import format_time
 from .errors import NotifyError
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ ELLIPSIS = "…"
 
 _SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 
+# What a JSON webhook payload's fields hold (read-only containers, so a list[str] is one).
+JSONValue = str | int | float | bool | None | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
+
 
 # --------------------------------------------------------------------------- formatting
 
@@ -75,7 +79,7 @@ class Message:
     title: str
     body: str
     body_format: NotifyFormat
-    fields: dict | None = None
+    fields: dict[str, JSONValue] | None = None
 
 
 def route(hits: Iterable[models.Hit], rules: Iterable[config.Rule], all_names: list[str]) -> tuple[str, ...]:
@@ -165,14 +169,6 @@ def _linkable(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
-def format_time(when: datetime | None) -> str:
-    if when is None:
-        return "no date"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 @dataclass(frozen=True)
 class _HitView:
     rule: str
@@ -239,7 +235,7 @@ def _view(alert: models.Alert) -> _View:
         headline=headline,
         link=safe_url(alert.link),
         source=clean(alert.source, FIELD_MAX),
-        published=format_time(alert.published),
+        published=format_time(alert.published, none="no date"),
         hits=hits,
         more_hits=max(0, len(alert.hits) - MAX_HITS),
         event=clean(alert.event, EVENT_MAX) if alert.event else "",
@@ -434,10 +430,10 @@ def render(alert: models.Alert, channel: str) -> Message:
     raise ValueError(f"unknown channel {channel!r}")
 
 
-def fields(alert: models.Alert) -> dict:
+def fields(alert: models.Alert) -> dict[str, JSONValue]:
     """The structured part of a JSON webhook's payload (README "Alerts" documents it)."""
     r = alert.record
-    event = None
+    event: dict[str, JSONValue] | None = None
     if r is not None and r.kind:
         event = {"id": r.id, "kind": r.kind, "label": r.label, "company": r.company, "counterparty": r.counterparty,
                  "amount": r.amount, "currency": r.currency, "amount_usd": r.usd, "stage": r.stage,
@@ -556,7 +552,7 @@ class _Target:
     apprise: apprise.Apprise
     masked: str
     lock: threading.Lock
-    plugin: object = None
+    plugin: NotifyBase
 
 
 class Notifiers:
@@ -578,7 +574,7 @@ class Notifiers:
             if plugin is None:
                 raise NotifyError(f"notifier[{i}] ({n.name}).url: apprise cannot use this URL "
                                   f"({_scheme(n.url)}://…); check the syntax for that service")
-            masked = plugin.url(privacy=True)
+            masked: str = plugin.url(privacy=True)  # type: ignore[no-untyped-call]  # apprise leaves url() unannotated
             register_url_secrets(n.url, masked)
             ap = apprise.Apprise(asset=asset)
             ap.add(plugin)
@@ -618,12 +614,13 @@ class Notifiers:
             if message.fields and isinstance(extras, dict):
                 # a JSON webhook: our fields join the payload for this one message (the user's own
                 # :key=value extras win over ours)
-                target.plugin.payload_extras = {**message.fields, **extras}  # type: ignore[union-attr]
+                # (payload_extras: only the webhook plugins have it, so NotifyBase does not declare it)
+                target.plugin.payload_extras = {**message.fields, **extras}  # type: ignore[attr-defined]
             try:
                 return self._notify(target, message)
             finally:
                 if message.fields and isinstance(extras, dict):
-                    target.plugin.payload_extras = extras  # type: ignore[union-attr]
+                    target.plugin.payload_extras = extras  # type: ignore[attr-defined]
 
     def _notify(self, target: _Target, message: Message) -> tuple[bool, str | None]:
         try:

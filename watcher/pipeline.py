@@ -230,6 +230,8 @@ async def _record_success(ctx: Context, source: Source, st: SourceState, now: da
     changes: dict[str, Any] = dict(etag=download.etag, last_modified=download.last_modified, last_success=now,
                                    last_attempt=now, failures=0, failing_since=None, next_poll=None,
                                    health_alerted=False)
+    if not download.not_modified:
+        changes["items_seen"] = n  # what the source served last time it changed (status shows it)
     if batch is not None and not was_alerted:
         batch.append((source.name, changes))  # written in one transaction by poll_all
     else:

@@ -45,10 +45,6 @@ def register(*secrets: str | None) -> None:
         _pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
 
-def registered() -> frozenset[str]:
-    return frozenset(_secrets)
-
-
 def clear() -> None:
     """Forget every secret (for tests)."""
     global _pattern

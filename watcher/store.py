@@ -12,17 +12,20 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, ParamSpec, TypeVar
 
-from sqlalchemy import Column, Index, String, UniqueConstraint, delete, event, func, insert, or_, update
+from sqlalchemy import Column, Index, String, Table, UniqueConstraint, delete, event, func, insert, or_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.schema import SchemaConst
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from . import cluster, events
 from .errors import StoreError
@@ -30,26 +33,40 @@ from .models import Alert, EventInfo, Hit, Item
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-class UTCDateTime(TypeDecorator):
+# A value save_source_state(s) writes into a SourceState column.
+SourceStateValue = str | int | bool | datetime | None
+
+
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in and out (SQLite keeps no zone)."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise StoreError("naive datetime given to the store; use aware UTC")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def _dt(**kw):
-    return Field(default=None, sa_column=Column(UTCDateTime(), **kw))
+def _dt(*, nullable: bool | Literal[SchemaConst.NULL_UNSPECIFIED] = SchemaConst.NULL_UNSPECIFIED) -> Any:
+    # Any, as sqlmodel.Field returns: it stands as the default of a `datetime | None` field
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """A table model's Core table."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not declared
+    return table
 
 
 class SourceState(SQLModel, table=True):
@@ -223,12 +240,12 @@ def display_url(url: str) -> str:
         return "<database url>"
 
 
-def _store_errors(cls):
+def _store_errors(cls: type[_T]) -> type[_T]:
     """Every public method raises StoreError (never a raw driver error) for database trouble."""
 
-    def wrap(fn):
+    def wrap(fn: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(fn)
-        def inner(*args, **kwargs):
+        def inner(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return fn(*args, **kwargs)
             except StoreError:
@@ -251,7 +268,7 @@ class Store:
         self.engine = create_engine(url, connect_args=connect_args)
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
-            def _on_connect(dbapi_conn, _rec):
+            def _on_connect(dbapi_conn: sqlite3.Connection, _rec: ConnectionPoolEntry) -> None:
                 dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
                 cur = dbapi_conn.cursor()
                 if ":memory:" not in url:
@@ -262,7 +279,7 @@ class Store:
                 cur.close()
 
             @event.listens_for(self.engine, "begin")
-            def _on_begin(conn):
+            def _on_begin(conn: Connection) -> None:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             SQLModel.metadata.create_all(self.engine)
@@ -288,10 +305,10 @@ class Store:
             s.expunge_all()
             return rows
 
-    def save_source_state(self, name: str, **changes) -> None:
+    def save_source_state(self, name: str, **changes: SourceStateValue) -> None:
         """Insert or update one source's row (one statement: this runs after every poll)."""
         row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
-        stmt = sqlite_insert(SourceState.__table__).values(name=name, **row)
+        stmt = sqlite_insert(_table(SourceState)).values(name=name, **row)
         if changes:
             stmt = stmt.on_conflict_do_update(index_elements=["name"], set_=changes)
         else:
@@ -299,12 +316,12 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(stmt)
 
-    def save_source_states(self, batch: list[tuple[str, dict]]) -> None:
+    def save_source_states(self, batch: list[tuple[str, dict[str, SourceStateValue]]]) -> None:
         """Many sources' states in one transaction (after a pass over every source)."""
         with self.engine.begin() as conn:
             for name, changes in batch:
                 row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
-                conn.execute(sqlite_insert(SourceState.__table__).values(name=name, **row)
+                conn.execute(sqlite_insert(_table(SourceState)).values(name=name, **row)
                              .on_conflict_do_update(index_elements=["name"], set_=changes))
 
     def get_meta(self, key: str) -> str | None:
@@ -314,7 +331,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(MetaRow.__table__).values(key=key, value=value)
+            conn.execute(sqlite_insert(_table(MetaRow)).values(key=key, value=value)
                          .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
     # ------------------------------------------------------------------ items
@@ -338,20 +355,22 @@ class Store:
                 keys = [it.key for it in items]
                 known_keys: set[str] = set()
                 for chunk in _chunks(keys, 500):
-                    known_keys.update(s.exec(select(ItemRow.key).where(ItemRow.source == source,
-                                                                       ItemRow.key.in_(chunk))))
+                    known_keys.update(s.exec(select(ItemRow.key).where(col(ItemRow.source) == source,
+                                                                       col(ItemRow.key).in_(chunk))))
                 urls = [it.url for it in items if it.url and it.key not in known_keys]
                 # canonical URL -> (first item id, whether that item carries or joined an alert)
                 known_urls: dict[str, tuple[int, bool]] = {}
                 for chunk in _chunks(urls, 500):
                     for url, iid, alerted, story in s.exec(
                             select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
-                            .where(ItemRow.url.in_(chunk)).order_by(ItemRow.id)):
+                            .where(col(ItemRow.url).in_(chunk)).order_by(col(ItemRow.id))):
+                        assert url is not None and iid is not None  # url matched IN (chunk); id is the key
                         known_urls.setdefault(url, (iid, bool(alerted or story)))
                 candidates = None
                 open_events: list[EventRow] | None = None
                 seen_keys: set[str] = set()
-                plain: list[dict] = []  # items that alert nobody: one executemany, no ORM objects
+                # items that alert nobody: one executemany, no ORM objects
+                plain: list[dict[str, str | bool | datetime | None]] = []
                 for it in items:
                     if it.key in known_keys or it.key in seen_keys:
                         continue
@@ -385,7 +404,8 @@ class Store:
                     told = events.from_hits(cand.hits)
                     if open_events is None:
                         open_events = list(s.exec(select(EventRow).where(
-                            EventRow.first_seen >= now - timedelta(seconds=event_window)).order_by(EventRow.id)))
+                            col(EventRow.first_seen) >= now - timedelta(seconds=event_window))
+                            .order_by(col(EventRow.id))))
                     joined = {} if it.form else self._joined(told, open_events, now, event_window)
                     if candidates is None:
                         candidates = self._story_candidates(s, now - timedelta(seconds=story_window))
@@ -399,6 +419,7 @@ class Store:
                         row.event_id = lead.id if lead is not None else None
                         s.add(row)
                         s.flush()
+                        assert row.id is not None  # the flush gave it one
                         if it.url:
                             known_urls.setdefault(it.url, (row.id, True))
                         shown = False  # an item's link goes into one alert only
@@ -416,6 +437,7 @@ class Store:
                     row.alerted = True
                     s.add(row)
                     s.flush()
+                    assert row.id is not None  # the flush gave it one
                     if it.url:
                         known_urls[it.url] = (row.id, True)
                     candidates.append((row.id, it.story_key, set(companies)))
@@ -436,6 +458,7 @@ class Store:
                                      event_id=row.event_id)
                     s.add(alert)
                     s.flush()
+                    assert alert.id is not None  # the flush gave it one
                     for ev_row in fresh_rows:
                         ev_row.alert_id = alert.id
                         s.add(ev_row)
@@ -443,7 +466,7 @@ class Store:
                         s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
                     new_alerts += 1
                 if plain:
-                    s.execute(insert(ItemRow.__table__), plain)
+                    s.execute(insert(_table(ItemRow)), plain)
                 s.commit()
         except StoreError:
             raise
@@ -515,19 +538,22 @@ class Store:
         sent = [n for n, st in states.items() if st == "sent"]
         if not facts or not sent:
             return 0, placed
+        assert row.id is not None  # ingest flushed it before reporting it
         alert = AlertRow(item_id=row.id, created_at=now, hits="[]", event_id=ev.id, update_of=ev.alert_id,
                          facts=json.dumps(list(facts), ensure_ascii=False))
         s.add(alert)
         s.flush()
+        assert alert.id is not None  # the flush gave it one
         for name in sent:
             s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
         return 1, True
 
     def _story_candidates(self, s: Session, since: datetime) -> list[tuple[int, str, set[str]]]:
         rows = s.exec(select(ItemRow.id, ItemRow.story_key, ItemRow.companies)
-                      .where(ItemRow.alerted == True, ItemRow.seen_at >= since)  # noqa: E712
-                      .order_by(ItemRow.id))
-        return [(i, k, set(json.loads(c or "[]"))) for i, k, c in rows]
+                      .where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
+                      .order_by(col(ItemRow.id)))
+        # (i is never None: the primary key of a stored row)
+        return [(i, k, set(json.loads(c or "[]"))) for i, k, c in rows if i is not None]
 
     def _add_also(self, s: Session, item_id: int | None, label: str, link: str | None) -> None:
         """Record another source that carried the story, on the alert of the story's first item."""
@@ -541,6 +567,7 @@ class Store:
             return
         if label == row.source and not link:
             return
+        assert alert.id is not None  # a stored row
         self._add_also_to(s, alert.id, label, link, alert)
 
     @staticmethod
@@ -564,23 +591,25 @@ class Store:
         notifier's backlog never hides another's). Rows claimed by a process that died count as due."""
         with Session(self.engine) as s:
             names = list(notifiers) if notifiers is not None else list(
-                s.exec(select(OutboxRow.notifier).where(OutboxRow.status.in_(("pending", "sending"))).distinct()))
+                s.exec(select(OutboxRow.notifier).where(col(OutboxRow.status).in_(("pending", "sending"))).distinct()))
             out = []
             for name in names:
                 q = (select(OutboxRow, AlertRow, ItemRow)
-                     .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
-                     .join(ItemRow, ItemRow.id == AlertRow.item_id)
-                     .where(OutboxRow.notifier == name, OutboxRow.status.in_(("pending", "sending"))))
+                     .join(AlertRow, col(AlertRow.id) == OutboxRow.alert_id)
+                     .join(ItemRow, col(ItemRow.id) == AlertRow.item_id)
+                     .where(col(OutboxRow.notifier) == name, col(OutboxRow.status).in_(("pending", "sending"))))
                 if not ignore_backoff:
-                    q = q.where(or_(OutboxRow.next_try == None, OutboxRow.next_try <= now))  # noqa: E711
-                rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(OutboxRow.id).limit(limit))
+                    q = q.where(or_(col(OutboxRow.next_try) == None, col(OutboxRow.next_try) <= now))  # noqa: E711
+                rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(col(OutboxRow.id)).limit(limit))
                         if not (ob.status == "sending" and not _claim_void(ob, now))]  # another live process sends it
                 ids = {al.event_id for _, al, _ in rows if al.event_id}
-                evs = {e.id: event_info(e) for e in s.exec(select(EventRow).where(EventRow.id.in_(ids)))} if ids else {}
+                evs = {e.id: event_info(e)
+                       for e in s.exec(select(EventRow).where(col(EventRow.id).in_(ids)))} if ids else {}
                 originals = {al.update_of for _, al, _ in rows if al.update_of}
                 first_hits = {a.id: _hits_from(a.hits) for a in s.exec(select(AlertRow).where(
-                    AlertRow.id.in_(originals)))} if originals else {}
+                    col(AlertRow.id).in_(originals)))} if originals else {}
                 for ob, al, it in rows:
+                    assert ob.id is not None and al.id is not None  # stored rows
                     also_links = _also_from(al.also)
                     record = evs.get(al.event_id) if al.event_id else None
                     hits = _hits_from(al.hits) or first_hits.get(al.update_of or -1, ())
@@ -599,9 +628,9 @@ class Store:
         got = []
         with Session(self.engine) as s:
             for d in deliveries:
-                cond = [OutboxRow.id == d.outbox_id, OutboxRow.status == d.status]
-                cond.append(OutboxRow.claimed_by == d.claimed_by if d.claimed_by is not None
-                            else OutboxRow.claimed_by == None)  # noqa: E711
+                cond = [col(OutboxRow.id) == d.outbox_id, col(OutboxRow.status) == d.status]
+                cond.append(col(OutboxRow.claimed_by) == d.claimed_by if d.claimed_by is not None
+                            else col(OutboxRow.claimed_by) == None)  # noqa: E711
                 r = s.exec(update(OutboxRow).where(*cond).values(
                     status="sending", claimed_by=os.getpid(), lease_until=now + timedelta(seconds=lease)))
                 if (r.rowcount or 0) == 1:
@@ -611,14 +640,14 @@ class Store:
 
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         with Session(self.engine) as s:
-            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
+            s.exec(update(OutboxRow).where(col(OutboxRow.id) == outbox_id)
                    .values(status="sent", sent_at=now, claimed_by=None, attempts=OutboxRow.attempts + 1,
                            last_error=None))
             s.commit()
 
     def mark_failed(self, outbox_id: int, error: str, next_try: datetime) -> None:
         with Session(self.engine) as s:
-            s.exec(update(OutboxRow).where(OutboxRow.id == outbox_id)
+            s.exec(update(OutboxRow).where(col(OutboxRow.id) == outbox_id)
                    .values(status="pending", claimed_by=None, attempts=OutboxRow.attempts + 1,
                            last_error=error[:500], next_try=next_try))
             s.commit()
@@ -629,24 +658,25 @@ class Store:
             return
         with Session(self.engine) as s:
             for chunk in _chunks(outbox_ids, 500):
-                s.exec(update(OutboxRow).where(OutboxRow.id.in_(chunk), OutboxRow.status == "sending",
-                                               OutboxRow.claimed_by == os.getpid())
+                s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk), col(OutboxRow.status) == "sending",
+                                               col(OutboxRow.claimed_by) == os.getpid())
                        .values(status="pending", claimed_by=None))
             s.commit()
 
     def defer_notifier(self, notifier: str, until: datetime) -> None:
         """Hold every pending delivery of a failing notifier until `until` (its backoff)."""
         with Session(self.engine) as s:
-            s.exec(update(OutboxRow).where(OutboxRow.notifier == notifier, OutboxRow.status == "pending",
-                                           or_(OutboxRow.next_try == None, OutboxRow.next_try < until))  # noqa: E711
+            s.exec(update(OutboxRow).where(col(OutboxRow.notifier) == notifier, col(OutboxRow.status) == "pending",
+                                           or_(col(OutboxRow.next_try) == None,  # noqa: E711
+                                               col(OutboxRow.next_try) < until))
                    .values(next_try=until))
             s.commit()
 
     def expire(self, before: datetime) -> int:
         """Give up on deliveries queued before `before` (only with an explicit delivery_expiry)."""
         with Session(self.engine) as s:
-            r = s.exec(update(OutboxRow).where(OutboxRow.status.in_(("pending", "sending")),
-                                               OutboxRow.created_at < before)
+            r = s.exec(update(OutboxRow).where(col(OutboxRow.status).in_(("pending", "sending")),
+                                               col(OutboxRow.created_at) < before)
                        .values(status="expired"))
             s.commit()
             return r.rowcount or 0
@@ -666,17 +696,20 @@ class Store:
         with Session(self.engine) as s:
             out: dict[str, tuple[str, datetime | None]] = {}
             rows = s.exec(select(OutboxRow.notifier, OutboxRow.last_error, OutboxRow.next_try)
-                          .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.last_error != None)  # noqa: E711
-                          .order_by(OutboxRow.id))
+                          .where(col(OutboxRow.status).in_(("pending", "sending")),
+                                 col(OutboxRow.last_error) != None)  # noqa: E711
+                          .order_by(col(OutboxRow.id)))
             for name, err, nxt in rows:
-                out[name] = (err, nxt)
+                if err is not None:  # always (the query asks for an error)
+                    out[name] = (err, nxt)
             return out
 
     # ------------------------------------------------------------------ replay / retention
     def items_since(self, since: datetime) -> list[ItemRow]:
         with Session(self.engine) as s:
-            rows = list(s.exec(select(ItemRow).where(ItemRow.seen_at >= since, ItemRow.pruned == False)  # noqa: E712
-                               .order_by(ItemRow.id)))
+            rows = list(s.exec(select(ItemRow).where(col(ItemRow.seen_at) >= since,
+                                                     col(ItemRow.pruned) == False)  # noqa: E712
+                               .order_by(col(ItemRow.id))))
             s.expunge_all()
             return rows
 
@@ -687,24 +720,26 @@ class Store:
         alerts): they are older than max_age, so they could never alert again even if a feed
         still carried them. Undated items keep their keys forever. Returns items pruned."""
         with Session(self.engine) as s:
-            r = s.exec(update(ItemRow).where(ItemRow.seen_at < before, ItemRow.pruned == False)  # noqa: E712
+            r = s.exec(update(ItemRow).where(col(ItemRow.seen_at) < before, col(ItemRow.pruned) == False)  # noqa: E712
                        .values(title="", summary="", pruned=True))
-            s.exec(delete(OutboxRow).where(OutboxRow.status.in_(("sent", "expired")), OutboxRow.created_at < before))
+            s.exec(delete(OutboxRow).where(col(OutboxRow.status).in_(("sent", "expired")),
+                                           col(OutboxRow.created_at) < before))
             if forget_before is not None:
-                old = select(ItemRow.id).where(ItemRow.seen_at < forget_before, ItemRow.published != None,  # noqa: E711
-                                               ItemRow.published < forget_before)
-                waiting = select(AlertRow.item_id).join(OutboxRow, OutboxRow.alert_id == AlertRow.id).where(
-                    OutboxRow.status.in_(("pending", "sending")))
-                ids = [i for i in s.exec(old.where(ItemRow.id.not_in(waiting)))]
+                old = select(ItemRow.id).where(col(ItemRow.seen_at) < forget_before,
+                                               col(ItemRow.published) != None,  # noqa: E711
+                                               col(ItemRow.published) < forget_before)
+                waiting = select(AlertRow.item_id).join(OutboxRow, col(OutboxRow.alert_id) == AlertRow.id).where(
+                    col(OutboxRow.status).in_(("pending", "sending")))
+                ids = [i for i in s.exec(old.where(col(ItemRow.id).not_in(waiting)))]
                 for chunk in _chunks(ids, 500):
-                    alerts = select(AlertRow.id).where(AlertRow.item_id.in_(chunk))
-                    s.exec(delete(OutboxRow).where(OutboxRow.alert_id.in_(alerts)))
-                    s.exec(delete(AlertRow).where(AlertRow.item_id.in_(chunk)))
-                    s.exec(delete(ItemRow).where(ItemRow.id.in_(chunk)))
+                    alerts = select(AlertRow.id).where(col(AlertRow.item_id).in_(chunk))
+                    s.exec(delete(OutboxRow).where(col(OutboxRow.alert_id).in_(alerts)))
+                    s.exec(delete(AlertRow).where(col(AlertRow.item_id).in_(chunk)))
+                    s.exec(delete(ItemRow).where(col(ItemRow.id).in_(chunk)))
                 # events nobody reported since then, whose alerts are gone or delivered
-                live = select(AlertRow.event_id).join(OutboxRow, OutboxRow.alert_id == AlertRow.id).where(
-                    OutboxRow.status.in_(("pending", "sending")), AlertRow.event_id != None)  # noqa: E711
-                s.exec(delete(EventRow).where(EventRow.last_seen < forget_before, EventRow.id.not_in(live)))
+                live = select(AlertRow.event_id).join(OutboxRow, col(OutboxRow.alert_id) == AlertRow.id).where(
+                    col(OutboxRow.status).in_(("pending", "sending")), col(AlertRow.event_id) != None)  # noqa: E711
+                s.exec(delete(EventRow).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live)))
             s.commit()
         if forget_before is not None and self.url.startswith("sqlite"):
             with self.engine.connect() as c:  # hand freed pages back (auto_vacuum=INCREMENTAL)
@@ -714,11 +749,12 @@ class Store:
     def events_since(self, since: datetime) -> list[tuple[EventInfo, list[tuple[str, str, str | None]]]]:
         """Events reported since `since`, newest first, each with its reports (source, title, link)."""
         with Session(self.engine) as s:
-            rows = list(s.exec(select(EventRow).where(EventRow.last_seen >= since).order_by(EventRow.id.desc())))
+            rows = list(s.exec(select(EventRow).where(col(EventRow.last_seen) >= since)
+                               .order_by(col(EventRow.id).desc())))
             out = []
             for ev in rows:
                 items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
-                               .order_by(ItemRow.id))
+                               .order_by(col(ItemRow.id)))
                 out.append((event_info(ev), [(a, b, c) for a, b, c in items]))
             return out
 
@@ -727,7 +763,7 @@ class Store:
             return s.exec(select(func.count()).select_from(ItemRow)).one()
 
 
-def _add_missing_columns(engine) -> None:
+def _add_missing_columns(engine: Engine) -> None:
     """A database made by an older watcher gets the columns added since (all nullable), so an
     upgrade keeps every stored item and queued alert."""
     insp = sa_inspect(engine)
@@ -735,16 +771,16 @@ def _add_missing_columns(engine) -> None:
         if not insp.has_table(table.name):
             continue
         have = {c["name"] for c in insp.get_columns(table.name)}
-        for col in table.columns:
-            if col.name in have:
+        for column in table.columns:
+            if column.name in have:
                 continue
-            kind = col.type.compile(dialect=engine.dialect)
+            kind = column.type.compile(dialect=engine.dialect)
             default = ""
-            if not col.nullable:
-                default = " DEFAULT " + ("''" if isinstance(col.type, String) else "0")
+            if not column.nullable:
+                default = " DEFAULT " + ("''" if isinstance(column.type, String) else "0")
             with engine.begin() as conn:
-                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {kind}{default}')
-            log.info("database: added column %s.%s", table.name, col.name)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}')
+            log.info("database: added column %s.%s", table.name, column.name)
 
 
 def _event_of(row: EventRow) -> events.Event:
@@ -781,7 +817,7 @@ def _also_from(text: str | None) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
-def _chunks(seq: list, n: int) -> Iterable[list]:
+def _chunks(seq: list[_T], n: int) -> Iterator[list[_T]]:
     for i in range(0, len(seq), n):
         yield seq[i:i + n]
 

@@ -21,11 +21,12 @@ import io
 import re
 import time
 from datetime import UTC, datetime
+from typing import Literal, TypedDict
 from urllib.parse import urljoin
 
 import feedparser
-from feedparser.datetimes import _parse_date
-from lxml import etree
+from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]  # feedparser ships no types
+from lxml import etree  # type: ignore[import-untyped]  # no py.typed; lxml-stubs is not installed
 
 from .. import config, models
 from ..errors import ParseError
@@ -68,8 +69,8 @@ def decode(body: bytes, content_type: str = "", override: str | None = None) -> 
         if body.startswith(bom):
             return body.decode(name, "replace").lstrip("\ufeff")
     m = _XML_DECL_ENC.match(body[:1024])
-    declared = [codec_name(charset_of(content_type)), codec_name(m.group(1).decode("ascii") if m else None)]
-    declared = [d for d in declared if d and not d.startswith(("utf-16", "utf-32"))]
+    labels = [codec_name(charset_of(content_type)), codec_name(m.group(1).decode("ascii") if m else None)]
+    declared = [d for d in labels if d and not d.startswith(("utf-16", "utf-32"))]
     for name in [d for d in declared if d not in _WEAK] + ["utf-8"]:
         try:
             return body.decode(name)
@@ -91,10 +92,11 @@ _XML_NAMED = {"amp", "lt", "gt", "quot", "apos"}
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _named_ref(m: re.Match) -> str:
+def _named_ref(m: re.Match[str]) -> str:
     name = m.group(1)
     if name in _XML_NAMED:
-        return m.group(0)
+        whole: str = m.group(0)
+        return whole
     cp = html.entities.name2codepoint.get(name)
     # Unknown names (including ones a stripped DOCTYPE declared) stay visible as text.
     return f"&#{cp};" if cp else f"&amp;{name};"
@@ -130,8 +132,26 @@ DCTERMS = "{http://purl.org/dc/terms/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
+_Field = Literal["title", "summary", "published", "updated", "id", "content", "link"]
+
+
+class _Entry(TypedDict, total=False):
+    """One entry: the fast path fills _Field keys with the text as found; the feedparser path
+    fills id, title, link, summary, content and the parsed dates."""
+
+    id: str | None
+    title: str
+    link: str | None
+    summary: str
+    content: str | None
+    published: str
+    updated: str
+    published_parsed: time.struct_time | None
+    updated_parsed: time.struct_time | None
+
+
 # element -> the feedparser field it fills (as feedparser maps them).
-_FIELDS = {
+_FIELDS: dict[str, _Field] = {
     "title": "title", "description": "summary", "pubDate": "published", "guid": "id",
     "lastBuildDate": "updated", f"{CONTENT}encoded": "content", f"{DC}title": "title",
     f"{DC}description": "summary", f"{DC}date": "updated", f"{DCTERMS}issued": "published",
@@ -182,8 +202,8 @@ class _Unsupported(Exception):
     """Something the fast path does not model: leave the feed to feedparser."""
 
 
-def _entry_fast(entry: etree._Element, feed_base: str) -> dict:
-    out: dict = {}
+def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
+    out: _Entry = {}
     if entry.get(f"{RDF}about"):
         out["id"] = entry.get(f"{RDF}about")
     guid_link = None
@@ -223,7 +243,7 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> dict:
     return out
 
 
-def _parse_fast(text: str, url: str) -> list[dict] | None:
+def _parse_fast(text: str, url: str) -> list[_Entry] | None:
     """Entries as dicts, or None when this is not plain well-formed RSS/RDF/Atom 1.0."""
     parser = etree.XMLParser(**_PARSER_OPTS)
     try:
@@ -250,7 +270,7 @@ def _parse_fast(text: str, url: str) -> list[dict] | None:
 # --- fallback (feedparser) --------------------------------------------------------------------
 
 
-def _parse_slow(text: str, url: str) -> list[dict]:
+def _parse_slow(text: str, url: str) -> list[_Entry]:
     d = feedparser.parse(
         io.BytesIO(text.encode("utf-8")),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
@@ -259,7 +279,7 @@ def _parse_slow(text: str, url: str) -> list[dict]:
     if not d.get("version") and not d.entries:
         reason = d.get("bozo_exception") or "no channel, feed or entries found"
         raise ParseError(f"not an RSS or Atom feed: {str(reason)[:200]}")
-    out = []
+    out: list[_Entry] = []
     for e in d.entries:
         get = dict(e).get  # plain lookups: FeedParserDict aliases updated_parsed with a warning
         content = get("content")
@@ -283,7 +303,7 @@ def _utc(tm: time.struct_time | None) -> datetime | None:
         return None
 
 
-def _to_raw(e: dict, url: str) -> models.RawItem:
+def _to_raw(e: _Entry, url: str) -> models.RawItem:
     published = e.get("published_parsed")
     if published is None and e.get("published"):
         published = _parse_date(e["published"])

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from soupsieve import SelectorSyntaxError
 
 from .. import config, models
@@ -65,7 +65,7 @@ def parse_date(text: str | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
-def _pick(node, selector: str):
+def _pick(node: Tag, selector: str) -> Tag | None:
     """The first match of ``selector`` in ``node``, or ``node`` itself when it matches (so
     item = "a" with link = "a" works)."""
     try:
@@ -76,8 +76,15 @@ def _pick(node, selector: str):
         raise ParseError(f"bad selector {selector!r}: {e}") from None
 
 
-def _text(node) -> str:
+def _text(node: Tag | None) -> str:
     return " ".join(node.get_text(" ").split()) if node is not None else ""
+
+
+def _attr(node: Tag, name: str) -> str | None:
+    """An attribute's value. beautifulsoup gives a list only for multi-valued attributes
+    (class, rel, ...), never for the ones read here (href, datetime, content)."""
+    value = node.get(name)
+    return value if value is None or isinstance(value, str) else " ".join(value)
 
 
 def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem]:
@@ -91,7 +98,7 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
     base = fetched.url
     base_tag = soup.find("base", href=True)
     if base_tag is not None:
-        base = urljoin(base, base_tag["href"].strip())
+        base = urljoin(base, (_attr(base_tag, "href") or "").strip())
     items: list[models.RawItem] = []
     seen: set[str] = set()
     try:
@@ -100,7 +107,7 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
         raise ParseError(f"bad item selector {sel.item!r}: {e}") from None
     for node in nodes:
         link_node = _pick(node, sel.link)
-        href = (link_node.get("href") or "").strip() if link_node is not None else ""
+        href = (_attr(link_node, "href") or "").strip() if link_node is not None else ""
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         try:
@@ -117,7 +124,7 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
         if sel.date:
             date_node = _pick(node, sel.date)
             if date_node is not None:
-                published = parse_date(date_node.get("datetime") or date_node.get("content") or _text(date_node))
+                published = parse_date(_attr(date_node, "datetime") or _attr(date_node, "content") or _text(date_node))
         summary = ""
         if sel.summary:
             summary_node = _pick(node, sel.summary)
