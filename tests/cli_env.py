@@ -2,7 +2,10 @@
 receiver, feed builders, and the CLI runner."""
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import io
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +14,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from servers import LoopbackServer, PostSink
+
+from watcher import cli
 
 WATCHLIST = """
 [[company]]
@@ -77,9 +82,27 @@ class Env:
         return self.cfg
 
     def run(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        e = {**os.environ, **(env or {})}
-        return subprocess.run([sys.executable, "-m", "watcher", "--config", str(self.cfg), *args],
-                              capture_output=True, text=True, timeout=timeout, cwd=self.tmp, env=e)
+        """`watcher --config CFG ARGS` in this process (a tenth of the time of a new interpreter),
+        in the config's folder, with `env` added to the environment; stdout, stderr and the log
+        are captured as a subprocess's would be."""
+        out, err = io.StringIO(), io.StringIO()
+        saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+        sys.stdin = io.StringIO("")  # as a subprocess's stdin here: empty
+        os.environ.update(env or {})
+        os.chdir(self.tmp)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = cli.main(["--config", str(self.cfg), *args])
+                except SystemExit as e:
+                    code = e.code if isinstance(e.code, int) else 1
+        finally:
+            sys.stdin = saved_stdin
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            logging.getLogger().handlers[:] = []  # the handler writes to the captured stream
+        return subprocess.CompletedProcess(["watcher", *args], code, out.getvalue(), err.getvalue())
 
     def texts(self) -> list[str]:
         return [p.get("title", "") + "\n" + p.get("message", "") for p in self.sink.posts]

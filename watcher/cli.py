@@ -129,9 +129,10 @@ def hit_line(h: Hit) -> str:
             f"({h.field}) -- {h.snippet!r}")
 
 
-def print_explanation(ex: Explanation, out: TextIO = sys.stdout) -> None:
+def print_explanation(ex: Explanation, out: TextIO | None = None) -> None:
     """What `watcher match` shows: the names found, every event frame read, and the check that
-    turned each one down (or ALERT)."""
+    turned each one down (or ALERT). `out`: stdout as it is at the call."""
+    out = out or sys.stdout
     for company, alias, fld in ex.companies:
         print(f"  company  {company}  (name {alias!r} in {fld})", file=out)
     for alias, why, fld in ex.doubts:

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import random
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -112,7 +113,7 @@ class Context:
             shared = Shared(store=shared or Store(config_mod.database_url(cfg)), clock=clock)
         ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher), matcher=build_matcher(cfg),
                   _notifiers=Notifiers(cfg.notifier) if eager_notifiers else None)
-        if worker_process and (os.cpu_count() or 1) > 1:
+        if worker_process and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:  # fork only then
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                            initializer=_init_worker, initargs=(ctx.matcher,))
