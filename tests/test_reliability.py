@@ -1,21 +1,20 @@
-"""Source health, backoff, delivery expiry and crash safety, through the pipeline and the CLI."""
+"""Source health and crash safety through the CLI and real processes (kill -9, SIGTERM, two at
+once); backoff, retry and expiry on a turned clock are in test_pipeline.py."""
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 
 from cli_env import Env, rss
 from servers import wait_for
 from test_cli import DEAL
 
 from watcher import config
-from watcher.pipeline import Context, backoff, deliver, poll_source
+from watcher.pipeline import Context, backoff
 from watcher.store import utcnow
 
 
@@ -34,35 +33,6 @@ def test_backoff_grows_is_capped_and_jittered():
     assert 2400 * 0.8 <= backoff(600, 3, 6 * 3600) <= 2400 * 1.2
     assert backoff(600, 30, 6 * 3600) <= 6 * 3600
     assert len({round(backoff(600, 2, 6 * 3600)) for _ in range(20)}) > 1
-
-
-def test_failures_back_off_and_honour_retry_after(env):
-    env.server.route("/busy.xml", 429, b"slow down", Retry_After="7200")
-    env.server.route("/down.xml", 500, b"oops")
-    env.write([("busy", env.server.url("/busy.xml")), ("down", env.server.url("/down.xml"))])
-
-    async def go():
-        ctx = _ctx(env)
-        try:
-            for s in ctx.cfg.source:
-                r = await poll_source(ctx, s)
-                assert not r.ok
-            busy, down = ctx.store.source_state("busy"), ctx.store.source_state("down")
-            assert busy.next_poll - utcnow() >= timedelta(seconds=7000)  # Retry-After wins
-            assert busy.failures == 1 and "429" in busy.last_error
-            first_wait = down.next_poll - utcnow()
-            await poll_source(ctx, ctx.cfg.source_named("down"))
-            down2 = ctx.store.source_state("down")
-            assert down2.failures == 2 and down2.next_poll - utcnow() > first_wait  # grows
-            # recovery resets everything: never disabled for good
-            env.server.route("/down.xml", 200, rss([]), Content_Type="application/rss+xml")
-            assert (await poll_source(ctx, ctx.cfg.source_named("down"))).ok
-            down3 = ctx.store.source_state("down")
-            assert (down3.failures, down3.next_poll, down3.failing_since) == (0, None, None)
-        finally:
-            await ctx.aclose()
-
-    asyncio.run(go())
 
 
 def test_health_alert_once_when_failing_too_long_and_once_on_recovery(env):
@@ -87,27 +57,6 @@ def test_health_alerts_go_to_the_configured_admin_notifier(env):
               extra='health_after = "0s"\nhealth_notify = ["admin"]')
     assert env.run("once").returncode == 0
     assert [p["path"] for p in env.sink.posts] == ["/admin"]
-
-
-def test_undelivered_alerts_expire_only_when_configured_and_say_so(env):
-    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], extra='delivery_expiry = "1s"')
-    env.sink.status = 503
-    assert env.run("once").returncode == 0
-
-    async def later():
-        ctx = _ctx(env)
-        try:
-            ctx.store.engine.dispose()
-            with ctx.store.engine.begin() as c:  # age the queued row instead of waiting
-                c.exec_driver_sql("UPDATE outbox SET created_at = datetime('now', '-1 day')")
-            return await deliver(ctx, ignore_backoff=True)
-        finally:
-            await ctx.aclose()
-
-    env.sink.status = 200
-    assert asyncio.run(later()) == (0, 0)
-    assert env.sink.posts == []
-    assert "hook: expired 1" in env.run("status").stdout
 
 
 def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):

@@ -23,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from . import config as config_mod
 from .config import Config, Source
 from .errors import ConfigError
-from .pipeline import Context, deliver, poll_source, prune, startup_warnings
+from .pipeline import Clock, Context, deliver, poll_source, prune, startup_warnings
 from .store import Store, display_url, utcnow
 
 log = logging.getLogger("watcher")
@@ -49,8 +49,9 @@ def sd_notify(message: str) -> None:
 
 
 class Daemon:
-    def __init__(self, cfg: Config, config_path: str | None):
+    def __init__(self, cfg: Config, config_path: str | None, *, clock: Clock = utcnow):
         self.cfg = cfg
+        self.clock = clock
         self.config_path = config_path
         self._ctx: Context | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -83,7 +84,7 @@ class Daemon:
             except KeyError:
                 return
             state = await asyncio.to_thread(ctx.store.source_state, name)
-            if state.next_poll and state.next_poll > utcnow():
+            if state.next_poll and state.next_poll > ctx.clock():
                 return  # backing off after failures
             await self._guarded(self._poll_and_deliver(ctx, source), ctx.cfg.source_timeout(source) * 3 + 60)
 
@@ -190,7 +191,7 @@ class Daemon:
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         store = Store(config_mod.database_url(self.cfg))
-        self._ctx = Context.build(self.cfg, store)
+        self._ctx = Context.build(self.cfg, store, clock=self.clock)
         self._scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
         self._schedule(first_run=True)

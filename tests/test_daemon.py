@@ -1,0 +1,95 @@
+"""The daemon in-process: what it schedules, what a reload keeps and changes, and that a source
+backing off is skipped on the clock. (Signals, systemd and real processes: test_cli.py.)"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from cli_env import Env, rss
+from test_cli import DEAL
+from test_pipeline import Clock
+
+from watcher import config
+from watcher.daemon import Daemon
+
+
+async def _wait(cond: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Wait on the loop (the daemon runs on it) for a condition, with a deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not cond():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def run_daemon(env: Env, job: Callable[[Daemon], Awaitable[None]], clock: Clock | None = None) -> int:
+    async def go() -> int:
+        d = Daemon(config.load(env.cfg), str(env.cfg), **({"clock": clock} if clock else {}))
+        task = asyncio.ensure_future(d.run())
+        try:
+            await _wait(lambda: d._ctx is not None and d._scheduler is not None, "the daemon to start")
+            await job(d)
+        finally:
+            d.stop.set()
+        return await asyncio.wait_for(task, 15)
+
+    return asyncio.run(go())
+
+
+def _source_jobs(d: Daemon) -> set[str]:
+    return {j.id for j in d.scheduler.get_jobs() if j.id.startswith("source:")}
+
+
+def test_polls_each_enabled_source_at_start_delivers_and_stops(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("tech", env.feed("/t.xml", rss([])))])
+    env.cfg.write_text(env.cfg.read_text() + '\n[[source]]\nname = "off"\nkind = "feed"\n'
+                       'url = "http://127.0.0.1:9/x"\nenabled = false\n')
+
+    async def job(d: Daemon) -> None:
+        assert _source_jobs(d) == {"source:wire", "source:tech"}  # the disabled one is not scheduled
+        assert {j.id for j in d.scheduler.get_jobs()} >= {"deliver", "prune"}
+        await _wait(lambda: len(env.sink.posts) == 1, "the first alert")
+
+    assert run_daemon(env, job) == 0
+    assert "Groq" in env.sink.posts[0]["title"]
+
+
+def test_reload_is_one_build_that_keeps_the_shared_part(env):
+    env.write([("wire", env.feed("/w.xml", rss([])))])
+
+    async def job(d: Daemon) -> None:
+        old = d.ctx
+        await _wait(lambda: d.ctx.store.source_state("wire").last_success is not None, "the first poll")
+        env.write([("tech", env.feed("/t.xml", rss([DEAL])))])  # wire gone, tech new
+        await d.reload()
+        assert d.ctx is not old and d.ctx.shared is old.shared  # store, locks, EDGAR gateway, clock kept
+        assert _source_jobs(d) == {"source:tech"}
+        await _wait(lambda: len(env.sink.posts) == 1, "the new source polled at once")
+        env.cfg.write_text("[watcher]\nevery = 'soon'\n")  # invalid: the running config stays
+        now = d.ctx
+        await d.reload()
+        assert d.ctx is now and _source_jobs(d) == {"source:tech"}
+
+    assert run_daemon(env, job) == 0
+
+
+def test_a_source_backing_off_is_skipped_until_its_time(env):
+    env.server.route("/down.xml", 500, b"oops")
+    env.write([("down", env.server.url("/down.xml"))])
+    clock = Clock()
+
+    async def job(d: Daemon) -> None:
+        await d._poll_job("down")  # the poll at start, or this one
+        st = d.ctx.store.source_state("down")
+        assert st.failures == 1 and st.next_poll is not None and st.last_attempt == clock()
+        asked = len(env.server.requests)
+        await d._poll_job("down")  # before next_poll: not asked
+        assert len(env.server.requests) == asked
+        clock.t = st.next_poll + timedelta(seconds=1)
+        await d._poll_job("down")
+        assert len(env.server.requests) == asked + 1
+
+    assert run_daemon(env, job, clock) == 0
+

@@ -1,0 +1,151 @@
+"""The pipeline in-process, on a clock the test turns: a loopback feed, a real SQLite file and a
+json:// webhook receiver. Time passes by turning the clock, never by sleeping or by rewriting
+rows: backoff, health messages after `health_after`, delivery retry and delivery expiry."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from cli_env import Env, rss
+from test_cli import DEAL
+
+from watcher import config
+from watcher.pipeline import Context, deliver, poll_all, poll_source, run_once
+
+T = TypeVar("T")
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, t: datetime = START) -> None:
+        self.t = t
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def turn(self, **kw: float) -> None:
+        self.t += timedelta(**kw)
+
+
+def with_ctx(env: Env, clock: Clock, job: Callable[[Context], Awaitable[T]]) -> T:
+    async def go() -> T:
+        ctx = Context.build(config.load(env.cfg), clock=clock)
+        try:
+            return await job(ctx)
+        finally:
+            await ctx.aclose()
+            ctx.store.close()
+
+    return asyncio.run(go())
+
+
+def test_backoff_is_counted_from_the_clock_and_retry_after_wins(env):
+    env.server.route("/busy.xml", 429, b"slow down", Retry_After="7200")
+    env.server.route("/down.xml", 500, b"oops")
+    env.write([("busy", env.server.url("/busy.xml")), ("down", env.server.url("/down.xml"))])
+    clock = Clock()
+
+    async def job(ctx: Context) -> None:
+        assert [r.ok for r in await poll_all(ctx)] == [False, False]
+        busy, down = ctx.store.source_state("busy"), ctx.store.source_state("down")
+        assert busy.next_poll is not None and busy.next_poll - START >= timedelta(seconds=7200)  # Retry-After
+        assert down.next_poll is not None and down.failing_since == START and down.last_attempt == START
+        first_wait = down.next_poll - START
+        clock.turn(hours=2)
+        await poll_source(ctx, ctx.cfg.source_named("down"))
+        down2 = ctx.store.source_state("down")
+        assert down2.failures == 2 and down2.failing_since == START  # failing since the first failure
+        assert down2.next_poll is not None and down2.next_poll - clock() > first_wait  # the wait grows
+        env.server.route("/down.xml", 200, rss([]), Content_Type="application/rss+xml")
+        clock.turn(hours=3)
+        assert (await poll_source(ctx, ctx.cfg.source_named("down"))).ok
+        down3 = ctx.store.source_state("down")
+        assert (down3.failures, down3.next_poll, down3.failing_since, down3.last_success) == (0, None, None, clock())
+
+    with_ctx(env, clock, job)
+
+
+def test_health_message_once_after_health_after_then_once_on_recovery(env):
+    env.server.route("/flaky.xml", 500, b"oops")
+    env.write([("flaky", env.server.url("/flaky.xml"))], extra='health_after = "6h"')
+    clock = Clock()
+
+    def titles() -> list[str]:
+        return [p.get("title", "") for p in env.sink.posts]
+
+    async def job(ctx: Context) -> None:
+        src = ctx.cfg.source_named("flaky")
+        for hours in (0, 2, 5):  # failing, but not for six hours yet
+            clock.t = START + timedelta(hours=hours)
+            await poll_source(ctx, src)
+        assert titles() == []
+        clock.t = START + timedelta(hours=6, minutes=1)
+        await poll_source(ctx, src)
+        clock.turn(hours=1)
+        await poll_source(ctx, src)
+        assert titles() == ["watcher: flaky is failing"]  # once, not on every later failure
+        env.server.route("/flaky.xml", 200, rss([]), Content_Type="application/rss+xml")
+        clock.turn(hours=1)
+        await poll_source(ctx, src)
+        await poll_source(ctx, src)
+        assert titles() == ["watcher: flaky is failing", "watcher: flaky recovered"]
+
+    with_ctx(env, clock, job)
+
+
+def test_a_failed_delivery_waits_for_its_retry_time_then_goes(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    env.sink.status = 503
+    clock = Clock()
+
+    async def job(ctx: Context) -> None:
+        r = await poll_source(ctx, ctx.cfg.source_named("wire"))
+        assert r.new_alerts == 1
+        assert await deliver(ctx) == (0, 1)
+        env.sink.status = 200
+        assert await deliver(ctx) == (0, 0)  # the notifier waits out its retry delay
+        clock.turn(seconds=30)
+        assert await deliver(ctx) == (0, 0)
+        clock.turn(hours=1)  # past the longest first retry delay (60 s + 20% jitter)
+        assert await deliver(ctx) == (1, 0)
+        assert await deliver(ctx) == (0, 0)  # sent once
+
+    with_ctx(env, clock, job)
+    assert len(env.sink.posts) == 1 and "Groq" in env.sink.posts[0]["title"]
+
+
+def test_undelivered_alerts_expire_after_delivery_expiry(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], extra='delivery_expiry = "1d"')
+    env.sink.status = 503
+    clock = Clock()
+
+    async def job(ctx: Context) -> dict[str, dict[str, int]]:
+        await poll_source(ctx, ctx.cfg.source_named("wire"))
+        await deliver(ctx, ignore_backoff=True)
+        env.sink.status = 200
+        clock.turn(hours=23)
+        assert ctx.store.outbox_counts() == {"hook": {"pending": 1}}
+        clock.turn(hours=2)
+        assert await deliver(ctx, ignore_backoff=True) == (0, 0)  # given up, not sent a day late
+        return ctx.store.outbox_counts()
+
+    assert with_ctx(env, clock, job) == {"hook": {"expired": 1}}
+    assert env.sink.posts == []
+    assert "hook: expired 1" in env.run("status").stdout
+
+
+def test_run_once_polls_every_source_then_delivers_and_a_rerun_is_silent(env):
+    env.server.route("/broken.xml", 500, b"oops")
+    env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("broken", env.server.url("/broken.xml"))])
+    clock = Clock()
+    cfg = config.load(env.cfg)
+    first = asyncio.run(run_once(cfg, clock=clock))
+    assert [(r.source, r.ok) for r in first.results] == [("wire", True), ("broken", False)]
+    assert (first.sent, first.failed, sum(r.new_alerts for r in first.results)) == (1, 0, 1)
+    clock.turn(hours=1)
+    again = asyncio.run(run_once(cfg, clock=clock))
+    assert sum(r.new_alerts for r in again.results) == 0
+    titles = [p["title"] for p in env.sink.posts]
+    assert titles[0].startswith("Groq: licence to Nvidia") and titles[1:] == ["watcher: broken is failing"]
