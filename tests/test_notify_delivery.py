@@ -363,6 +363,22 @@ def test_masked_url_hides_tokens(receiver):
     assert n.masked_url("slack").startswith("slack://")
 
 
+@pytest.mark.parametrize(("url", "masked", "shown", "want"), [
+    # the password, a secret-named query value, token-like parts; plain words and hosts stay
+    ("https://hooks.slack.com/services/T0REGURL1/B0REGURL2/regurlToken998877?apikey=qq-key-value&to=ops", None,
+     "hooks.slack.com services T0REGURL1 B0REGURL2 regurlToken998877 qq-key-value ops",
+     "hooks.slack.com services *** *** *** *** ops"),
+    ("json://bob:shortPw@127.0.0.1/hook", None, "bob shortPw 127.0.0.1 hook", "bob *** 127.0.0.1 hook"),
+    # a short part counts only when apprise hides it in its privacy form
+    ("json://127.0.0.1/p/Zq9rX", "json://127.0.0.1/p/Z...X", "p Zq9rX", "p ***"),
+    ("json://127.0.0.1/p/Yw8tV", None, "p Yw8tV", "p Yw8tV"),
+])
+def test_register_url_picks_out_secret_parts(url, masked, shown, want):
+    secrets.register_url(url, masked)
+    assert secrets.mask(url) == "***"
+    assert secrets.mask(shown) == want
+
+
 def test_secret_masker_masks_message_args_and_exceptions():
     secrets.register("hunter2-very-secret")
     logger = logging.getLogger("watcher.test.masker")

@@ -3,9 +3,10 @@ import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 
+from watcher.ingest import Candidate
 from watcher.models import Hit, RawItem
 from watcher.normalize import normalize
-from watcher.store import Candidate, Store
+from watcher.store import Store
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 HIT = (Hit(rule="deals", company="Groq", alias="Groq", keywords=("acquire",), field="title"),)

@@ -35,20 +35,19 @@ from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from apprise import NotifyFormat
-
 from . import config as config_mod
 from . import sources
-from .config import Config, Source, format_duration, format_time
+from .config import Config, Source, format_duration
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
+from .ingest import Candidate
 from .match import Matcher
 from .models import Item
 from .normalize import normalize
-from .notify import Message, Notifiers, render, route
+from .notify import Message, Notifiers, health_failing, health_recovered, log_alert, route
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
-from .store import Candidate, Delivery, SourceState, Store, utcnow
+from .store import Delivery, SourceState, Store, utcnow
 
 log = logging.getLogger("watcher")
 
@@ -238,9 +237,7 @@ async def _record_success(ctx: Context, source: Source, st: SourceState, now: da
     else:
         await asyncio.to_thread(ctx.store.save_source_state, source.name, **changes)
     if was_alerted:
-        await send_health(ctx, f"watcher: {source.name} recovered",
-                          f"Source {source.name} is working again after failing since "
-                          f"{format_time(st.failing_since)}. Last error was: {st.last_error}")
+        await send_health(ctx, health_recovered(source.name, st.failing_since, st.last_error))
 
 
 async def _record_failure(ctx: Context, source: Source, state: SourceState, now: datetime,
@@ -257,9 +254,7 @@ async def _record_failure(ctx: Context, source: Source, state: SourceState, now:
                                 last_attempt=now, failures=failures, failing_since=since,
                                 next_poll=now + timedelta(seconds=delay))
         if not state.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
-            if await send_health(ctx, f"watcher: {source.name} is failing",
-                                 f"Source {source.name} has failed {failures} times since {format_time(since)}.\n"
-                                 f"Last error: {msg}\nwatcher keeps retrying with backoff."):
+            if await send_health(ctx, health_failing(source.name, failures, since, msg)):
                 await asyncio.to_thread(ctx.store.save_source_state, source.name, health_alerted=True)
     except StoreError as se:
         log.error("%s: cannot record failure: %s", source.name, se)
@@ -272,15 +267,16 @@ def backoff(interval: float, failures: int, cap: float) -> float:
     return max(interval, base) * random.uniform(0.8, 1.2) if base < cap else cap * random.uniform(0.9, 1.0)
 
 
-async def send_health(ctx: Context, title: str, body: str) -> bool:
+async def send_health(ctx: Context, message: Message) -> bool:
+    """A message about watcher itself, to health_notify (default: every notifier; the log when none)."""
     names = ctx.cfg.watcher.health_notify if ctx.cfg.watcher.health_notify is not None else [
         n.name for n in ctx.cfg.notifier]
     if not names:
-        log.warning("%s: %s", title, body)
+        log.warning("%s: %s", message.title, message.body)
         return True
     ok = False
     for n in names:
-        sent, err = await ctx.notifiers.send(n, Message(title=title, body=body, body_format=NotifyFormat.TEXT))
+        sent, err = await ctx.notifiers.send(n, message)
         if not sent:
             log.warning("health message to %s failed: %s", n, err)
         ok = ok or sent
@@ -346,8 +342,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
 
 async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, str | None]:
     if name == LOG_NOTIFIER and not ctx.cfg.notifier:
-        m = render(d.alert, "text")
-        log.warning("ALERT %s\n%s", m.title, m.body)
+        log.warning("%s", log_alert(d.alert))
         ok, err = True, None
     else:
         ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))

@@ -1,8 +1,9 @@
 """Secrets never reach a log line: a registry of secret strings and a logging filter that masks them.
 
 Notifier URLs (and the ``${NAME}`` values expanded into them) are registered once, when the
-notifiers are built; from then on every log record that passes through a masked logger or handler
-has those strings replaced with ``***`` in its message, its arguments and its exception text.
+notifiers are built; ``register_url`` also picks out a URL's password and token-like parts. From
+then on every log record that passes through a masked logger or handler has those strings
+replaced with ``***`` in its message, its arguments and its exception text.
 
 Why a record factory as well as a filter: a filter on a logger only sees records created by that
 very logger, not those propagated from its children, and a filter on a handler misses handlers
@@ -16,7 +17,7 @@ import re
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 MASK = "***"
 MIN_LENGTH = 3  # shorter strings would mask ordinary words everywhere
@@ -43,6 +44,50 @@ def register(*secrets: str | None) -> None:
         # Longest first, so a whole URL is replaced before the token inside it.
         ordered = sorted(_secrets, key=len, reverse=True)
         _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+# What register_url counts as secret in a URL besides the password: values of these query keys,
+# and parts that look like tokens.
+_SECRET_KEYS = ("pass", "password", "pwd", "token", "key", "apikey", "secret", "auth", "webhook")
+_SPLIT = re.compile(r"[/?&=#,;:@+ ]+")
+
+
+def _token_like(s: str) -> bool:
+    return len(s) >= 20 or (len(s) >= 8 and any(c.isdigit() for c in s) and any(c.isalpha() for c in s))
+
+
+def register_url(url: str, masked: str | None = None) -> None:
+    """Register a notifier URL, its password and its token-like parts as secrets.
+
+    A part counts as secret when it is the password or a secret-named query value, when it looks
+    like a token, or when apprise hides it in its own privacy form (``masked``) and it is not a
+    plain word or host name (so "services" or "hooks.slack.com" never become masked words)."""
+    register(url)
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return
+    register(password)
+    pairs = [pair.partition("=") for pair in parts.query.split("&")]
+    keys = {key for key, _, _ in pairs}
+    for key, _, value in pairs:
+        if key.lower() in _SECRET_KEYS:
+            register(value)
+    # netloc by hand: urlsplit lowercases .hostname, and Slack's first token sits there
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    host = hostport.rsplit(":", 1)[0] if hostport.count(":") == 1 else hostport
+    candidates = [user, host, *_SPLIT.split(parts.path), *_SPLIT.split(parts.query)]
+    shown = unquote(masked) if masked else None
+    for c in candidates:
+        c = unquote(c)
+        if not c or c in keys:
+            continue
+        hidden = (shown is not None and len(c) >= 4 and c not in shown and "." not in c
+                  and any(ch.isdigit() or ch.isupper() for ch in c))
+        if hidden or _token_like(c):
+            register(c)
 
 
 def clear() -> None:

@@ -19,6 +19,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 
 from sqlalchemy import Column, Index, String, Table, UniqueConstraint, delete, event, func, insert, or_, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,8 +28,21 @@ from sqlalchemy.schema import SchemaConst
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
-from . import cluster, events
+from . import events
 from .errors import StoreError
+from .ingest import (
+    Candidate,
+    IngestPlan,
+    IngestResult,
+    Known,
+    OpenEvent,
+    PutAlert,
+    PutEvent,
+    PutItem,
+    Root,
+    UrlSeen,
+    plan_ingest,
+)
 from .models import Alert, EventInfo, Hit, Item
 
 log = logging.getLogger(__name__)
@@ -176,23 +190,6 @@ def utcnow() -> datetime:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """An item that matched, with the notifiers its alert goes to."""
-
-    item: Item
-    hits: tuple[Hit, ...]
-    notifiers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    new_items: int
-    new_alerts: int
-    copies: int  # matched items recorded against an earlier event or story
-    updates: int = 0  # follow-up alerts: a later report added a fact to an alert already sent
-
-
-@dataclass(frozen=True)
 class Delivery:
     outbox_id: int
     attempts: int
@@ -337,242 +334,162 @@ class Store:
     # ------------------------------------------------------------------ items
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
                now: datetime, story_window: float, event_window: float = 14 * 86400.0) -> IngestResult:
-        """Store the items that are new and queue one alert per new event.
-
-        `matched` maps an item key to its Candidate (items that should alert). An item that tells
-        of an event already open (events.joins) or copies a headline already alerted (cluster.py)
-        joins it: while the event's alert is queued the report is added to it ("also reported
-        by"), after it was sent it is recorded silently, unless it adds a fact (the amount, a
-        close, an approval ...), which queues one short follow-up to the channels that had the
-        alert. One transaction: an alert never exists without its item, nor an item without the
-        alert it earned."""
+        """Store a poll's items as ingest.plan_ingest decides: read what is known, plan (pure),
+        carry the plan out. One transaction: an alert never exists without its item, nor an
+        item without the alert it earned."""
         if not items:
             return IngestResult(0, 0, 0)
-        new_items = new_alerts = copies = updates = 0
-        label = source
         try:
             with Session(self.engine) as s:
-                keys = [it.key for it in items]
-                known_keys: set[str] = set()
-                for chunk in _chunks(keys, 500):
-                    known_keys.update(s.exec(select(ItemRow.key).where(col(ItemRow.source) == source,
-                                                                       col(ItemRow.key).in_(chunk))))
-                urls = [it.url for it in items if it.url and it.key not in known_keys]
-                # canonical URL -> (first item id, whether that item carries or joined an alert)
-                known_urls: dict[str, tuple[int, bool]] = {}
-                for chunk in _chunks(urls, 500):
-                    for url, iid, alerted, story in s.exec(
-                            select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
-                            .where(col(ItemRow.url).in_(chunk)).order_by(col(ItemRow.id))):
-                        assert url is not None and iid is not None  # url matched IN (chunk); id is the key
-                        known_urls.setdefault(url, (iid, bool(alerted or story)))
-                candidates = None
-                open_events: list[EventRow] | None = None
-                seen_keys: set[str] = set()
-                # items that alert nobody: one executemany, no ORM objects
-                plain: list[dict[str, str | bool | datetime | None]] = []
-                for it in items:
-                    if it.key in known_keys or it.key in seen_keys:
-                        continue
-                    seen_keys.add(it.key)
-                    cand = matched.get(it.key)
-                    first = known_urls.get(it.url) if it.url else None
-                    if first is not None and (cand is None or first[1]):
-                        # the same article from another source: one item; note who else has it.
-                        # (A copy that matches where the first did not, say with a fuller summary,
-                        # goes on below and alerts.)
-                        if cand is not None:
-                            self._add_also(s, first[0], label, None)
-                        s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="",
-                                      summary="", story_key="", published=it.published, seen_at=now,
-                                      story_id=first[0] if first[1] else None, pruned=True))
-                        continue
-                    new_items += 1
-                    if cand is None:
-                        if it.url:
-                            known_urls.setdefault(it.url, (-1, False))
-                        plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
-                                          summary=it.summary, story_key=it.story_key, published=it.published,
-                                          seen_at=now, form=it.form, event=it.event, alerted=False,
-                                          companies="", pruned=False))
-                        continue
-                    row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
-                                  summary=it.summary, story_key=it.story_key, published=it.published,
-                                  seen_at=now, form=it.form, event=it.event)
-                    companies = sorted({h.company for h in cand.hits})
-                    row.companies = json.dumps(companies, ensure_ascii=False)
-                    told = events.from_hits(cand.hits)
-                    if open_events is None:
-                        open_events = list(s.exec(select(EventRow).where(
-                            col(EventRow.first_seen) >= now - timedelta(seconds=event_window))
-                            .order_by(col(EventRow.id))))
-                    joined = {} if it.form else self._joined(told, open_events, now, event_window)
-                    if candidates is None:
-                        candidates = self._story_candidates(s, now - timedelta(seconds=story_window))
-                    story = None if it.form else cluster.find_story(it.story_key, set(companies),
-                                                                    [(c[0], c[1], c[2]) for c in candidates])
-                    lead = joined.get(told[0].company) if told and len(joined) == len(told) else None
-                    if lead is None and story is not None:
-                        lead = self._event_of_story(s, story)  # a copy of a headline already alerted
-                    if lead is not None or story is not None:
-                        row.story_id = story if story is not None else self._event_item(s, lead)
-                        row.event_id = lead.id if lead is not None else None
-                        s.add(row)
-                        s.flush()
-                        assert row.id is not None  # the flush gave it one
-                        if it.url:
-                            known_urls.setdefault(it.url, (row.id, True))
-                        shown = False  # an item's link goes into one alert only
-                        for e in told:
-                            ev = joined.get(e.company) or (lead if lead is not None and lead.company == e.company
-                                                           else None)
-                            if ev is not None:
-                                n, placed = self._report(s, ev, e, row, label, now, show=not shown)
-                                updates += n
-                                shown = shown or placed
-                        if lead is None:
-                            self._add_also(s, story, label, it.link)
-                        copies += 1
-                        continue
-                    row.alerted = True
-                    s.add(row)
-                    s.flush()
-                    assert row.id is not None  # the flush gave it one
-                    if it.url:
-                        known_urls[it.url] = (row.id, True)
-                    candidates.append((row.id, it.story_key, set(companies)))
-                    fresh_rows = []
-                    for e in told:
-                        if e.company in joined:
-                            self._count_report(joined[e.company], label, now)
-                            s.add(joined[e.company])
-                            continue
-                        ev_row = _event_row(e, now, label)
-                        s.add(ev_row)
-                        s.flush()
-                        if not it.form:
-                            open_events.append(ev_row)
-                        fresh_rows.append(ev_row)
-                    row.event_id = fresh_rows[0].id if fresh_rows else None
-                    alert = AlertRow(item_id=row.id, created_at=now, hits=_hits_json(cand.hits),
-                                     event_id=row.event_id)
-                    s.add(alert)
-                    s.flush()
-                    assert alert.id is not None  # the flush gave it one
-                    for ev_row in fresh_rows:
-                        ev_row.alert_id = alert.id
-                        s.add(ev_row)
-                    for name in cand.notifiers:
-                        s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
-                    new_alerts += 1
-                if plain:
-                    s.execute(insert(_table(ItemRow)), plain)
+                known = self._known(s, source, items, matched, now, story_window, event_window)
+                plan = plan_ingest(source, items, matched, known, now=now, event_window=event_window)
+                self._apply(s, plan, source, now)
                 s.commit()
         except StoreError:
             raise
         except Exception as e:  # noqa: BLE001
             raise StoreError(f"cannot store items of {source}: {e}") from e
-        return IngestResult(new_items, new_alerts, copies, updates)
+        return plan.result
+
+    def _known(self, s: Session, source: str, items: list[Item], matched: dict[str, Candidate], now: datetime,
+               story_window: float, event_window: float) -> Known:
+        """What plan_ingest needs to know about the batch: which items are stored, which URLs were
+        seen (and the story each carries), and, when something matched, the alerted stories and
+        open events it may join."""
+        keys: set[str] = set()
+        for chunk in _chunks([it.key for it in items], 500):
+            keys.update(s.exec(select(ItemRow.key).where(col(ItemRow.source) == source, col(ItemRow.key).in_(chunk))))
+        first: dict[str, tuple[int, int | None]] = {}  # url -> (first item, the alerted item of its story)
+        for chunk in _chunks([it.url for it in items if it.url and it.key not in keys], 500):
+            for url, iid, alerted, story in s.exec(
+                    select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
+                    .where(col(ItemRow.url).in_(chunk)).order_by(col(ItemRow.id))):
+                assert url is not None and iid is not None  # url matched IN (chunk); id is the key
+                first.setdefault(url, (iid, iid if alerted else story))
+        if not any(it.key in matched and it.key not in keys for it in items):
+            roots = self._roots(s, [r for _, r in first.values() if r is not None], None)
+            return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()})
+        recent = self._roots(s, [], now - timedelta(seconds=story_window))
+        roots = {**self._roots(s, [r for _, r in first.values() if r is not None and r not in recent], None), **recent}
+        opened_since = now - timedelta(seconds=event_window)
+        open_rows = list(s.exec(select(EventRow).where(col(EventRow.first_seen) >= opened_since)
+                                .order_by(col(EventRow.id))))
+        open_ids = {r.id for r in open_rows}
+        older_ids = [r.event for r in recent.values() if r.event is not None and r.event not in open_ids]
+        older = [row for chunk in _chunks(older_ids, 500)
+                 for row in s.exec(select(EventRow).where(col(EventRow.id).in_(chunk)))]
+        opened = self._open_events(s, open_rows + older, now)
+        return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()},
+                     tuple(recent.values()), tuple(opened[: len(open_rows)]),
+                     {e.id: e for e in opened[len(open_rows):]})
+
+    def _roots(self, s: Session, ids: list[int], since: datetime | None) -> dict[int, Root]:
+        """Alerted items by id, or every one seen since `since`, oldest first, with their alerts."""
+        q = sa_select(col(ItemRow.id), col(ItemRow.source), col(ItemRow.story_key), col(ItemRow.companies),
+                      col(ItemRow.event_id), col(AlertRow.id)) \
+            .join(AlertRow, col(AlertRow.item_id) == col(ItemRow.id), isouter=True)
+        if since is not None:
+            rows = list(s.execute(q.where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
+                                  .order_by(col(ItemRow.id))))
+        else:
+            rows = [r for chunk in _chunks(sorted(set(ids)), 500)
+                    for r in s.execute(q.where(col(ItemRow.id).in_(chunk)).order_by(col(ItemRow.id)))]
+        return {i: Root(i, src, key or "", frozenset(json.loads(comp or "[]")), alert, ev)
+                for i, src, key, comp, ev, alert in rows if i is not None}
 
     @staticmethod
-    def _joined(told: list[events.Event], open_events: list[EventRow], now: datetime,
-                window: float) -> dict[str, EventRow]:
-        """company -> the open event each told event joins (the latest that fits)."""
-        out: dict[str, EventRow] = {}
-        for e in told:
-            for ev in reversed(open_events):
-                first = ev.first_seen or now
-                if events.joins(_event_of(ev), e, (now - first).total_seconds(), window):
-                    out[e.company] = ev
-                    break
+    def _open_events(s: Session, rows: list[EventRow], now: datetime) -> list[OpenEvent]:
+        alert_ids = [r.alert_id for r in rows if r.alert_id is not None]
+        items: dict[int, int] = {}
+        states: dict[int, dict[str, str]] = {}
+        for chunk in _chunks(alert_ids, 500):
+            for aid, iid in s.exec(select(AlertRow.id, AlertRow.item_id).where(col(AlertRow.id).in_(chunk))):
+                if aid is not None:
+                    items[aid] = iid
+            for aid, name, status in s.exec(select(OutboxRow.alert_id, OutboxRow.notifier, OutboxRow.status)
+                                             .where(col(OutboxRow.alert_id).in_(chunk))):
+                states.setdefault(aid, {})[name] = status
+        out = []
+        for r in rows:
+            assert r.id is not None  # a stored row
+            out.append(OpenEvent(r.id, _event_of(r), r.first_seen or now, r.last_seen or now, r.reports or 0,
+                                 list(json.loads(r.sources or "[]")), r.alert_id,
+                                 items.get(r.alert_id) if r.alert_id is not None else None,
+                                 states.get(r.alert_id, {}) if r.alert_id is not None else {}))
         return out
 
-    def _event_of_story(self, s: Session, item_id: int) -> EventRow | None:
-        """The event of the alerted item a headline copies."""
-        row = s.get(ItemRow, item_id)
-        while row is not None and row.story_id and row.story_id != row.id:
-            row = s.get(ItemRow, row.story_id)
-        return s.get(EventRow, row.event_id) if row is not None and row.event_id else None
+    def _apply(self, s: Session, plan: IngestPlan, source: str, now: datetime) -> None:
+        """Carry a plan out: rows in the plan's order, refs turned into ids as rows get them."""
+        ids: dict[int, int] = {}
+
+        def real(ref: int | None) -> int | None:
+            return None if ref is None else ref if ref > 0 else ids[ref]
+
+        plain: list[dict[str, str | bool | datetime | None]] = []  # one executemany, no ORM objects
+        for step in plan.steps:
+            if isinstance(step, PutItem):
+                it = step.item
+                if step.state == "plain":
+                    plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                                      summary=it.summary, story_key=it.story_key, published=it.published,
+                                      seen_at=now, form=it.form, event=it.event, alerted=False,
+                                      companies="", pruned=False))
+                    continue
+                if step.state == "copy":
+                    s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="", summary="",
+                                  story_key="", published=it.published, seen_at=now, story_id=real(step.story),
+                                  pruned=True))
+                    continue
+                row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                              summary=it.summary, story_key=it.story_key, published=it.published, seen_at=now,
+                              form=it.form, event=it.event, alerted=step.state == "alerted",
+                              companies=json.dumps(list(step.companies), ensure_ascii=False),
+                              story_id=real(step.story), event_id=real(step.event))
+                s.add(row)
+                s.flush()
+                assert row.id is not None  # the flush gave it one
+                ids[step.ref] = row.id
+            elif isinstance(step, PutEvent):
+                ev_row = _event_row(step.event, now, source)
+                s.add(ev_row)
+                s.flush()
+                assert ev_row.id is not None  # the flush gave it one
+                ids[step.ref] = ev_row.id
+            elif isinstance(step, PutAlert):
+                item_id = real(step.item)
+                assert item_id is not None  # every alert has its item
+                alert = AlertRow(item_id=item_id, created_at=now, hits=_hits_json(step.hits), event_id=real(step.event),
+                                 update_of=real(step.update_of),
+                                 facts=json.dumps(list(step.facts), ensure_ascii=False) if step.update_of else None)
+                s.add(alert)
+                s.flush()
+                assert alert.id is not None  # the flush gave it one
+                ids[step.ref] = alert.id
+                for name in step.notifiers:
+                    s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
+            else:
+                alert_id = real(step.alert)
+                assert alert_id is not None
+                self._add_also_to(s, alert_id, step.source, step.link)
+        for ev in plan.events:
+            saved = s.get(EventRow, real(ev.id))
+            if saved is None:
+                continue
+            e = ev.event
+            saved.reports, saved.last_seen = ev.reports, ev.last_seen
+            saved.sources = json.dumps(ev.sources, ensure_ascii=False)
+            saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
+            saved.facts, saved.also = json.dumps(list(e.facts), ensure_ascii=False), json.dumps(list(e.also))
+            saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
+            saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
+            saved.alert_id = real(ev.alert)
+            s.add(saved)
+        if plain:
+            s.execute(insert(_table(ItemRow)), plain)
 
     @staticmethod
-    def _event_item(s: Session, ev: EventRow | None) -> int | None:
-        """The item whose alert announced an event."""
-        if ev is None or ev.alert_id is None:
-            return None
-        alert = s.get(AlertRow, ev.alert_id)
-        return alert.item_id if alert is not None else None
-
-    @staticmethod
-    def _count_report(ev: EventRow, label: str, now: datetime) -> None:
-        ev.reports = (ev.reports or 0) + 1
-        ev.last_seen = now
-        sources = json.loads(ev.sources or "[]")
-        if label not in sources:
-            sources.append(label)
-            ev.sources = json.dumps(sources, ensure_ascii=False)
-
-    def _report(self, s: Session, ev: EventRow, e: events.Event, row: ItemRow, label: str, now: datetime,
-                show: bool = True) -> tuple[int, bool]:
-        """A later report of an open event: count it; while the event's alert is queued add it
-        there; when it adds a fact, fold the fact in and queue a follow-up to every channel that
-        already had the alert. `show`: the report may still go into an alert (an item's link goes
-        into one alert only). Returns (follow-ups queued, whether the report went into an alert)."""
-        self._count_report(ev, label, now)
-        old = _event_of(ev)
-        facts = events.new_facts(old, e)
-        merged = events.merge(old, e)
-        ev.amount, ev.currency, ev.usd = merged.amount, merged.currency, merged.usd
-        ev.facts = json.dumps(list(merged.facts), ensure_ascii=False)
-        ev.also = json.dumps(list(merged.also))
-        ev.counterparty, ev.stage, ev.round, ev.venue = merged.counterparty, merged.stage, merged.round, merged.venue
-        ev.valuation, ev.valuation_usd = merged.valuation, merged.valuation_usd
-        s.add(ev)
-        if ev.alert_id is None or not show:
-            return 0, False
-        states = {n: st for n, st in s.exec(select(OutboxRow.notifier, OutboxRow.status)
-                                            .where(OutboxRow.alert_id == ev.alert_id))}
-        placed = False
-        if any(st in ("pending", "sending") for st in states.values()):
-            self._add_also_to(s, ev.alert_id, label, row.link)
-            placed = True
-        sent = [n for n, st in states.items() if st == "sent"]
-        if not facts or not sent:
-            return 0, placed
-        assert row.id is not None  # ingest flushed it before reporting it
-        alert = AlertRow(item_id=row.id, created_at=now, hits="[]", event_id=ev.id, update_of=ev.alert_id,
-                         facts=json.dumps(list(facts), ensure_ascii=False))
-        s.add(alert)
-        s.flush()
-        assert alert.id is not None  # the flush gave it one
-        for name in sent:
-            s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
-        return 1, True
-
-    def _story_candidates(self, s: Session, since: datetime) -> list[tuple[int, str, set[str]]]:
-        rows = s.exec(select(ItemRow.id, ItemRow.story_key, ItemRow.companies)
-                      .where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
-                      .order_by(col(ItemRow.id)))
-        # (i is never None: the primary key of a stored row)
-        return [(i, k, set(json.loads(c or "[]"))) for i, k, c in rows if i is not None]
-
-    def _add_also(self, s: Session, item_id: int | None, label: str, link: str | None) -> None:
-        """Record another source that carried the story, on the alert of the story's first item."""
-        row = s.get(ItemRow, item_id) if item_id is not None else None
-        while row is not None and row.story_id and row.story_id != row.id:
-            row = s.get(ItemRow, row.story_id)
-        if row is None:
-            return
-        alert = s.exec(select(AlertRow).where(AlertRow.item_id == row.id)).first()
-        if alert is None:
-            return
-        if label == row.source and not link:
-            return
-        assert alert.id is not None  # a stored row
-        self._add_also_to(s, alert.id, label, link, alert)
-
-    @staticmethod
-    def _add_also_to(s: Session, alert_id: int, label: str, link: str | None, alert: AlertRow | None = None) -> None:
-        alert = alert or s.get(AlertRow, alert_id)
+    def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
+        alert = s.get(AlertRow, alert_id)
         if alert is None:
             return
         also = json.loads(alert.also or "[]")

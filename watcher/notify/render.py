@@ -1,7 +1,7 @@
-"""Alert -> message per channel (pure), and delivery through apprise (one Apprise object per notifier).
+"""Every text watcher sends or prints about an alert or a source's health. Pure: no I/O.
 
-Formatting is pure: ``render(alert, channel)`` turns an Alert into a Message for one of three
-channels, chosen per notifier by ``channel_of(url, format)``:
+``render(alert, channel)`` turns an Alert into a Message for one of four channels, chosen per
+notifier by ``channel_of(url, format)``:
 
 - ``slack``: the body is CommonMark declared as ``NotifyFormat.MARKDOWN``. apprise 2.3 always
   runs its own CommonMark -> Slack-mrkdwn conversion on a MARKDOWN body (``&`` -> ``&amp;``,
@@ -19,32 +19,24 @@ channels, chosen per notifier by ``channel_of(url, format)``:
 In every channel feed text is cleaned first: HTML tags dropped, control and bidi characters
 removed, whitespace folded, @channel/@here/@everyone neutralised, every field length-bounded.
 
-Delivery: ``Notifiers`` holds one Apprise object per notifier so each has its own result.
-``send()`` runs apprise's synchronous notify in a worker thread and never raises. Notifier URLs
-and their tokens are registered with ``watcher.secrets`` before apprise ever sees them.
+Besides alerts: ``health_failing`` / ``health_recovered`` (a source stopped or started working
+again), ``log_alert`` (the line the built-in "log" notifier writes when no notifier is
+configured) and ``sample_alert`` (what ``watcher test-notify`` sends).
 """
 from __future__ import annotations
 
-import asyncio
 import html
-import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
-import apprise
-from apprise import NotifyBase, NotifyFormat
+from apprise import NotifyFormat
 
-from . import config, models, secrets
-from .config import format_time
-from .errors import NotifyError
-
-log = logging.getLogger(__name__)
-secrets.install(log)
+from .. import models
+from ..config import format_time
 
 CHANNELS = ("slack", "email", "text", "json")
 
@@ -58,16 +50,12 @@ URL_MAX = 4000  # longer links are cut (a URL is never ellipsised: the scorer ma
 MAX_HITS = 10
 MAX_KEYWORDS = 10
 MAX_ALSO = 30  # later reports listed with their links (the JSON payload lists every URL)
-REASON_MAX = 300
 ELLIPSIS = "…"
 
 _SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 
 # What a JSON webhook payload's fields hold (read-only containers, so a list[str] is one).
 JSONValue = str | int | float | bool | None | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
-
-
-# --------------------------------------------------------------------------- formatting
 
 
 @dataclass(frozen=True)
@@ -82,20 +70,9 @@ class Message:
     fields: dict[str, JSONValue] | None = None
 
 
-def route(hits: Iterable[models.Hit], rules: Iterable[config.Rule], all_names: list[str]) -> tuple[str, ...]:
-    """The notifiers an alert goes to: each hit's rule `notify` list, or every notifier."""
-    by_name = {r.name: r for r in rules}
-    out: list[str] = []
-    for h in hits:
-        r = by_name.get(h.rule)
-        for n in (r.notify if r is not None and r.notify is not None else all_names):
-            if n not in out:
-                out.append(n)
-    return tuple(out)
-
-
 def channel_of(url: str, fmt: str = "auto") -> str:
-    """'slack', 'email' or 'text' for a notifier URL; an explicit format other than 'auto' wins."""
+    """The channel a notifier URL gets ('slack', 'email', 'json' or 'text'); an explicit format
+    other than 'auto' wins."""
     if fmt and fmt != "auto":
         if fmt not in CHANNELS:
             raise ValueError(f"unknown notifier format {fmt!r}")
@@ -417,7 +394,7 @@ def _render_email(v: _View) -> str:
 
 
 def render(alert: models.Alert, channel: str) -> Message:
-    """The message for one alert on one channel ('slack', 'email' or 'text')."""
+    """The message for one alert on one channel (one of ``CHANNELS``)."""
     v = _view(alert)
     if channel == "slack":
         return Message(v.title, _render_slack(v), NotifyFormat.MARKDOWN)
@@ -471,175 +448,30 @@ def sample_alert(notifier: str) -> models.Alert:
     )
 
 
-# --------------------------------------------------------------------------- secrets
 
-_SECRET_KEYS = ("pass", "password", "pwd", "token", "key", "apikey", "secret", "auth", "webhook")
-_SPLIT = re.compile(r"[/?&=#,;:@+ ]+")
+# --------------------------------------------------------------------------- health and log texts
 
 
-def _token_like(s: str) -> bool:
-    return len(s) >= 20 or (len(s) >= 8 and any(c.isdigit() for c in s) and any(c.isalpha() for c in s))
+def health_failing(source: str, failures: int, since: datetime, error: str) -> Message:
+    """A source has failed for longer than ``health_after``: ``failures`` attempts since ``since``."""
+    return Message(
+        title=f"watcher: {source} is failing",
+        body=f"Source {source} has failed {failures} time{'s' if failures != 1 else ''} since {format_time(since)}.\n"
+             f"Last error: {error}\nwatcher keeps retrying with backoff.",
+        body_format=NotifyFormat.TEXT,
+    )
 
 
-def register_url_secrets(url: str, masked: str | None = None) -> None:
-    """Register a notifier URL, its password and its token-like parts as secrets.
-
-    A part counts as secret when it is the password or a secret-named query value, when it looks
-    like a token, or when apprise hides it in its own privacy form (``masked``) and it is not a
-    plain word or host name (so "services" or "hooks.slack.com" never become masked words)."""
-    secrets.register(url)
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return
-    secrets.register(password)
-    pairs = [pair.partition("=") for pair in parts.query.split("&")]
-    keys = {key for key, _, _ in pairs}
-    for key, _, value in pairs:
-        if key.lower() in _SECRET_KEYS:
-            secrets.register(value)
-    # netloc by hand: urlsplit lowercases .hostname, and Slack's first token sits there
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user = userinfo.partition(":")[0]
-    host = hostport.rsplit(":", 1)[0] if hostport.count(":") == 1 else hostport
-    candidates = [user, host, *_SPLIT.split(parts.path), *_SPLIT.split(parts.query)]
-    shown = unquote(masked) if masked else None
-    for c in candidates:
-        c = unquote(c)
-        if not c or c in keys:
-            continue
-        hidden = (shown is not None and len(c) >= 4 and c not in shown and "." not in c
-                  and any(ch.isdigit() or ch.isupper() for ch in c))
-        if hidden or _token_like(c):
-            secrets.register(c)
+def health_recovered(source: str, failing_since: datetime | None, last_error: str | None) -> Message:
+    """A source that was reported failing works again (since and error said when known)."""
+    since = f" after failing since {format_time(failing_since)}" if failing_since else ""
+    error = f" Last error was: {last_error}" if last_error else ""
+    return Message(title=f"watcher: {source} recovered", body=f"Source {source} is working again{since}.{error}",
+                   body_format=NotifyFormat.TEXT)
 
 
-def _scheme(url: str) -> str:
-    head = url.split("://", 1)[0] if "://" in url else ""
-    return head if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,24}", head) else "?"
-
-
-_quieted = False
-
-
-def quiet_apprise() -> None:
-    """Keep apprise's (and urllib3's) own logging from leaking secrets.
-
-    At DEBUG, apprise logs the full webhook URL ("Slack POST URL: https://hooks.slack.com/
-    services/T.../B.../token") and socket errors that quote it; urllib3 logs each request path;
-    on a URL it cannot load apprise logs the raw URL at ERROR. So: the masking filter sits on
-    those loggers (records they create are masked before any handler sees them), and apprise's
-    logger is held at WARNING unless someone configured it explicitly."""
-    global _quieted
-    if _quieted:
-        return
-    for name in ("apprise", "urllib3.connectionpool", "urllib3", "requests"):
-        secrets.install(logging.getLogger(name))
-    apprise_logger = logging.getLogger("apprise")
-    if apprise_logger.level == logging.NOTSET:
-        apprise_logger.setLevel(logging.WARNING)
-    _quieted = True
-
-
-# --------------------------------------------------------------------------- delivery
-
-
-@dataclass
-class _Target:
-    name: str
-    channel: str
-    apprise: apprise.Apprise
-    masked: str
-    lock: threading.Lock
-    plugin: NotifyBase
-
-
-class Notifiers:
-    """One Apprise object per configured notifier, so each has its own delivery result."""
-
-    def __init__(self, notifiers: Iterable[config.Notifier], *, timeout: float = 60.0):
-        quiet_apprise()
-        self.timeout = timeout
-        self._targets: dict[str, _Target] = {}
-        for i, n in enumerate(notifiers):
-            if n.name in self._targets:
-                raise NotifyError(f"two notifiers are named {n.name!r}")
-            register_url_secrets(n.url)  # before apprise can log any of it
-            asset = apprise.AppriseAsset(secure_logging=True)
-            try:
-                plugin = apprise.Apprise.instantiate(n.url, asset=asset)
-            except Exception:  # noqa: BLE001 - any plugin error means "cannot use this URL"
-                plugin = None
-            if plugin is None:
-                raise NotifyError(f"notifier[{i}] ({n.name}).url: apprise cannot use this URL "
-                                  f"({_scheme(n.url)}://…); check the syntax for that service")
-            masked: str = plugin.url(privacy=True)  # type: ignore[no-untyped-call]  # apprise leaves url() unannotated
-            register_url_secrets(n.url, masked)
-            ap = apprise.Apprise(asset=asset)
-            ap.add(plugin)
-            self._targets[n.name] = _Target(n.name, channel_of(n.url, n.format), ap,
-                                            secrets.mask(masked), threading.Lock(), plugin)
-
-    def names(self) -> list[str]:
-        return list(self._targets)
-
-    def channel(self, name: str) -> str:
-        return self._targets[name].channel
-
-    def masked_url(self, name: str) -> str:
-        """The notifier's URL with secrets hidden: apprise's privacy form, then our mask."""
-        return self._targets[name].masked
-
-    def render(self, name: str, alert: models.Alert) -> Message:
-        return render(alert, self.channel(name))
-
-    def build_test_message(self, name: str) -> Message:
-        return self.render(name, sample_alert(name))
-
-    async def send(self, name: str, message: Message) -> tuple[bool, str | None]:
-        """Deliver one message to one notifier: (True, None) only when apprise reports success
-        for it, else (False, reason). Never raises; the reason never holds a secret."""
-        target = self._targets.get(name)
-        if target is None:
-            return False, f"no notifier named {name!r}"
-        try:
-            return await asyncio.to_thread(self._deliver, target, message)
-        except Exception as e:  # noqa: BLE001 - send() never raises
-            return False, _reason(f"{type(e).__name__}: {e}")
-
-    def _deliver(self, target: _Target, message: Message) -> tuple[bool, str | None]:
-        with target.lock:
-            extras = getattr(target.plugin, "payload_extras", None)
-            if message.fields and isinstance(extras, dict):
-                # a JSON webhook: our fields join the payload for this one message (the user's own
-                # :key=value extras win over ours)
-                # (payload_extras: only the webhook plugins have it, so NotifyBase does not declare it)
-                target.plugin.payload_extras = {**message.fields, **extras}  # type: ignore[attr-defined]
-            try:
-                return self._notify(target, message)
-            finally:
-                if message.fields and isinstance(extras, dict):
-                    target.plugin.payload_extras = extras  # type: ignore[attr-defined]
-
-    def _notify(self, target: _Target, message: Message) -> tuple[bool, str | None]:
-        try:
-            with target.apprise.notify(
-                body=message.body, title=message.title, body_format=message.body_format,
-                timeout=self.timeout,
-            ) as result:
-                statuses = [r.status for r in result]
-                ok = bool(result) and bool(statuses) and all(
-                    s == apprise.AppriseResultStatus.SUCCESS for s in statuses)
-                if ok:
-                    return True, None
-                said = [e.message for e in result.logs() if e.level in ("WARNING", "ERROR")]
-                status = result.status.name if hasattr(result.status, "name") else str(result.status)
-                detail = "; ".join(said[-2:]) or "no detail from apprise"
-                return False, _reason(f"{status}: {detail}")
-        except Exception as e:  # noqa: BLE001 - a plugin bug is a failed delivery, not a crash
-            return False, _reason(f"{type(e).__name__}: {e}")
-
-
-def _reason(text: str) -> str:
-    return trim(secrets.mask(_SPACE.sub(" ", text)).strip(), REASON_MAX)
+def log_alert(alert: models.Alert) -> str:
+    """What the built-in "log" notifier (no [[notifier]] configured) writes for an alert: the
+    text channel's title and body under an ALERT marker."""
+    m = render(alert, "text")
+    return f"ALERT {m.title}\n{m.body}"
