@@ -3,6 +3,9 @@ import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from watcher.errors import StoreError
 from watcher.ingest import Candidate
 from watcher.models import Hit, RawItem
 from watcher.normalize import normalize
@@ -219,3 +222,15 @@ def test_an_older_database_gains_the_new_columns(tmp_path):
     assert report(st, "wire", 1, deal_hit()).new_alerts == 1
     cols = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(item)")}
     assert "event_id" in cols
+
+
+def test_database_trouble_in_any_part_is_a_store_error(tmp_path):
+    path = tmp_path / "w.db"
+    st = Store(f"sqlite:///{path}")
+    con = sqlite3.connect(path)
+    for table in ("outbox", "item", "source_state"):
+        con.execute(f"DROP TABLE {table}")
+    con.commit()
+    for call in (lambda: st.due(NOW), lambda: st.items_since(NOW), lambda: st.source_state("x")):
+        with pytest.raises(StoreError):
+            call()

@@ -1,0 +1,268 @@
+"""Items and events: reading what a plan needs, carrying ingest plans out, replay and retention."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from ..errors import StoreError
+from ..ingest import (
+    Candidate,
+    IngestPlan,
+    IngestResult,
+    Known,
+    OpenEvent,
+    PutAlert,
+    PutEvent,
+    PutItem,
+    Root,
+    UrlSeen,
+    plan_ingest,
+)
+from ..models import EventInfo, Item
+from .base import Db
+from .schema import (
+    AlertRow,
+    EventRow,
+    ItemRow,
+    OutboxRow,
+    _chunks,
+    _event_of,
+    _event_row,
+    _hits_json,
+    _table,
+    event_info,
+)
+
+
+class Items(Db):
+    def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
+               now: datetime, story_window: float, event_window: float = 14 * 86400.0) -> IngestResult:
+        """Store a poll's items as ingest.plan_ingest decides: read what is known, plan (pure),
+        carry the plan out. One transaction: an alert never exists without its item, nor an
+        item without the alert it earned."""
+        if not items:
+            return IngestResult(0, 0, 0)
+        try:
+            with Session(self.engine) as s:
+                known = self._known(s, source, items, matched, now, story_window, event_window)
+                plan = plan_ingest(source, items, matched, known, now=now, event_window=event_window)
+                self._apply(s, plan, source, now)
+                s.commit()
+        except StoreError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise StoreError(f"cannot store items of {source}: {e}") from e
+        return plan.result
+
+    def _known(self, s: Session, source: str, items: list[Item], matched: dict[str, Candidate], now: datetime,
+               story_window: float, event_window: float) -> Known:
+        """What plan_ingest needs to know about the batch: which items are stored, which URLs were
+        seen (and the story each carries), and, when something matched, the alerted stories and
+        open events it may join."""
+        keys: set[str] = set()
+        for chunk in _chunks([it.key for it in items], 500):
+            keys.update(s.exec(select(ItemRow.key).where(col(ItemRow.source) == source, col(ItemRow.key).in_(chunk))))
+        first: dict[str, tuple[int, int | None]] = {}  # url -> (first item, the alerted item of its story)
+        for chunk in _chunks([it.url for it in items if it.url and it.key not in keys], 500):
+            for url, iid, alerted, story in s.exec(
+                    select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
+                    .where(col(ItemRow.url).in_(chunk)).order_by(col(ItemRow.id))):
+                assert url is not None and iid is not None  # url matched IN (chunk); id is the key
+                first.setdefault(url, (iid, iid if alerted else story))
+        if not any(it.key in matched and it.key not in keys for it in items):
+            roots = self._roots(s, [r for _, r in first.values() if r is not None], None)
+            return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()})
+        recent = self._roots(s, [], now - timedelta(seconds=story_window))
+        roots = {**self._roots(s, [r for _, r in first.values() if r is not None and r not in recent], None), **recent}
+        opened_since = now - timedelta(seconds=event_window)
+        open_rows = list(s.exec(select(EventRow).where(col(EventRow.first_seen) >= opened_since)
+                                .order_by(col(EventRow.id))))
+        open_ids = {r.id for r in open_rows}
+        older_ids = [r.event for r in recent.values() if r.event is not None and r.event not in open_ids]
+        older = [row for chunk in _chunks(older_ids, 500)
+                 for row in s.exec(select(EventRow).where(col(EventRow.id).in_(chunk)))]
+        opened = self._open_events(s, open_rows + older, now)
+        return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()},
+                     tuple(recent.values()), tuple(opened[: len(open_rows)]),
+                     {e.id: e for e in opened[len(open_rows):]})
+
+    def _roots(self, s: Session, ids: list[int], since: datetime | None) -> dict[int, Root]:
+        """Alerted items by id, or every one seen since `since`, oldest first, with their alerts."""
+        q = sa_select(col(ItemRow.id), col(ItemRow.source), col(ItemRow.story_key), col(ItemRow.companies),
+                      col(ItemRow.event_id), col(AlertRow.id)) \
+            .join(AlertRow, col(AlertRow.item_id) == col(ItemRow.id), isouter=True)
+        if since is not None:
+            rows = list(s.execute(q.where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
+                                  .order_by(col(ItemRow.id))))
+        else:
+            rows = [r for chunk in _chunks(sorted(set(ids)), 500)
+                    for r in s.execute(q.where(col(ItemRow.id).in_(chunk)).order_by(col(ItemRow.id)))]
+        return {i: Root(i, src, key or "", frozenset(json.loads(comp or "[]")), alert, ev)
+                for i, src, key, comp, ev, alert in rows if i is not None}
+
+    @staticmethod
+    def _open_events(s: Session, rows: list[EventRow], now: datetime) -> list[OpenEvent]:
+        alert_ids = [r.alert_id for r in rows if r.alert_id is not None]
+        items: dict[int, int] = {}
+        states: dict[int, dict[str, str]] = {}
+        for chunk in _chunks(alert_ids, 500):
+            for aid, iid in s.exec(select(AlertRow.id, AlertRow.item_id).where(col(AlertRow.id).in_(chunk))):
+                if aid is not None:
+                    items[aid] = iid
+            for aid, name, status in s.exec(select(OutboxRow.alert_id, OutboxRow.notifier, OutboxRow.status)
+                                             .where(col(OutboxRow.alert_id).in_(chunk))):
+                states.setdefault(aid, {})[name] = status
+        out = []
+        for r in rows:
+            assert r.id is not None  # a stored row
+            out.append(OpenEvent(r.id, _event_of(r), r.first_seen or now, r.last_seen or now, r.reports or 0,
+                                 list(json.loads(r.sources or "[]")), r.alert_id,
+                                 items.get(r.alert_id) if r.alert_id is not None else None,
+                                 states.get(r.alert_id, {}) if r.alert_id is not None else {}))
+        return out
+
+    def _apply(self, s: Session, plan: IngestPlan, source: str, now: datetime) -> None:
+        """Carry a plan out: rows in the plan's order, refs turned into ids as rows get them."""
+        ids: dict[int, int] = {}
+
+        def real(ref: int | None) -> int | None:
+            return None if ref is None else ref if ref > 0 else ids[ref]
+
+        plain: list[dict[str, str | bool | datetime | None]] = []  # one executemany, no ORM objects
+        for step in plan.steps:
+            if isinstance(step, PutItem):
+                it = step.item
+                if step.state == "plain":
+                    plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                                      summary=it.summary, story_key=it.story_key, published=it.published,
+                                      seen_at=now, form=it.form, event=it.event, alerted=False,
+                                      companies="", pruned=False))
+                    continue
+                if step.state == "copy":
+                    s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="", summary="",
+                                  story_key="", published=it.published, seen_at=now, story_id=real(step.story),
+                                  pruned=True))
+                    continue
+                row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
+                              summary=it.summary, story_key=it.story_key, published=it.published, seen_at=now,
+                              form=it.form, event=it.event, alerted=step.state == "alerted",
+                              companies=json.dumps(list(step.companies), ensure_ascii=False),
+                              story_id=real(step.story), event_id=real(step.event))
+                s.add(row)
+                s.flush()
+                assert row.id is not None  # the flush gave it one
+                ids[step.ref] = row.id
+            elif isinstance(step, PutEvent):
+                ev_row = _event_row(step.event, now, source)
+                s.add(ev_row)
+                s.flush()
+                assert ev_row.id is not None  # the flush gave it one
+                ids[step.ref] = ev_row.id
+            elif isinstance(step, PutAlert):
+                item_id = real(step.item)
+                assert item_id is not None  # every alert has its item
+                alert = AlertRow(item_id=item_id, created_at=now, hits=_hits_json(step.hits), event_id=real(step.event),
+                                 update_of=real(step.update_of),
+                                 facts=json.dumps(list(step.facts), ensure_ascii=False) if step.update_of else None)
+                s.add(alert)
+                s.flush()
+                assert alert.id is not None  # the flush gave it one
+                ids[step.ref] = alert.id
+                for name in step.notifiers:
+                    s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
+            else:
+                alert_id = real(step.alert)
+                assert alert_id is not None
+                self._add_also_to(s, alert_id, step.source, step.link)
+        for ev in plan.events:
+            saved = s.get(EventRow, real(ev.id))
+            if saved is None:
+                continue
+            e = ev.event
+            saved.reports, saved.last_seen = ev.reports, ev.last_seen
+            saved.sources = json.dumps(ev.sources, ensure_ascii=False)
+            saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
+            saved.facts, saved.also = json.dumps(list(e.facts), ensure_ascii=False), json.dumps(list(e.also))
+            saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
+            saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
+            saved.alert_id = real(ev.alert)
+            s.add(saved)
+        if plain:
+            s.execute(insert(_table(ItemRow)), plain)
+
+    @staticmethod
+    def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
+        alert = s.get(AlertRow, alert_id)
+        if alert is None:
+            return
+        also = json.loads(alert.also or "[]")
+        entry = {"source": label, "link": link}
+        if any((x == label if isinstance(x, str) else x.get("source") == label and x.get("link") == link)
+               for x in also):
+            return
+        also.append(entry)
+        alert.also = json.dumps(also, ensure_ascii=False)
+        s.add(alert)
+
+    def items_since(self, since: datetime) -> list[ItemRow]:
+        with Session(self.engine) as s:
+            rows = list(s.exec(select(ItemRow).where(col(ItemRow.seen_at) >= since,
+                                                     col(ItemRow.pruned) == False)  # noqa: E712
+                               .order_by(col(ItemRow.id))))
+            s.expunge_all()
+            return rows
+
+    def prune(self, before: datetime, *, forget_before: datetime | None = None) -> int:
+        """Retention. Items first seen before `before` lose their bodies (title, summary) but keep
+        the keys, URLs and story keys that deduplication needs; delivered outbox rows go.
+        With `forget_before`, dated items published and seen before it go entirely (with their
+        alerts): they are older than max_age, so they could never alert again even if a feed
+        still carried them. Undated items keep their keys forever. Returns items pruned."""
+        with Session(self.engine) as s:
+            r = s.exec(update(ItemRow).where(col(ItemRow.seen_at) < before, col(ItemRow.pruned) == False)  # noqa: E712
+                       .values(title="", summary="", pruned=True))
+            s.exec(delete(OutboxRow).where(col(OutboxRow.status).in_(("sent", "expired")),
+                                           col(OutboxRow.created_at) < before))
+            if forget_before is not None:
+                old = select(ItemRow.id).where(col(ItemRow.seen_at) < forget_before,
+                                               col(ItemRow.published) != None,  # noqa: E711
+                                               col(ItemRow.published) < forget_before)
+                waiting = select(AlertRow.item_id).join(OutboxRow, col(OutboxRow.alert_id) == AlertRow.id).where(
+                    col(OutboxRow.status).in_(("pending", "sending")))
+                ids = [i for i in s.exec(old.where(col(ItemRow.id).not_in(waiting)))]
+                for chunk in _chunks(ids, 500):
+                    alerts = select(AlertRow.id).where(col(AlertRow.item_id).in_(chunk))
+                    s.exec(delete(OutboxRow).where(col(OutboxRow.alert_id).in_(alerts)))
+                    s.exec(delete(AlertRow).where(col(AlertRow.item_id).in_(chunk)))
+                    s.exec(delete(ItemRow).where(col(ItemRow.id).in_(chunk)))
+                # events nobody reported since then, whose alerts are gone or delivered
+                live = select(AlertRow.event_id).join(OutboxRow, col(OutboxRow.alert_id) == AlertRow.id).where(
+                    col(OutboxRow.status).in_(("pending", "sending")), col(AlertRow.event_id) != None)  # noqa: E711
+                s.exec(delete(EventRow).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live)))
+            s.commit()
+        if forget_before is not None and self.url.startswith("sqlite"):
+            with self.engine.connect() as c:  # hand freed pages back (auto_vacuum=INCREMENTAL)
+                c.exec_driver_sql("PRAGMA incremental_vacuum")
+        return r.rowcount or 0
+
+    def events_since(self, since: datetime) -> list[tuple[EventInfo, list[tuple[str, str, str | None]]]]:
+        """Events reported since `since`, newest first, each with its reports (source, title, link)."""
+        with Session(self.engine) as s:
+            rows = list(s.exec(select(EventRow).where(col(EventRow.last_seen) >= since)
+                               .order_by(col(EventRow.id).desc())))
+            out = []
+            for ev in rows:
+                items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
+                               .order_by(col(ItemRow.id)))
+                out.append((event_info(ev), [(a, b, c) for a, b, c in items]))
+            return out
+
+    def count_items(self) -> int:
+        with Session(self.engine) as s:
+            return s.exec(select(func.count()).select_from(ItemRow)).one()
+
+

@@ -1,0 +1,231 @@
+"""The tables (SQLModel), how rows turn into the values the rest of watcher uses, and the upgrade of
+a database an older watcher made."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Column, Index, String, Table, UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.schema import SchemaConst
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from .. import events
+from ..errors import StoreError
+from ..models import EventInfo, Hit
+
+log = logging.getLogger("watcher.store")
+
+_T = TypeVar("_T")
+
+# A value save_source_state(s) writes into a SourceState column.
+SourceStateValue = str | int | bool | datetime | None
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError("naive datetime given to the store; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _dt(*, nullable: bool | Literal[SchemaConst.NULL_UNSPECIFIED] = SchemaConst.NULL_UNSPECIFIED) -> Any:
+    # Any, as sqlmodel.Field returns: it stands as the default of a `datetime | None` field
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """A table model's Core table."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not declared
+    return table
+
+
+class SourceState(SQLModel, table=True):
+    __tablename__ = "source_state"
+    name: str = Field(primary_key=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = _dt()
+    last_attempt: datetime | None = _dt()
+    last_error: str | None = None
+    failures: int = 0
+    failing_since: datetime | None = _dt()
+    next_poll: datetime | None = _dt()
+    health_alerted: bool = False
+    items_seen: int = 0
+
+
+class ItemRow(SQLModel, table=True):
+    __tablename__ = "item"
+    __table_args__ = (UniqueConstraint("source", "key"), Index("ix_item_url", "url"),
+                      Index("ix_item_seen", "seen_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    key: str
+    url: str | None = None
+    link: str | None = None
+    title: str = ""
+    summary: str = ""
+    story_key: str = ""
+    published: datetime | None = _dt()
+    seen_at: datetime | None = _dt(nullable=False)
+    story_id: int | None = None  # the item whose alert stands for this one (syndicated copy)
+    alerted: bool = False
+    companies: str = ""  # JSON list of matched companies (cluster needs it)
+    form: str | None = None
+    event: str | None = None
+    pruned: bool = False
+    event_id: int | None = Field(default=None, index=True)  # the event it reported (events.py)
+
+
+class AlertRow(SQLModel, table=True):
+    __tablename__ = "alert"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(index=True, unique=True)
+    created_at: datetime | None = _dt(nullable=False)
+    hits: str = "[]"  # JSON list of Hit fields
+    also: str = "[]"  # JSON list of later reports while queued: {"source", "link"} (older rows: source names)
+    event_id: int | None = None  # the event it stands for
+    update_of: int | None = None  # a follow-up: the alert it updates
+    facts: str | None = None  # a follow-up: JSON list of the facts it adds
+
+
+class EventRow(SQLModel, table=True):
+    """One real-world event (events.Event) and every report of it."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_company", "company", "first_seen"),)
+    id: int | None = Field(default=None, primary_key=True)
+    company: str
+    kind: str
+    role: str = ""
+    stage: str | None = None
+    counterparty: str | None = None
+    amount: str | None = None
+    currency: str | None = None
+    usd: float | None = None
+    also: str = "[]"  # JSON list of other kinds told of it
+    facts: str = "[]"  # JSON list of stage facts reported so far
+    rule: str = ""
+    first_seen: datetime | None = _dt(nullable=False)
+    last_seen: datetime | None = _dt(nullable=False)
+    reports: int = 1
+    sources: str = "[]"  # JSON list of the sources that reported it, first first
+    alert_id: int | None = None  # the alert that announced it
+    round: str | None = None
+    valuation: str | None = None
+    valuation_usd: float | None = None
+    venue: str | None = None
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("alert_id", "notifier"), Index("ix_outbox_status", "status", "next_try"))
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int
+    notifier: str
+    status: str = "pending"  # pending | sending | sent | expired
+    claimed_by: int | None = None  # pid of the process sending it (status "sending")
+    lease_until: datetime | None = _dt()  # a claim older than this is void
+    attempts: int = 0
+    created_at: datetime | None = _dt(nullable=False)
+    next_try: datetime | None = _dt()
+    last_error: str | None = None
+    sent_at: datetime | None = _dt()
+
+
+class MetaRow(SQLModel, table=True):
+    """Small facts the program keeps about itself (e.g. which notifier URLs were validated)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+def _hits_json(hits: Iterable[Hit]) -> str:
+    return json.dumps([h.__dict__ for h in hits], ensure_ascii=False)
+
+
+def _hits_from(text: str) -> tuple[Hit, ...]:
+    out = []
+    for d in json.loads(text or "[]"):
+        d["keywords"] = tuple(d.get("keywords", ()))
+        d["kinds"] = tuple(d.get("kinds", ()))
+        d["stages"] = tuple(d.get("stages", ()))
+        out.append(Hit(**d))
+    return tuple(out)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made by an older watcher gets the columns added since (all nullable), so an
+    upgrade keeps every stored item and queued alert."""
+    insp = sa_inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = ""
+            if not column.nullable:
+                default = " DEFAULT " + ("''" if isinstance(column.type, String) else "0")
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}')
+            log.info("database: added column %s.%s", table.name, column.name)
+
+
+def _event_of(row: EventRow) -> events.Event:
+    return events.Event(company=row.company, kind=row.kind, role=row.role, stage=row.stage,
+                        counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
+                        also=tuple(json.loads(row.also or "[]")), facts=tuple(json.loads(row.facts or "[]")),
+                        rule=row.rule, round=row.round, valuation=row.valuation, valuation_usd=row.valuation_usd,
+                        venue=row.venue)
+
+
+def _event_row(e: events.Event, now: datetime, source: str) -> EventRow:
+    return EventRow(company=e.company, kind=e.kind, role=e.role, stage=e.stage, counterparty=e.counterparty,
+                    amount=e.amount, currency=e.currency, usd=e.usd, also=json.dumps(list(e.also)),
+                    facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
+                    sources=json.dumps([source], ensure_ascii=False), round=e.round, valuation=e.valuation,
+                    valuation_usd=e.valuation_usd, venue=e.venue)
+
+
+def event_info(row: EventRow) -> EventInfo:
+    e = _event_of(row)
+    return EventInfo(company=row.company, kind=row.kind, label=e.label, headline=events.headline(e),
+                     counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
+                     stage=row.stage, facts=e.facts, first_seen=row.first_seen, last_seen=row.last_seen,
+                     reports=row.reports, sources=tuple(json.loads(row.sources or "[]")), id=row.id or 0)
+
+
+def _also_from(text: str | None) -> tuple[tuple[str, str | None], ...]:
+    out = []
+    for x in json.loads(text or "[]"):
+        if isinstance(x, dict):
+            out.append((str(x.get("source", "")), x.get("link")))
+        else:
+            out.append((str(x), None))
+    return tuple(out)
+
+
+def _chunks(seq: list[_T], n: int) -> Iterator[list[_T]]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
