@@ -31,6 +31,8 @@ def test_relative_url_needs_base():
     ("Hailo\u2019s round\u2014done", "Hailo's round-done"),
     ("a\x00b\u200bc\r\n  d", "abc d"),
     ("Ｆｕｌｌ width", "Full width"),
+    ("Margin &lt;5% as revenue tops &gt;10%", "Margin <5% as revenue tops >10%"),  # text, not a tag
+    ("Gr<i>o</i>q <o:p>raises</o:p>", "Groq raises"),
 ])
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean

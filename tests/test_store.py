@@ -234,3 +234,16 @@ def test_database_trouble_in_any_part_is_a_store_error(tmp_path):
     for call in (lambda: st.due(NOW), lambda: st.items_since(NOW), lambda: st.source_state("x")):
         with pytest.raises(StoreError):
             call()
+
+
+def test_replay_reads_back_what_the_matcher_needs_of_a_filing(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    filing = normalize(RawItem(guid="0001-26-000010", title="Cerebras Systems Inc. filed 8-K", link="https://sec.example/1",
+                               form="8-K", form_items=("1.01", "9.01"), accession="0001-26-000010",
+                               company="Cerebras", published=NOW), "sec")
+    undated = item(2)
+    ingest(st, "sec", [filing], alert=False)
+    ingest(st, "s", [undated], alert=False)
+    back = st.items_since(NOW - timedelta(days=1))
+    assert back[0] == filing  # form, items and company kept: replay judges it as the pipeline did
+    assert back[1].published == NOW  # an undated item is judged as of when it was seen

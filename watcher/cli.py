@@ -275,7 +275,7 @@ def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
     rows = store.items_since(since)
     n = 0
     for r in rows:
-        ex = m.explain(r.title, r.summary, published=r.published or r.seen_at)
+        ex = m.explain_item(r)  # the judgement the pipeline makes (Matcher.match), with the reasons
         if not ex.hits and not args.all:
             continue
         n += bool(ex.hits)

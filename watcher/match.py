@@ -257,10 +257,15 @@ class Matcher:
         return self.index.names_any(text)
 
     def match(self, item: Item) -> tuple[Hit, ...]:
+        """The hits of one item (what the pipeline alerts on)."""
         if not item.form and not self.names_any(item.title) and not self.names_any(item.summary):
             return ()
+        return self.explain_item(item).hits
+
+    def explain_item(self, item: Item) -> Explanation:
+        """explain() with everything the item carries (a filing's form, items and company)."""
         return self.explain(item.title, item.summary, form=item.form, form_items=item.form_items,
-                            company=item.company, published=item.published).hits
+                            company=item.company, published=item.published)
 
 
 _WIRE_PREFIX = re.compile(r"^\s*(?:(?:update|updated|refile|corrected|correction|exclusive|breaking|rpt|wrapup)"

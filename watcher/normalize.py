@@ -15,7 +15,7 @@ MAX_SUMMARY = 4000
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")  # a tag, not "revenue <5% & margin >10%"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
@@ -32,17 +32,23 @@ TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "ig
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_")
 
 
+def strip_markup(s: str) -> str:
+    """The one HTML cleaner: script and style blocks, comments and tags out (block tags leave a
+    break, inline ones nothing: "Gr<b>o</b>q" is Groq)."""
+    if "<" not in s:
+        return s
+    s = _DROP_BLOCKS.sub(" ", s)
+    s = _COMMENT.sub(" ", s)
+    s = _BLOCK_TAG.sub(" \n ", s)
+    return _TAG.sub("", s)
+
+
 def clean_text(text: str | None, limit: int | None = None) -> str:
     """HTML -> plain text: tags dropped, entities decoded, NFKC, quotes and dashes unified,
     control characters removed, whitespace folded, length bounded."""
     if not text:
         return ""
-    s = text
-    if "<" in s:
-        s = _DROP_BLOCKS.sub(" ", s)
-        s = _COMMENT.sub(" ", s)
-        s = _BLOCK_TAG.sub(" \n ", s)
-        s = _TAG.sub("", s)
+    s = strip_markup(text)
     if "&" in s:
         s = html.unescape(s)
         if "<" in s and re.search(r"<[a-zA-Z/!][^>]*>", s):  # entity-escaped markup: strip it as well

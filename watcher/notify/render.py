@@ -37,6 +37,7 @@ from apprise import NotifyFormat
 
 from .. import models
 from ..config import format_time
+from ..normalize import strip_markup
 
 CHANNELS = ("slack", "email", "text", "json")
 
@@ -92,8 +93,6 @@ def channel_of(url: str, fmt: str = "auto") -> str:
     return "text"
 
 
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
 _MENTION = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _ZWJ = "\u200d"
@@ -105,8 +104,7 @@ def clean(text: object, limit: int) -> str:
     s = "" if text is None else str(text)
     if len(s) > limit * 8:  # bound the work on hostile input before any regex runs
         s = s[: limit * 8]
-    s = _SCRIPT.sub(" ", s)
-    s = _TAG.sub(" ", s)
+    s = strip_markup(s)
     out = []
     for ch in s:
         cat = unicodedata.category(ch)

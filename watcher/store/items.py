@@ -35,6 +35,7 @@ from .schema import (
     _hits_json,
     _table,
     event_info,
+    item_of,
 )
 
 
@@ -139,8 +140,9 @@ class Items(Db):
                 if step.state == "plain":
                     plain.append(dict(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
                                       summary=it.summary, story_key=it.story_key, published=it.published,
-                                      seen_at=now, form=it.form, event=it.event, alerted=False,
-                                      companies="", pruned=False))
+                                      seen_at=now, form=it.form, form_items=",".join(it.form_items) or None,
+                                      company=it.company, event=it.event, alerted=False, companies="",
+                                      pruned=False))
                     continue
                 if step.state == "copy":
                     s.add(ItemRow(source=source, key=it.key, url=None, link=it.link, title="", summary="",
@@ -149,7 +151,8 @@ class Items(Db):
                     continue
                 row = ItemRow(source=source, key=it.key, url=it.url, link=it.link, title=it.title,
                               summary=it.summary, story_key=it.story_key, published=it.published, seen_at=now,
-                              form=it.form, event=it.event, alerted=step.state == "alerted",
+                              form=it.form, form_items=",".join(it.form_items) or None, company=it.company,
+                              event=it.event, alerted=step.state == "alerted",
                               companies=json.dumps(list(step.companies), ensure_ascii=False),
                               story_id=real(step.story), event_id=real(step.event))
                 s.add(row)
@@ -208,13 +211,12 @@ class Items(Db):
         alert.also = json.dumps(also, ensure_ascii=False)
         s.add(alert)
 
-    def items_since(self, since: datetime) -> list[ItemRow]:
+    def items_since(self, since: datetime) -> list[Item]:
+        """Stored items seen since `since` that still have their text, oldest first (replay)."""
         with Session(self.engine) as s:
-            rows = list(s.exec(select(ItemRow).where(col(ItemRow.seen_at) >= since,
-                                                     col(ItemRow.pruned) == False)  # noqa: E712
-                               .order_by(col(ItemRow.id))))
-            s.expunge_all()
-            return rows
+            return [item_of(r) for r in s.exec(select(ItemRow).where(col(ItemRow.seen_at) >= since,
+                                                                      col(ItemRow.pruned) == False)  # noqa: E712
+                                               .order_by(col(ItemRow.id)))]
 
     def prune(self, before: datetime, *, forget_before: datetime | None = None) -> int:
         """Retention. Items first seen before `before` lose their bodies (title, summary) but keep

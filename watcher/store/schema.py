@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from .. import events
 from ..errors import StoreError
-from ..models import EventInfo, Hit
+from ..models import EventInfo, Hit, Item
 
 log = logging.getLogger("watcher.store")
 
@@ -88,6 +88,8 @@ class ItemRow(SQLModel, table=True):
     alerted: bool = False
     companies: str = ""  # JSON list of matched companies (cluster needs it)
     form: str | None = None
+    form_items: str | None = None  # a filing's 8-K items, comma-separated ("1.01,9.01")
+    company: str | None = None  # the watched company a filing concerns
     event: str | None = None
     pruned: bool = False
     event_id: int | None = Field(default=None, index=True)  # the event it reported (events.py)
@@ -205,6 +207,14 @@ def _event_row(e: events.Event, now: datetime, source: str) -> EventRow:
                     facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
                     sources=json.dumps([source], ensure_ascii=False), round=e.round, valuation=e.valuation,
                     valuation_usd=e.valuation_usd, venue=e.venue)
+
+
+def item_of(row: ItemRow) -> Item:
+    """A stored item as the matcher reads it (an undated one as of when it was seen)."""
+    return Item(source=row.source, key=row.key, url=row.url, link=row.link, title=row.title, summary=row.summary,
+                published=row.published or row.seen_at, story_key=row.story_key, form=row.form,
+                form_items=tuple(i for i in (row.form_items or "").split(",") if i), company=row.company,
+                event=row.event)
 
 
 def event_info(row: EventRow) -> EventInfo:
