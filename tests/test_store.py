@@ -224,6 +224,24 @@ def test_an_older_database_gains_the_new_columns(tmp_path):
     assert "event_id" in cols
 
 
+def test_reports_an_older_watcher_kept_as_json_move_into_their_table(tmp_path):
+    path = tmp_path / "w.db"
+    st = Store(f"sqlite:///{path}")
+    ingest(st, "a", [item(1)])
+    st.close()
+    con = sqlite3.connect(path)  # as an older watcher left it: the reports in a JSON column
+    con.execute("DROP TABLE alert_report")
+    con.execute("""UPDATE alert SET also = '["wire", {"source": "tech", "link": "https://t.example/1"}]'""")
+    con.commit()
+    con.close()
+    st = Store(f"sqlite:///{path}")
+    (d,) = st.due(NOW)
+    assert d.alert.also_links == (("wire", None), ("tech", "https://t.example/1"))
+    assert sqlite3.connect(path).execute("SELECT also FROM alert").fetchone()[0] == "[]"
+    st.close()
+    assert Store(f"sqlite:///{path}").due(NOW)[0].alert.also_links == d.alert.also_links  # moved once
+
+
 def test_database_trouble_in_any_part_is_a_store_error(tmp_path):
     path = tmp_path / "w.db"
     st = Store(f"sqlite:///{path}")

@@ -25,6 +25,7 @@ from ..ingest import (
 from ..models import EventInfo, Item
 from .base import Db
 from .schema import (
+    AlertReportRow,
     AlertRow,
     EventRow,
     ItemRow,
@@ -199,17 +200,13 @@ class Items(Db):
 
     @staticmethod
     def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
-        alert = s.get(AlertRow, alert_id)
-        if alert is None:
-            return
-        also = json.loads(alert.also or "[]")
-        entry = {"source": label, "link": link}
-        if any((x == label if isinstance(x, str) else x.get("source") == label and x.get("link") == link)
-               for x in also):
-            return
-        also.append(entry)
-        alert.also = json.dumps(also, ensure_ascii=False)
-        s.add(alert)
+        """A later report on a queued alert, once per source and link."""
+        same = select(AlertReportRow.id).where(col(AlertReportRow.alert_id) == alert_id,
+                                                col(AlertReportRow.source) == label,
+                                                col(AlertReportRow.link) == link if link is not None
+                                                else col(AlertReportRow.link).is_(None))
+        if s.exec(same).first() is None:
+            s.add(AlertReportRow(alert_id=alert_id, source=label, link=link))
 
     def items_since(self, since: datetime) -> list[Item]:
         """Stored items seen since `since` that still have their text, oldest first (replay)."""
@@ -239,6 +236,7 @@ class Items(Db):
                 for chunk in _chunks(ids, 500):
                     alerts = select(AlertRow.id).where(col(AlertRow.item_id).in_(chunk))
                     s.exec(delete(OutboxRow).where(col(OutboxRow.alert_id).in_(alerts)))
+                    s.exec(delete(AlertReportRow).where(col(AlertReportRow.alert_id).in_(alerts)))
                     s.exec(delete(AlertRow).where(col(AlertRow.item_id).in_(chunk)))
                     s.exec(delete(ItemRow).where(col(ItemRow.id).in_(chunk)))
                 # events nobody reported since then, whose alerts are gone or delivered

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Alert
 from .base import Db
-from .schema import AlertRow, EventRow, ItemRow, OutboxRow, _also_from, _chunks, _hits_from, event_info
+from .schema import AlertReportRow, AlertRow, EventRow, ItemRow, OutboxRow, _chunks, _hits_from, event_info
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,14 @@ class Outbox(Db):
                 originals = {al.update_of for _, al, _ in rows if al.update_of}
                 first_hits = {a.id: _hits_from(a.hits) for a in s.exec(select(AlertRow).where(
                     col(AlertRow.id).in_(originals)))} if originals else {}
+                reports: dict[int, list[tuple[str, str | None]]] = {}
+                for aid, src, link in s.exec(select(AlertReportRow.alert_id, AlertReportRow.source, AlertReportRow.link)
+                                             .where(col(AlertReportRow.alert_id).in_({al.id for _, al, _ in rows}))
+                                             .order_by(col(AlertReportRow.id))):
+                    reports.setdefault(aid, []).append((src, link))
                 for ob, al, it in rows:
                     assert ob.id is not None and al.id is not None  # stored rows
-                    also_links = _also_from(al.also)
+                    also_links = tuple(reports.get(al.id, ()))
                     record = evs.get(al.event_id) if al.event_id else None
                     hits = _hits_from(al.hits) or first_hits.get(al.update_of or -1, ())
                     out.append(Delivery(ob.id, ob.attempts, Alert(

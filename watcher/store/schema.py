@@ -8,12 +8,13 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Column, Index, String, Table, UniqueConstraint
+from sqlalchemy import Column, Index, String, Table, UniqueConstraint, insert, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.schema import SchemaConst
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from .. import events
 from ..errors import StoreError
@@ -101,10 +102,21 @@ class AlertRow(SQLModel, table=True):
     item_id: int = Field(index=True, unique=True)
     created_at: datetime | None = _dt(nullable=False)
     hits: str = "[]"  # JSON list of Hit fields
-    also: str = "[]"  # JSON list of later reports while queued: {"source", "link"} (older rows: source names)
+    also: str = "[]"  # an older watcher's reports list; upgrade() moves it into alert_report
     event_id: int | None = None  # the event it stands for
     update_of: int | None = None  # a follow-up: the alert it updates
     facts: str | None = None  # a follow-up: JSON list of the facts it adds
+
+
+class AlertReportRow(SQLModel, table=True):
+    """A later report of an alert's event or story, added while the alert was queued ("also reported by")."""
+
+    __tablename__ = "alert_report"
+    __table_args__ = (Index("ix_alert_report_alert", "alert_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int
+    source: str
+    link: str | None = None
 
 
 class EventRow(SQLModel, table=True):
@@ -171,6 +183,25 @@ def _hits_from(text: str) -> tuple[Hit, ...]:
         d["stages"] = tuple(d.get("stages", ()))
         out.append(Hit(**d))
     return tuple(out)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring a database an older watcher made up to date: new columns, then lists kept as JSON
+    in a column moved into their tables."""
+    _add_missing_columns(engine)
+    _move_alert_reports(engine)
+
+
+def _move_alert_reports(engine: Engine) -> None:
+    with engine.begin() as conn:
+        rows = conn.execute(sa_select(col(AlertRow.id), col(AlertRow.also))
+                            .where(col(AlertRow.also) != "[]", col(AlertRow.also) != "")).all()
+        for alert_id, also in rows:
+            for source, link in _also_from(also):
+                conn.execute(insert(_table(AlertReportRow)).values(alert_id=alert_id, source=source, link=link))
+            conn.execute(update(_table(AlertRow)).where(col(AlertRow.id) == alert_id).values(also="[]"))
+        if rows:
+            log.info("database: moved the reports of %d alerts into alert_report", len(rows))
 
 
 def _add_missing_columns(engine: Engine) -> None:

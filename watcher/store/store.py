@@ -16,7 +16,7 @@ from sqlmodel import SQLModel, create_engine
 from ..errors import StoreError
 from .items import Items
 from .outbox import Outbox
-from .schema import _add_missing_columns
+from .schema import upgrade
 from .sources import SourceStates
 
 _T = TypeVar("_T")
@@ -80,7 +80,7 @@ class Store(SourceStates, Items, Outbox):
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             SQLModel.metadata.create_all(self.engine)
-            _add_missing_columns(self.engine)
+            upgrade(self.engine)
         except Exception as e:  # noqa: BLE001 - name the database in the message
             raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
 
