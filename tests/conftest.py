@@ -1,4 +1,5 @@
-"""Shared fixtures: a loopback HTTP server and the shared corpus next to the checkout."""
+"""Shared fixtures: a loopback HTTP server, the shipped config's Matcher and the shared corpus
+next to the checkout."""
 from __future__ import annotations
 
 import sys
@@ -12,12 +13,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from servers import LoopbackServer  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def corpus_dir() -> Path | None:
     """../shared/corpus beside the checkout, or None when it is absent (e.g. a bare clone)."""
     path = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def shipped_matcher():
+    """A Matcher built from the shipped config.toml, once for the session (it only reads)."""
+    from watcher import config
+    from watcher.match import Matcher
+
+    cfg = config.load(ROOT / "config.toml")
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import socket
+import struct
 import sys
 import threading
 import time
@@ -17,6 +18,9 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# How often serve_forever looks for shutdown(): what stopping a server costs a test's teardown.
+POLL = 0.005
 
 Route = tuple[int, dict[str, str], bytes] | Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -115,7 +119,7 @@ class LoopbackServer:
                     super().handle_error(request, client_address)
 
         self._httpd = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": POLL},
                                         daemon=True)
         self._thread.start()
         return self
@@ -130,9 +134,10 @@ class LoopbackServer:
 
 
 def drip(chunk: bytes = b" ", every: float = 0.2, total: float = 30.0,
-         content_type: str = "application/rss+xml") -> Callable:
+         content_type: str = "application/rss+xml", done: threading.Event | None = None) -> Callable:
     """A body that trickles ``chunk`` every ``every`` seconds for up to ``total`` seconds:
-    never idle long enough to trip a per-read timeout."""
+    never idle long enough to trip a per-read timeout. ``done`` is set once the whole body was
+    sent (never, when the client hung up first)."""
 
     def handler(h: http.server.BaseHTTPRequestHandler) -> None:
         h.send_response(200)
@@ -145,18 +150,23 @@ def drip(chunk: bytes = b" ", every: float = 0.2, total: float = 30.0,
             h.wfile.flush()
             time.sleep(every)
         h.wfile.write(b"0\r\n\r\n")
+        if done is not None:
+            done.set()
 
     return handler
 
 
-def stall(seconds: float = 30.0) -> Callable:
-    """Accept the request, then send nothing for ``seconds``."""
+def stall(seconds: float = 30.0, answered: threading.Event | None = None) -> Callable:
+    """Accept the request, then send nothing for ``seconds``; ``answered`` is set once it has
+    answered (204)."""
 
     def handler(h: http.server.BaseHTTPRequestHandler) -> None:
         time.sleep(seconds)
         h.send_response(204)
         h.send_header("Content-Length", "0")
         h.end_headers()
+        if answered is not None:
+            answered.set()
 
     return handler
 
@@ -175,13 +185,31 @@ def held(release: threading.Event, body: bytes = b"ok", timeout: float = 10.0) -
 
 
 def gzip_bomb(size: int = 1 << 30, encoding: str = "gzip") -> tuple[int, dict[str, str], bytes]:
-    """A static route whose ``size`` bytes of zeros are sent compressed (about 1 MB per GiB)."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, 31 if encoding == "gzip" else 15)
+    """A static route whose ``size`` bytes of zeros are sent compressed (about 1 MB per GiB).
+
+    Built in milliseconds rather than by compressing ``size`` bytes: after a full flush deflate
+    starts afresh, so every MiB of zeros compresses to the same bytes; one such piece is repeated
+    between a header and a trailer (CRC-32 or Adler-32 and length) computed here."""
     block = bytes(1 << 20)
-    parts = [comp.compress(block) for _ in range(size // len(block))]
-    parts.append(comp.compress(bytes(size % len(block))))
-    parts.append(comp.flush())
-    return 200, {"Content-Type": "application/rss+xml", "Content-Encoding": encoding}, b"".join(parts)
+    n, rest = divmod(size, len(block))
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)  # bare deflate: header and trailer are ours
+    piece = raw.compress(block) + raw.flush(zlib.Z_FULL_FLUSH)
+    last = zlib.compressobj(9, zlib.DEFLATED, -15)
+    tail = last.compress(bytes(rest)) + last.flush()
+    if encoding == "gzip":
+        crc = 0
+        for _ in range(n):
+            crc = zlib.crc32(block, crc)
+        crc = zlib.crc32(bytes(rest), crc)
+        head, trailer = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff", struct.pack("<II", crc, size & 0xFFFFFFFF)
+    else:  # "deflate" as servers send it: zlib-wrapped
+        adler = 1
+        for _ in range(n):
+            adler = zlib.adler32(block, adler)
+        adler = zlib.adler32(bytes(rest), adler)
+        head, trailer = b"\x78\xda", struct.pack(">I", adler)
+    body = b"".join([head, piece * n, tail, trailer])
+    return 200, {"Content-Type": "application/rss+xml", "Content-Encoding": encoding}, body
 
 
 def gzipped(body: bytes, content_type: str = "application/rss+xml") -> tuple[int, dict[str, str], bytes]:
@@ -236,7 +264,7 @@ class PostSink:
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": POLL}, daemon=True).start()
 
     def url(self, name: str = "hook") -> str:
         return f"json://127.0.0.1:{self._httpd.server_address[1]}/{name}"

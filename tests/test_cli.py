@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from cli_env import Env, atom, rss
 from servers import free_port, wait_for
 
@@ -131,38 +130,35 @@ def test_secret_from_systemd_credentials(env, tmp_path):
     assert env.sink.posts and env.sink.posts[0]["path"] == "/tok-from-credentials"
 
 
-@pytest.mark.parametrize("body,where", [
-    ('[watcher]\nevry = "1m"\n', "watcher.evry: unknown key"),
-    ('[[source]]\nname = "x"\nkind = "feed"\nurl = "ftp://x"\n', "source[0] (x)"),
-    ('[watcher]\nevery = "soon"\n', "watcher.every"),
-    ('[[notifier]]\nname = "n"\nurl = "json://${NOPE_NOT_SET}@x/"\n', "NOPE_NOT_SET"),
-    ('[[rule]]\nname = "r"\nevents = ["funding"]\nnotify = ["ghost"]\n', "ghost"),
-    ('[watcher\n', "not valid TOML"),
-    ('path = "/etc/passwd"\n', "path: unknown key"),
-    ('[watcher]\nevery = "1s"\n', "watcher.every: must be at least 10s"),
-    ('[[notifier]]\nname = "n"\nurl = "slack://nope"\n', "notifier[0] (n).url"),
-    ('[[source]]\nname = "s"\nkind = "edgar-search"\n', "watcher.user_agent must name you"),
-    # rule terms are parsed at load: a bad placeholder or an exclusion that guards nothing is an error
-    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.keywords]\nfunding = ["raises {amount}"]\n',
-     "rule[0] (r): keywords.funding[0]: unknown placeholder {amount}"),
-    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.exclude]\ninvest = ["{company} {money} in"]\n',
-     "rule[0] (r): exclude.invest[0]"),
-    ('[[rule]]\nname = "r"\nevents = ["funding"]\n[rule.exclude]\nfunding = ["{company} invest {money} in"]\n',
-     "exclude.funding[0]: '{company} invest {money} in' does not contain 'funding'"),
-    ('[[rule]]\nname = "r"\nevents = ["takeover"]\n', "rule[0] (r): events: 'takeover' is not an event kind"),
-])
-def test_config_errors_exit_2_naming_file_and_key(env, body, where):
-    env.cfg.write_text(body)
+def test_config_error_exits_2_naming_file_and_key_before_any_request(env):
+    """A ConfigError is exit code 2 with its message (file and key) on stderr, and nothing is
+    fetched or sent. The config errors themselves are tested in test_config.py."""
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], extra='evry = "1m"')
     for cmd in ("check", "once"):
         r = env.run(cmd)
         assert r.returncode == 2, (cmd, r.stdout, r.stderr)
-        assert str(env.cfg) in r.stderr and where in r.stderr, r.stderr
+        assert f"{env.cfg}: watcher.evry: unknown key" in r.stderr and not r.stdout, (cmd, r.stdout, r.stderr)
+    assert not env.server.requests and not env.sink.posts
 
 
-def test_shipped_config_checks_without_environment():
-    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(ROOT / "config.toml"), "check"],
-                       capture_output=True, text=True, env={k: v for k, v in os.environ.items()
-                                                            if not k.startswith(("SLACK", "SMTP"))})
+def test_notifier_url_apprise_refuses_is_a_config_error(tmp_path):
+    """A notifier URL is checked when the notifiers are built, after loading: the same exit 2
+    with the file and the key."""
+    env = Env(tmp_path, None, None)
+    env.cfg.write_text('[[notifier]]\nname = "n"\nurl = "slack://nope"\n')
+    for cmd in ("check", "once"):
+        r = env.run(cmd)
+        assert r.returncode == 2, (cmd, r.stdout, r.stderr)
+        assert str(env.cfg) in r.stderr and "notifier[0] (n).url" in r.stderr, r.stderr
+
+
+def test_shipped_config_checks_without_environment(tmp_path, monkeypatch):
+    for k in list(os.environ):
+        if k.startswith(("SLACK", "SMTP")):
+            monkeypatch.delenv(k)
+    env = Env(tmp_path, None, None)
+    env.cfg = ROOT / "config.toml"
+    r = env.run("check")
     assert r.returncode == 0, r.stderr
     assert "companies (" in r.stdout and "deals" in r.stdout and "capital" in r.stdout
 
@@ -176,11 +172,12 @@ def test_match_command_explains(env):
     r = env.run("match", "Groq denies report it is in talks to be acquired by Nvidia")
     assert "Groq is target" in r.stdout and "-> no: modality -- a denial" in r.stdout, r.stdout
     assert "would alert: no" in r.stdout
-    r = env.run("match", "-", env=None)  # stdin, empty
+    r = env.run("match", "-")  # stdin, empty
     assert "would alert: no" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(env.cfg), "match", "-"],
-                       input="Hailo partners on data acquisition\n", capture_output=True, text=True)
-    assert "would alert: no" in r.stdout
+    r = env.run("match", "-", input="Hailo partners on data acquisition\n")
+    assert "would alert: no" in r.stdout and "data acquisition" in r.stdout, r.stdout
+    r = env.run("match", input="Groq to be acquired by Nvidia\nThe deal values the chip startup at $20bn.\n")
+    assert "would alert: yes" in r.stdout, r.stdout  # nothing: stdin too, its first line the title
 
 
 def test_replay_shows_what_would_alert_without_sending(env):
@@ -191,24 +188,6 @@ def test_replay_shows_what_would_alert_without_sending(env):
     assert r.returncode == 0
     assert "Nvidia signs licensing agreement with Groq" in r.stdout and "1 of 2" in r.stdout
     assert len(env.sink.posts) == n
-
-
-def _start_daemon(env: Env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"],
-                            cwd=env.tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def test_daemon_polls_at_start_and_stops_on_sigterm(env):
-    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
-    p = _start_daemon(env)
-    try:
-        wait_for(lambda: len(env.sink.posts) == 1, 30, "the daemon's first alert")
-        t = time.monotonic()
-        p.send_signal(signal.SIGTERM)
-        assert p.wait(timeout=10) == 0
-        assert time.monotonic() - t < 10
-    finally:
-        p.kill()
 
 
 def test_daemon_reloads_on_sighup_and_keeps_old_config_when_invalid(env):
@@ -261,14 +240,16 @@ def test_test_notify_sends_to_each_or_the_named_notifier(env):
     assert r.returncode == 1 and "FAILED" in r.stdout
 
 
-def test_daemon_tells_systemd_ready_and_feeds_the_watchdog(env, tmp_path):
+def test_daemon_polls_at_start_tells_systemd_and_stops_on_sigterm(env, tmp_path):
+    """One real daemon: ready and watchdog pings on $NOTIFY_SOCKET, the first poll's alert at
+    start, then SIGTERM: STOPPING=1 and exit 0 within the deadline."""
     import socket
 
     addr = str(tmp_path / "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(addr)
     sock.settimeout(20)
-    env.write([("wire", env.feed("/w.xml", rss([TRAP])))])
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
     p = subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"], cwd=env.tmp,
                          env={**os.environ, "NOTIFY_SOCKET": addr, "WATCHDOG_USEC": "200000"},
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -276,6 +257,7 @@ def test_daemon_tells_systemd_ready_and_feeds_the_watchdog(env, tmp_path):
         seen: list[str] = []
         while not ({"READY=1", "WATCHDOG=1"} <= set(seen)):
             seen += sock.recv(4096).decode().splitlines()  # times out (fails) after 20 s
+        wait_for(lambda: len(env.sink.posts) == 1, 30, "the daemon's first alert")
         p.send_signal(signal.SIGTERM)
         while "STOPPING=1" not in seen:
             seen += sock.recv(4096).decode().splitlines()
@@ -297,10 +279,9 @@ def test_readme_config_example_checks(tmp_path):
     import re
     block = re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S)
     assert block is not None
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(block.group(1))
-    r = subprocess.run([sys.executable, "-m", "watcher", "--config", str(cfg), "check"], capture_output=True,
-                       text=True, env=dict(os.environ, SLACK_WEBHOOK_TOKENS="T0/B0/X"))
+    env = Env(tmp_path, None, None)
+    env.cfg.write_text(block.group(1))
+    r = env.run("check", env={"SLACK_WEBHOOK_TOKENS": "T0/B0/X"})
     assert r.returncode == 0, r.stderr
     assert "deals: 1 keywords, 2 exclusions, 2 forms" in r.stdout, r.stdout
 

@@ -75,13 +75,32 @@ def server(http_server):
     return Edgar(http_server)
 
 
+class FakeClockLimiter(edgar.RateLimiter):
+    """The real reservation rules on a clock that moves only when a request waits for its turn:
+    `granted` is every start time handed out, on that clock."""
+
+    def __init__(self, rate: float):
+        self.now = 0.0
+        self.granted: list[float] = []
+        super().__init__(rate, clock=lambda: self.now)
+
+    async def acquire(self) -> None:
+        t = self.reserve()
+        self.now = max(self.now, t)  # instead of sleeping until t
+        self.granted.append(t)
+
+
 def run(job, rate: float = 10.0):
-    """Run job(gateway) on a fresh event loop with the project's real Fetcher."""
+    """Run job(gateway) on a fresh event loop with the project's real Fetcher. The gateway's
+    limiter keeps its rules but runs on a fake clock, so no test here waits for its turn in real
+    time (the real pacing is tested end to end in test_edgar_e2e.py)."""
 
     async def main():
         fetcher = Fetcher(config.Settings(user_agent=UA, edgar_rate=rate))
+        gateway = edgar.EdgarGateway(fetcher, rate)
+        gateway.limiter = FakeClockLimiter(rate)
         try:
-            return await job(edgar.EdgarGateway(fetcher, rate))
+            return await job(gateway)
         finally:
             await fetcher.aclose()
 
@@ -435,24 +454,20 @@ def test_search_the_real_maqc_answer(server):
 # ---------------------------------------------------------------- fair access
 
 
-def test_limiter_never_exceeds_the_rate_in_any_second(server):
+def test_gateway_takes_a_turn_for_every_request_of_a_burst(server):
+    """15 requests at once through one gateway: each one waited for its own turn, so none
+    started before the limiter allowed it (the limiter's windows: the fake-clock test above; the
+    real pacing end to end: test_edgar_e2e.py)."""
     server.json("/x.json", {"ok": True})
 
-    async def burst(gw, n):
-        await asyncio.gather(*(gw.get_json(server.base + "/x.json", timeout=5, max_bytes=1000)
-                               for _ in range(n)))
+    async def burst(gw):
+        await asyncio.gather(*(gw.get_json(server.base + "/x.json", timeout=5, max_bytes=1000) for _ in range(15)))
+        return gw.limiter.granted
 
-    run(lambda gw: burst(gw, 25), rate=10)
-    t = sorted(s for s, _, _, _ in server.log)
-    assert len(t) == 25
-    worst = max(sum(1 for u in t if s <= u < s + 1) for s in t)
-    assert worst <= 10
-    assert t[-1] - t[0] >= 2.0  # 25 requests at 10/s need two full windows
-
-    server.log.clear()
-    run(lambda gw: burst(gw, 7), rate=3)
-    t = sorted(s for s, _, _, _ in server.log)
-    assert max(sum(1 for u in t if s <= u < s + 1) for s in t) <= 3
+    t = run(burst, rate=10)
+    assert len(server.log) == len(t) == 15
+    assert max(sum(1 for u in t if s <= u < s + 1) for s in t) <= 10
+    assert t[-1] - t[0] >= 1.0  # 15 requests at 10/s do not fit in one second
 
 
 def test_gateway_refuses_more_than_ten():
@@ -518,20 +533,51 @@ def test_block_statuses_pause_all_requests(server, status, retry_after_header, p
     assert server.paths() == ["/no.json"]
 
 
-def test_short_retry_after_waits_then_goes_on(server):
+def test_short_retry_after_pauses_for_that_long(server):
     server.route("/slow.json", (429, {"Retry-After": "1"}, b""))
-    server.json("/fine.json", {"ok": True})
 
     async def go(gw):
         with pytest.raises(errors.FetchError) as ei:
             await gw.get_json(server.base + "/slow.json", timeout=5, max_bytes=1000)
         assert ei.value.retry_after == 1
-        # within the request's deadline: wait out the pause, then ask
+        assert 0 < gw.blocked_for() <= 1  # the pause it said, not the default ten minutes
+
+    run(go)
+
+
+def test_a_pause_shorter_than_the_deadline_is_waited_out(server):
+    """Within the request's deadline the gateway waits out the pause, then asks: the request
+    reaches EDGAR only once the pause is over."""
+    gateway = []
+
+    def answer(path, query):
+        return 200, {"Content-Type": "application/json"}, json.dumps({"paused": gateway[0].blocked_for()}).encode()
+
+    server.route("/fine.json", answer)
+
+    async def go(gw):
+        gateway.append(gw)
+        gw.block(0.2)  # what a "Retry-After" shorter than the deadline does
         return await gw.get_json(server.base + "/fine.json", timeout=5, max_bytes=1000)
 
-    assert run(go) == {"ok": True}
-    (t0, p0, _, _), (t1, p1, _, _) = server.log
-    assert (p0, p1) == ("/slow.json", "/fine.json") and t1 - t0 >= 0.9
+    assert run(go) == {"paused": 0.0}  # seen by the server with no pause left
+
+
+class FirstThenUntilBlocked:
+    """A limiter that lets the first request go at once and holds every later one until the
+    gateway is blocked: the order a slow enough rate gives, without waiting a real second."""
+
+    def __init__(self, gw: edgar.EdgarGateway):
+        self.gw, self.first = gw, True
+
+    async def acquire(self) -> None:
+        if self.first:
+            self.first = False
+            return
+        deadline = time.monotonic() + 5
+        while not self.gw.blocked_for():
+            assert time.monotonic() < deadline, "the gateway was never blocked"
+            await asyncio.sleep(0.005)
 
 
 def test_block_mid_source_stops_the_rest(server):
@@ -541,8 +587,14 @@ def test_block_mid_source_stops_the_rest(server):
     filings_server(server)
     server.route(f"/submissions/CIK{GROQ_CIK}.json", (200, {"Content-Type": "text/html"}, BLOCK_PAGE))
     cfg = make_cfg([{"name": "sec", "kind": "edgar-filings", "forms": FORMS,
-                     "url": server.base + "/submissions/CIK{cik}.json"}], COMPANIES, rate=1)
-    got = run(lambda gw: edgar.collect(cfg.source[0], cfg, gw, NOW), rate=1)
+                     "url": server.base + "/submissions/CIK{cik}.json"}], COMPANIES)
+
+    async def job(gw):
+        gw.limiter = FirstThenUntilBlocked(gw)
+        return await edgar.collect(cfg.source[0], cfg, gw, NOW)
+
+    got = run(job)
     err = got.error()
     assert err is not None and err.retry_after == edgar.BLOCK_PAUSE
-    assert server.paths() == [f"/submissions/CIK{GROQ_CIK}.json"]  # rate 1: Groq went first
+    assert [f.part for f in got.failures] == ["Groq", "Cerebras", "NVIDIA", "Ghost Chips"]
+    assert server.paths() == [f"/submissions/CIK{GROQ_CIK}.json"]  # Groq went first; no one after it
