@@ -242,6 +242,27 @@ def test_reports_an_older_watcher_kept_as_json_move_into_their_table(tmp_path):
     assert Store(f"sqlite:///{path}").due(NOW)[0].alert.also_links == d.alert.also_links  # moved once
 
 
+def test_companies_and_event_sources_kept_as_json_move_into_their_tables(tmp_path):
+    path = tmp_path / "w.db"
+    st = Store(f"sqlite:///{path}")
+    ingest(st, "a", [item(1)])  # a story headed by an alerted item naming Groq
+    report(st, "wire", 1, deal_hit())  # an event reported by wire
+    st.close()
+    con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
+    con.execute("DELETE FROM item_company")
+    con.execute("DELETE FROM event_source")
+    con.execute("""UPDATE item SET companies = '["Groq"]' WHERE source = 'a'""")
+    con.execute("""UPDATE event SET sources = '["wire", "tech"]'""")
+    con.commit()
+    con.close()
+    st = Store(f"sqlite:///{path}")
+    copy = item(9, "b", title="UPDATE 1-Groq to acquire firm number 1 in chip deal")
+    assert ingest(st, "b", [copy]).copies == 1  # the headline copy still finds its story by company
+    assert report(st, "blog", 2, deal_hit()).new_alerts == 0
+    (info,) = [e for e, _ in st.events_since(NOW - timedelta(days=1)) if e.company == "Rivos"]
+    assert info.sources == ("wire", "tech", "blog") and info.reports == 2
+
+
 def test_database_trouble_in_any_part_is_a_store_error(tmp_path):
     path = tmp_path / "w.db"
     st = Store(f"sqlite:///{path}")

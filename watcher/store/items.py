@@ -28,6 +28,8 @@ from .schema import (
     AlertReportRow,
     AlertRow,
     EventRow,
+    EventSourceRow,
+    ItemCompanyRow,
     ItemRow,
     OutboxRow,
     _chunks,
@@ -37,6 +39,7 @@ from .schema import (
     _table,
     event_info,
     item_of,
+    sources_of,
 )
 
 
@@ -94,8 +97,8 @@ class Items(Db):
 
     def _roots(self, s: Session, ids: list[int], since: datetime | None) -> dict[int, Root]:
         """Alerted items by id, or every one seen since `since`, oldest first, with their alerts."""
-        q = sa_select(col(ItemRow.id), col(ItemRow.source), col(ItemRow.story_key), col(ItemRow.companies),
-                      col(ItemRow.event_id), col(AlertRow.id)) \
+        q = sa_select(col(ItemRow.id), col(ItemRow.source), col(ItemRow.story_key), col(ItemRow.event_id),
+                      col(AlertRow.id)) \
             .join(AlertRow, col(AlertRow.item_id) == col(ItemRow.id), isouter=True)
         if since is not None:
             rows = list(s.execute(q.where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
@@ -103,8 +106,13 @@ class Items(Db):
         else:
             rows = [r for chunk in _chunks(sorted(set(ids)), 500)
                     for r in s.execute(q.where(col(ItemRow.id).in_(chunk)).order_by(col(ItemRow.id)))]
-        return {i: Root(i, src, key or "", frozenset(json.loads(comp or "[]")), alert, ev)
-                for i, src, key, comp, ev, alert in rows if i is not None}
+        companies: dict[int, set[str]] = {}
+        for chunk in _chunks([r[0] for r in rows if r[0] is not None], 500):
+            for iid, company in s.exec(select(ItemCompanyRow.item_id, ItemCompanyRow.company)
+                                       .where(col(ItemCompanyRow.item_id).in_(chunk))):
+                companies.setdefault(iid, set()).add(company)
+        return {i: Root(i, src, key or "", frozenset(companies.get(i, ())), alert, ev)
+                for i, src, key, ev, alert in rows if i is not None}
 
     @staticmethod
     def _open_events(s: Session, rows: list[EventRow], now: datetime) -> list[OpenEvent]:
@@ -118,11 +126,12 @@ class Items(Db):
             for aid, name, status in s.exec(select(OutboxRow.alert_id, OutboxRow.notifier, OutboxRow.status)
                                              .where(col(OutboxRow.alert_id).in_(chunk))):
                 states.setdefault(aid, {})[name] = status
+        sources = sources_of(s, [r.id for r in rows if r.id is not None])
         out = []
         for r in rows:
             assert r.id is not None  # a stored row
             out.append(OpenEvent(r.id, _event_of(r), r.first_seen or now, r.last_seen or now, r.reports or 0,
-                                 list(json.loads(r.sources or "[]")), r.alert_id,
+                                 list(sources.get(r.id, ())), r.alert_id,
                                  items.get(r.alert_id) if r.alert_id is not None else None,
                                  states.get(r.alert_id, {}) if r.alert_id is not None else {}))
         return out
@@ -154,14 +163,15 @@ class Items(Db):
                               summary=it.summary, story_key=it.story_key, published=it.published, seen_at=now,
                               form=it.form, form_items=",".join(it.form_items) or None, company=it.company,
                               event=it.event, alerted=step.state == "alerted",
-                              companies=json.dumps(list(step.companies), ensure_ascii=False),
                               story_id=real(step.story), event_id=real(step.event))
                 s.add(row)
                 s.flush()
                 assert row.id is not None  # the flush gave it one
                 ids[step.ref] = row.id
+                for company in step.companies:
+                    s.add(ItemCompanyRow(item_id=row.id, company=company))
             elif isinstance(step, PutEvent):
-                ev_row = _event_row(step.event, now, source)
+                ev_row = _event_row(step.event, now)
                 s.add(ev_row)
                 s.flush()
                 assert ev_row.id is not None  # the flush gave it one
@@ -182,19 +192,23 @@ class Items(Db):
                 alert_id = real(step.alert)
                 assert alert_id is not None
                 self._add_also_to(s, alert_id, step.source, step.link)
+        known_sources = sources_of(s, [i for ev in plan.events if (i := real(ev.id)) is not None])
         for ev in plan.events:
             saved = s.get(EventRow, real(ev.id))
             if saved is None:
                 continue
             e = ev.event
             saved.reports, saved.last_seen = ev.reports, ev.last_seen
-            saved.sources = json.dumps(ev.sources, ensure_ascii=False)
             saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
             saved.facts, saved.also = json.dumps(list(e.facts), ensure_ascii=False), json.dumps(list(e.also))
             saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
             saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
             saved.alert_id = real(ev.alert)
             s.add(saved)
+            assert saved.id is not None  # a stored row
+            for src in ev.sources:
+                if src not in known_sources.get(saved.id, ()):
+                    s.add(EventSourceRow(event_id=saved.id, source=src))
         if plain:
             s.execute(insert(_table(ItemRow)), plain)
 
@@ -237,11 +251,14 @@ class Items(Db):
                     alerts = select(AlertRow.id).where(col(AlertRow.item_id).in_(chunk))
                     s.exec(delete(OutboxRow).where(col(OutboxRow.alert_id).in_(alerts)))
                     s.exec(delete(AlertReportRow).where(col(AlertReportRow.alert_id).in_(alerts)))
+                    s.exec(delete(ItemCompanyRow).where(col(ItemCompanyRow.item_id).in_(chunk)))
                     s.exec(delete(AlertRow).where(col(AlertRow.item_id).in_(chunk)))
                     s.exec(delete(ItemRow).where(col(ItemRow.id).in_(chunk)))
                 # events nobody reported since then, whose alerts are gone or delivered
                 live = select(AlertRow.event_id).join(OutboxRow, col(OutboxRow.alert_id) == AlertRow.id).where(
                     col(OutboxRow.status).in_(("pending", "sending")), col(AlertRow.event_id) != None)  # noqa: E711
+                gone = select(EventRow.id).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live))
+                s.exec(delete(EventSourceRow).where(col(EventSourceRow.event_id).in_(gone)))
                 s.exec(delete(EventRow).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live)))
             s.commit()
         if forget_before is not None and self.url.startswith("sqlite"):
@@ -258,7 +275,8 @@ class Items(Db):
             for ev in rows:
                 items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
                                .order_by(col(ItemRow.id)))
-                out.append((event_info(ev), [(a, b, c) for a, b, c in items]))
+                assert ev.id is not None  # a stored row
+                out.append((event_info(ev, sources_of(s, [ev.id]).get(ev.id, ())), [(a, b, c) for a, b, c in items]))
             return out
 
     def count_items(self) -> int:

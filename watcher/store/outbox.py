@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from ..models import Alert
 from .base import Db
-from .schema import AlertReportRow, AlertRow, EventRow, ItemRow, OutboxRow, _chunks, _hits_from, event_info
+from .schema import AlertReportRow, AlertRow, EventRow, ItemRow, OutboxRow, _chunks, _hits_from, event_info, sources_of
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ class Outbox(Db):
                 rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(col(OutboxRow.id)).limit(limit))
                         if not (ob.status == "sending" and not _claim_void(ob, now))]  # another live process sends it
                 ids = {al.event_id for _, al, _ in rows if al.event_id}
-                evs = {e.id: event_info(e)
+                told = sources_of(s, ids)
+                evs = {e.id: event_info(e, told.get(e.id or 0, ()))
                        for e in s.exec(select(EventRow).where(col(EventRow.id).in_(ids)))} if ids else {}
                 originals = {al.update_of for _, al, _ in rows if al.update_of}
                 first_hits = {a.id: _hits_from(a.hits) for a in s.exec(select(AlertRow).where(

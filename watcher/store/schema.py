@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.schema import SchemaConst
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from .. import events
 from ..errors import StoreError
@@ -87,7 +87,7 @@ class ItemRow(SQLModel, table=True):
     seen_at: datetime | None = _dt(nullable=False)
     story_id: int | None = None  # the item whose alert stands for this one (syndicated copy)
     alerted: bool = False
-    companies: str = ""  # JSON list of matched companies (cluster needs it)
+    companies: str = ""  # an older watcher's list; upgrade() moves it into item_company
     form: str | None = None
     form_items: str | None = None  # a filing's 8-K items, comma-separated ("1.01,9.01")
     company: str | None = None  # the watched company a filing concerns
@@ -119,6 +119,26 @@ class AlertReportRow(SQLModel, table=True):
     link: str | None = None
 
 
+class ItemCompanyRow(SQLModel, table=True):
+    """A watched company an alerting item named (story clustering compares them)."""
+
+    __tablename__ = "item_company"
+    __table_args__ = (Index("ix_item_company_item", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int
+    company: str
+
+
+class EventSourceRow(SQLModel, table=True):
+    """A source that reported an event, in the order they came."""
+
+    __tablename__ = "event_source"
+    __table_args__ = (Index("ix_event_source_event", "event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int
+    source: str
+
+
 class EventRow(SQLModel, table=True):
     """One real-world event (events.Event) and every report of it."""
 
@@ -139,7 +159,7 @@ class EventRow(SQLModel, table=True):
     first_seen: datetime | None = _dt(nullable=False)
     last_seen: datetime | None = _dt(nullable=False)
     reports: int = 1
-    sources: str = "[]"  # JSON list of the sources that reported it, first first
+    sources: str = "[]"  # an older watcher's list; upgrade() moves it into event_source
     alert_id: int | None = None  # the alert that announced it
     round: str | None = None
     valuation: str | None = None
@@ -190,6 +210,23 @@ def upgrade(engine: Engine) -> None:
     in a column moved into their tables."""
     _add_missing_columns(engine)
     _move_alert_reports(engine)
+    _move_list(engine, ItemRow, "companies", ItemCompanyRow, "item_id", "company")
+    _move_list(engine, EventRow, "sources", EventSourceRow, "event_id", "source")
+
+
+def _move_list(engine: Engine, owner: type[SQLModel], column: str, table: type[SQLModel], key: str,
+               value: str) -> None:
+    """A JSON list column an older watcher wrote -> rows of its table, once (the column is emptied)."""
+    src = _table(owner)
+    with engine.begin() as conn:
+        rows = conn.execute(sa_select(src.c.id, src.c[column]).where(src.c[column] != "[]",
+                                                                     src.c[column] != "")).all()
+        for owner_id, text in rows:
+            for v in json.loads(text or "[]"):
+                conn.execute(insert(_table(table)).values({key: owner_id, value: str(v)}))
+            conn.execute(update(src).where(src.c.id == owner_id).values({column: "[]"}))
+        if rows:
+            log.info("database: moved %s of %d rows into %s", column, len(rows), _table(table).name)
 
 
 def _move_alert_reports(engine: Engine) -> None:
@@ -232,11 +269,11 @@ def _event_of(row: EventRow) -> events.Event:
                         venue=row.venue)
 
 
-def _event_row(e: events.Event, now: datetime, source: str) -> EventRow:
+def _event_row(e: events.Event, now: datetime) -> EventRow:
     return EventRow(company=e.company, kind=e.kind, role=e.role, stage=e.stage, counterparty=e.counterparty,
                     amount=e.amount, currency=e.currency, usd=e.usd, also=json.dumps(list(e.also)),
                     facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
-                    sources=json.dumps([source], ensure_ascii=False), round=e.round, valuation=e.valuation,
+                    round=e.round, valuation=e.valuation,
                     valuation_usd=e.valuation_usd, venue=e.venue)
 
 
@@ -248,12 +285,22 @@ def item_of(row: ItemRow) -> Item:
                 event=row.event)
 
 
-def event_info(row: EventRow) -> EventInfo:
+def sources_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The sources that reported each event, first first."""
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(sorted(set(event_ids)), 500):
+        for eid, src in s.exec(select(EventSourceRow.event_id, EventSourceRow.source)
+                               .where(col(EventSourceRow.event_id).in_(chunk)).order_by(col(EventSourceRow.id))):
+            out.setdefault(eid, []).append(src)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def event_info(row: EventRow, sources: tuple[str, ...] = ()) -> EventInfo:
     e = _event_of(row)
     return EventInfo(company=row.company, kind=row.kind, label=e.label, headline=events.headline(e),
                      counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
                      stage=row.stage, facts=e.facts, first_seen=row.first_seen, last_seen=row.last_seen,
-                     reports=row.reports, sources=tuple(json.loads(row.sources or "[]")), id=row.id or 0)
+                     reports=row.reports, sources=sources, id=row.id or 0)
 
 
 def _also_from(text: str | None) -> tuple[tuple[str, str | None], ...]:
