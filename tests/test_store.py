@@ -1,4 +1,5 @@
 """The store on a real SQLite file: dedupe, outbox, locking, retention."""
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -261,6 +262,26 @@ def test_companies_and_event_sources_kept_as_json_move_into_their_tables(tmp_pat
     assert report(st, "blog", 2, deal_hit()).new_alerts == 0
     (info,) = [e for e, _ in st.events_since(NOW - timedelta(days=1)) if e.company == "Rivos"]
     assert info.sources == ("wire", "tech", "blog") and info.reports == 2
+
+
+def test_hits_facts_and_event_labels_kept_as_json_move_into_their_tables(tmp_path):
+    path = tmp_path / "w.db"
+    st = Store(f"sqlite:///{path}")
+    report(st, "wire", 1, deal_hit())
+    (before,) = st.due(NOW)
+    st.close()
+    con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
+    con.execute("DELETE FROM alert_hit")
+    con.execute("DELETE FROM event_label")
+    con.execute("UPDATE alert SET hits = ?", (json.dumps([h.__dict__ for h in deal_hit()]),))
+    con.execute("""UPDATE event SET also = '["licence"]', facts = '["closed"]'""")
+    con.commit()
+    con.close()
+    st = Store(f"sqlite:///{path}")
+    (after,) = st.due(NOW)
+    assert after.alert.hits == before.alert.hits == deal_hit()
+    ((info, _),) = st.events_since(NOW - timedelta(days=1))
+    assert info.facts == ("closed",) and "(licence)" in info.headline
 
 
 def test_database_trouble_in_any_part_is_a_store_error(tmp_path):

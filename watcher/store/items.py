@@ -1,7 +1,6 @@
 """Items and events: reading what a plan needs, carrying ingest plans out, replay and retention."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, update
@@ -25,8 +24,11 @@ from ..ingest import (
 from ..models import EventInfo, Item
 from .base import Db
 from .schema import (
+    AlertFactRow,
+    AlertHitRow,
     AlertReportRow,
     AlertRow,
+    EventLabelRow,
     EventRow,
     EventSourceRow,
     ItemCompanyRow,
@@ -35,10 +37,11 @@ from .schema import (
     _chunks,
     _event_of,
     _event_row,
-    _hits_json,
     _table,
     event_info,
+    hit_rows,
     item_of,
+    labels_of,
     sources_of,
 )
 
@@ -127,10 +130,12 @@ class Items(Db):
                                              .where(col(OutboxRow.alert_id).in_(chunk))):
                 states.setdefault(aid, {})[name] = status
         sources = sources_of(s, [r.id for r in rows if r.id is not None])
+        labels = labels_of(s, [r.id for r in rows if r.id is not None])
         out = []
         for r in rows:
             assert r.id is not None  # a stored row
-            out.append(OpenEvent(r.id, _event_of(r), r.first_seen or now, r.last_seen or now, r.reports or 0,
+            e = _event_of(r, labels.get(r.id, ((), ())))
+            out.append(OpenEvent(r.id, e, r.first_seen or now, r.last_seen or now, r.reports or 0,
                                  list(sources.get(r.id, ())), r.alert_id,
                                  items.get(r.alert_id) if r.alert_id is not None else None,
                                  states.get(r.alert_id, {}) if r.alert_id is not None else {}))
@@ -179,12 +184,15 @@ class Items(Db):
             elif isinstance(step, PutAlert):
                 item_id = real(step.item)
                 assert item_id is not None  # every alert has its item
-                alert = AlertRow(item_id=item_id, created_at=now, hits=_hits_json(step.hits), event_id=real(step.event),
-                                 update_of=real(step.update_of),
-                                 facts=json.dumps(list(step.facts), ensure_ascii=False) if step.update_of else None)
+                alert = AlertRow(item_id=item_id, created_at=now, event_id=real(step.event),
+                                 update_of=real(step.update_of))
                 s.add(alert)
                 s.flush()
                 assert alert.id is not None  # the flush gave it one
+                for hit_row in hit_rows(alert.id, step.hits):
+                    s.add(hit_row)
+                for fact in step.facts if step.update_of else ():
+                    s.add(AlertFactRow(alert_id=alert.id, fact=fact))
                 ids[step.ref] = alert.id
                 for name in step.notifiers:
                     s.add(OutboxRow(alert_id=alert.id, notifier=name, created_at=now, next_try=now))
@@ -192,7 +200,8 @@ class Items(Db):
                 alert_id = real(step.alert)
                 assert alert_id is not None
                 self._add_also_to(s, alert_id, step.source, step.link)
-        known_sources = sources_of(s, [i for ev in plan.events if (i := real(ev.id)) is not None])
+        saved_ids = [i for ev in plan.events if (i := real(ev.id)) is not None]
+        known_sources, known_labels = sources_of(s, saved_ids), labels_of(s, saved_ids)
         for ev in plan.events:
             saved = s.get(EventRow, real(ev.id))
             if saved is None:
@@ -200,7 +209,6 @@ class Items(Db):
             e = ev.event
             saved.reports, saved.last_seen = ev.reports, ev.last_seen
             saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
-            saved.facts, saved.also = json.dumps(list(e.facts), ensure_ascii=False), json.dumps(list(e.also))
             saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
             saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
             saved.alert_id = real(ev.alert)
@@ -209,6 +217,11 @@ class Items(Db):
             for src in ev.sources:
                 if src not in known_sources.get(saved.id, ()):
                     s.add(EventSourceRow(event_id=saved.id, source=src))
+            have_also, have_facts = known_labels.get(saved.id, ((), ()))
+            for kind, values, have in (("also", e.also, have_also), ("fact", e.facts, have_facts)):
+                for value in values:
+                    if value not in have:
+                        s.add(EventLabelRow(event_id=saved.id, kind=kind, value=value))
         if plain:
             s.execute(insert(_table(ItemRow)), plain)
 
@@ -251,6 +264,8 @@ class Items(Db):
                     alerts = select(AlertRow.id).where(col(AlertRow.item_id).in_(chunk))
                     s.exec(delete(OutboxRow).where(col(OutboxRow.alert_id).in_(alerts)))
                     s.exec(delete(AlertReportRow).where(col(AlertReportRow.alert_id).in_(alerts)))
+                    s.exec(delete(AlertHitRow).where(col(AlertHitRow.alert_id).in_(alerts)))
+                    s.exec(delete(AlertFactRow).where(col(AlertFactRow.alert_id).in_(alerts)))
                     s.exec(delete(ItemCompanyRow).where(col(ItemCompanyRow.item_id).in_(chunk)))
                     s.exec(delete(AlertRow).where(col(AlertRow.item_id).in_(chunk)))
                     s.exec(delete(ItemRow).where(col(ItemRow.id).in_(chunk)))
@@ -259,6 +274,7 @@ class Items(Db):
                     col(OutboxRow.status).in_(("pending", "sending")), col(AlertRow.event_id) != None)  # noqa: E711
                 gone = select(EventRow.id).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live))
                 s.exec(delete(EventSourceRow).where(col(EventSourceRow.event_id).in_(gone)))
+                s.exec(delete(EventLabelRow).where(col(EventLabelRow.event_id).in_(gone)))
                 s.exec(delete(EventRow).where(col(EventRow.last_seen) < forget_before, col(EventRow.id).not_in(live)))
             s.commit()
         if forget_before is not None and self.url.startswith("sqlite"):
@@ -276,7 +292,8 @@ class Items(Db):
                 items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
                                .order_by(col(ItemRow.id)))
                 assert ev.id is not None  # a stored row
-                out.append((event_info(ev, sources_of(s, [ev.id]).get(ev.id, ())), [(a, b, c) for a, b, c in items]))
+                info = event_info(ev, sources_of(s, [ev.id]).get(ev.id, ()), labels_of(s, [ev.id]).get(ev.id, ((), ())))
+                out.append((info, [(a, b, c) for a, b, c in items]))
             return out
 
     def count_items(self) -> int:

@@ -2,7 +2,6 @@
 never send one alert twice), marked sent only after success, retried with backoff."""
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +12,19 @@ from sqlmodel import Session, col, select
 
 from ..models import Alert
 from .base import Db
-from .schema import AlertReportRow, AlertRow, EventRow, ItemRow, OutboxRow, _chunks, _hits_from, event_info, sources_of
+from .schema import (
+    AlertReportRow,
+    AlertRow,
+    EventRow,
+    ItemRow,
+    OutboxRow,
+    _chunks,
+    event_info,
+    facts_of,
+    hits_of,
+    labels_of,
+    sources_of,
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +73,12 @@ class Outbox(Db):
                 rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(col(OutboxRow.id)).limit(limit))
                         if not (ob.status == "sending" and not _claim_void(ob, now))]  # another live process sends it
                 ids = {al.event_id for _, al, _ in rows if al.event_id}
-                told = sources_of(s, ids)
-                evs = {e.id: event_info(e, told.get(e.id or 0, ()))
+                told, labels = sources_of(s, ids), labels_of(s, ids)
+                evs = {e.id: event_info(e, told.get(e.id or 0, ()), labels.get(e.id or 0, ((), ())))
                        for e in s.exec(select(EventRow).where(col(EventRow.id).in_(ids)))} if ids else {}
                 originals = {al.update_of for _, al, _ in rows if al.update_of}
-                first_hits = {a.id: _hits_from(a.hits) for a in s.exec(select(AlertRow).where(
-                    col(AlertRow.id).in_(originals)))} if originals else {}
+                alert_ids = {al.id for _, al, _ in rows if al.id is not None}
+                hits, facts = hits_of(s, alert_ids | originals), facts_of(s, alert_ids)
                 reports: dict[int, list[tuple[str, str | None]]] = {}
                 for aid, src, link in s.exec(select(AlertReportRow.alert_id, AlertReportRow.source, AlertReportRow.link)
                                              .where(col(AlertReportRow.alert_id).in_({al.id for _, al, _ in rows}))
@@ -77,14 +88,14 @@ class Outbox(Db):
                     assert ob.id is not None and al.id is not None  # stored rows
                     also_links = tuple(reports.get(al.id, ()))
                     record = evs.get(al.event_id) if al.event_id else None
-                    hits = _hits_from(al.hits) or first_hits.get(al.update_of or -1, ())
+                    shown = hits.get(al.id, ()) or hits.get(al.update_of or -1, ())
                     out.append(Delivery(ob.id, ob.attempts, Alert(
                         id=al.id, notifier=ob.notifier, title=it.title, link=it.link, source=it.source,
-                        published=it.published, hits=hits, summary=it.summary, event=it.event,
+                        published=it.published, hits=shown, summary=it.summary, event=it.event,
                         also=tuple(dict.fromkeys(src for src, _ in also_links)), also_links=also_links,
-                        record=record, update=tuple(json.loads(al.facts or "[]")) if al.update_of else (),
+                        record=record, update=facts.get(al.id, ()) if al.update_of else (),
                         original=record.headline if record is not None and al.update_of else "",
-                        rule=hits[0].rule if hits else ""), ob.status, ob.claimed_by))
+                        rule=shown[0].rule if shown else ""), ob.status, ob.claimed_by))
             return out
 
     def claim(self, deliveries: list[Delivery], now: datetime, lease: float = 600.0) -> list[Delivery]:

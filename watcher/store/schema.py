@@ -101,11 +101,11 @@ class AlertRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(index=True, unique=True)
     created_at: datetime | None = _dt(nullable=False)
-    hits: str = "[]"  # JSON list of Hit fields
+    hits: str = "[]"  # an older watcher's list; upgrade() moves it into alert_hit
     also: str = "[]"  # an older watcher's reports list; upgrade() moves it into alert_report
     event_id: int | None = None  # the event it stands for
     update_of: int | None = None  # a follow-up: the alert it updates
-    facts: str | None = None  # a follow-up: JSON list of the facts it adds
+    facts: str | None = None  # an older watcher's list; upgrade() moves it into alert_fact
 
 
 class AlertReportRow(SQLModel, table=True):
@@ -139,6 +139,52 @@ class EventSourceRow(SQLModel, table=True):
     source: str
 
 
+class EventLabelRow(SQLModel, table=True):
+    """What an event also is ("also": licence, team) and the facts reported so far ("fact": closed)."""
+
+    __tablename__ = "event_label"
+    __table_args__ = (Index("ix_event_label_event", "event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int
+    kind: str  # also | fact
+    value: str
+
+
+class AlertFactRow(SQLModel, table=True):
+    """A fact a follow-up alert adds ("closed", "$20 billion")."""
+
+    __tablename__ = "alert_fact"
+    __table_args__ = (Index("ix_alert_fact_alert", "alert_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int
+    fact: str
+
+
+class AlertHitRow(SQLModel, table=True):
+    """Why an alert fired: one row per hit (models.Hit); its word lists are joined by US (\\x1f)."""
+
+    __tablename__ = "alert_hit"
+    __table_args__ = (Index("ix_alert_hit_alert", "alert_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int
+    rule: str
+    company: str
+    alias: str
+    keywords: str = ""
+    field: str = ""
+    snippet: str = ""
+    kind: str = ""
+    role: str = ""
+    stage: str | None = None
+    counterparty: str | None = None
+    amount: str | None = None
+    kinds: str = ""
+    stages: str = ""
+    round: str | None = None
+    valuation: str | None = None
+    venue: str | None = None
+
+
 class EventRow(SQLModel, table=True):
     """One real-world event (events.Event) and every report of it."""
 
@@ -153,8 +199,8 @@ class EventRow(SQLModel, table=True):
     amount: str | None = None
     currency: str | None = None
     usd: float | None = None
-    also: str = "[]"  # JSON list of other kinds told of it
-    facts: str = "[]"  # JSON list of stage facts reported so far
+    also: str = "[]"  # an older watcher's list; upgrade() moves it into event_label
+    facts: str = "[]"  # an older watcher's list; upgrade() moves it into event_label
     rule: str = ""
     first_seen: datetime | None = _dt(nullable=False)
     last_seen: datetime | None = _dt(nullable=False)
@@ -191,18 +237,52 @@ class MetaRow(SQLModel, table=True):
     value: str = ""
 
 
-def _hits_json(hits: Iterable[Hit]) -> str:
-    return json.dumps([h.__dict__ for h in hits], ensure_ascii=False)
+_US = "\x1f"  # joins a hit's word lists in one column
+_HIT_LISTS = ("keywords", "kinds", "stages")
 
 
-def _hits_from(text: str) -> tuple[Hit, ...]:
-    out = []
-    for d in json.loads(text or "[]"):
-        d["keywords"] = tuple(d.get("keywords", ()))
-        d["kinds"] = tuple(d.get("kinds", ()))
-        d["stages"] = tuple(d.get("stages", ()))
-        out.append(Hit(**d))
-    return tuple(out)
+def hit_rows(alert_id: int, hits: Iterable[Hit]) -> list[AlertHitRow]:
+    return [AlertHitRow.model_validate({"alert_id": alert_id,
+                                        **{k: _US.join(v) if k in _HIT_LISTS else v for k, v in h.__dict__.items()}})
+            for h in hits]
+
+
+def _hit_of(row: AlertHitRow) -> Hit:
+    d = row.model_dump(exclude={"id", "alert_id"})
+    for k in _HIT_LISTS:
+        d[k] = tuple(x for x in (d[k] or "").split(_US) if x)
+    return Hit(**d)
+
+
+def hits_of(s: Session, alert_ids: Iterable[int]) -> dict[int, tuple[Hit, ...]]:
+    """Each alert's hits, in the order they were found."""
+    out: dict[int, list[Hit]] = {}
+    for chunk in _chunks(sorted(set(alert_ids)), 500):
+        q = select(AlertHitRow).where(col(AlertHitRow.alert_id).in_(chunk)).order_by(col(AlertHitRow.id))
+        for row in s.exec(q):
+            out.setdefault(row.alert_id, []).append(_hit_of(row))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def facts_of(s: Session, alert_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The facts each follow-up alert adds."""
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(sorted(set(alert_ids)), 500):
+        for aid, fact in s.exec(select(AlertFactRow.alert_id, AlertFactRow.fact)
+                                .where(col(AlertFactRow.alert_id).in_(chunk)).order_by(col(AlertFactRow.id))):
+            out.setdefault(aid, []).append(fact)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def labels_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each event's (also, facts)."""
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    for chunk in _chunks(sorted(set(event_ids)), 500):
+        for eid, kind, value in s.exec(select(EventLabelRow.event_id, EventLabelRow.kind, EventLabelRow.value)
+                                       .where(col(EventLabelRow.event_id).in_(chunk)).order_by(col(EventLabelRow.id))):
+            also, facts = out.setdefault(eid, ([], []))
+            (also if kind == "also" else facts).append(value)
+    return {k: (tuple(a), tuple(f)) for k, (a, f) in out.items()}
 
 
 def upgrade(engine: Engine) -> None:
@@ -212,18 +292,38 @@ def upgrade(engine: Engine) -> None:
     _move_alert_reports(engine)
     _move_list(engine, ItemRow, "companies", ItemCompanyRow, "item_id", "company")
     _move_list(engine, EventRow, "sources", EventSourceRow, "event_id", "source")
+    _move_list(engine, EventRow, "also", EventLabelRow, "event_id", "value", kind="also")
+    _move_list(engine, EventRow, "facts", EventLabelRow, "event_id", "value", kind="fact")
+    _move_list(engine, AlertRow, "facts", AlertFactRow, "alert_id", "fact")
+    _move_hits(engine)
+
+
+def _move_hits(engine: Engine) -> None:
+    src = _table(AlertRow)
+    with engine.begin() as conn:
+        rows = conn.execute(sa_select(src.c.id, src.c.hits).where(src.c.hits != "[]", src.c.hits != "")).all()
+        for alert_id, text in rows:
+            for d in json.loads(text or "[]"):
+                known = {k: v for k, v in d.items() if k in Hit.__dataclass_fields__}
+                for k in _HIT_LISTS:
+                    known[k] = tuple(known.get(k) or ())
+                for row in hit_rows(alert_id, [Hit(**known)]):
+                    conn.execute(insert(_table(AlertHitRow)).values(row.model_dump(exclude={"id"})))
+            conn.execute(update(src).where(src.c.id == alert_id).values(hits="[]"))
+        if rows:
+            log.info("database: moved the hits of %d alerts into alert_hit", len(rows))
 
 
 def _move_list(engine: Engine, owner: type[SQLModel], column: str, table: type[SQLModel], key: str,
-               value: str) -> None:
+               value: str, **extra: str) -> None:
     """A JSON list column an older watcher wrote -> rows of its table, once (the column is emptied)."""
     src = _table(owner)
     with engine.begin() as conn:
-        rows = conn.execute(sa_select(src.c.id, src.c[column]).where(src.c[column] != "[]",
-                                                                     src.c[column] != "")).all()
+        rows = conn.execute(sa_select(src.c.id, src.c[column]).where(src.c[column] != "[]", src.c[column] != "",
+                                                                     src.c[column] != None)).all()  # noqa: E711
         for owner_id, text in rows:
             for v in json.loads(text or "[]"):
-                conn.execute(insert(_table(table)).values({key: owner_id, value: str(v)}))
+                conn.execute(insert(_table(table)).values({key: owner_id, value: str(v), **extra}))
             conn.execute(update(src).where(src.c.id == owner_id).values({column: "[]"}))
         if rows:
             log.info("database: moved %s of %d rows into %s", column, len(rows), _table(table).name)
@@ -261,18 +361,18 @@ def _add_missing_columns(engine: Engine) -> None:
             log.info("database: added column %s.%s", table.name, column.name)
 
 
-def _event_of(row: EventRow) -> events.Event:
+def _event_of(row: EventRow, labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> events.Event:
     return events.Event(company=row.company, kind=row.kind, role=row.role, stage=row.stage,
                         counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
-                        also=tuple(json.loads(row.also or "[]")), facts=tuple(json.loads(row.facts or "[]")),
+                        also=labels[0], facts=labels[1],
                         rule=row.rule, round=row.round, valuation=row.valuation, valuation_usd=row.valuation_usd,
                         venue=row.venue)
 
 
 def _event_row(e: events.Event, now: datetime) -> EventRow:
     return EventRow(company=e.company, kind=e.kind, role=e.role, stage=e.stage, counterparty=e.counterparty,
-                    amount=e.amount, currency=e.currency, usd=e.usd, also=json.dumps(list(e.also)),
-                    facts=json.dumps(list(e.facts)), rule=e.rule, first_seen=now, last_seen=now, reports=1,
+                    amount=e.amount, currency=e.currency, usd=e.usd, rule=e.rule, first_seen=now, last_seen=now,
+                    reports=1,
                     round=e.round, valuation=e.valuation,
                     valuation_usd=e.valuation_usd, venue=e.venue)
 
@@ -295,8 +395,9 @@ def sources_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[str, ...
     return {k: tuple(v) for k, v in out.items()}
 
 
-def event_info(row: EventRow, sources: tuple[str, ...] = ()) -> EventInfo:
-    e = _event_of(row)
+def event_info(row: EventRow, sources: tuple[str, ...] = (),
+               labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> EventInfo:
+    e = _event_of(row, labels)
     return EventInfo(company=row.company, kind=row.kind, label=e.label, headline=events.headline(e),
                      counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
                      stage=row.stage, facts=e.facts, first_seen=row.first_seen, last_seen=row.last_seen,
