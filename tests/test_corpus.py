@@ -6,11 +6,13 @@ each file over loopback HTTP first and parses it there. The corpus is read in pl
 into the repo); without ../shared these skip."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from conftest import corpus_dir
 
 from watcher import config, models
-from watcher.sources import feed
+from watcher.sources import feed, html
 
 CORPUS = corpus_dir()
 needs_corpus = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus is absent (not beside this checkout)")
@@ -26,3 +28,31 @@ def test_chinese_corpus_feeds_are_correct_chinese():
     body = (CORPUS / "feeds" / "nnw_kc0011_gb2312_bbs.rss").read_bytes()
     items = feed.parse(models.Fetched(url="http://www.kc0011.net/", body=body), FEED_SOURCE)
     assert items[0].title == "建国35周年纪念，华表，和平鸽"
+
+
+@needs_corpus
+@pytest.mark.parametrize(("path", "url", "index", "title_start", "published"), [
+    # YYYY/M/D H:M:S: feedparser reads 2020/1/10 as November 1st
+    ("feeds/nnw_kc0011_gb2312_bbs.rss", "http://www.kc0011.net/", 0, "建国35周年纪念",
+     datetime(2020, 1, 10, 14, 33, tzinfo=UTC)),
+    # Portuguese day and month names ("Seg, 24 Set 2018 19:42:40 -0300")
+    ("feeds/rssparser_uol_noticias_latin1_no_decl.rss", "https://noticias.uol.com.br/", 0, "",
+     datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC)),
+])
+def test_feed_dates_read_right(path, url, index, title_start, published):
+    items = feed.parse(models.Fetched(url=url, body=(CORPUS / path).read_bytes()), FEED_SOURCE)
+    assert items[index].title.startswith(title_start) and items[index].published == published
+    assert all(it.published is not None for it in items)
+
+
+@needs_corpus
+@pytest.mark.parametrize(("path", "selectors", "first"), [
+    # "March  6, 2016  1:46 PM PT": the afternoon, Pacific (standard) time
+    ("html/nnw_sixcolors_home.html", config.Selectors(item="div.linked", title="h1 a", link="h1 a", date=".dateline a"),
+     ("Transmission Bit Torrent client possibly infected with malware", datetime(2016, 3, 6, 21, 46, tzinfo=UTC))),
+])
+def test_page_dates_read_right(path, selectors, first):
+    src = config.Source(name="page", kind="html", url="https://page.example/", selectors=selectors)
+    items = html.parse(models.Fetched(url="https://page.example/", body=(CORPUS / path).read_bytes(),
+                                      content_type="text/html"), src)
+    assert (items[0].title, items[0].published) == first

@@ -29,6 +29,7 @@ from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]  # 
 from lxml import etree  # type: ignore[import-untyped]  # no py.typed; lxml-stubs is not installed
 
 from .. import config, models
+from ..dates import read_date
 from ..errors import ParseError
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -286,6 +287,7 @@ def _parse_slow(text: str, url: str) -> list[_Entry]:
         out.append({
             "id": get("id"), "title": get("title", ""), "link": get("link"), "summary": get("summary", ""),
             "content": content[0].get("value") if content else None,
+            "published": get("published") or "", "updated": get("updated") or "",
             "published_parsed": get("published_parsed"), "updated_parsed": get("updated_parsed"),
         })
     return out
@@ -303,14 +305,15 @@ def _utc(tm: time.struct_time | None) -> datetime | None:
         return None
 
 
+def _when(text: str | None, parsed: time.struct_time | None) -> datetime | None:
+    """The date as written, read by watcher.dates (which knows "2020/1/10 14:33", "Seg, 24 Set
+    2018"); feedparser's reading of it only where ours has none."""
+    return read_date(text) or _utc(parsed or (_parse_date(text) if text else None))
+
+
 def _to_raw(e: _Entry, url: str) -> models.RawItem:
-    published = e.get("published_parsed")
-    if published is None and e.get("published"):
-        published = _parse_date(e["published"])
-    if published is None:
-        published = e.get("updated_parsed")
-        if published is None and e.get("updated"):
-            published = _parse_date(e["updated"])
+    published = _when(e.get("published"), e.get("published_parsed")) or _when(e.get("updated"),
+                                                                             e.get("updated_parsed"))
     link = e.get("link") or None
     if link:
         link = _join(url, link)
@@ -319,7 +322,7 @@ def _to_raw(e: _Entry, url: str) -> models.RawItem:
         title=e.get("title") or "",
         link=link,
         summary=e.get("content") or e.get("summary") or "",
-        published=_utc(published),
+        published=published,
     )
 
 

@@ -7,23 +7,19 @@ absolute link.
 """
 from __future__ import annotations
 
-import email.utils
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 from soupsieve import SelectorSyntaxError
 
 from .. import config, models
+from ..dates import read_date
 from ..errors import ParseError
 from .feed import charset_of, codec_name
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-# Formats beyond ISO 8601 and RFC 2822 that listing pages commonly show.
-_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%B %d, %Y",
-            "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y %I:%M %p", "%b. %d, %Y", "%Y年%m月%d日",
-            "%Y年%m月%d日 %H:%M")
 
 
 def page_encoding(body: bytes, content_type: str, override: str | None) -> str | None:
@@ -38,31 +34,8 @@ def page_encoding(body: bytes, content_type: str, override: str | None) -> str |
 
 
 def parse_date(text: str | None) -> datetime | None:
-    """A date as pages show it -> aware UTC datetime; None if it cannot be read.
-    Times without a zone are taken as UTC."""
-    if not text:
-        return None
-    text = " ".join(text.split())
-    if not text:
-        return None
-    when = None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            for fmt in _FORMATS:
-                try:
-                    when = datetime.strptime(text, fmt)
-                    break
-                except ValueError:
-                    continue
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    """A date as pages show it -> aware UTC datetime (watcher.dates); None if it cannot be read."""
+    return read_date(text)
 
 
 def _pick(node: Tag, selector: str) -> Tag | None:
