@@ -56,3 +56,25 @@ def test_page_dates_read_right(path, selectors, first):
     items = html.parse(models.Fetched(url="https://page.example/", body=(CORPUS / path).read_bytes(),
                                       content_type="text/html"), src)
     assert (items[0].title, items[0].published) == first
+
+
+CHARDET = [  # feedparser's suite: feeds that declare no encoding anywhere, and what they are in
+    ("big5.xml", "big5"), ("eucjp.xml", "euc_jp"), ("euckr.xml", "euc_kr"), ("gb2312.xml", "gb18030"),
+    ("koi8r.xml", "koi8_r"), ("shiftjis.xml", "shift_jis"), ("tis620.xml", "tis_620"),
+    ("windows1255.xml", "cp1255"),
+]
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "codec"), CHARDET)
+def test_undeclared_charsets_are_detected(name, codec):
+    body = (CORPUS / "feedparser" / "illformed" / "chardet" / name).read_bytes()
+    assert feed.decode(body) == body.decode(codec)  # not windows-1252 mojibake
+
+
+@needs_corpus
+def test_a_chinese_feed_without_its_declaration_is_still_chinese():
+    body = (CORPUS / "feeds" / "rssparser_qq_tech_gb2312.xml").read_bytes()
+    bare = body[body.index(b"?>") + 2:]  # the XML declaration (which named gb2312) removed
+    [item] = feed.parse(models.Fetched(url="http://tech.qq.com/", body=bare), FEED_SOURCE)
+    assert item.title == "拟298亿元重组盛大游戏后 世纪华通发20亿回购预案"

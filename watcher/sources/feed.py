@@ -62,7 +62,9 @@ def charset_of(content_type: str) -> str | None:
 
 def decode(body: bytes, content_type: str = "", override: str | None = None) -> str:
     """Bytes -> text. The override wins; otherwise the first declared encoding that decodes
-    strictly, then UTF-8, then the declared single-byte charset, then windows-1252."""
+    strictly, then UTF-8, then the declared single-byte charset; when the headers, the BOM and
+    the XML declaration are all silent, the charset a detector (charset-normalizer) finds, then
+    windows-1252."""
     forced = codec_name(override)
     if forced:
         return body.decode(forced, "replace").lstrip("\ufeff")
@@ -77,8 +79,16 @@ def decode(body: bytes, content_type: str = "", override: str | None = None) -> 
             return body.decode(name)
         except UnicodeDecodeError:
             continue
-    weak = next((d for d in declared if d in _WEAK), "cp1252")
+    weak = next((d for d in declared if d in _WEAK), None) or (None if declared else detect(body)) or "cp1252"
     return body.decode(weak, "replace")
+
+
+def detect(body: bytes) -> str | None:
+    """The charset undeclared bytes are most likely in (Big5, KOI8-R, Shift_JIS ...), or None."""
+    from charset_normalizer import from_bytes  # loads only for the rare feed that says nothing
+
+    best = from_bytes(body[:65536]).best()
+    return codec_name(best.encoding) if best is not None else None
 
 
 # --- cleaning ---------------------------------------------------------------------------------
