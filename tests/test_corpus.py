@@ -78,3 +78,11 @@ def test_a_chinese_feed_without_its_declaration_is_still_chinese():
     bare = body[body.index(b"?>") + 2:]  # the XML declaration (which named gb2312) removed
     [item] = feed.parse(models.Fetched(url="http://tech.qq.com/", body=bare), FEED_SOURCE)
     assert item.title == "拟298亿元重组盛大游戏后 世纪华通发20亿回购预案"
+
+
+@needs_corpus
+def test_a_doctype_inside_a_comment_or_cdata_is_text():
+    # the comment says "<!DOCTYPE" and so does the CDATA; removing "DOCTYPEs" used to eat the comment's end
+    body = (CORPUS / "feedparser" / "wellformed" / "rss" / "item_description_not_a_doctype2.xml").read_bytes()
+    [item] = feed.parse(models.Fetched(url="https://x.example/", body=body), FEED_SOURCE)
+    assert item.summary == "<!DOCTYPE"

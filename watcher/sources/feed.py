@@ -98,7 +98,10 @@ _DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
 _NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
-_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+# Read left to right, whichever starts first: CDATA sections and comments are literal text (a
+# "<!DOCTYPE" inside one stays); a DOCTYPE, internal subset and all, goes.
+_LITERAL_OR_DOCTYPE = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>",
+                                 re.IGNORECASE | re.DOTALL)
 _XML_NAMED = {"amp", "lt", "gt", "quot", "apos"}
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -126,9 +129,13 @@ def _clean_markup(part: str) -> str:
 def _clean(text: str) -> str:
     text = _DECL.sub("", text.lstrip("\ufeff"), count=1).lstrip()
     if "<!" in text or "&" in text:
-        # CDATA sections are literal text: "<!DOCTYPE" or "&nbsp;" inside them stays as it is.
-        parts = _CDATA.split(text) if "<![CDATA[" in text else [text]
-        text = "".join(p if i % 2 else _clean_markup(p) for i, p in enumerate(parts))
+        out, pos = [], 0
+        for m in _LITERAL_OR_DOCTYPE.finditer(text) if "<!" in text else ():
+            out.append(_clean_markup(text[pos:m.start()]))
+            out.append("" if m.group(0)[:9].upper() == "<!DOCTYPE" else m.group(0))
+            pos = m.end()
+        out.append(_clean_markup(text[pos:]))
+        text = "".join(out)
     return _BAD_CHARS.sub("", text)
 
 
