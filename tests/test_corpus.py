@@ -86,3 +86,18 @@ def test_a_doctype_inside_a_comment_or_cdata_is_text():
     body = (CORPUS / "feedparser" / "wellformed" / "rss" / "item_description_not_a_doctype2.xml").read_bytes()
     [item] = feed.parse(models.Fetched(url="https://x.example/", body=body), FEED_SOURCE)
     assert item.summary == "<!DOCTYPE"
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "count", "summary_start"), [
+    # SEC company Atom feeds: <content type="text/xml"> is a block of fields; the summary says what was filed
+    ("edgarkit_atom1_keenvision_8K_425.atom.xml", 55,
+     "<b>Filed:</b> 2025-01-24 <b>AccNo:</b> 0001213900-25-006497 <b>Size:</b> 302 KB<br>Item 1.01: Entry into a "
+     "Material Definitive Agreement"),
+    ("edgarkit_atom_maquia_S-1A.atom.xml", 5, "<b>Filed:</b> 2021-04-29 <b>AccNo:</b> 0001104659-21-057704"),
+])
+def test_sec_company_feeds_keep_the_summary_not_the_field_dump(name, count, summary_start):
+    body = (CORPUS / "edgar" / "company_atom" / name).read_bytes()
+    items = feed.parse(models.Fetched(url="https://www.sec.gov/", body=body), FEED_SOURCE)
+    assert len(items) == count and items[0].summary.startswith(summary_start)
+    assert all("<b>Filed:</b>" in it.summary for it in items)

@@ -220,6 +220,13 @@ class _Unsupported(Exception):
     """Something the fast path does not model: leave the feed to feedparser."""
 
 
+def _is_data(media_type: str | None) -> bool:
+    """An Atom content type that is data (text/xml, application/json ...), not text to read."""
+    t = (media_type or "").strip().lower()
+    return bool(t) and t not in ("text", "html", "xhtml", "text/plain", "text/html", "application/xhtml+xml") and (
+        "xml" in t or "json" in t)
+
+
 def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
     out: _Entry = {}
     if entry.get(f"{RDF}about"):
@@ -246,6 +253,8 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
             continue
         if el.get("mode") == "base64":
             raise _Unsupported(tag)
+        if tag == f"{ATOM}content" and _is_data(el.get("type")):
+            continue  # SEC company feeds: <content type="text/xml"> holds fields, not prose
         value = _tidy(_inner(el))
         if field == "id":
             is_link = el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
@@ -300,7 +309,7 @@ def _parse_slow(text: str, url: str) -> list[_Entry]:
     out: list[_Entry] = []
     for e in d.entries:
         get = dict(e).get  # plain lookups: FeedParserDict aliases updated_parsed with a warning
-        content = get("content")
+        content = [c for c in get("content") or () if not _is_data(c.get("type"))]
         out.append({
             "id": get("id"), "title": get("title", ""), "link": get("link"), "summary": get("summary", ""),
             "content": content[0].get("value") if content else None,
