@@ -2,6 +2,7 @@
 json:// into a local receiver. Nothing sleeps to wait: every wait is a condition with a deadline."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from cli_env import Env, atom, rss
 from servers import free_port, wait_for
 
@@ -314,3 +316,47 @@ def test_one_alert_per_event_however_many_outlets_and_events_command(env):
     assert "Groq: Series D round led by BlackRock, $640 million" in text and "2 events since" in text
     assert "events (last 7 days): 2" in env.run("status").stdout
     assert env.run("events", "--since", "soon").returncode == 2
+
+
+FETCHED = [  # corpus file, content type, (index, title start, link, published, summary start)
+    ("feeds/nnw_kc0011_gb2312_bbs.rss", "application/rss+xml",
+     (0, "建国35周年纪念", "http://www.kc0011.net/dispbbs.asp?BoardID=10&ID=25164257&Page=1",
+      "2020-01-10T14:33:00+00:00",
+      "建国35周年纪念")),
+    ("feeds/rssparser_uol_noticias_latin1_no_decl.rss", "text/xml",
+     (0, "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2o turno",  # NFKC: º is o
+      "https://noticias.uol.com.br/politica/eleicoes/2018/noticias/2018/09/24/ibope-bolsonaro-perde-de-haddad-ciro-e-"
+      "alckmin-em-simulacoes-de-2-turno.htm", "2018-09-24T22:42:40+00:00", "Líder na pesquisa Ibope")),
+    ("edgar/company_atom/edgarkit_atom1_keenvision_8K_425.atom.xml", "application/atom+xml",
+     (0, "8-K", "https://www.sec.gov/Archives/edgar/data/1889983/000121390025006497/0001213900-25-006497-index.htm",
+      "2025-01-24T", "Filed: 2025-01-24 AccNo: 0001213900-25-006497 Size: 302 KB Item 1.01")),
+]
+
+
+@pytest.mark.parametrize(("path", "ctype", "want"), FETCHED, ids=[f[0].split("/")[-1] for f in FETCHED])
+def test_fetch_prints_items_as_the_matcher_sees_them(env, path, ctype, want):
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is absent (it lives beside the checkout)")
+    env.write([])
+    url = env.server.route("/" + path.split("/")[-1], 200, (corpus / path).read_bytes(), Content_Type=ctype)
+    r = env.run("fetch", url, "--json")
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)
+    index, title, link, published, summary = want
+    it = items[index]
+    assert it["title"].startswith(title) and it["link"] == link and it["published"].startswith(published)
+    assert it["summary"].startswith(summary), it["summary"][:200]
+    assert not (env.tmp / "watcher.db").exists()  # nothing stored
+
+
+def test_fetch_by_name_and_its_errors(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    r = env.run("fetch", "wire")
+    assert r.returncode == 0 and DEAL["title"] in r.stdout and "1 items from wire" in r.stderr
+    assert env.sink.posts == []
+    r = env.run("fetch", "nope")
+    assert r.returncode == 2 and "no source named 'nope'" in r.stderr
+    env.server.route("/gone.xml", 404, b"no")
+    r = env.run("fetch", env.server.url("/gone.xml"))
+    assert r.returncode == 1 and "404" in r.stderr

@@ -101,3 +101,15 @@ def test_sec_company_feeds_keep_the_summary_not_the_field_dump(name, count, summ
     items = feed.parse(models.Fetched(url="https://www.sec.gov/", body=body), FEED_SOURCE)
     assert len(items) == count and items[0].summary.startswith(summary_start)
     assert all("<b>Filed:</b>" in it.summary for it in items)
+
+
+@needs_corpus
+@pytest.mark.parametrize(("name", "snippet"), [
+    # Latin text fits many single-byte code pages; undeclared, it is windows-1252 (not Baltic cp1257)
+    ("rssparser_uol_noticias_latin1_no_decl.rss", "simulações de 2º turno"),
+    ("miniflux_cerclepsy_latin1_no_decl.rss", "é"),
+])
+def test_undeclared_latin_feeds_stay_latin(name, snippet):
+    items = feed.parse(models.Fetched(url="https://x.example/", body=(CORPUS / "feeds" / name).read_bytes()),
+                       FEED_SOURCE)
+    assert any(snippet in it.title + it.summary for it in items)

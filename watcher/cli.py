@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import config as config_mod
 from . import events as event_mod
 from .config import Config, format_duration, format_time, parse_duration
-from .errors import ConfigError, NotifyError, StoreError
+from .errors import ConfigError, NotifyError, StoreError, WatcherError
 from .models import Hit
 
 if TYPE_CHECKING:
@@ -179,6 +179,53 @@ def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
+    """One source fetched and parsed, its items printed as the matcher sees them; nothing stored."""
+    from .pipeline import preview
+
+    target: str = args.source
+    try:
+        source = cfg.source_named(target)
+        if args.kind and args.kind != source.kind:
+            source = source.model_copy(update={"kind": args.kind})
+    except KeyError:
+        if not target.startswith(("http://", "https://")):
+            print(f"watcher: fetch: no source named {target!r} in {cfg.path} (and not an http(s) URL)",
+                  file=sys.stderr)
+            return 2
+        kind = args.kind or "feed"
+        if kind == "html":
+            print("watcher: fetch: an html source needs selectors; add it to the config as a [[source]] "
+                  "and fetch it by name", file=sys.stderr)
+            return 2
+        try:
+            source = config_mod.Source.model_validate({"name": "fetch", "kind": kind, "url": target})
+        except ValueError as e:
+            print(f"watcher: fetch: {e}", file=sys.stderr)
+            return 2
+    try:
+        items, collected = asyncio.run(preview(cfg, source))
+    except (WatcherError, OSError) as e:
+        print(f"watcher: fetch {source.name}: {e}", file=sys.stderr)
+        return 1
+    for f in collected.failures:
+        print(f"watcher: fetch {source.name}: {f.part + ': ' if f.part else ''}{f.message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([{"title": it.title, "link": it.link,
+                           "published": it.published.isoformat() if it.published else None,
+                           "summary": it.summary, "key": it.key, "url": it.url, "story_key": it.story_key,
+                           "source": it.source, "form": it.form, "company": it.company} for it in items],
+                         ensure_ascii=False, indent=1))
+        return 0
+    for it in items:
+        print(f"{it.title}\n  link:      {it.link or ''}\n  published: {format_time(it.published, 'no date')}"
+              f"\n  key:       {it.key}\n  url:       {it.url or ''}")
+        if it.summary:
+            print(f"  summary:   {it.summary[:300]}")
+    print(f"{len(items)} items from {source.name} ({source.kind}); nothing stored or sent", file=sys.stderr)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
     from .store import Store, utcnow
 
@@ -304,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("text", nargs="*", help="the text (first line is the title); - or nothing reads stdin")
     m.add_argument("--title", default=None)
     m.add_argument("--summary", default=None)
+    f = sub.add_parser("fetch", help="fetch and parse one source (or a URL) and print its items; stores nothing")
+    f.add_argument("source", help="a configured source's name, or an http(s) URL")
+    f.add_argument("--kind", choices=["feed", "html", "edgar-filings", "edgar-search"], default=None,
+                   help="how to read a URL (default feed)")
+    f.add_argument("--json", action="store_true", help="one JSON array: title, link, published (UTC), summary, keys")
     sub.add_parser("status", help="source health and outbox depth")
     e = sub.add_parser("events", help="the events of a period and how many reports each had")
     e.add_argument("--since", default="7d")
@@ -315,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
-            "match": cmd_match, "status": cmd_status, "replay": cmd_replay, "events": cmd_events}
+            "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status, "replay": cmd_replay, "events": cmd_events}
 
 
 def main(argv: list[str] | None = None) -> int:

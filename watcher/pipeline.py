@@ -419,6 +419,22 @@ async def prune(ctx: Context) -> int:
     return n
 
 
+async def preview(cfg: Config, source: Source, *, clock: Clock = utcnow) -> tuple[list[Item], Collected]:
+    """fetch -> parse -> normalize for one source, on the poll path, storing and sending nothing
+    (`watcher fetch`): the items exactly as the matcher would see them, and what failed. A source
+    that cannot be fetched raises its FetchError."""
+    fetcher = Fetcher(cfg.watcher)
+    try:
+        now = clock()
+        kind = sources.KINDS[source.kind]
+        download = await kind.fetch(sources.Request(source=source, cfg=cfg, fetcher=fetcher,
+                                                    edgar=EdgarGateway(fetcher, cfg.watcher.edgar_rate), now=now))
+        collected = await asyncio.to_thread(kind.parse, download, source, now)
+        return [normalize(r, source.name) for r in collected.items], collected
+    finally:
+        await fetcher.aclose()
+
+
 def startup_warnings(cfg: Config) -> list[str]:
     """What a starting daemon should say about its config."""
     out = []

@@ -87,8 +87,13 @@ def detect(body: bytes) -> str | None:
     """The charset undeclared bytes are most likely in (Big5, KOI8-R, Shift_JIS ...), or None."""
     from charset_normalizer import from_bytes  # loads only for the rare feed that says nothing
 
-    best = from_bytes(body[:65536]).best()
-    return codec_name(best.encoding) if best is not None else None
+    found = list(from_bytes(body[:65536]))
+    if not found:
+        return None
+    best = min(m.chaos for m in found)
+    tied = [m.encoding for m in found if m.chaos <= best + 0.01]
+    # Latin text fits many code pages equally well; undeclared, the web's default (WHATWG) is windows-1252
+    return codec_name("cp1252" if "cp1252" in tied else tied[0])
 
 
 # --- cleaning ---------------------------------------------------------------------------------
