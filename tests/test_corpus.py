@@ -113,3 +113,20 @@ def test_undeclared_latin_feeds_stay_latin(name, snippet):
     items = feed.parse(models.Fetched(url="https://x.example/", body=(CORPUS / "feeds" / name).read_bytes()),
                        FEED_SOURCE)
     assert any(snippet in it.title + it.summary for it in items)
+
+
+ATOM_DETAILS = [  # feedparser suite file -> (title, summary) of its first entry
+    ("atom10/entry_content_base64.xml", ("", "Example <b>Atom</b>")),  # base64 content decoded
+    ("atom10/entry_content_base64_2.xml", ("", "<p>History of the &lt;blink&gt; tag</p>")),
+    ("media-rss/item_media_title2.xml", ("foo", "")),  # media:title is only a fallback for <title>
+    ("media-rss/item_media_title3.xml", ("foo", "")),
+    ("media-rss/item_media_title_type_plain.xml", ("plain means text/plain", "")),  # ... and used when alone
+]
+
+
+@needs_corpus
+@pytest.mark.parametrize(("path", "want"), ATOM_DETAILS, ids=[p for p, _ in ATOM_DETAILS])
+def test_atom_and_media_details(path, want):
+    body = (CORPUS / "feedparser" / "wellformed" / path).read_bytes()
+    items = feed.parse(models.Fetched(url="https://x.example/", body=body), FEED_SOURCE)
+    assert (items[0].title, items[0].summary) == want

@@ -14,6 +14,8 @@ The flow, all synchronous (the caller runs it in a worker thread):
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import codecs
 import html.entities
@@ -154,6 +156,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 
 _Field = Literal["title", "summary", "published", "updated", "id", "content", "link"]
 
@@ -232,6 +235,19 @@ def _is_data(media_type: str | None) -> bool:
         "xml" in t or "json" in t)
 
 
+def _is_binary(media_type: str | None) -> bool:
+    """Atom content of a media type that is neither text nor XML: its text is base64 (RFC 4287 4.1.3.3)."""
+    t = (media_type or "").strip().lower()
+    return bool(t) and "/" in t and not t.startswith("text/") and not _is_data(t) and t != "application/xhtml+xml"
+
+
+def _base64_text(data: str) -> str | None:
+    try:
+        return base64.b64decode("".join(data.split()), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
     out: _Entry = {}
     if entry.get(f"{RDF}about"):
@@ -253,6 +269,9 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
             if value:
                 out["link"] = _join(el.base or feed_base, value)
             continue
+        if tag == f"{MEDIA}title":
+            out.setdefault("title", _tidy(_inner(el)))  # a fallback: <title> wins wherever it stands
+            continue
         field = _FIELDS.get(tag)
         if field is None:
             continue
@@ -260,6 +279,11 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
             raise _Unsupported(tag)
         if tag == f"{ATOM}content" and _is_data(el.get("type")):
             continue  # SEC company feeds: <content type="text/xml"> holds fields, not prose
+        if tag == f"{ATOM}content" and _is_binary(el.get("type")):
+            decoded = _base64_text(el.text or "")  # Atom: any other media type is base64
+            if decoded is not None:
+                out.setdefault("content", decoded)
+            continue
         value = _tidy(_inner(el))
         if field == "id":
             is_link = el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
