@@ -14,6 +14,7 @@ MAX_SUMMARY = 4000
 
 _DROP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_DECLARATION = re.compile(r"<!DOCTYPE\b[^>]*>", re.I)  # pasted into a title (Slack "<!channel>" stays text)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")  # a tag, not "revenue <5% & margin >10%"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -39,6 +40,7 @@ def strip_markup(s: str) -> str:
         return s
     s = _DROP_BLOCKS.sub(" ", s)
     s = _COMMENT.sub(" ", s)
+    s = _DECLARATION.sub(" ", s)
     s = _BLOCK_TAG.sub(" \n ", s)
     return _TAG.sub("", s)
 
@@ -52,7 +54,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if "&" in s:
         s = html.unescape(s)
         if "<" in s and re.search(r"<[a-zA-Z/!][^>]*>", s):  # entity-escaped markup: strip it as well
-            s = _TAG.sub("", _DROP_BLOCKS.sub(" ", s))
+            s = strip_markup(s)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
         s = _CONTROL.sub("", s)

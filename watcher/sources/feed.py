@@ -24,7 +24,7 @@ import re
 import time
 from datetime import UTC, datetime
 from typing import Literal, TypedDict
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]  # feedparser ships no types
@@ -179,7 +179,7 @@ class _Entry(TypedDict, total=False):
 # element -> the feedparser field it fills (as feedparser maps them).
 _FIELDS: dict[str, _Field] = {
     "title": "title", "description": "summary", "pubDate": "published", "guid": "id",
-    "lastBuildDate": "updated", f"{CONTENT}encoded": "content", f"{DC}title": "title",
+    "lastBuildDate": "updated", "updated": "updated", f"{CONTENT}encoded": "content", f"{DC}title": "title",
     f"{DC}description": "summary", f"{DC}date": "updated", f"{DCTERMS}issued": "published",
     f"{DCTERMS}modified": "updated", f"{ATOM}title": "title", f"{ATOM}summary": "summary",
     f"{ATOM}content": "content", f"{ATOM}published": "published", f"{ATOM}updated": "updated",
@@ -257,13 +257,16 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if tag.endswith("}link") and el.get("href") is not None:  # atom:link, also inside RSS
-            rel = el.get("rel", "alternate")
+        href = el.get("href")
+        if (tag.endswith("}link") or tag == "link") and href is not None and not (el.text or "").strip():
+            rel = el.get("rel", "alternate")  # atom:link, also inside RSS (and written bare there)
             typ = el.get("type", "text/html")
             if rel == "alternate" and typ in _HTML_TYPES:
-                out["link"] = _join(el.base or feed_base, el.get("href").strip())
+                out["link"] = _join(el.base or feed_base, href.strip())
             continue
-        if tag == "link" or tag == f"{RSS10}link" or tag == f"{RSS090}link":
+        if tag in ("link", f"{RSS10}link", f"{RSS090}link", f"{ATOM}link"):  # the URL as text (no href)
+            if tag == f"{ATOM}link" and el.get("rel", "alternate") != "alternate":
+                continue
             value = _tidy(el.text or "").replace("&amp;", "&")
             value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value)
             if value:
@@ -279,8 +282,12 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
             raise _Unsupported(tag)
         if tag == f"{ATOM}content" and _is_data(el.get("type")):
             continue  # SEC company feeds: <content type="text/xml"> holds fields, not prose
-        if tag == f"{ATOM}content" and _is_binary(el.get("type")):
+        if tag.startswith(ATOM) and _is_binary(el.get("type")):
             decoded = _base64_text(el.text or "")  # Atom: any other media type is base64
+            field = _FIELDS.get(tag)
+            if decoded is not None and field == "title":
+                out["title"] = decoded
+                continue
             if decoded is not None:
                 out.setdefault("content", decoded)
             continue
@@ -317,6 +324,10 @@ def _parse_fast(text: str, url: str) -> list[_Entry] | None:
         entries = root.iter(f"{ATOM}entry")
     else:
         return None
+    entries = list(entries)
+    if not entries and any(isinstance(el.tag, str) and etree.QName(el).localname in ("item", "entry")
+                           for el in root.iter()):
+        return None  # entries where this reader does not look for them (<item> in Atom): feedparser reads them
     try:
         return [_entry_fast(e, url) for e in entries]
     except _Unsupported:
@@ -372,6 +383,10 @@ def _to_raw(e: _Entry, url: str) -> models.RawItem:
     link = e.get("link") or None
     if link:
         link = _join(url, link)
+        try:
+            urlsplit(link).port  # noqa: B018 - raises ValueError on a host no client can reach
+        except ValueError:
+            link = None  # "http://example.c[o.test/": not a link to follow
     return models.RawItem(
         guid=e.get("id") or None,
         title=e.get("title") or "",
