@@ -360,3 +360,15 @@ def test_fetch_by_name_and_its_errors(env):
     env.server.route("/gone.xml", 404, b"no")
     r = env.run("fetch", env.server.url("/gone.xml"))
     assert r.returncode == 1 and "404" in r.stderr
+
+
+def test_fetch_resolves_links_against_content_location(env):
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is absent (it lives beside the checkout)")
+    env.write([])
+    body = (corpus / "feedparser/wellformed/base/http_entry_link_base_content_location.xml").read_bytes()
+    url = env.server.route("/cl.xml", 200, body, Content_Type="application/atom+xml",
+                           Content_Location="http://example.com/")
+    [item] = json.loads(env.run("fetch", url, "--json").stdout)
+    assert item["link"] == "http://example.com/relative/link"  # not relative to the loopback URL

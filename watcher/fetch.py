@@ -216,7 +216,8 @@ class Fetcher:
                 raise FetchError(f"HTTP {status} {reason}".strip(), status=status, retry_after=wait)
             body = await _read_capped(response, max_bytes)
             return models.Fetched(url=final_url, body=body, content_type=response.headers.get("Content-Type", ""),
-                                  etag=etag, last_modified=last_modified)
+                                  etag=etag, last_modified=last_modified,
+                                  content_location=response.headers.get("Content-Location"))
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}

@@ -16,6 +16,17 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False  # a 304: body is empty, nothing to parse
+    content_location: str | None = None  # the Content-Location header: the body's own URL (relative links' base)
+
+    @property
+    def base(self) -> str:
+        """What relative links in the body are relative to: Content-Location (itself resolved
+        against the URL), else the URL."""
+        if not self.content_location:
+            return self.url
+        from urllib.parse import urljoin
+
+        return urljoin(self.url, self.content_location.strip())
 
 
 @dataclass(frozen=True)

@@ -402,7 +402,8 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
     if not fetched.body.strip():
         raise ParseError("not an RSS or Atom feed: empty body")
     text = _clean(decode(fetched.body, fetched.content_type, source.encoding))
-    entries = _parse_fast(text, fetched.url)
+    base = fetched.base
+    entries = _parse_fast(text, base)
     if entries is None:
-        entries = _parse_slow(text, fetched.url)
-    return [_to_raw(e, fetched.url) for e in entries]
+        entries = _parse_slow(text, base)
+    return [_to_raw(e, base) for e in entries]

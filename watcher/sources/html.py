@@ -68,7 +68,7 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
         raise ParseError("empty page")
     encoding = page_encoding(fetched.body, fetched.content_type, source.encoding)
     soup = BeautifulSoup(fetched.body, "lxml", from_encoding=encoding)
-    base = fetched.url
+    base = fetched.base
     base_tag = soup.find("base", href=True)
     if base_tag is not None:
         base = urljoin(base, (_attr(base_tag, "href") or "").strip())
