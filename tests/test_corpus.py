@@ -12,6 +12,7 @@ import pytest
 from conftest import corpus_dir
 
 from watcher import config, models
+from watcher.normalize import clean_text
 from watcher.sources import feed, html
 
 CORPUS = corpus_dir()
@@ -130,3 +131,15 @@ def test_atom_and_media_details(path, want):
     body = (CORPUS / "feedparser" / "wellformed" / path).read_bytes()
     items = feed.parse(models.Fetched(url="https://x.example/", body=body), FEED_SOURCE)
     assert (items[0].title, items[0].summary) == want
+
+
+@needs_corpus
+def test_daring_fireball_items_take_the_dateline_above_them():
+    src = config.Source(name="df", kind="html", url="https://daringfireball.net/",
+                        selectors=config.Selectors(item="dl.linkedlist dt", title="a", link="a",
+                                                   dateline="h2.dateline"))
+    body = (CORPUS / "html" / "nnw_daringfireball_home.html").read_bytes()
+    items = html.parse(models.Fetched(url="https://daringfireball.net/", body=body, content_type="text/html"), src)
+    by_title = {clean_text(i.title): i.published for i in items}
+    assert by_title["Igloo, a Modern Intranet"] == datetime(2016, 3, 4, tzinfo=UTC)  # "Friday,  4 March 2016"
+    assert sum(p == datetime(2016, 3, 2, tzinfo=UTC) for p in by_title.values()) >= 1

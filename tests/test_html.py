@@ -77,3 +77,32 @@ def test_bad_selector_is_a_config_error():
 def test_empty_page_is_a_parse_error():
     with pytest.raises(ParseError):
         parse(b"")
+
+
+def test_with_no_link_selector_items_are_sections_of_the_page():
+    page = b"""<html><body><main>
+      <section id="groq"><h2>Groq raises $640 million</h2><p>Series D.</p></section>
+      <section><h2>Etched files to go public</h2></section>
+      <section><h2></h2><p>no title: skipped</p></section>
+    </main></body></html>"""
+    src = config.Source(name="page", kind="html", url="https://site.example/news",
+                        selectors=config.Selectors(item="section", title="h2", link="", summary="p"))
+    items = html.parse(models.Fetched(url="https://site.example/news", body=page, content_type="text/html"), src)
+    assert [(i.title, i.link) for i in items] == [("Groq raises $640 million", "https://site.example/news#groq"),
+                                                 ("Etched files to go public", "https://site.example/news")]
+    assert items[0].guid != items[1].guid  # each section is its own item
+
+
+def test_a_dateline_above_the_items_dates_them():
+    page = b"""<html><body>
+      <h2 class="dateline">Friday, 4 March 2016</h2>
+      <dl><dt><a href="/a">Groq raises</a></dt><dt><a href="/b">Etched files</a></dt></dl>
+      <h2 class="dateline">Thursday, 3 March 2016</h2>
+      <dl><dt><a href="/c">Rivos sold</a><time datetime="2016-03-03T10:00:00Z"></time></dt></dl>
+    </body></html>"""
+    src = config.Source(name="page", kind="html", url="https://site.example/",
+                        selectors=config.Selectors(item="dt", title="a", date="time", dateline="h2.dateline"))
+    items = html.parse(models.Fetched(url="https://site.example/", body=page, content_type="text/html"), src)
+    assert [(i.title, i.published) for i in items] == [
+        ("Groq raises", datetime(2016, 3, 4, tzinfo=UTC)), ("Etched files", datetime(2016, 3, 4, tzinfo=UTC)),
+        ("Rivos sold", datetime(2016, 3, 3, 10, tzinfo=UTC))]  # the item's own date wins

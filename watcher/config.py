@@ -182,14 +182,22 @@ DEFAULT_CONTEXT_WORDS: tuple[str, ...] = (
 class Selectors(_Strict):
     item: str
     title: str
-    link: str = "a"
+    link: str = "a"  # "" : the items are sections of the page itself (an article page), linked at their id
     date: str | None = None
     summary: str | None = None
+    dateline: str | None = None  # headings before items that date them ("h2.dateline"): the nearest one above
 
-    @field_validator("item", "title", "link", "date", "summary")
+    @field_validator("item", "title")
+    @classmethod
+    def _needed(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("item", "title", "link", "date", "summary", "dateline")
     @classmethod
     def _css(cls, v: str | None) -> str | None:
-        if v is None:
+        if not v:
             return v
         import soupsieve  # the CSS engine beautifulsoup4 uses; loaded only for html sources
 

@@ -7,6 +7,7 @@ absolute link.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from urllib.parse import urljoin
@@ -60,6 +61,33 @@ def _attr(node: Tag, name: str) -> str | None:
     return value if value is None or isinstance(value, str) else " ".join(value)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _datelines(soup: BeautifulSoup, selector: str | None, nodes: list[Tag]) -> dict[int, datetime | None]:
+    """id(item) -> the date of the nearest dateline above it in the page (siblings, not children:
+    "<h2 class=dateline>Friday, 4 March 2016</h2><dl>...items...</dl>")."""
+    if not selector:
+        return {}
+    try:
+        heads = soup.select(selector)
+    except SelectorSyntaxError as e:
+        raise ParseError(f"bad dateline selector {selector!r}: {e}") from None
+    wanted = {id(n) for n in heads} | {id(n) for n in nodes}
+    head_ids = {id(n) for n in heads}
+    out: dict[int, datetime | None] = {}
+    current: datetime | None = None
+    for el in soup.find_all(True):
+        if id(el) not in wanted:
+            continue
+        if id(el) in head_ids:
+            current = parse_date(_text(el))
+        else:
+            out[id(el)] = current
+    return out
+
+
 def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem]:
     sel = source.selectors
     if sel is None:
@@ -78,30 +106,38 @@ def parse(fetched: models.Fetched, source: config.Source) -> list[models.RawItem
         nodes = soup.select(sel.item)
     except SelectorSyntaxError as e:
         raise ParseError(f"bad item selector {sel.item!r}: {e}") from None
+    datelines = _datelines(soup, sel.dateline, nodes)
     for node in nodes:
-        link_node = _pick(node, sel.link)
+        link_node = _pick(node, sel.link) if sel.link else None
         href = (_attr(link_node, "href") or "").strip() if link_node is not None else ""
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        try:
-            link = urljoin(base, href)
-        except ValueError:
-            continue
-        if link in seen:
-            continue
+        if href.startswith(("javascript:", "mailto:")) or (sel.link and (not href or href.startswith("#"))):
+            continue  # a listing's item without a link to follow is no article (link = "": sections of the page)
         title_node = _pick(node, sel.title)
         title = _text(title_node) or _text(link_node)
         if not title:
+            continue
+        if href and not href.startswith("#"):
+            try:
+                link = urljoin(base, href)
+            except ValueError:
+                continue
+        else:  # a section of an article page: the page, at the section's anchor when it has one
+            anchor = _attr(node, "id") or (href[1:] if href.startswith("#") else "")
+            link = urljoin(base, "#" + anchor) if anchor else base
+        guid = link if (href and not href.startswith("#")) or anchor else f"{base}#{_digest(title)}"
+        if guid in seen:
             continue
         published = None
         if sel.date:
             date_node = _pick(node, sel.date)
             if date_node is not None:
                 published = parse_date(_attr(date_node, "datetime") or _attr(date_node, "content") or _text(date_node))
+        if published is None and datelines:
+            published = datelines.get(id(node))
         summary = ""
         if sel.summary:
             summary_node = _pick(node, sel.summary)
             summary = summary_node.decode_contents().strip() if summary_node is not None else ""
-        seen.add(link)
-        items.append(models.RawItem(guid=link, title=title, link=link, summary=summary, published=published))
+        seen.add(guid)
+        items.append(models.RawItem(guid=guid, title=title, link=link, summary=summary, published=published))
     return items
