@@ -372,3 +372,20 @@ def test_fetch_resolves_links_against_content_location(env):
                            Content_Location="http://example.com/")
     [item] = json.loads(env.run("fetch", url, "--json").stdout)
     assert item["link"] == "http://example.com/relative/link"  # not relative to the loopback URL
+
+
+def test_fetch_a_configured_html_source_by_name(env):
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is absent (it lives beside the checkout)")
+    url = env.server.route("/sixcolors.html", 200, (corpus / "html/nnw_sixcolors_home.html").read_bytes(),
+                           Content_Type="text/html; charset=utf-8")
+    env.write([])
+    env.cfg.write_text(env.cfg.read_text() + f'\n[[source]]\nname = "sixcolors"\nkind = "html"\nurl = "{url}"\n'
+                       'selectors = { item = "div.linked", title = "h1 a", link = "h1 a", date = ".dateline a" }\n')
+    r = env.run("fetch", "sixcolors", "--json")
+    assert r.returncode == 0, r.stderr
+    first = json.loads(r.stdout)[0]
+    assert first["title"] == "Transmission Bit Torrent client possibly infected with malware"
+    assert first["published"] == "2016-03-06T21:46:00+00:00"  # "March  6, 2016  1:46 PM PT"
+    assert first["link"].startswith("http://researchcenter.paloaltonetworks.com/2016/03/new-os-x-ransomware")
