@@ -6,7 +6,6 @@ Exit codes: 0 done (even when some sources failed: each failure is on stderr wit
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -14,14 +13,12 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from . import config as config_mod
-from . import events as event_mod
-from .config import Config, format_duration, format_time, parse_duration
 from .errors import ConfigError, NotifyError, StoreError, WatcherError
-from .models import Hit
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # `watcher --help` imports none of this: each command imports what it uses
+    from .config import Config
     from .match import Explanation
+    from .models import Hit
 
 log = logging.getLogger("watcher")
 
@@ -40,11 +37,14 @@ def _setup_logging(level: str) -> None:
 
 
 def _load(args: argparse.Namespace) -> Config:
+    from . import config as config_mod
     return config_mod.load(args.config)
 
 
 # --------------------------------------------------------------------------- commands
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
+    from . import config as config_mod
+    from .config import format_duration
     from .notify import Notifiers
     from .store import display_url
 
@@ -73,6 +73,8 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
     from .pipeline import run_once
 
     done = asyncio.run(run_once(cfg))
@@ -92,6 +94,8 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_test_notify(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
     from .notify import Notifiers
 
     notifiers = Notifiers(cfg.notifier)
@@ -181,6 +185,10 @@ def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
     """One source fetched and parsed, its items printed as the matcher sees them; nothing stored."""
+    import asyncio
+
+    from . import config as config_mod
+    from .config import format_time
     from .pipeline import preview
 
     target: str = args.source
@@ -227,6 +235,8 @@ def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
+    from . import config as config_mod
+    from .config import format_time
     from .store import Store, utcnow
 
     store = Store(config_mod.database_url(cfg))
@@ -275,6 +285,8 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
     """The events of the last `--since` and every report of each."""
+    from . import config as config_mod
+    from .config import format_time, parse_duration
     from .store import Store, utcnow
 
     try:
@@ -309,6 +321,9 @@ def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
+    from . import config as config_mod
+    from . import events as event_mod
+    from .config import parse_duration
     from .pipeline import build_matcher
     from .store import Store, utcnow
 
