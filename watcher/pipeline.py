@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
 from . import sources
@@ -44,10 +44,13 @@ from .ingest import Candidate
 from .match import Matcher
 from .models import Item
 from .normalize import normalize
-from .notify import Message, Notifiers, health_failing, health_recovered, log_alert, route
+from .notify import Message, health_failing, health_recovered, log_alert, route
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
 from .store import Delivery, SourceState, Store, utcnow
+
+if TYPE_CHECKING:
+    from .notify.deliver import Notifiers
 
 log = logging.getLogger("watcher")
 
@@ -111,7 +114,7 @@ class Context:
         if not isinstance(shared, Shared):
             shared = Shared(store=shared or Store(config_mod.database_url(cfg)), clock=clock)
         ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher), matcher=build_matcher(cfg),
-                  _notifiers=Notifiers(cfg.notifier) if eager_notifiers else None)
+                  _notifiers=_notifiers(cfg) if eager_notifiers else None)
         if worker_process and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:  # fork only then
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
@@ -134,7 +137,7 @@ class Context:
     @property
     def notifiers(self) -> Notifiers:
         if self._notifiers is None:
-            self._notifiers = Notifiers(self.cfg.notifier)
+            self._notifiers = _notifiers(self.cfg)
         return self._notifiers
 
     def notifier_names(self) -> list[str]:
@@ -143,6 +146,12 @@ class Context:
     async def aclose(self) -> None:
         await self.fetcher.aclose()
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _notifiers(cfg: Config) -> Notifiers:
+    from .notify.deliver import Notifiers  # apprise loads only when something is sent or checked
+
+    return Notifiers(cfg.notifier)
 
 
 def build_matcher(cfg: Config) -> Matcher:
@@ -383,7 +392,7 @@ async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
     building: asyncio.Future[Notifiers] | None = None
     try:
         if await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") != fingerprint:
-            building = asyncio.ensure_future(asyncio.to_thread(Notifiers, cfg.notifier))
+            building = asyncio.ensure_future(asyncio.to_thread(_notifiers, cfg))
         results = await poll_all(ctx)
         if building is not None:
             ctx._notifiers = await building

@@ -13,7 +13,8 @@ Note: the function ``render`` is re-exported here under the same name as the mod
 """
 from __future__ import annotations
 
-from .deliver import REASON_MAX, Notifiers, quiet_apprise
+from typing import TYPE_CHECKING, Any
+
 from .render import (
     CHANNELS,
     ELLIPSIS,
@@ -43,6 +44,19 @@ from .render import (
     usd_text,
 )
 from .routing import route
+
+if TYPE_CHECKING:
+    from .deliver import REASON_MAX, Notifiers, quiet_apprise
+
+
+def __getattr__(name: str) -> Any:
+    """Delivery (and with it apprise, a quarter second to import) loads when first asked for:
+    a poll that sends nothing never imports it."""
+    if name in ("REASON_MAX", "Notifiers", "quiet_apprise"):
+        from . import deliver
+
+        return getattr(deliver, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "CHANNELS", "ELLIPSIS", "EVENT_MAX", "FIELD_MAX", "HEADLINE_MAX", "MAX_ALSO", "MAX_HITS", "MAX_KEYWORDS",

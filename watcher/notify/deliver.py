@@ -136,7 +136,7 @@ class Notifiers:
     def _notify(self, target: _Target, message: Message) -> tuple[bool, str | None]:
         try:
             with target.apprise.notify(
-                body=message.body, title=message.title, body_format=message.body_format,
+                body=message.body, title=message.title, body_format=apprise.NotifyFormat(message.body_format),
                 timeout=self.timeout,
             ) as result:
                 statuses = [r.status for r in result]

@@ -31,9 +31,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import quote, urlsplit
-
-from apprise import NotifyFormat
 
 from .. import models
 from ..config import format_time
@@ -59,6 +58,18 @@ _SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 JSONValue = str | int | float | bool | None | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
 
 
+class NotifyFormat:
+    """Body formats as apprise names them (apprise.NotifyFormat's values), so rendering needs no
+    apprise: it loads only when something is sent."""
+
+    TEXT: BodyFormat = "text"
+    HTML: BodyFormat = "html"
+    MARKDOWN: BodyFormat = "markdown"
+
+
+BodyFormat = Literal["text", "html", "markdown"]
+
+
 @dataclass(frozen=True)
 class Message:
     """What one notifier is sent. ``body`` is written in ``body_format`` as apprise expects it as
@@ -67,7 +78,7 @@ class Message:
 
     title: str
     body: str
-    body_format: NotifyFormat
+    body_format: BodyFormat
     fields: dict[str, JSONValue] | None = None
 
 
