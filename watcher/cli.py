@@ -158,8 +158,8 @@ def print_explanation(ex: Explanation, out: TextIO | None = None) -> None:
 
 
 def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
+    from .match import build_matcher
     from .normalize import clean_text
-    from .pipeline import build_matcher
 
     text = _read_text(args)
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -324,7 +324,7 @@ def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from . import events as event_mod
     from .config import parse_duration
-    from .pipeline import build_matcher
+    from .match import build_matcher
     from .store import Store, utcnow
 
     try:

@@ -455,6 +455,8 @@ def _expand_all(raw: dict[str, Any], file: str) -> dict[str, Any]:
 
 def _register_db_password(url: str) -> None:
     """A password written into the database URL is a secret too (masked in every log line)."""
+    if "@" not in url:
+        return  # no credentials in it (sqlite:///...): no need to load sqlalchemy to read it
     from sqlalchemy.engine import make_url
 
     from . import secrets

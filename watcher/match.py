@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import decide, lexicon
-from .config import Company, Rule
+from .config import Company, Config, Rule
 from .decide import Item as ItemView
 from .events import round_name, venue_of
 from .frames import Frame, frames_of, headline_focus, lead_subject
@@ -353,3 +353,8 @@ def _form_event(specs: list[tuple[str, str | None]], form: str, items: tuple[str
         if si in items:
             return f"{form} item {si}"
     return None
+
+
+def build_matcher(cfg: Config) -> Matcher:
+    """The matcher a config describes (its watchlist, rules and context words)."""
+    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)

@@ -41,7 +41,7 @@ from .config import Config, Source, format_duration
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .ingest import Candidate
-from .match import Matcher
+from .match import Matcher, build_matcher
 from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
@@ -152,10 +152,6 @@ def _notifiers(cfg: Config) -> Notifiers:
     from .notify.deliver import Notifiers  # apprise loads only when something is sent or checked
 
     return Notifiers(cfg.notifier)
-
-
-def build_matcher(cfg: Config) -> Matcher:
-    return Matcher(cfg.company, cfg.rule, cfg.watcher.context_words)
 
 
 _WORKER_MATCHER: Matcher | None = None
