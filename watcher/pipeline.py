@@ -41,7 +41,6 @@ from .config import Config, Source, format_duration
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .ingest import Candidate
-from .match import Matcher, build_matcher
 from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
@@ -50,6 +49,7 @@ from .sources.edgar import EdgarGateway
 from .store import Delivery, SourceState, Store, utcnow
 
 if TYPE_CHECKING:
+    from .match import Matcher
     from .notify.deliver import Notifiers
 
 log = logging.getLogger("watcher")
@@ -99,10 +99,11 @@ class Context:
     cfg: Config
     shared: Shared
     fetcher: Fetcher
-    matcher: Matcher
     _notifiers: Notifiers | None
     pool: Executor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"))
-    worker_is_process: bool = False  # the pool is a worker process that holds its own matcher
+    worker_is_process: bool = False  # the pool is a worker process that builds its own matcher
+    _matcher: Matcher | None = None
+    _matcher_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, cfg: Config, shared: Shared | Store | None = None, *, worker_process: bool = False,
@@ -113,12 +114,12 @@ class Context:
         builds the apprise notifiers (0.1 s) only when something is sent."""
         if not isinstance(shared, Shared):
             shared = Shared(store=shared or Store(config_mod.database_url(cfg)), clock=clock)
-        ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher), matcher=build_matcher(cfg),
+        ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher),
                   _notifiers=_notifiers(cfg) if eager_notifiers else None)
         if worker_process and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:  # fork only then
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                           initializer=_init_worker, initargs=(ctx.matcher,))
+                                           initializer=_init_worker, initargs=(cfg,))
                 pool.submit(int).result(timeout=30)  # start it now, while this process has no threads
             except Exception as e:  # noqa: BLE001 - threads are the fallback
                 log.debug("no worker process (%s); parsing in threads", e)
@@ -126,6 +127,19 @@ class Context:
                 ctx.pool.shutdown(wait=False)
                 ctx.pool, ctx.worker_is_process = pool, True
         return ctx
+
+    @property
+    def matcher(self) -> Matcher:
+        """Built on first use (a poll whose sources all answer 304 never needs it), once."""
+        with self._matcher_lock:
+            if self._matcher is None:
+                from .match import build_matcher
+
+                self._matcher = build_matcher(self.cfg)
+            return self._matcher
+
+    def get_matcher(self) -> Matcher:
+        return self.matcher
 
     @property
     def store(self) -> Store:
@@ -154,23 +168,36 @@ def _notifiers(cfg: Config) -> Notifiers:
     return Notifiers(cfg.notifier)
 
 
+_WORKER_CFG: Config | None = None
 _WORKER_MATCHER: Matcher | None = None
 
 
-def _init_worker(matcher: Matcher) -> None:
-    global _WORKER_MATCHER
-    _WORKER_MATCHER = matcher
+def _init_worker(cfg: Config) -> None:
+    global _WORKER_CFG
+    _WORKER_CFG = cfg
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
 
 
-# --------------------------------------------------------------------------- polling
-def process(download: Download, source: Source, max_age: float, matcher: Matcher | None, now: datetime,
-            notifier_names: list[str]) -> tuple[Collected, list[Item], dict[str, Candidate]]:
-    """parse -> normalize -> match, all CPU work, run in a worker thread or process."""
-    matcher = matcher or _WORKER_MATCHER
-    assert matcher is not None, "a worker process gets its matcher at start"
+def _worker_matcher() -> Matcher:
+    """The worker process's matcher, built the first time it has items to judge."""
+    global _WORKER_MATCHER
+    if _WORKER_MATCHER is None:
+        from .match import build_matcher
+
+        assert _WORKER_CFG is not None, "a worker process gets its config at start"
+        _WORKER_MATCHER = build_matcher(_WORKER_CFG)
+    return _WORKER_MATCHER
+
+
+def process(download: Download, source: Source, max_age: float, get_matcher: Callable[[], Matcher] | None,
+            now: datetime, notifier_names: list[str]) -> tuple[Collected, list[Item], dict[str, Candidate]]:
+    """parse -> normalize -> match, all CPU work, run in a worker thread or process (get_matcher
+    None: the worker process's own)."""
     collected = sources.KINDS[source.kind].parse(download, source, now)
     items = [normalize(r, source.name) for r in collected.items]
+    if not items:
+        return collected, items, {}
+    matcher = (get_matcher or _worker_matcher)()
     oldest = now - timedelta(seconds=max_age)
     matched: dict[str, Candidate] = {}
     for it in items:
@@ -201,7 +228,7 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
         if download.not_modified:
             await _record_success(ctx, source, state, now, download, batch)
             return PollResult(source.name, True, not_modified=True)
-        matcher = None if ctx.worker_is_process else ctx.matcher  # a worker process has its own
+        matcher = None if ctx.worker_is_process else ctx.get_matcher  # a worker process builds its own
         args = (download, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
         try:
             collected, items, matched = await loop.run_in_executor(ctx.pool, process, *args)
@@ -210,7 +237,8 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
             log.error("parse worker process died; parsing in threads from now on")
             ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
             collected, items, matched = await loop.run_in_executor(
-                ctx.pool, process, download, source, ctx.cfg.watcher.max_age, ctx.matcher, now, ctx.notifier_names())
+                ctx.pool, process, download, source, ctx.cfg.watcher.max_age, ctx.get_matcher, now,
+                ctx.notifier_names())
         async with ctx.shared.ingest_lock:
             res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
                                           now=now, story_window=ctx.cfg.watcher.story_window,
