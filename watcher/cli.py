@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import ConfigError, NotifyError, StoreError, WatcherError
@@ -283,16 +283,26 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _since(args: argparse.Namespace, command: str) -> datetime | None:
+    """The moment `--since 7d` names, or None after saying on stderr why it cannot be read."""
+    from .config import parse_duration
+    from .store import utcnow
+
+    try:
+        return utcnow() - timedelta(seconds=parse_duration(args.since))
+    except ValueError as e:
+        print(f"watcher: {command} --since: {e}", file=sys.stderr)
+        return None
+
+
 def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
     """The events of the last `--since` and every report of each."""
     from . import config as config_mod
-    from .config import format_time, parse_duration
-    from .store import Store, utcnow
+    from .config import format_time
+    from .store import Store
 
-    try:
-        since = utcnow() - timedelta(seconds=parse_duration(args.since))
-    except ValueError as e:
-        print(f"watcher: events --since: {e}", file=sys.stderr)
+    since = _since(args, "events")
+    if since is None:
         return 2
     store = Store(config_mod.database_url(cfg))
     try:
@@ -323,14 +333,11 @@ def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from . import events as event_mod
-    from .config import parse_duration
     from .match import build_matcher
-    from .store import Store, utcnow
+    from .store import Store
 
-    try:
-        since = utcnow() - timedelta(seconds=parse_duration(args.since))
-    except ValueError as e:
-        print(f"watcher: replay --since: {e}", file=sys.stderr)
+    since = _since(args, "replay")
+    if since is None:
         return 2
     store = Store(config_mod.database_url(cfg))
     m = build_matcher(cfg)

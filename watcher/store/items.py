@@ -287,12 +287,14 @@ class Items(Db):
         with Session(self.engine) as s:
             rows = list(s.exec(select(EventRow).where(col(EventRow.last_seen) >= since)
                                .order_by(col(EventRow.id).desc())))
+            ids = [ev.id for ev in rows if ev.id is not None]
+            told, labels = sources_of(s, ids), labels_of(s, ids)  # one query each, not one per event
             out = []
             for ev in rows:
+                assert ev.id is not None  # a stored row
                 items = s.exec(select(ItemRow.source, ItemRow.title, ItemRow.link).where(ItemRow.event_id == ev.id)
                                .order_by(col(ItemRow.id)))
-                assert ev.id is not None  # a stored row
-                info = event_info(ev, sources_of(s, [ev.id]).get(ev.id, ()), labels_of(s, [ev.id]).get(ev.id, ((), ())))
+                info = event_info(ev, told.get(ev.id, ()), labels.get(ev.id, ((), ())))
                 out.append((info, [(a, b, c) for a, b, c in items]))
             return out
 
