@@ -93,3 +93,25 @@ def test_a_source_backing_off_is_skipped_until_its_time(env):
 
     assert run_daemon(env, job, clock) == 0
 
+
+
+def test_a_quiet_poll_writes_nothing_until_the_flush(env):
+    """A 304 moves only the timestamps: they wait in memory for the flush (one transaction for
+    every source), so the usual poll touches no database."""
+    env.write([("wire", env.feed("/w.xml", rss([])))])
+    clock = Clock()
+
+    async def job(d: Daemon) -> None:
+        await d._poll_job("wire")
+        first = d.ctx.store.source_state("wire")
+        assert first.last_success == clock() and first.etag  # the first success is written at once
+        clock.t += timedelta(minutes=5)
+        asked = len(env.server.requests)
+        await d._poll_job("wire")
+        assert len(env.server.requests) == asked + 1
+        assert d.ctx.store.source_state("wire").last_success == first.last_success  # not written yet
+        assert d.ctx.shared.states.get("wire").last_success == clock()  # but known
+        await d._flush_job()
+        assert d.ctx.store.source_state("wire").last_success == clock()
+
+    assert run_daemon(env, job, clock) == 0

@@ -23,13 +23,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from . import config as config_mod
 from .config import Config, Source
 from .errors import ConfigError
-from .pipeline import Clock, Context, deliver, poll_source, prune, startup_warnings
-from .store import Store, display_url, utcnow
+from .pipeline import Clock, Context, deliver, flush_states, poll_source, prune, startup_warnings, state_of
+from .store import SourceState, Store, display_url, utcnow
 
 log = logging.getLogger("watcher")
 
 DELIVERY_EVERY = 30.0  # seconds between outbox sweeps (failed deliveries wait their backoff)
 PRUNE_EVERY = 6 * 3600.0
+STATE_FLUSH_EVERY = 10.0  # seconds a quiet poll's timestamps may wait in memory (poll_state.py)
 STOP_GRACE = 6.0  # seconds in-flight work may take after SIGTERM
 
 
@@ -83,18 +84,21 @@ class Daemon:
                 source = ctx.cfg.source_named(name)
             except KeyError:
                 return
-            state = await asyncio.to_thread(ctx.store.source_state, name)
+            state = await state_of(ctx, name)
             if state.next_poll and state.next_poll > ctx.clock():
                 return  # backing off after failures
-            await self._guarded(self._poll_and_deliver(ctx, source), ctx.cfg.source_timeout(source) * 3 + 60)
+            await self._guarded(self._poll_and_deliver(ctx, source, state), ctx.cfg.source_timeout(source) * 3 + 60)
 
-    async def _poll_and_deliver(self, ctx: Context, source: Source) -> None:
-        res = await poll_source(ctx, source)
+    async def _poll_and_deliver(self, ctx: Context, source: Source, state: SourceState) -> None:
+        res = await poll_source(ctx, source, state)
         if res.new_alerts:
             await deliver(ctx)
 
     async def _deliver_job(self) -> None:
         await self._guarded(deliver(self.ctx), 600)
+
+    async def _flush_job(self) -> None:
+        await self._guarded(flush_states(self.ctx), 120)
 
     async def _prune_job(self) -> None:
         await self._guarded(prune(self.ctx), 600)
@@ -137,6 +141,8 @@ class Daemon:
                         next_run_time=start or (existing.next_run_time if existing else now),
                         max_instances=2, coalesce=True, misfire_grace_time=max(60, int(interval)))
         sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
+                    max_instances=1, coalesce=True, misfire_grace_time=60)
+        sch.add_job(self._flush_job, "interval", id="flush", seconds=STATE_FLUSH_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
         sch.add_job(self._prune_job, "interval", id="prune", seconds=PRUNE_EVERY, replace_existing=True,
                     next_run_time=now + timedelta(seconds=60), max_instances=1, coalesce=True,
@@ -221,6 +227,11 @@ class Daemon:
             if not_done:
                 await asyncio.wait(not_done, timeout=1)
         self.scheduler.shutdown(wait=False)
+        try:
+            async with asyncio.timeout(5):
+                await flush_states(self.ctx)
+        except TimeoutError:
+            log.error("could not record the last poll timestamps before stopping")
         if watchdog:
             watchdog.cancel()
         try:

@@ -24,6 +24,9 @@ from . import config, models
 from .errors import FetchError
 
 _CHUNK = 64 * 1024
+# Idle connections are kept this long (httpx: 5 s), so that a host polled every minute or so, or
+# several sources on one host, reuse one connection; a server that closed it first costs a retry.
+KEEPALIVE = 60.0
 
 
 class _Decoder:
@@ -148,7 +151,8 @@ class Fetcher:
                 verify=self._ssl if self._ssl is not None else True,
                 headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
                 limits=httpx.Limits(max_connections=self.settings.per_host * 2,
-                                    max_keepalive_connections=self.settings.per_host),
+                                    max_keepalive_connections=self.settings.per_host,
+                                    keepalive_expiry=KEEPALIVE),
             )
         return client
 

@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import config as config_mod
 from . import sources
@@ -44,9 +44,10 @@ from .ingest import Candidate
 from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
+from .poll_state import PollStates
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
-from .store import Delivery, SourceState, Store, utcnow
+from .store import Delivery, SourceState, SourceStateValue, Store, utcnow
 
 if TYPE_CHECKING:
     from .match import Matcher
@@ -79,6 +80,8 @@ class Shared:
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     warned_orphans: set[str] = field(default_factory=set)
+    states: PollStates = field(default_factory=PollStates)  # every source's poll state, in memory
+    states_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
     _edgar: EdgarGateway | None = None
 
@@ -209,24 +212,64 @@ def process(download: Download, source: Source, max_age: float, get_matcher: Cal
     return collected, items, matched
 
 
-StateBatch = list[tuple[str, dict[str, Any]]]
+# --------------------------------------------------------------------------- poll state
+async def state_of(ctx: Context, name: str) -> SourceState:
+    """A source's poll state, from memory (every state is read from the store once)."""
+    states = ctx.shared.states
+    if not states.loaded:
+        async with ctx.shared.states_lock:
+            if not states.loaded:
+                states.load(await asyncio.to_thread(ctx.store.all_source_states))
+    return states.get(name)
 
 
-async def poll_source(ctx: Context, source: Source, state: SourceState | None = None,
-                      batch: StateBatch | None = None) -> PollResult:
+async def save_state(ctx: Context, name: str, changes: dict[str, SourceStateValue], *, defer: bool = False) -> None:
+    """Record a poll's outcome: written now when it matters (poll_state.urgent), else with the
+    next flush_states. `defer`: wait for the flush in any case (a pass over every source)."""
+    states = ctx.shared.states
+    if not states.apply(name, changes, defer=defer):
+        return
+    rows = states.take([name])
+    try:
+        await asyncio.to_thread(ctx.store.save_source_rows, rows)
+    except StoreError:
+        states.requeue(rows)
+        raise
+    states.written([name])
+
+
+async def flush_states(ctx: Context) -> int:
+    """Write every poll state waiting in memory, in one transaction; kept for the next try on failure."""
+    states = ctx.shared.states
+    rows = states.take_pending()
+    if not rows:
+        return 0
+    try:
+        await asyncio.to_thread(ctx.store.save_source_rows, rows)
+    except StoreError as e:
+        states.requeue(rows)
+        log.error("cannot record the poll state of %d sources: %s", len(rows), e)
+        return 0
+    states.written(r.name for r in rows)
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- one source
+async def poll_source(ctx: Context, source: Source, state: SourceState | None = None, *,
+                      defer: bool = False) -> PollResult:
     """Poll one source end to end: fetch -> parse -> normalize -> match -> store, the same path
-    for every kind. Never raises for source trouble: failures become source state. `batch`
-    collects a success's state for the caller to write with others in one transaction."""
+    for every kind. Never raises for source trouble: failures become source state. `defer`:
+    a success's state waits for flush_states (a pass writes them all in one transaction)."""
     now = ctx.clock()
     if state is None:
-        state = await asyncio.to_thread(ctx.store.source_state, source.name)
+        state = await state_of(ctx, source.name)
     loop = asyncio.get_running_loop()
     try:
         download = await sources.KINDS[source.kind].fetch(sources.Request(
             source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, edgar=ctx.shared.edgar_for(ctx), now=now,
             etag=state.etag, last_modified=state.last_modified))
         if download.not_modified:
-            await _record_success(ctx, source, state, now, download, batch)
+            await _record_success(ctx, source, state, now, download, defer)
             return PollResult(source.name, True, not_modified=True)
         matcher = None if ctx.worker_is_process else ctx.get_matcher  # a worker process builds its own
         args = (download, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
@@ -246,7 +289,7 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
         partial = collected.error()  # some parts failed: keep what the others produced, mark the source failing
         if partial is not None:
             return await _record_failure(ctx, source, state, now, partial)
-        await _record_success(ctx, source, state, now, download, batch, len(items))
+        await _record_success(ctx, source, state, now, download, defer, len(items))
         if res.new_alerts:
             log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
         return PollResult(source.name, True, res.new_items, res.new_alerts)
@@ -258,17 +301,14 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
 
 
 async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, download: Download,
-                          batch: StateBatch | None, n: int = 0) -> None:
+                          defer: bool, n: int = 0) -> None:
     was_alerted = st.health_alerted
-    changes: dict[str, Any] = dict(etag=download.etag, last_modified=download.last_modified, last_success=now,
-                                   last_attempt=now, failures=0, failing_since=None, next_poll=None,
-                                   health_alerted=False)
+    changes: dict[str, SourceStateValue] = dict(
+        etag=download.etag, last_modified=download.last_modified, last_success=now, last_attempt=now, failures=0,
+        failing_since=None, next_poll=None, health_alerted=False)
     if not download.not_modified:
         changes["items_seen"] = n  # what the source served last time it changed (status shows it)
-    if batch is not None and not was_alerted:
-        batch.append((source.name, changes))  # written in one transaction by poll_all
-    else:
-        await asyncio.to_thread(ctx.store.save_source_state, source.name, **changes)
+    await save_state(ctx, source.name, changes, defer=defer and not was_alerted)
     if was_alerted:
         await send_health(ctx, health_recovered(source.name, st.failing_since, st.last_error))
 
@@ -283,12 +323,11 @@ async def _record_failure(ctx: Context, source: Source, state: SourceState, now:
     since = state.failing_since or now
     log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, format_duration(delay))
     try:
-        await asyncio.to_thread(ctx.store.save_source_state, source.name, last_error=msg[:500],
-                                last_attempt=now, failures=failures, failing_since=since,
-                                next_poll=now + timedelta(seconds=delay))
+        await save_state(ctx, source.name, dict(last_error=msg[:500], last_attempt=now, failures=failures,
+                                                failing_since=since, next_poll=now + timedelta(seconds=delay)))
         if not state.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
             if await send_health(ctx, health_failing(source.name, failures, since, msg)):
-                await asyncio.to_thread(ctx.store.save_source_state, source.name, health_alerted=True)
+                await save_state(ctx, source.name, dict(health_alerted=True))
     except StoreError as se:
         log.error("%s: cannot record failure: %s", source.name, se)
     return PollResult(source.name, False, error=msg)
@@ -388,14 +427,12 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
 async def poll_all(ctx: Context, only: list[Source] | None = None) -> list[PollResult]:
     """Poll every enabled source at once; the successes' states are written in one transaction."""
     todo = [s for s in (only or ctx.cfg.source) if s.enabled]
-    states = {st.name: st for st in await asyncio.to_thread(ctx.store.all_source_states)}
-    batch: StateBatch = []
+    states = [await state_of(ctx, s.name) for s in todo]
     try:
-        return list(await asyncio.gather(*(poll_source(ctx, s, states.get(s.name) or SourceState(name=s.name), batch)
-                                           for s in todo)))
+        polls = (poll_source(ctx, s, st, defer=True) for s, st in zip(todo, states, strict=True))
+        return list(await asyncio.gather(*polls))
     finally:
-        if batch:
-            await asyncio.to_thread(ctx.store.save_source_states, batch)
+        await flush_states(ctx)
 
 
 @dataclass(frozen=True)

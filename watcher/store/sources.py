@@ -1,54 +1,58 @@
-"""Per-source poll state (validators, failures, backoff, health) and small facts about watcher."""
+"""Per-source poll state (validators, failures, backoff, health) and small facts about watcher.
+Core SQL, not ORM sessions: these run around every poll."""
 from __future__ import annotations
 
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from .base import Db
 from .schema import MetaRow, SourceState, SourceStateValue, _table
 
+_STATE = _table(SourceState)
+_META = _table(MetaRow)
+
+
+def upsert(db: Db, table: Table, key: str, set_: dict[str, Any] | None) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET set_ (DO NOTHING when set_ is empty), in the
+    database's own dialect. `set_=None`: every column from the inserted row."""
+    ins = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
+    if set_ is None:
+        set_ = {c.name: ins.excluded[c.name] for c in table.columns if c.name != key}
+    if not set_:
+        return ins.on_conflict_do_nothing(index_elements=[key])
+    return ins.on_conflict_do_update(index_elements=[key], set_=set_)
+
 
 class SourceStates(Db):
     def source_state(self, name: str) -> SourceState:
-        with Session(self.engine) as s:
-            st = s.get(SourceState, name)
-            if st is None:
-                st = SourceState(name=name)
-            s.expunge_all()
-            return st
+        with self.reading() as conn:
+            row = conn.execute(select(_STATE).where(_STATE.c.name == name)).mappings().first()
+        return SourceState(**row) if row is not None else SourceState(name=name)
 
     def all_source_states(self) -> list[SourceState]:
-        with Session(self.engine) as s:
-            rows = list(s.exec(select(SourceState)))
-            s.expunge_all()
-            return rows
+        with self.reading() as conn:
+            return [SourceState(**r) for r in conn.execute(select(_STATE)).mappings()]
 
     def save_source_state(self, name: str, **changes: SourceStateValue) -> None:
-        """Insert or update one source's row (one statement: this runs after every poll)."""
+        """Insert or update one source's row (one statement)."""
         row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
-        stmt = sqlite_insert(_table(SourceState)).values(name=name, **row)
-        if changes:
-            stmt = stmt.on_conflict_do_update(index_elements=["name"], set_=changes)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["name"])
         with self.engine.begin() as conn:
-            conn.execute(stmt)
+            conn.execute(upsert(self, _STATE, "name", dict(changes)).values(name=name, **row))
 
-    def save_source_states(self, batch: list[tuple[str, dict[str, SourceStateValue]]]) -> None:
-        """Many sources' states in one transaction (after a pass over every source)."""
-        with self.engine.begin() as conn:
-            for name, changes in batch:
-                row = {"failures": 0, "health_alerted": False, "items_seen": 0, **changes}
-                conn.execute(sqlite_insert(_table(SourceState)).values(name=name, **row)
-                             .on_conflict_do_update(index_elements=["name"], set_=changes))
+    def save_source_rows(self, rows: list[SourceState]) -> None:
+        """Whole rows, as the poll-state cache holds them, in one transaction (one statement)."""
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(upsert(self, _STATE, "name", None), [r.model_dump() for r in rows])
 
     def get_meta(self, key: str) -> str | None:
-        with Session(self.engine) as s:
-            row = s.get(MetaRow, key)
-            return row.value if row else None
+        with self.reading() as conn:
+            value: str | None = conn.execute(select(_META.c.value).where(_META.c.key == key)).scalar()
+            return value
 
     def set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(_table(MetaRow)).values(key=key, value=value)
-                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-
+            conn.execute(upsert(self, _META, "key", {"value": value}).values(key=key, value=value))

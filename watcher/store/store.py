@@ -14,6 +14,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel, create_engine
 
 from ..errors import StoreError
+from .base import READ_ONLY
 from .items import Items
 from .outbox import Outbox
 from .schema import upgrade
@@ -63,6 +64,7 @@ class Store(SourceStates, Items, Outbox):
         self.url = url
         connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, connect_args=connect_args)
+        self.reader = self.engine.execution_options(**{READ_ONLY: True})
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
             def _on_connect(dbapi_conn: sqlite3.Connection, _rec: ConnectionPoolEntry) -> None:
@@ -77,7 +79,7 @@ class Store(SourceStates, Items, Outbox):
 
             @event.listens_for(self.engine, "begin")
             def _on_begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
         try:
             SQLModel.metadata.create_all(self.engine)
             upgrade(self.engine)

@@ -1,0 +1,103 @@
+"""Every source's poll state (validators, failures, backoff, health) kept in memory, so that a poll
+that changes nothing touches no database.
+
+The states are read from the store once, in one query. A poll's outcome is a set of changes:
+`apply` folds them into the cached row and says whether they must be written now (`urgent`) or
+may wait for the next `flush`, which writes every waiting row in one transaction. Only a success
+that moves nothing but the timestamps waits (the usual 304); anything `status` or a restart must
+see at once (new validators, a failure and its backoff, the health flag, the first success) is
+urgent. A crash loses at most the timestamps of the last flush period: the next poll sends the
+validators it had, and items are stored by ingest, never here.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+
+from .store import SourceState
+from .store.schema import SourceStateValue
+
+# Changes that may wait for the next flush: the clock moving on a poll that found nothing new.
+DEFERRABLE = frozenset({"last_success", "last_attempt"})
+
+
+def urgent(old: SourceState, changes: Mapping[str, SourceStateValue], *, stored: bool) -> bool:
+    """Must these changes be written now? (pure) `stored`: the row is in the database already."""
+    if not stored:
+        return True
+    for key, value in changes.items():
+        if key in DEFERRABLE:
+            if getattr(old, key) is None:  # the first success or attempt: `status` shows it at once
+                return True
+        elif getattr(old, key) != value:
+            return True
+    return False
+
+
+def _copy(row: SourceState, changes: Mapping[str, SourceStateValue] | None = None) -> SourceState:
+    """A new row (never a shared ORM instance), with changes applied."""
+    return SourceState(**{**row.model_dump(), **(changes or {})})
+
+
+class PollStates:
+    """The cache. Thread-safe; the event loop reads it, store calls run in threads."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, SourceState] = {}
+        self._stored: set[str] = set()
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+        self.loaded = False
+
+    def load(self, rows: Iterable[SourceState]) -> None:
+        """Fill from the store (every row, once); states changed here since are kept."""
+        with self._lock:
+            for row in rows:
+                self._stored.add(row.name)
+                self._rows.setdefault(row.name, row)
+            self.loaded = True
+
+    def get(self, name: str) -> SourceState:
+        """A copy of the source's state (a fresh one for a source never polled)."""
+        with self._lock:
+            row = self._rows.get(name)
+            return _copy(row) if row is not None else SourceState(name=name)
+
+    def apply(self, name: str, changes: Mapping[str, SourceStateValue], *, defer: bool = False) -> bool:
+        """Fold changes into the cached row. True: write it now (`take` it, then `written`).
+        False: it waits for the flush (`take_pending`), as everything does when `defer`."""
+        with self._lock:
+            old = self._rows.get(name) or SourceState(name=name)
+            must = urgent(old, changes, stored=name in self._stored)
+            self._rows[name] = _copy(old, changes)
+            if defer or not must:
+                self._pending.add(name)
+                return False
+            return True
+
+    def take(self, names: Iterable[str]) -> list[SourceState]:
+        """These sources' rows, to write now (they leave the flush queue)."""
+        with self._lock:
+            out = []
+            for n in names:
+                self._pending.discard(n)
+                if n in self._rows:
+                    out.append(self._rows[n])
+            return out
+
+    def written(self, names: Iterable[str]) -> None:
+        with self._lock:
+            for name in names:
+                self._stored.add(name)
+                self._pending.discard(name)
+
+    def take_pending(self) -> list[SourceState]:
+        """The rows waiting to be written (they leave the queue: on a failed write, `requeue`)."""
+        with self._lock:
+            rows = [self._rows[n] for n in sorted(self._pending)]
+            self._pending.clear()
+            return rows
+
+    def requeue(self, rows: Iterable[SourceState]) -> None:
+        with self._lock:
+            self._pending.update(r.name for r in rows)
