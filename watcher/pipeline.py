@@ -19,6 +19,7 @@ The scheduler (daemon.py) and the CLI (cli.py) sit outside and call these.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -198,6 +199,7 @@ def process(download: Download, source: Source, max_age: float, get_matcher: Cal
     None: the worker process's own)."""
     collected = sources.KINDS[source.kind].parse(download, source, now)
     items = [normalize(r, source.name) for r in collected.items]
+    collected = dataclasses.replace(collected, items=[])  # failures only: raw items would double the pickle
     if not items:
         return collected, items, {}
     matcher = (get_matcher or _worker_matcher)()

@@ -209,6 +209,8 @@ def _inner(el: etree._Element) -> str:
 
 
 def _join(base: str | None, uri: str) -> str:
+    if uri.startswith(("http://", "https://")) and uri[-1] not in "?#;":
+        return uri  # absolute already: urljoin would only split and rejoin it (a third of the parse)
     try:
         return urljoin(base or "", uri)
     except ValueError:  # e.g. a malformed IPv6 host: keep the value as given
@@ -217,6 +219,8 @@ def _join(base: str | None, uri: str) -> str:
 
 def _tidy(value: str) -> str:
     value = value.strip()
+    if value.isascii():
+        return value  # no mojibake to undo, no C1 controls to map
     try:  # feedparser's fix for UTF-8 text that was decoded as latin-1 somewhere upstream
         value = value.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -45,6 +45,20 @@ from .schema import (
     sources_of,
 )
 
+# The reads every ingest makes, built once (compiled once, cached by SQLAlchemy), run on the
+# session's connection: core rows, no ORM objects.
+_I, _A, _IC = _table(ItemRow), _table(AlertRow), _table(ItemCompanyRow)
+_KNOWN_KEYS = sa_select(_I.c.key).where(_I.c.source == bindparam("source"),
+                                        _I.c.key.in_(bindparam("keys", expanding=True)))
+_BY_URL = sa_select(_I.c.url, _I.c.id, _I.c.alerted, _I.c.story_id) \
+    .where(_I.c.url.in_(bindparam("urls", expanding=True))).order_by(_I.c.id)
+_ROOTS = sa_select(_I.c.id, _I.c.source, _I.c.story_key, _I.c.event_id, _A.c.id) \
+    .select_from(_I.outerjoin(_A, _A.c.item_id == _I.c.id))
+_ROOTS_BY_ID = _ROOTS.where(_I.c.id.in_(bindparam("ids", expanding=True))).order_by(_I.c.id)
+_ROOTS_SINCE = _ROOTS.where(_I.c.alerted.is_(True), _I.c.seen_at >= bindparam("since")).order_by(_I.c.id)
+_INSERT_ITEM = insert(_I)
+_COMPANIES = sa_select(_IC.c.item_id, _IC.c.company).where(_IC.c.item_id.in_(bindparam("ids", expanding=True)))
+
 
 class Items(Db):
     def ingest(self, source: str, items: list[Item], matched: dict[str, Candidate], *,
@@ -71,15 +85,13 @@ class Items(Db):
         """What plan_ingest needs to know about the batch: which items are stored, which URLs were
         seen (and the story each carries), and, when something matched, the alerted stories and
         open events it may join."""
+        conn = s.connection()
         keys: set[str] = set()
         for chunk in _chunks([it.key for it in items], 500):
-            keys.update(s.exec(select(ItemRow.key).where(col(ItemRow.source) == source, col(ItemRow.key).in_(chunk))))
+            keys.update(conn.execute(_KNOWN_KEYS, {"source": source, "keys": chunk}).scalars())
         first: dict[str, tuple[int, int | None]] = {}  # url -> (first item, the alerted item of its story)
         for chunk in _chunks([it.url for it in items if it.url and it.key not in keys], 500):
-            for url, iid, alerted, story in s.exec(
-                    select(ItemRow.url, ItemRow.id, ItemRow.alerted, ItemRow.story_id)
-                    .where(col(ItemRow.url).in_(chunk)).order_by(col(ItemRow.id))):
-                assert url is not None and iid is not None  # url matched IN (chunk); id is the key
+            for url, iid, alerted, story in conn.execute(_BY_URL, {"urls": chunk}):
                 first.setdefault(url, (iid, iid if alerted else story))
         if not any(it.key in matched and it.key not in keys for it in items):
             roots = self._roots(s, [r for _, r in first.values() if r is not None], None)
@@ -100,19 +112,14 @@ class Items(Db):
 
     def _roots(self, s: Session, ids: list[int], since: datetime | None) -> dict[int, Root]:
         """Alerted items by id, or every one seen since `since`, oldest first, with their alerts."""
-        q = sa_select(col(ItemRow.id), col(ItemRow.source), col(ItemRow.story_key), col(ItemRow.event_id),
-                      col(AlertRow.id)) \
-            .join(AlertRow, col(AlertRow.item_id) == col(ItemRow.id), isouter=True)
+        conn = s.connection()
         if since is not None:
-            rows = list(s.execute(q.where(col(ItemRow.alerted) == True, col(ItemRow.seen_at) >= since)  # noqa: E712
-                                  .order_by(col(ItemRow.id))))
+            rows = list(conn.execute(_ROOTS_SINCE, {"since": since}))
         else:
-            rows = [r for chunk in _chunks(sorted(set(ids)), 500)
-                    for r in s.execute(q.where(col(ItemRow.id).in_(chunk)).order_by(col(ItemRow.id)))]
+            rows = [r for chunk in _chunks(sorted(set(ids)), 500) for r in conn.execute(_ROOTS_BY_ID, {"ids": chunk})]
         companies: dict[int, set[str]] = {}
         for chunk in _chunks([r[0] for r in rows if r[0] is not None], 500):
-            for iid, company in s.exec(select(ItemCompanyRow.item_id, ItemCompanyRow.company)
-                                       .where(col(ItemCompanyRow.item_id).in_(chunk))):
+            for iid, company in conn.execute(_COMPANIES, {"ids": chunk}):
                 companies.setdefault(iid, set()).add(company)
         return {i: Root(i, src, key or "", frozenset(companies.get(i, ())), alert, ev)
                 for i, src, key, ev, alert in rows if i is not None}
@@ -201,7 +208,7 @@ class Items(Db):
                 assert alert_id is not None
                 self._add_also_to(s, alert_id, step.source, step.link)
         saved_ids = [i for ev in plan.events if (i := real(ev.id)) is not None]
-        known_sources, known_labels = sources_of(s, saved_ids), labels_of(s, saved_ids)
+        known_sources, known_labels = (sources_of(s, saved_ids), labels_of(s, saved_ids)) if saved_ids else ({}, {})
         for ev in plan.events:
             saved = s.get(EventRow, real(ev.id))
             if saved is None:
@@ -223,7 +230,7 @@ class Items(Db):
                     if value not in have:
                         s.add(EventLabelRow(event_id=saved.id, kind=kind, value=value))
         if plain:
-            s.execute(insert(_table(ItemRow)), plain)
+            s.connection().execute(_INSERT_ITEM, plain)  # core executemany: no ORM bulk path
 
     @staticmethod
     def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
