@@ -33,7 +33,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from . import config as config_mod
@@ -471,6 +470,8 @@ async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
 
 def notifier_fingerprint(cfg: Config) -> str:
     """Which notifier URLs, checked by which apprise: a digest (the URLs hold secrets)."""
+    from importlib.metadata import PackageNotFoundError, version  # 13 ms to import: only here
+
     try:
         apprise_version = version("apprise")
     except PackageNotFoundError:

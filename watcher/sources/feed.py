@@ -26,8 +26,6 @@ from datetime import UTC, datetime
 from typing import Literal, TypedDict
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]  # feedparser ships no types
 from lxml import etree  # type: ignore[import-untyped]  # no py.typed; lxml-stubs is not installed
 
 from .. import config, models
@@ -342,6 +340,8 @@ def _parse_fast(text: str, url: str) -> list[_Entry] | None:
 
 
 def _parse_slow(text: str, url: str) -> list[_Entry]:
+    import feedparser  # the fallback loads only for a feed the fast path cannot read
+
     d = feedparser.parse(
         io.BytesIO(text.encode("utf-8")),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
@@ -378,7 +378,14 @@ def _utc(tm: time.struct_time | None) -> datetime | None:
 def _when(text: str | None, parsed: time.struct_time | None) -> datetime | None:
     """The date as written, read by watcher.dates (which knows "2020/1/10 14:33", "Seg, 24 Set
     2018"); feedparser's reading of it only where ours has none."""
-    return read_date(text) or _utc(parsed or (_parse_date(text) if text else None))
+    found = read_date(text) if text else None
+    if found is not None:
+        return found
+    if parsed is None and text:
+        from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]  # no types shipped
+
+        parsed = _parse_date(text)
+    return _utc(parsed)
 
 
 def _to_raw(e: _Entry, url: str) -> models.RawItem:
