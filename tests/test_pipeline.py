@@ -149,3 +149,52 @@ def test_run_once_polls_every_source_then_delivers_and_a_rerun_is_silent(env):
     assert sum(r.new_alerts for r in again.results) == 0
     titles = [p["title"] for p in env.sink.posts]
     assert titles[0].startswith("Groq: licence to Nvidia") and titles[1:] == ["watcher: broken is failing"]
+
+
+def test_a_repeated_body_is_a_304_and_entries_served_before_skip_the_matcher(env):
+    """A server without validators serves the same bytes: nothing is parsed. When one entry is
+    added, only that entry is normalized, matched and stored; the rest were stored last time."""
+    quiet = {"title": "Chip packaging demand rises", "link": "https://news.example/pack", "description": "x"}
+    env.server.route("/plain.xml", 200, rss([quiet]))  # no ETag, no Last-Modified
+    env.write([("plain", env.server.url("/plain.xml"))])
+    clock = Clock()
+
+    async def job(ctx: Context) -> None:
+        source = ctx.cfg.source_named("plain")
+        first = await poll_source(ctx, source)
+        assert first.ok and first.new_items == 1 and not first.not_modified
+        again = await poll_source(ctx, source)
+        assert again.ok and again.not_modified  # same bytes
+        env.server.route("/plain.xml", 200, rss([DEAL, quiet]))
+        grown = await poll_source(ctx, source)
+        assert grown.ok and (grown.new_items, grown.new_alerts) == (1, 1)
+        assert ctx.store.source_state("plain").items_seen == 2  # what the source served, not what was new
+
+    with_ctx(env, clock, job)
+
+
+def test_process_skips_the_entries_it_is_told_are_known():
+    from watcher.match import build_matcher
+    from watcher.models import Fetched
+    from watcher.pipeline import process
+    from watcher.sources import Download
+
+    cfg = config.loads('[[company]]\nname = "Groq"\n[[rule]]\nname = "deals"\nevents = ["licence", "acquisition"]\n'
+                       '[[source]]\nname = "s"\nkind = "feed"\nurl = "http://127.0.0.1:9/f.xml"\n')
+    matcher = build_matcher(cfg)
+    quiet = {"title": "Chip packaging demand rises", "link": "https://news.example/pack", "description": "x"}
+
+    def run(entries: list[dict], known: frozenset[bytes] = frozenset()):  # type: ignore[no-untyped-def]
+        fetched = Fetched(url="http://127.0.0.1:9/f.xml", body=rss(entries), content_type="application/rss+xml")
+        return process(Download(parts=((None, fetched),)), cfg.source[0], 1e9, lambda: matcher, START, ["log"],
+                       known)
+
+    before = run([quiet])
+    full = run([DEAL, quiet])
+    assert (full.served, len(full.items), len(full.matched)) == (2, 2, 1)
+    assert before.entries < full.entries  # an entry's id does not depend on its neighbours
+    grown = run([DEAL, quiet], before.entries)
+    assert grown.served == 2 and [it.title for it in grown.items] == [DEAL["title"]] and len(grown.matched) == 1
+    assert run([DEAL, quiet], full.entries).items == []
+    edited = run([DEAL, dict(quiet, title="Chip packaging demand falls")], full.entries)
+    assert [it.title for it in edited.items] == ["Chip packaging demand falls"]  # changed: looked at again

@@ -45,6 +45,7 @@ from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
 from .poll_state import PollStates
+from .seen import Seen, body_digest, entry_id
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
 from .store import Delivery, SourceState, SourceStateValue, Store, utcnow
@@ -82,6 +83,7 @@ class Shared:
     warned_orphans: set[str] = field(default_factory=set)
     states: PollStates = field(default_factory=PollStates)  # every source's poll state, in memory
     states_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    seen: Seen = field(default_factory=Seen)  # what each source served last time (seen.py)
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
     _edgar: EdgarGateway | None = None
 
@@ -192,25 +194,37 @@ def _worker_matcher() -> Matcher:
     return _WORKER_MATCHER
 
 
+@dataclass(frozen=True)
+class Processed:
+    """What the parse worker sends back."""
+
+    collected: Collected  # the failures (its items are not sent back: `items` has them)
+    items: list[Item]  # the entries not served last time, normalized
+    matched: dict[str, Candidate]
+    entries: frozenset[bytes]  # every entry's id (seen.entry_id), new or not
+    served: int  # entries in the download
+
+
 def process(download: Download, source: Source, max_age: float, get_matcher: Callable[[], Matcher] | None,
-            now: datetime, notifier_names: list[str]) -> tuple[Collected, list[Item], dict[str, Candidate]]:
+            now: datetime, notifier_names: list[str], known: frozenset[bytes] = frozenset()) -> Processed:
     """parse -> normalize -> match, all CPU work, run in a worker thread or process (get_matcher
-    None: the worker process's own)."""
+    None: the worker process's own). Entries whose id is in `known` (served and stored by the
+    last poll) go no further than the parse."""
     collected = sources.KINDS[source.kind].parse(download, source, now)
-    items = [normalize(r, source.name) for r in collected.items]
-    collected = dataclasses.replace(collected, items=[])  # failures only: raw items would double the pickle
+    ids = [entry_id(r) for r in collected.items]
+    items = [normalize(r, source.name) for r, i in zip(collected.items, ids, strict=True) if i not in known]
+    out = Processed(dataclasses.replace(collected, items=[]), items, {}, frozenset(ids), len(ids))
     if not items:
-        return collected, items, {}
+        return out
     matcher = (get_matcher or _worker_matcher)()
     oldest = now - timedelta(seconds=max_age)
-    matched: dict[str, Candidate] = {}
     for it in items:
         if it.published is not None and it.published < oldest:
             continue  # too old to alert; still stored so it never alerts later
         hits = matcher.match(it)
         if hits:
-            matched[it.key] = Candidate(it, hits, route(hits, matcher.rules, notifier_names))
-    return collected, items, matched
+            out.matched[it.key] = Candidate(it, hits, route(hits, matcher.rules, notifier_names))
+    return out
 
 
 # --------------------------------------------------------------------------- poll state
@@ -269,28 +283,33 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
         download = await sources.KINDS[source.kind].fetch(sources.Request(
             source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, edgar=ctx.shared.edgar_for(ctx), now=now,
             etag=state.etag, last_modified=state.last_modified))
+        digest = None if download.not_modified else body_digest(download)
+        if digest is not None and ctx.shared.seen.same_body(source.name, digest):
+            download = dataclasses.replace(download, not_modified=True)  # the same bytes as last time: a 304
         if download.not_modified:
             await _record_success(ctx, source, state, now, download, defer)
             return PollResult(source.name, True, not_modified=True)
+        assert digest is not None
         matcher = None if ctx.worker_is_process else ctx.get_matcher  # a worker process builds its own
-        args = (download, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names())
+        args = (download, source, ctx.cfg.watcher.max_age, matcher, now, ctx.notifier_names(),
+                ctx.shared.seen.entries(source.name))
         try:
-            collected, items, matched = await loop.run_in_executor(ctx.pool, process, *args)
+            done = await loop.run_in_executor(ctx.pool, process, *args)
         except BrokenProcessPool:
             # the worker died (killed, out of memory): carry on in threads
             log.error("parse worker process died; parsing in threads from now on")
             ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
-            collected, items, matched = await loop.run_in_executor(
-                ctx.pool, process, download, source, ctx.cfg.watcher.max_age, ctx.get_matcher, now,
-                ctx.notifier_names())
+            done = await loop.run_in_executor(ctx.pool, process, *args[:3], ctx.get_matcher, *args[4:])
         async with ctx.shared.ingest_lock:
-            res = await asyncio.to_thread(ctx.store.ingest, source.name, items, matched,
+            res = await asyncio.to_thread(ctx.store.ingest, source.name, done.items, done.matched,
                                           now=now, story_window=ctx.cfg.watcher.story_window,
                                           event_window=ctx.cfg.watcher.event_window)
-        partial = collected.error()  # some parts failed: keep what the others produced, mark the source failing
+        partial = done.collected.error()  # some parts failed: keep what the others produced, mark the source failing
         if partial is not None:
+            ctx.shared.seen.forget(source.name)
             return await _record_failure(ctx, source, state, now, partial)
-        await _record_success(ctx, source, state, now, download, defer, len(items))
+        ctx.shared.seen.remember(source.name, digest, done.entries)  # stored: the next poll may skip them
+        await _record_success(ctx, source, state, now, download, defer, done.served)
         if res.new_alerts:
             log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
         return PollResult(source.name, True, res.new_items, res.new_alerts)
