@@ -17,6 +17,7 @@ import email.utils
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -126,6 +127,7 @@ def main() -> int:
     ap.add_argument("--every", type=float, default=10, help="poll interval of every source, seconds")
     ap.add_argument("--seconds", type=float, default=60, help="length of the measurement")
     ap.add_argument("--change", type=float, default=0.05, help="share of feeds that gain an item every 5 s")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir (config, database, daemon log)")
     a = ap.parse_args()
     t_all = time.perf_counter()
     rnd, now = random.Random(7), time.time()
@@ -197,7 +199,10 @@ def main() -> int:
         with sqlite3.connect(work / "w.db") as c:
             stored = c.execute("select count(*) from item").fetchone()[0]
         text = (work / "daemon.log").read_text(encoding="utf-8", errors="replace")
-        problems = [ln for ln in text.splitlines() if " ERROR " in ln or " WARNING " in ln or "Traceback" in ln]
+        lines = text.splitlines()
+        errors = [ln for ln in lines if " ERROR " in ln or " CRITICAL " in ln or ln.startswith("Traceback")]
+        warnings = [ln for ln in lines if " WARNING " in ln and " ALERT " not in ln]
+        alerts = sum(" ALERT " in ln for ln in lines)
 
         polls = len(window)
         cpu_s = cpu1 - cpu0
@@ -209,11 +214,14 @@ def main() -> int:
                    core_share=round(cpu_s / elapsed, 4),
                    rss_start_mb=round(rss0, 1), rss_end_mb=round(rss1, 1), rss_peak_mb=round(hwm, 1),
                    items_added=added, items_stored=stored, items_expected_max=a.feeds * a.items + added,
-                   log_problems=len(problems), exit_code=code, stop_s=round(stop_s, 2),
+                   alerts_logged=alerts, log_warnings=len(warnings), log_errors=len(errors),
+                   exit_code=code, stop_s=round(stop_s, 2),
                    total_s=round(time.perf_counter() - t_all, 1))
-        if problems:
-            print("\n".join(problems[:20]), file=sys.stderr)
+        for ln in (errors + warnings)[:20]:
+            print(ln, file=sys.stderr)
         print(json.dumps(fig))
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
         return 0
     finally:
         if proc.poll() is None:

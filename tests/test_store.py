@@ -231,6 +231,7 @@ def test_reports_an_older_watcher_kept_as_json_move_into_their_table(tmp_path):
     ingest(st, "a", [item(1)])
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left it: the reports in a JSON column
+    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
     con.execute("DROP TABLE alert_report")
     con.execute("""UPDATE alert SET also = '["wire", {"source": "tech", "link": "https://t.example/1"}]'""")
     con.commit()
@@ -250,6 +251,7 @@ def test_companies_and_event_sources_kept_as_json_move_into_their_tables(tmp_pat
     report(st, "wire", 1, deal_hit())  # an event reported by wire
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
+    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
     con.execute("DELETE FROM item_company")
     con.execute("DELETE FROM event_source")
     con.execute("""UPDATE item SET companies = '["Groq"]' WHERE source = 'a'""")
@@ -271,6 +273,7 @@ def test_hits_facts_and_event_labels_kept_as_json_move_into_their_tables(tmp_pat
     (before,) = st.due(NOW)
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
+    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
     con.execute("DELETE FROM alert_hit")
     con.execute("DELETE FROM event_label")
     con.execute("UPDATE alert SET hits = ?", (json.dumps([h.__dict__ for h in deal_hit()]),))
@@ -307,3 +310,19 @@ def test_replay_reads_back_what_the_matcher_needs_of_a_filing(tmp_path):
     back = st.items_since(NOW - timedelta(days=1))
     assert back[0] == filing  # form, items and company kept: replay judges it as the pipeline did
     assert back[1].published == NOW  # an undated item is judged as of when it was seen
+
+
+def test_a_database_brought_up_to_date_is_not_checked_again_until_the_schema_changes(tmp_path):
+    from watcher.store.schema import fingerprint
+
+    path = tmp_path / "w.db"
+    Store(f"sqlite:///{path}").close()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (fingerprint(),)
+    con.execute("DROP TABLE alert_fact")
+    con.execute("UPDATE meta SET value = 'made by an older watcher' WHERE key = 'schema'")
+    con.commit()
+    Store(f"sqlite:///{path}").close()
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "alert_fact" in tables
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (fingerprint(),)

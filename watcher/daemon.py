@@ -24,7 +24,8 @@ from . import config as config_mod
 from .config import Config, Source
 from .errors import ConfigError
 from .pipeline import Clock, Context, deliver, flush_states, poll_source, prune, startup_warnings, state_of
-from .store import SourceState, Store, display_url, utcnow
+from .poll_state import PollState
+from .store import Store, display_url, utcnow
 
 log = logging.getLogger("watcher")
 
@@ -89,7 +90,7 @@ class Daemon:
                 return  # backing off after failures
             await self._guarded(self._poll_and_deliver(ctx, source, state), ctx.cfg.source_timeout(source) * 3 + 60)
 
-    async def _poll_and_deliver(self, ctx: Context, source: Source, state: SourceState) -> None:
+    async def _poll_and_deliver(self, ctx: Context, source: Source, state: PollState) -> None:
         res = await poll_source(ctx, source, state)
         if res.new_alerts:
             await deliver(ctx)

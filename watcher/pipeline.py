@@ -44,11 +44,11 @@ from .ingest import Candidate
 from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
-from .poll_state import PollStates
+from .poll_state import PollState, PollStates
 from .seen import Seen, body_digest, entry_id
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
-from .store import Delivery, SourceState, SourceStateValue, Store, utcnow
+from .store import Delivery, SourceStateValue, Store, utcnow
 
 if TYPE_CHECKING:
     from .match import Matcher
@@ -228,7 +228,7 @@ def process(download: Download, source: Source, max_age: float, get_matcher: Cal
 
 
 # --------------------------------------------------------------------------- poll state
-async def state_of(ctx: Context, name: str) -> SourceState:
+async def state_of(ctx: Context, name: str) -> PollState:
     """A source's poll state, from memory (every state is read from the store once)."""
     states = ctx.shared.states
     if not states.loaded:
@@ -246,7 +246,7 @@ async def save_state(ctx: Context, name: str, changes: dict[str, SourceStateValu
         return
     rows = states.take([name])
     try:
-        await asyncio.to_thread(ctx.store.save_source_rows, rows)
+        await asyncio.to_thread(ctx.store.save_source_rows, [r.row() for r in rows])
     except StoreError:
         states.requeue(rows)
         raise
@@ -260,7 +260,7 @@ async def flush_states(ctx: Context) -> int:
     if not rows:
         return 0
     try:
-        await asyncio.to_thread(ctx.store.save_source_rows, rows)
+        await asyncio.to_thread(ctx.store.save_source_rows, [r.row() for r in rows])
     except StoreError as e:
         states.requeue(rows)
         log.error("cannot record the poll state of %d sources: %s", len(rows), e)
@@ -270,7 +270,7 @@ async def flush_states(ctx: Context) -> int:
 
 
 # --------------------------------------------------------------------------- one source
-async def poll_source(ctx: Context, source: Source, state: SourceState | None = None, *,
+async def poll_source(ctx: Context, source: Source, state: PollState | None = None, *,
                       defer: bool = False) -> PollResult:
     """Poll one source end to end: fetch -> parse -> normalize -> match -> store, the same path
     for every kind. Never raises for source trouble: failures become source state. `defer`:
@@ -320,7 +320,7 @@ async def poll_source(ctx: Context, source: Source, state: SourceState | None = 
         return await _record_failure(ctx, source, state, now, e)
 
 
-async def _record_success(ctx: Context, source: Source, st: SourceState, now: datetime, download: Download,
+async def _record_success(ctx: Context, source: Source, st: PollState, now: datetime, download: Download,
                           defer: bool, n: int = 0) -> None:
     was_alerted = st.health_alerted
     changes: dict[str, SourceStateValue] = dict(
@@ -333,7 +333,7 @@ async def _record_success(ctx: Context, source: Source, st: SourceState, now: da
         await send_health(ctx, health_recovered(source.name, st.failing_since, st.last_error))
 
 
-async def _record_failure(ctx: Context, source: Source, state: SourceState, now: datetime,
+async def _record_failure(ctx: Context, source: Source, state: PollState, now: datetime,
                           e: BaseException) -> PollResult:
     msg = str(e) or e.__class__.__name__
     failures = (state.failures or 0) + 1

@@ -11,8 +11,12 @@ validators it had, and items are stored by ingest, never here.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from .store import SourceState
 from .store.schema import SourceStateValue
@@ -21,7 +25,33 @@ from .store.schema import SourceStateValue
 DEFERRABLE = frozenset({"last_success", "last_attempt"})
 
 
-def urgent(old: SourceState, changes: Mapping[str, SourceStateValue], *, stored: bool) -> bool:
+@dataclass(frozen=True)
+class PollState:
+    """One source's state as the poll path reads it: the store's source_state row as a plain
+    value (building an ORM row costs a hundred times more, and this is read on every poll)."""
+
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    failing_since: datetime | None = None
+    next_poll: datetime | None = None
+    health_alerted: bool = False
+    items_seen: int = 0
+
+    @classmethod
+    def of(cls, row: SourceState) -> PollState:
+        return cls(**row.model_dump())
+
+    def row(self) -> dict[str, Any]:
+        """The source_state row's values."""
+        return dataclasses.asdict(self)
+
+
+def urgent(old: PollState, changes: Mapping[str, SourceStateValue], *, stored: bool) -> bool:
     """Must these changes be written now? (pure) `stored`: the row is in the database already."""
     if not stored:
         return True
@@ -34,16 +64,11 @@ def urgent(old: SourceState, changes: Mapping[str, SourceStateValue], *, stored:
     return False
 
 
-def _copy(row: SourceState, changes: Mapping[str, SourceStateValue] | None = None) -> SourceState:
-    """A new row (never a shared ORM instance), with changes applied."""
-    return SourceState(**{**row.model_dump(), **(changes or {})})
-
-
 class PollStates:
     """The cache. Thread-safe; the event loop reads it, store calls run in threads."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, SourceState] = {}
+        self._rows: dict[str, PollState] = {}
         self._stored: set[str] = set()
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -54,28 +79,27 @@ class PollStates:
         with self._lock:
             for row in rows:
                 self._stored.add(row.name)
-                self._rows.setdefault(row.name, row)
+                self._rows.setdefault(row.name, PollState.of(row))
             self.loaded = True
 
-    def get(self, name: str) -> SourceState:
-        """A copy of the source's state (a fresh one for a source never polled)."""
+    def get(self, name: str) -> PollState:
+        """The source's state (a fresh one for a source never polled)."""
         with self._lock:
-            row = self._rows.get(name)
-            return _copy(row) if row is not None else SourceState(name=name)
+            return self._rows.get(name) or PollState(name=name)
 
     def apply(self, name: str, changes: Mapping[str, SourceStateValue], *, defer: bool = False) -> bool:
         """Fold changes into the cached row. True: write it now (`take` it, then `written`).
         False: it waits for the flush (`take_pending`), as everything does when `defer`."""
         with self._lock:
-            old = self._rows.get(name) or SourceState(name=name)
+            old = self._rows.get(name) or PollState(name=name)
             must = urgent(old, changes, stored=name in self._stored)
-            self._rows[name] = _copy(old, changes)
+            self._rows[name] = dataclasses.replace(old, **changes)  # type: ignore[arg-type]  # keys are fields
             if defer or not must:
                 self._pending.add(name)
                 return False
             return True
 
-    def take(self, names: Iterable[str]) -> list[SourceState]:
+    def take(self, names: Iterable[str]) -> list[PollState]:
         """These sources' rows, to write now (they leave the flush queue)."""
         with self._lock:
             out = []
@@ -91,13 +115,13 @@ class PollStates:
                 self._stored.add(name)
                 self._pending.discard(name)
 
-    def take_pending(self) -> list[SourceState]:
+    def take_pending(self) -> list[PollState]:
         """The rows waiting to be written (they leave the queue: on a failed write, `requeue`)."""
         with self._lock:
             rows = [self._rows[n] for n in sorted(self._pending)]
             self._pending.clear()
             return rows
 
-    def requeue(self, rows: Iterable[SourceState]) -> None:
+    def requeue(self, rows: Iterable[PollState]) -> None:
         with self._lock:
             self._pending.update(r.name for r in rows)

@@ -53,11 +53,11 @@ class SourceStates(Db):
         with self.engine.begin() as conn:
             conn.execute(upsert(self, _STATE, "name", dict(changes)).values(name=name, **row))
 
-    def save_source_rows(self, rows: list[SourceState]) -> None:
-        """Whole rows, as the poll-state cache holds them, in one transaction (one statement)."""
+    def save_source_rows(self, rows: list[dict[str, SourceStateValue]]) -> None:
+        """Whole rows (every column), as the poll-state cache holds them, in one transaction."""
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(upsert(self, _STATE, "name", None), [r.model_dump() for r in rows])
+                conn.execute(upsert(self, _STATE, "name", None), rows)
 
     def get_meta(self, key: str) -> str | None:
         with self.reading() as conn:

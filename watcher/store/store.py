@@ -17,9 +17,10 @@ from ..errors import StoreError
 from .base import READ_ONLY
 from .items import Items
 from .outbox import Outbox
-from .schema import upgrade
+from .schema import fingerprint, upgrade
 from .sources import SourceStates
 
+SCHEMA_KEY = "schema"  # meta row: the fingerprint of the schema the database was brought up to
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -81,10 +82,18 @@ class Store(SourceStates, Items, Outbox):
             def _on_begin(conn: Connection) -> None:
                 conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
         try:
-            SQLModel.metadata.create_all(self.engine)
-            upgrade(self.engine)
+            if not self._schema_current():
+                SQLModel.metadata.create_all(self.engine)
+                upgrade(self.engine)
+                self.set_meta(SCHEMA_KEY, fingerprint())
         except Exception as e:  # noqa: BLE001 - name the database in the message
             raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
+
+    def _schema_current(self) -> bool:
+        try:
+            return self.get_meta(SCHEMA_KEY) == fingerprint()
+        except StoreError:
+            return False  # no meta table yet: a new or very old database
 
     def close(self) -> None:
         self.engine.dispose()
