@@ -38,6 +38,7 @@ class LoopbackServer:
     counts: Counter = field(default_factory=Counter)
     active: int = 0  # requests being handled right now
     max_active: int = 0  # the most ever handled at once
+    connections: int = 0  # TCP connections accepted
     lock: threading.Lock = field(default_factory=threading.Lock)
     _httpd: http.server.ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -68,6 +69,11 @@ class LoopbackServer:
 
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with server.lock:
+                    server.connections += 1
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]

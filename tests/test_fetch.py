@@ -224,3 +224,22 @@ def test_global_limit_is_respected(http_server):
 
     assert asyncio.run(many()) == 6
     assert http_server.max_active == 3
+
+
+def test_conditional_gets_answered_304_reuse_one_connection(http_server):
+    """A 304's empty body is read to its end, so the connection goes back to the pool: polling
+    a quiet feed costs a request, not a TCP handshake."""
+    url = http_server.route("/quiet", body=b"<rss/>", ETag='"v1"')
+
+    async def go() -> list[bool]:
+        fetcher = Fetcher(settings())
+        try:
+            first = await fetcher.fetch(url, timeout=5, max_bytes=1 << 20)
+            return [first.not_modified] + [
+                (await fetcher.fetch(url, timeout=5, max_bytes=1 << 20, etag=first.etag)).not_modified
+                for _ in range(3)]
+        finally:
+            await fetcher.aclose()
+
+    assert asyncio.run(go()) == [False, True, True, True]
+    assert http_server.connections == 1

@@ -212,6 +212,7 @@ class Fetcher:
             etag = response.headers.get("ETag")
             last_modified = response.headers.get("Last-Modified")
             if status == 304:
+                await response.aread()  # the (empty) body to its end, or the connection is closed, not reused
                 return models.Fetched(url=final_url, body=b"", content_type=response.headers.get(
                     "Content-Type", ""), etag=etag, last_modified=last_modified, not_modified=True)
             if status >= 400 or status < 200:
