@@ -31,7 +31,7 @@ def test_urgent(old: PollState, changes: dict[str, object], stored: bool, want: 
 
 def test_quiet_polls_wait_for_the_flush_and_loud_ones_do_not() -> None:
     states = PollStates()
-    states.load([SourceState(**POLLED.row())])
+    states.load([POLLED.row()])
     assert states.get("s").etag == '"a"' and states.get("new").last_success is None
     assert states.apply("s", {"last_success": T1, "last_attempt": T1}) is False
     assert states.get("s").last_success == T1  # the cache is current at once

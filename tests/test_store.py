@@ -313,7 +313,7 @@ def test_replay_reads_back_what_the_matcher_needs_of_a_filing(tmp_path):
 
 
 def test_a_database_brought_up_to_date_is_not_checked_again_until_the_schema_changes(tmp_path):
-    from watcher.store.schema import fingerprint
+    from watcher.quickstore import schema_fingerprint as fingerprint
 
     path = tmp_path / "w.db"
     Store(f"sqlite:///{path}").close()

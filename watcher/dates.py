@@ -180,3 +180,8 @@ def _us_summer(when: datetime) -> bool:
     start = datetime(when.year, 3, 8) + timedelta(days=(6 - datetime(when.year, 3, 8).weekday()) % 7)
     end = datetime(when.year, 11, 1) + timedelta(days=(6 - datetime(when.year, 11, 1).weekday()) % 7)
     return start + timedelta(hours=2) <= when < end + timedelta(hours=2)
+
+
+def utcnow() -> datetime:
+    """Now, aware UTC: the default clock."""
+    return datetime.now(UTC)

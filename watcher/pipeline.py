@@ -33,11 +33,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
 from . import sources
 from .config import Config, Source, format_duration
+from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .ingest import Candidate
@@ -45,14 +46,15 @@ from .models import Item
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
 from .poll_state import PollState, PollStates
+from .quickstore import QuickStore
 from .seen import Seen, body_digest, entry_id
 from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
-from .store import Delivery, SourceStateValue, Store, utcnow
 
 if TYPE_CHECKING:
     from .match import Matcher
     from .notify.deliver import Notifiers
+    from .store import Delivery, SourceStateValue, Store
 
 log = logging.getLogger("watcher")
 
@@ -76,7 +78,7 @@ class Shared:
     """What outlives a config reload: the store, the locks that keep ingest and delivery single
     file, the one EDGAR gateway (its rate limit and any SEC block), and the clock."""
 
-    store: Store
+    url: str  # the database
     clock: Clock = utcnow
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -85,7 +87,49 @@ class Shared:
     states_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     seen: Seen = field(default_factory=Seen)  # what each source served last time (seen.py)
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
+    quick: QuickStore | None = None  # `once` on SQLite: what a quiet pass needs, without SQLAlchemy
+    _store: Store | None = None
     _edgar: EdgarGateway | None = None
+
+    @property
+    def store(self) -> Store:
+        """The full store, opened on first use when a quick one stands in for it."""
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.url)
+        return self._store
+
+    @property
+    def quiet(self) -> QuickStore | None:
+        """The quick store while the full one is not open (quickstore.py)."""
+        return self.quick if self._store is None else None
+
+    def source_rows(self) -> list[dict[str, Any]]:
+        quick = self.quiet
+        return quick.source_rows() if quick is not None else self.store.source_rows()
+
+    def save_source_rows(self, rows: list[dict[str, Any]]) -> None:
+        quick = self.quiet
+        if quick is not None:
+            quick.save_source_rows(rows)
+        else:
+            self.store.save_source_rows(rows)
+
+    def nothing_queued(self) -> bool:
+        """True when the quick store knows the outbox is empty (the full store was never needed)."""
+        quick = self.quiet
+        return quick is not None and quick.outbox_waiting() == 0
+
+    def get_meta(self, key: str) -> str | None:
+        quick = self.quiet
+        return quick.get_meta(key) if quick is not None else self.store.get_meta(key)
+
+    def close(self) -> None:
+        if self.quick is not None:
+            self.quick.close()
+        if self._store is not None:
+            self._store.close()
 
     def edgar_for(self, ctx: Context) -> EdgarGateway:
         """The gateway, sending through the newest config's HTTP client (an older one is closed
@@ -118,7 +162,10 @@ class Context:
         second core; call it before any thread exists (fork safety). `eager_notifiers=False`
         builds the apprise notifiers (0.1 s) only when something is sent."""
         if not isinstance(shared, Shared):
-            shared = Shared(store=shared or Store(config_mod.database_url(cfg)), clock=clock)
+            url = config_mod.database_url(cfg) if shared is None else shared.url
+            shared = Shared(url=url, clock=clock, _store=shared)
+        if shared.quick is None:
+            shared.store  # noqa: B018 - open it now: a database that cannot be opened fails the start
         ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher),
                   _notifiers=_notifiers(cfg) if eager_notifiers else None)
         if worker_process and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:  # fork only then
@@ -234,7 +281,7 @@ async def state_of(ctx: Context, name: str) -> PollState:
     if not states.loaded:
         async with ctx.shared.states_lock:
             if not states.loaded:
-                states.load(await asyncio.to_thread(ctx.store.all_source_states))
+                states.load(await asyncio.to_thread(ctx.shared.source_rows))
     return states.get(name)
 
 
@@ -246,7 +293,7 @@ async def save_state(ctx: Context, name: str, changes: dict[str, SourceStateValu
         return
     rows = states.take([name])
     try:
-        await asyncio.to_thread(ctx.store.save_source_rows, [r.row() for r in rows])
+        await asyncio.to_thread(ctx.shared.save_source_rows, [r.row() for r in rows])
     except StoreError:
         states.requeue(rows)
         raise
@@ -260,7 +307,7 @@ async def flush_states(ctx: Context) -> int:
     if not rows:
         return 0
     try:
-        await asyncio.to_thread(ctx.store.save_source_rows, [r.row() for r in rows])
+        await asyncio.to_thread(ctx.shared.save_source_rows, [r.row() for r in rows])
     except StoreError as e:
         states.requeue(rows)
         log.error("cannot record the poll state of %d sources: %s", len(rows), e)
@@ -381,6 +428,8 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
     holds up another; a notifier that fails is not tried again for the rest of this round.
     Each delivery is claimed in the database first, so two processes never send it twice."""
     async with ctx.shared.deliver_lock:
+        if await asyncio.to_thread(ctx.shared.nothing_queued):
+            return 0, 0
         now = ctx.clock()
         if ctx.cfg.watcher.delivery_expiry:
             n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
@@ -468,11 +517,13 @@ async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
     them all. apprise takes a tenth of a second to load its plugins: notifier URLs this apprise
     already accepted need no new check, others are checked in a thread while the sources answer,
     and a bad one raises NotifyError (a config error)."""
-    ctx = Context.build(cfg, worker_process=len(cfg.source) > 1, eager_notifiers=False, clock=clock)
+    url = config_mod.database_url(cfg)
+    shared = Shared(url=url, clock=clock, quick=QuickStore.open(url))  # SQLAlchemy loads only if needed
+    ctx = Context.build(cfg, shared, worker_process=len(cfg.source) > 1, eager_notifiers=False)
     fingerprint = notifier_fingerprint(cfg)
     building: asyncio.Future[Notifiers] | None = None
     try:
-        if await asyncio.to_thread(ctx.store.get_meta, "notifiers_ok") != fingerprint:
+        if await asyncio.to_thread(ctx.shared.get_meta, "notifiers_ok") != fingerprint:
             building = asyncio.ensure_future(asyncio.to_thread(_notifiers, cfg))
         results = await poll_all(ctx)
         if building is not None:
@@ -484,7 +535,7 @@ async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
         if building is not None and not building.done():
             await asyncio.wait([building])
         await ctx.aclose()
-        ctx.store.close()
+        ctx.shared.close()
 
 
 def notifier_fingerprint(cfg: Config) -> str:

@@ -16,10 +16,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .store import SourceState
-from .store.schema import SourceStateValue
+if TYPE_CHECKING:
+    from .store import SourceState
+    from .store.schema import SourceStateValue
 
 # Changes that may wait for the next flush: the clock moving on a poll that found nothing new.
 DEFERRABLE = frozenset({"last_success", "last_attempt"})
@@ -74,12 +75,13 @@ class PollStates:
         self._lock = threading.Lock()
         self.loaded = False
 
-    def load(self, rows: Iterable[SourceState]) -> None:
-        """Fill from the store (every row, once); states changed here since are kept."""
+    def load(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Fill from the store's rows (every row, once); states changed here since are kept."""
         with self._lock:
             for row in rows:
-                self._stored.add(row.name)
-                self._rows.setdefault(row.name, PollState.of(row))
+                state = PollState(**row)
+                self._stored.add(state.name)
+                self._rows.setdefault(state.name, state)
             self.loaded = True
 
     def get(self, name: str) -> PollState:

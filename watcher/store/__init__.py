@@ -9,8 +9,7 @@
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from ..dates import utcnow
 from .outbox import Delivery
 from .schema import AlertRow, EventRow, ItemRow, MetaRow, OutboxRow, SourceState, SourceStateValue, event_info
 from .store import Store, display_url
@@ -18,6 +17,3 @@ from .store import Store, display_url
 __all__ = ["AlertRow", "Delivery", "EventRow", "ItemRow", "MetaRow", "OutboxRow", "SourceState", "SourceStateValue",
            "Store", "display_url", "event_info", "utcnow"]
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

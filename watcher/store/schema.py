@@ -285,20 +285,6 @@ def labels_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[tuple[str
     return {k: (tuple(a), tuple(f)) for k, (a, f) in out.items()}
 
 
-def fingerprint() -> str:
-    """The schema this watcher writes: tables, columns with their types, and indexes. A database
-    whose meta row "schema" holds it needs neither create_all nor upgrade (both cost a dozen
-    queries and several write transactions on every start)."""
-    import hashlib
-
-    parts = sorted(f"{t.name}.{c.name}:{type(c.type).__name__}:{c.nullable}:{c.primary_key}"
-                   for t in SQLModel.metadata.tables.values() for c in t.columns)
-    parts += sorted(f"{t.name}#{ix.name}" for t in SQLModel.metadata.tables.values() for ix in t.indexes)
-    parts += sorted(f"{t.name}!{'|'.join(c.name for c in u.columns)}" for t in SQLModel.metadata.tables.values()
-                    for u in t.constraints if isinstance(u, UniqueConstraint))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
 def upgrade(engine: Engine) -> None:
     """Bring a database an older watcher made up to date: new columns, then lists kept as JSON
     in a column moved into their tables."""

@@ -43,6 +43,11 @@ class SourceStates(Db):
             row = conn.execute(select(_STATE).where(_STATE.c.name == name)).mappings().first()
         return SourceState(**row) if row is not None else SourceState(name=name)
 
+    def source_rows(self) -> list[dict[str, Any]]:
+        """Every source's state row as plain values (the poll-state cache reads these)."""
+        with self.reading() as conn:
+            return [dict(r) for r in conn.execute(select(_STATE)).mappings()]
+
     def all_source_states(self) -> list[SourceState]:
         with self.reading() as conn:
             return [SourceState(**r) for r in conn.execute(select(_STATE)).mappings()]

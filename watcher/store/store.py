@@ -14,13 +14,13 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel, create_engine
 
 from ..errors import StoreError
+from ..quickstore import SCHEMA_KEY, schema_fingerprint
 from .base import READ_ONLY
 from .items import Items
 from .outbox import Outbox
-from .schema import fingerprint, upgrade
+from .schema import upgrade
 from .sources import SourceStates
 
-SCHEMA_KEY = "schema"  # meta row: the fingerprint of the schema the database was brought up to
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -85,13 +85,13 @@ class Store(SourceStates, Items, Outbox):
             if not self._schema_current():
                 SQLModel.metadata.create_all(self.engine)
                 upgrade(self.engine)
-                self.set_meta(SCHEMA_KEY, fingerprint())
+                self.set_meta(SCHEMA_KEY, schema_fingerprint())
         except Exception as e:  # noqa: BLE001 - name the database in the message
             raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
 
     def _schema_current(self) -> bool:
         try:
-            return self.get_meta(SCHEMA_KEY) == fingerprint()
+            return self.get_meta(SCHEMA_KEY) == schema_fingerprint()
         except StoreError:
             return False  # no meta table yet: a new or very old database
 
