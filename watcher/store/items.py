@@ -57,6 +57,13 @@ _ROOTS = sa_select(_I.c.id, _I.c.source, _I.c.story_key, _I.c.event_id, _A.c.id)
 _ROOTS_BY_ID = _ROOTS.where(_I.c.id.in_(bindparam("ids", expanding=True))).order_by(_I.c.id)
 _ROOTS_SINCE = _ROOTS.where(_I.c.alerted.is_(True), _I.c.seen_at >= bindparam("since")).order_by(_I.c.id)
 _INSERT_ITEM = insert(_I)
+_AR, _O, _RP = _table(AlertRow), _table(OutboxRow), _table(AlertReportRow)
+_ALERT_ITEMS = sa_select(_AR.c.id, _AR.c.item_id).where(_AR.c.id.in_(bindparam("ids", expanding=True)))
+_OUTBOX_STATES = sa_select(_O.c.alert_id, _O.c.notifier, _O.c.status) \
+    .where(_O.c.alert_id.in_(bindparam("ids", expanding=True)))
+_SAME_REPORT = sa_select(_RP.c.id).where(_RP.c.alert_id == bindparam("alert"), _RP.c.source == bindparam("source"),
+                                         _RP.c.link.is_not_distinct_from(bindparam("link")))
+_INSERT_REPORT = insert(_RP)
 _COMPANIES = sa_select(_IC.c.item_id, _IC.c.company).where(_IC.c.item_id.in_(bindparam("ids", expanding=True)))
 
 
@@ -129,12 +136,11 @@ class Items(Db):
         alert_ids = [r.alert_id for r in rows if r.alert_id is not None]
         items: dict[int, int] = {}
         states: dict[int, dict[str, str]] = {}
+        conn = s.connection()
         for chunk in _chunks(alert_ids, 500):
-            for aid, iid in s.exec(select(AlertRow.id, AlertRow.item_id).where(col(AlertRow.id).in_(chunk))):
-                if aid is not None:
-                    items[aid] = iid
-            for aid, name, status in s.exec(select(OutboxRow.alert_id, OutboxRow.notifier, OutboxRow.status)
-                                             .where(col(OutboxRow.alert_id).in_(chunk))):
+            for aid, iid in conn.execute(_ALERT_ITEMS, {"ids": chunk}):
+                items[aid] = iid
+            for aid, name, status in conn.execute(_OUTBOX_STATES, {"ids": chunk}):
                 states.setdefault(aid, {})[name] = status
         sources = sources_of(s, [r.id for r in rows if r.id is not None])
         labels = labels_of(s, [r.id for r in rows if r.id is not None])
@@ -235,12 +241,9 @@ class Items(Db):
     @staticmethod
     def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
         """A later report on a queued alert, once per source and link."""
-        same = select(AlertReportRow.id).where(col(AlertReportRow.alert_id) == alert_id,
-                                                col(AlertReportRow.source) == label,
-                                                col(AlertReportRow.link) == link if link is not None
-                                                else col(AlertReportRow.link).is_(None))
-        if s.exec(same).first() is None:
-            s.add(AlertReportRow(alert_id=alert_id, source=label, link=link))
+        conn = s.connection()
+        if conn.execute(_SAME_REPORT, {"alert": alert_id, "source": label, "link": link}).first() is None:
+            conn.execute(_INSERT_REPORT, {"alert_id": alert_id, "source": label, "link": link})
 
     def items_since(self, since: datetime) -> list[Item]:
         """Stored items seen since `since` that still have their text, oldest first (replay)."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Column, Index, String, Table, UniqueConstraint, insert, update
+from sqlalchemy import Column, Index, String, Table, UniqueConstraint, bindparam, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect, Engine
@@ -277,9 +277,9 @@ def facts_of(s: Session, alert_ids: Iterable[int]) -> dict[int, tuple[str, ...]]
 def labels_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each event's (also, facts)."""
     out: dict[int, tuple[list[str], list[str]]] = {}
+    conn = s.connection()
     for chunk in _chunks(sorted(set(event_ids)), 500):
-        for eid, kind, value in s.exec(select(EventLabelRow.event_id, EventLabelRow.kind, EventLabelRow.value)
-                                       .where(col(EventLabelRow.event_id).in_(chunk)).order_by(col(EventLabelRow.id))):
+        for eid, kind, value in conn.execute(_LABELS_OF, {"ids": chunk}):
             also, facts = out.setdefault(eid, ([], []))
             (also if kind == "also" else facts).append(value)
     return {k: (tuple(a), tuple(f)) for k, (a, f) in out.items()}
@@ -388,11 +388,19 @@ def item_of(row: ItemRow) -> Item:
 def sources_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     """The sources that reported each event, first first."""
     out: dict[int, list[str]] = {}
+    conn = s.connection()
     for chunk in _chunks(sorted(set(event_ids)), 500):
-        for eid, src in s.exec(select(EventSourceRow.event_id, EventSourceRow.source)
-                               .where(col(EventSourceRow.event_id).in_(chunk)).order_by(col(EventSourceRow.id))):
+        for eid, src in conn.execute(_SOURCES_OF, {"ids": chunk}):
             out.setdefault(eid, []).append(src)
     return {k: tuple(v) for k, v in out.items()}
+
+
+# Built once (compiled once): core statements run on a session's connection.
+_ES, _EL = _table(EventSourceRow), _table(EventLabelRow)
+_SOURCES_OF = sa_select(_ES.c.event_id, _ES.c.source).where(_ES.c.event_id.in_(bindparam("ids", expanding=True))) \
+    .order_by(_ES.c.id)
+_LABELS_OF = sa_select(_EL.c.event_id, _EL.c.kind, _EL.c.value) \
+    .where(_EL.c.event_id.in_(bindparam("ids", expanding=True))).order_by(_EL.c.id)
 
 
 def event_info(row: EventRow, sources: tuple[str, ...] = (),
