@@ -45,10 +45,12 @@ def _load(args: argparse.Namespace) -> Config:
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from .config import format_duration
-    from .notify import Notifiers
-    from .store import display_url
+    from .secrets import display_url
 
-    notifiers = Notifiers(cfg.notifier)
+    if cfg.notifier:  # apprise loads (a fifth of a second) only to check notifier URLs there are
+        from .notify import Notifiers
+
+        notifiers = Notifiers(cfg.notifier)
     w = cfg.watcher
     print(f"config: {cfg.path}  OK")
     print(f"database: {display_url(config_mod.database_url(cfg))}")
@@ -65,9 +67,10 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
         to = ", ".join(r.notify) if r.notify is not None else "all notifiers"
         print(f"  {r.name}: {len(r.keywords)} keywords, {len(r.exclude)} exclusions, {len(r.forms)} forms -> {to}")
     print(f"notifiers ({len(cfg.notifier)}):")
-    for n in cfg.notifier:
-        print(f"  {n.name}: {notifiers.masked_url(n.name)}")
-    if not cfg.notifier:
+    if cfg.notifier:
+        for n in cfg.notifier:
+            print(f"  {n.name}: {notifiers.masked_url(n.name)}")
+    else:
         print("  (none: alerts are written to the log)")
     return 0
 

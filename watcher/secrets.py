@@ -166,3 +166,17 @@ def install(logger: logging.Logger | None = None, *, handlers: Iterable[logging.
         if _masker not in target.filters:
             target.addFilter(_masker)
     return _masker
+
+
+def display_url(url: str) -> str:
+    """A database URL with its password hidden, as SQLAlchemy spells it (user:***@host), without
+    loading SQLAlchemy (`check` prints it)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.partition(":")[0]
+    return f"{scheme}://{user}:{MASK}@{host}{slash}{tail}"

@@ -10,9 +10,10 @@
 from __future__ import annotations
 
 from ..dates import utcnow
+from ..secrets import display_url
 from .outbox import Delivery
 from .schema import AlertRow, EventRow, ItemRow, MetaRow, OutboxRow, SourceState, SourceStateValue, event_info
-from .store import Store, display_url
+from .store import Store
 
 __all__ = ["AlertRow", "Delivery", "EventRow", "ItemRow", "MetaRow", "OutboxRow", "SourceState", "SourceStateValue",
            "Store", "display_url", "event_info", "utcnow"]

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel, create_engine
 
 from ..errors import StoreError
 from ..quickstore import SCHEMA_KEY, schema_fingerprint
+from ..secrets import display_url
 from .base import READ_ONLY
 from .items import Items
 from .outbox import Outbox
@@ -24,14 +25,6 @@ from .sources import SourceStates
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-def display_url(url: str) -> str:
-    """The database URL with any password hidden (for logs, `check` and errors)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown as a placeholder
-        return "<database url>"
 
 
 def _store_errors(cls: type[_T]) -> type[_T]:
