@@ -262,3 +262,22 @@ def test_config_model_validate_takes_durations_too():
                                         "company": [{"name": "X", "cik": 1045810}]})
     assert (cfg.watcher.every, cfg.watcher.max_bytes, cfg.watcher.log_level) == (3600.0, 1024, "DEBUG")
     assert cfg.company[0].cik == "0001045810"  # padded to EDGAR's ten digits
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("sqlite:///watcher.db", "sqlite:///watcher.db"),
+    ("sqlite:////var/lib/watcher/w.db", "sqlite:////var/lib/watcher/w.db"),
+    ("postgresql+psycopg://watcher:s3cr%40t@db.internal:5432/watcher?sslmode=require",
+     "postgresql+psycopg://watcher:***@db.internal:5432/watcher?sslmode=require"),
+    ("postgresql+psycopg://watcher@db.internal/watcher", "postgresql+psycopg://watcher@db.internal/watcher"),
+    ("postgresql://u:@h/db", "postgresql://u:***@h/db"),
+    ("not a url", "not a url"),
+])
+def test_a_database_url_is_shown_with_its_password_hidden_as_sqlalchemy_would(url, shown):
+    from sqlalchemy.engine import make_url
+
+    from watcher.secrets import display_url
+
+    assert display_url(url) == shown
+    if "://" in url:
+        assert display_url(url) == make_url(url).render_as_string(hide_password=True)
