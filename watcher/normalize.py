@@ -110,7 +110,9 @@ def story_key(title: str) -> str:
     """The headline reduced for syndication clustering: wire prefixes ("UPDATE 2-"), an outlet
     suffix (" - Reuters"), case, quotes and punctuation removed. "Hailo’s $120M" and
     "HAILO'S $120M - Reuters" give one key."""
-    s = unicodedata.normalize("NFKC", title or "").translate(_QUOTES)
+    s = title or ""
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
     s = _PREFIX.sub("", s)
     s = _OUTLET_SUFFIX.sub("", s)
     s = s.replace("'", "")

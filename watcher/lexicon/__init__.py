@@ -53,7 +53,7 @@ def to_simplified(text: str) -> str:
     """Traditional Chinese characters to Simplified, keeping every other character and the
     length (offsets into the result are offsets into the input)."""
     global _T2S
-    if not HAN_CHAR.search(text):
+    if text.isascii() or not HAN_CHAR.search(text):
         return text
     if _T2S is None:
         import opencc  # loaded on the first Chinese text
