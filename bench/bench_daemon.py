@@ -160,7 +160,12 @@ def main() -> int:
         cpu0, rss0 = tree_cpu(proc.pid), status_mb(proc.pid, "VmRSS")
         m0 = time.monotonic()
         added, tick = 0, m0
+        samples: list[tuple[int, float]] = []  # (seconds into the measurement, RSS MB), once a minute
+        next_sample = m0
         while (left := m0 + a.seconds - time.monotonic()) > 0:
+            if time.monotonic() >= next_sample:
+                samples.append((round(time.monotonic() - m0), round(status_mb(proc.pid, "VmRSS"), 1)))
+                next_sample += 60
             if time.monotonic() >= tick:
                 for f in rnd.sample(range(a.feeds), max(1, round(a.feeds * a.change))):
                     path = f"/f{f}.xml"
@@ -213,6 +218,7 @@ def main() -> int:
                    cpu_s=round(cpu_s, 2), cpu_ms_per_poll=round(1000 * cpu_s / max(1, polls), 2),
                    core_share=round(cpu_s / elapsed, 4),
                    rss_start_mb=round(rss0, 1), rss_end_mb=round(rss1, 1), rss_peak_mb=round(hwm, 1),
+                   rss_minutes=[mb for _, mb in samples],
                    items_added=added, items_stored=stored, items_expected_max=a.feeds * a.items + added,
                    alerts_logged=alerts, log_warnings=len(warnings), log_errors=len(errors),
                    exit_code=code, stop_s=round(stop_s, 2),
