@@ -23,14 +23,15 @@ import io
 import re
 import time
 from datetime import UTC, datetime
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 from urllib.parse import urljoin, urlsplit
-
-from lxml import etree  # type: ignore[import-untyped]  # no py.typed; lxml-stubs is not installed
 
 from .. import config, models
 from ..dates import read_date
 from ..errors import ParseError
+
+if TYPE_CHECKING:
+    from lxml import etree  # type: ignore[import-untyped]  # no py.typed; lxml-stubs is not installed
 
 # --- encoding ---------------------------------------------------------------------------------
 
@@ -202,6 +203,8 @@ def _inner(el: etree._Element) -> str:
     if el.get("type") == "xhtml" and len(children) == 1 and children[0].tag == f"{XHTML}div" \
             and not (el.text or "").strip():
         el = children[0]
+    from lxml import etree
+
     parts = [el.text or ""] + [etree.tostring(c, encoding="unicode", with_tail=True) for c in el]
     return _XMLNS_ATTR.sub("", "".join(parts)).replace(XHTML, "")
 
@@ -310,6 +313,8 @@ def _entry_fast(entry: etree._Element, feed_base: str) -> _Entry:
 
 def _parse_fast(text: str, url: str) -> list[_Entry] | None:
     """Entries as dicts, or None when this is not plain well-formed RSS/RDF/Atom 1.0."""
+    from lxml import etree  # loads with the first feed to parse (a quiet poll parses none)
+
     parser = etree.XMLParser(**_PARSER_OPTS)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser, base_url=url or None)
