@@ -273,7 +273,7 @@ def test_database_password_is_masked(env):
     env.cfg.write_text('[watcher]\ndatabase = "postgresql://watcher:${DB_PASS}@db.example/watcher"\n')
     r = env.run("check", env={"DB_PASS": "hunter2-secret-pw"})
     assert "hunter2-secret-pw" not in r.stdout + r.stderr
-    assert "db.example" in r.stdout
+    assert "watcher:***@db.example" in r.stdout + r.stderr  # shown masked (in the error, when it cannot connect)
 
 
 def test_readme_config_example_checks(tmp_path):

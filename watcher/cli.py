@@ -41,12 +41,25 @@ def _load(args: argparse.Namespace) -> Config:
     return config_mod.load(args.config)
 
 
+def _check_database(cfg: Config) -> None:
+    """The database as `run` will use it, or a ConfigError naming watcher.database (exit 2)."""
+    from . import config as config_mod
+    from .dbcheck import problem
+    from .secrets import display_url
+
+    url = config_mod.database_url(cfg)
+    found = problem(url)
+    if found:
+        raise ConfigError(f"{cfg.path or '<config>'}: watcher.database ({display_url(url)}): {found}")
+
+
 # --------------------------------------------------------------------------- commands
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from .config import format_duration
     from .secrets import display_url
 
+    _check_database(cfg)
     if cfg.notifier:  # apprise loads (a fifth of a second) only to check notifier URLs there are
         from .notify import Notifiers
 
@@ -80,6 +93,7 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
 
     from .pipeline import run_once
 
+    _check_database(cfg)
     done = asyncio.run(run_once(cfg))
     bad = [r for r in done.results if not r.ok]
     for r in bad:
@@ -93,6 +107,7 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from .daemon import run
 
+    _check_database(cfg)
     return run(cfg, args.config)
 
 

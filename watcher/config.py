@@ -150,6 +150,16 @@ class Settings(_Strict):
             raise ValueError("must be at least 1")
         return v
 
+    @field_validator("database")
+    @classmethod
+    def _database(cls, v: str) -> str:
+        from .dbcheck import url_problem
+
+        found = url_problem(v)
+        if found:
+            raise ValueError(found)
+        return v
+
     @field_validator("edgar_rate")
     @classmethod
     def _rate(cls, v: float) -> float:

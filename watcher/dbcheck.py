@@ -1,0 +1,85 @@
+"""Can the configured database be used the way `run` will use it (read and written)? `check`,
+`once` and `run` ask first, so that a mistake is one line naming watcher.database and exit 2,
+never a traceback half-way through a poll. SQLite is checked with sqlite3 (no SQLAlchemy:
+`check` stays fast); PostgreSQL by connecting once."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+
+from .quickstore import sqlite_path
+
+# URL scheme -> the driver module it needs
+POSTGRES_DRIVERS = {"postgresql": "psycopg2", "postgresql+psycopg2": "psycopg2", "postgresql+psycopg": "psycopg"}
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with the URL itself (pure): not a URL, an unknown kind of database."""
+    if "://" not in url:
+        return (f"{url!r} is not a database URL: write sqlite:///{url} (a path relative to the config file) "
+                f"or sqlite:////an/absolute/path")
+    scheme = url.partition("://")[0].lower()
+    if scheme == "sqlite" or scheme in POSTGRES_DRIVERS:
+        return None
+    return f"unsupported database {scheme!r}: use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+
+
+def problem(url: str, *, wait: float = 5.0) -> str | None:
+    """Why this database cannot be used, in one line, or None. A database another process is
+    writing to (locked for longer than `wait`) is no mistake: the run will wait its turn."""
+    found = url_problem(url)
+    if found:
+        return found
+    scheme = url.partition("://")[0].lower()
+    if scheme in POSTGRES_DRIVERS:
+        return _postgres_problem(url, POSTGRES_DRIVERS[scheme])
+    path = sqlite_path(url)
+    if path is None:  # in memory
+        return None
+    if path.exists():
+        if not path.is_file():
+            return f"{path} is not a file"
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=wait)
+        except sqlite3.Error as e:
+            return f"cannot open {path} for writing: {e}"
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # takes the write lock as every write does, then lets go
+            conn.execute("ROLLBACK")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                return f"cannot use {path}: {e}"
+        except sqlite3.DatabaseError as e:
+            return f"cannot use {path}: {e}"
+        finally:
+            conn.close()
+        if not os.access(path.parent, os.W_OK):  # SQLite keeps its journal (-wal, -shm) beside the file
+            return f"the folder {path.parent} is not writable (SQLite keeps its journal there)"
+        return None
+    parent = path.parent if str(path.parent) else None
+    if parent is not None and not parent.is_dir():
+        return f"the folder {parent} does not exist (the database file would be created there)"
+    if not os.access(parent or ".", os.W_OK):
+        return f"the folder {parent or os.getcwd()} is not writable: the database {path.name} cannot be created"
+    return None
+
+
+def _postgres_problem(url: str, driver: str) -> str | None:
+    if importlib.util.find_spec(driver) is None:
+        extra = "'psycopg[binary]'" if driver == "psycopg" else "psycopg2-binary"
+        return f"PostgreSQL needs the {driver} driver, which is not installed: pip install {extra}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as e:
+        first = str(getattr(e, "orig", None) or e).strip().splitlines()
+        return f"cannot connect: {first[0] if first else e.__class__.__name__}"
+    finally:
+        engine.dispose()
+    return None
