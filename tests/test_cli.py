@@ -71,10 +71,18 @@ def test_broken_source_is_reported_and_others_still_alert(env):
     assert "broken" in r.stderr and "500" in r.stderr
     assert len(env.sink.posts) == 1
     st = env.run("status")
+    assert st.returncode == 1 and "failing: broken" in st.stderr  # for health checks and cron
     line = next(ln for ln in st.stdout.splitlines() if ln.startswith("broken"))
-    assert " 1 " in line and "500" in line
+    assert " 1 " in line and "500" in line and "backoff" in line
     good = next(ln for ln in st.stdout.splitlines() if ln.startswith("good")).split()
-    assert good[4:6] == ["1", "0"], good  # one item served, no failures
+    assert good[1] == "ok" and good[5:7] == ["1", "0"], good  # one item served, no failures
+    js = env.run("status", "--json")
+    assert js.returncode == 1
+    doc = json.loads(js.stdout)
+    assert doc["healthy"] is False and doc["failing"] == ["broken"]
+    by_name = {r["name"]: r for r in doc["sources"]}
+    assert by_name["broken"]["failures"] == 1 and "500" in by_name["broken"]["last_error"]
+    assert by_name["good"]["state"] == "ok" and by_name["good"]["items"] == 1 and by_name["good"]["last_error"] is None
 
 
 def test_notifier_outage_keeps_alerts_until_it_is_back(env):
@@ -389,3 +397,32 @@ def test_fetch_a_configured_html_source_by_name(env):
     assert first["title"] == "Transmission Bit Torrent client possibly infected with malware"
     assert first["published"] == "2016-03-06T21:46:00+00:00"  # "March  6, 2016  1:46 PM PT"
     assert first["link"].startswith("http://researchcenter.paloaltonetworks.com/2016/03/new-os-x-ransomware")
+
+
+@pytest.mark.parametrize(("text", "width", "shown"), [
+    ("short", 10, "short"),
+    ("HTTP 503 Service Unavailable from the upstream server", 30, "HTTP 503 Service Unavailable…"),
+    ("averyveryverylongwordwithoutanyspacesatall", 12, "averyveryve…"),
+    ("  spaced\nout   text ", 20, "spaced out text"),
+])
+def test_clip_cuts_at_a_word(text, width, shown):
+    from watcher.cli import clip
+
+    assert clip(text, width) == shown and len(clip(text, width)) <= width
+
+
+@pytest.mark.parametrize(("enabled", "failures", "next_poll_in", "succeeded", "state"), [
+    (True, 0, None, True, "ok"),
+    (True, 0, None, False, "never"),
+    (True, 2, 60, True, "backoff"),
+    (True, 2, -60, True, "failing"),
+    (False, 3, 60, True, "disabled"),
+])
+def test_source_health(enabled, failures, next_poll_in, succeeded, state):
+    from datetime import UTC, datetime, timedelta
+
+    from watcher.cli import source_health
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    nxt = None if next_poll_in is None else now + timedelta(seconds=next_poll_in)
+    assert source_health(enabled, failures, nxt, now if succeeded else None, now) == state

@@ -351,7 +351,7 @@ def test_block_page_with_status_200_fails_the_source_and_backs_off(env):
     assert len(later) <= 1 and len(paths) < 7, paths  # 7: every company asked by both sources
 
     st = env.run("status")
-    assert st.returncode == 0, st.stderr
+    assert st.returncode == 1 and "sec-filings" in st.stderr, st.stderr  # failing sources: exit 1
     line = _status_line(st.stdout, "sec-filings")
     assert "on schedule" not in line, line
     m = re.search(r"\s(\d+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d)\s", line)

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
@@ -252,42 +253,110 @@ def cmd_fetch(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def clip(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word boundary with an ellipsis (pure)."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut).rstrip(" ,;:") + "…"
+
+
+def source_health(enabled: bool, failures: int, next_poll: datetime | None, last_success: datetime | None,
+                  now: datetime) -> str:
+    """One word for a source's state (pure): ok, failing, backoff, never, disabled."""
+    if not enabled:
+        return "disabled"
+    if failures:
+        return "backoff" if next_poll is not None and next_poll > now else "failing"
+    return "ok" if last_success is not None else "never"
+
+
+@dataclass
+class SourceRow:
+    name: str
+    kind: str
+    state: str
+    last_success: datetime | None
+    items: int
+    failures: int
+    failing_since: datetime | None
+    next_poll: str
+    last_error: str | None
+
+
+@dataclass
+class NotifierRow:
+    name: str
+    counts: dict[str, int]
+    failing: str | None
+    next_try: datetime | None
+    configured: bool
+
+
 def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
+    """Source health, the outbox and recent events. Exit 0 when every enabled source and notifier
+    is well, 1 when one is failing (for health checks and cron), 2 for a config or database error."""
     from . import config as config_mod
     from .config import format_time
     from .store import Store, utcnow
 
     store = Store(config_mod.database_url(cfg))
-    states = {s.name: s for s in store.all_source_states()}
-    now = utcnow()
-    print(f"{'source':<28} {'last success':<20} {'items':>5} {'fails':>5}  {'next poll':<20} last error")
-    for s in cfg.source:
-        st = states.get(s.name)
-        if st is None:
-            print(f"{s.name:<28} {'never polled':<18}")
-            continue
-        if st.next_poll and st.next_poll > now:
-            nxt = format_time(st.next_poll) + " (backoff)"
-        elif st.last_attempt:
-            nxt = format_time(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
-        else:
-            nxt = "at start"
-        print(f"{s.name:<28} {format_time(st.last_success):<20} {st.items_seen:>5} {st.failures:>5}  "
-              f"{nxt:<20} {(st.last_error or '')[:80]}"
-              + ("" if s.enabled else "  [disabled]"))
-    counts = store.outbox_counts()
-    pending = sum(c.get("pending", 0) for c in counts.values())
+    try:
+        states = {s.name: s for s in store.all_source_states()}
+        now = utcnow()
+        rows = []
+        for s in cfg.source:
+            st = states.get(s.name)
+            if st is None:
+                rows.append(SourceRow(s.name, s.kind, source_health(s.enabled, 0, None, None, now), None, 0, 0, None,
+                                      "at start", None))
+                continue
+            if st.next_poll and st.next_poll > now:
+                nxt = format_time(st.next_poll)
+            elif st.last_attempt:
+                nxt = format_time(max(now, st.last_attempt + timedelta(seconds=cfg.interval(s))))
+            else:
+                nxt = "at start"
+            rows.append(SourceRow(s.name, s.kind, source_health(s.enabled, st.failures, st.next_poll, st.last_success,
+                                                                now),
+                                  st.last_success, st.items_seen, st.failures, st.failing_since, nxt,
+                                  st.last_error if st.failures else None))
+        counts = store.outbox_counts()
+        trouble = store.outbox_trouble()
+        configured = {n.name for n in cfg.notifier}
+        notifiers = []
+        for name, c in sorted(counts.items()):
+            err, retry_at = trouble.get(name, (None, None))
+            notifiers.append(NotifierRow(name, dict(sorted(c.items())), err, retry_at,
+                                         name in configured or not cfg.notifier))
+        recent = store.events_since(now - timedelta(days=7))
+        items = store.count_items()
+    finally:
+        store.close()
+    unwell = [r.name for r in rows if r.state in ("failing", "backoff")] + [n.name for n in notifiers if n.failing]
+    pending = sum(n.counts.get("pending", 0) for n in notifiers)
+    if getattr(args, "json", False):
+        out = {"healthy": not unwell, "failing": unwell, "sources": [asdict(r) for r in rows],
+               "notifiers": [asdict(n) for n in notifiers], "outbox_pending": pending, "events_7d": len(recent),
+               "items": items}
+        print(json.dumps(out, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v), indent=1))
+        return 1 if unwell else 0
+    width = max([6] + [len(r.name) for r in rows])
+    print(f"{'source':<{width}}  {'state':<8} {'last success':<20} {'items':>5} {'fails':>5}  "
+          f"{'next poll':<20} last error")
+    for r in rows:
+        print(f"{r.name:<{width}}  {r.state:<8} {format_time(r.last_success):<20} {r.items:>5} {r.failures:>5}  "
+              f"{r.next_poll:<20} {clip(r.last_error or '', 100)}".rstrip())
     print(f"outbox: {pending} pending")
-    trouble = store.outbox_trouble()
-    for name, c in sorted(counts.items()):
-        line = f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
-        if name in trouble:
-            err, retry_at = trouble[name]
-            line += f"; failing: {err[:120]} (next try {format_time(retry_at)})"
-        if name not in {n.name for n in cfg.notifier} and (c.get("pending") or c.get("sending")):
+    for n in notifiers:
+        line = f"  {n.name}: " + ", ".join(f"{k} {v}" for k, v in n.counts.items())
+        if n.failing:
+            line += f"; failing: {clip(n.failing, 100)} (next try {format_time(n.next_try)})"
+        if not n.configured and (n.counts.get("pending") or n.counts.get("sending")):
             line += "; not configured any more: these wait"
         print(line)
-    recent = store.events_since(now - timedelta(days=7))
     if recent:
         quiet = sum(max(0, ev.reports - 1) for ev, _ in recent)
         print(f"events (last 7 days): {len(recent)}, with {quiet} later reports folded into them "
@@ -296,9 +365,10 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
             print(f"  {format_time(ev.first_seen)}  {ev.reports:>3} reports  {ev.headline}")
         if len(recent) > 10:
             print(f"  ... and {len(recent) - 10} more (watcher events --since 7d)")
-    print(f"items stored: {store.count_items()}")
-    store.close()
-    return 0
+    print(f"items stored: {items}")
+    if unwell:
+        print(f"failing: {', '.join(unwell)}", file=sys.stderr)
+    return 1 if unwell else 0
 
 
 def _since(args: argparse.Namespace, command: str) -> datetime | None:
@@ -396,7 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--kind", choices=["feed", "html", "edgar-filings", "edgar-search"], default=None,
                    help="how to read a URL (default feed)")
     f.add_argument("--json", action="store_true", help="one JSON array: title, link, published (UTC), summary, keys")
-    sub.add_parser("status", help="source health and outbox depth")
+    st = sub.add_parser("status", help="source health, outbox and recent events; exit 1 when a source or notifier "
+                                       "is failing")
+    st.add_argument("--json", action="store_true", help="one JSON object (for scripts and health checks)")
     e = sub.add_parser("events", help="the events of a period and how many reports each had")
     e.add_argument("--since", default="7d")
     e.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
