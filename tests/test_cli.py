@@ -2,6 +2,7 @@
 json:// into a local receiver. Nothing sleeps to wait: every wait is a condition with a deadline."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -426,3 +427,40 @@ def test_source_health(enabled, failures, next_poll_in, succeeded, state):
     now = datetime(2026, 11, 30, tzinfo=UTC)
     nxt = None if next_poll_in is None else now + timedelta(seconds=next_poll_in)
     assert source_health(enabled, failures, nxt, now if succeeded else None, now) == state
+
+
+def test_global_options_go_before_or_after_the_command_and_version_prints(env, capsys):
+    from watcher import cli
+
+    env.write([("wire", env.feed("/w.xml", rss([])))])
+    after = cli.main(["check", "--config", str(env.cfg)])
+    out_after = capsys.readouterr().out
+    before = cli.main(["--config", str(env.cfg), "check"])
+    assert after == before == 0 and out_after == capsys.readouterr().out and "OK" in out_after
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("watcher ")
+    args = cli.build_parser().parse_args(["--config", "a.toml", "status", "-q"])
+    assert (args.config, args.log_level) == ("a.toml", "WARNING")  # a later option does not erase an earlier one
+    assert cli.build_parser().parse_args(["once", "-v"]).log_level == "DEBUG"
+    assert cli.build_parser().parse_args(["once", "--log-level", "error"]).log_level == "ERROR"
+    assert cli.build_parser().parse_args(["once"]).log_level is None  # then watcher.log_level decides
+
+
+def test_quiet_keeps_info_lines_out_of_the_log(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    loud = env.run("once", "-v")
+    assert loud.returncode == 0 and " DEBUG " in loud.stderr
+    quiet = env.run("once", "--quiet")
+    assert quiet.returncode == 0 and " INFO " not in quiet.stderr and " DEBUG " not in quiet.stderr
+
+
+def test_every_command_and_option_has_help():
+    from watcher import cli
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        assert command.description, name
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest}"

@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import ConfigError, NotifyError, StoreError, WatcherError
 
@@ -447,33 +447,70 @@ def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
 
 
 # --------------------------------------------------------------------------- entry point
+SINCE_HELP = "how far back: a duration such as 7d, 12h or 30m (default 7d)"
+
+
+def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options every command takes, before or after its name (`watcher check --config x`). On a
+    subcommand they default to nothing, so they never override what was given before it."""
+    d: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
+    p.add_argument("--config", **({"default": None} if top else d),
+                   help="config file (default: $WATCHER_CONFIG, else ./config.toml)")
+    p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
+                   **({"default": None} if top else d), help="log level (default: watcher.log_level, INFO)")
+    p.add_argument("-v", "--verbose", action="store_const", dest="log_level", const="DEBUG", **d,
+                   help="log everything (DEBUG)")
+    p.add_argument("-q", "--quiet", action="store_const", dest="log_level", const="WARNING", **d,
+                   help="log only warnings and errors")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("watcher")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Version(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, *a: object, **kw: object) -> None:
+        print(f"watcher {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="watcher", description="Alerts on deals and capital events of AI-chip startups.")
-    p.add_argument("--config", default=None,
-                   help="config file (default: $WATCHER_CONFIG, else ./config.toml)")
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the daemon (polls on schedule until SIGTERM)")
-    sub.add_parser("once", help="poll every enabled source once, deliver, exit")
-    sub.add_parser("check", help="validate the config and print a summary")
-    t = sub.add_parser("test-notify", help="send a test message to every notifier, or the named one")
-    t.add_argument("name", nargs="?")
-    m = sub.add_parser("match", help="show what a text matches and whether it would alert")
+    p.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
+    _global_options(p, top=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help, description=help)
+        _global_options(c, top=False)
+        return c
+
+    command("run", "run the daemon: poll every source on its schedule and deliver, until SIGTERM")
+    command("once", "poll every enabled source once, deliver what is queued, exit (for cron)")
+    command("check", "validate the config and the database, and print a summary")
+    t = command("test-notify", "send a test message to every notifier, or to the named one")
+    t.add_argument("name", nargs="?", help="a notifier's name (default: all of them)")
+    m = command("match", "show what a text matches, and whether and why it would alert")
     m.add_argument("text", nargs="*", help="the text (first line is the title); - or nothing reads stdin")
-    m.add_argument("--title", default=None)
-    m.add_argument("--summary", default=None)
-    f = sub.add_parser("fetch", help="fetch and parse one source (or a URL) and print its items; stores nothing")
+    m.add_argument("--title", default=None, help="the headline, when the text is not given as lines")
+    m.add_argument("--summary", default=None, help="the lead or body that goes with --title")
+    f = command("fetch", "fetch and parse one source (or a URL) and print its items; stores nothing")
     f.add_argument("source", help="a configured source's name, or an http(s) URL")
     f.add_argument("--kind", choices=["feed", "html", "edgar-filings", "edgar-search"], default=None,
                    help="how to read a URL (default feed)")
     f.add_argument("--json", action="store_true", help="one JSON array: title, link, published (UTC), summary, keys")
-    st = sub.add_parser("status", help="source health, outbox and recent events; exit 1 when a source or notifier "
-                                       "is failing")
+    st = command("status", "source health, outbox and recent events; exit 1 when a source or notifier is failing")
     st.add_argument("--json", action="store_true", help="one JSON object (for scripts and health checks)")
-    e = sub.add_parser("events", help="the events of a period and how many reports each had")
-    e.add_argument("--since", default="7d")
+    e = command("events", "the events of a period and how many reports each had")
+    e.add_argument("--since", default="7d", help=SINCE_HELP)
     e.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
-    r = sub.add_parser("replay", help="run today's rules over stored items; sends nothing")
-    r.add_argument("--since", default="7d")
+    r = command("replay", "run today's rules over stored items; sends nothing")
+    r.add_argument("--since", default="7d", help=SINCE_HELP)
     r.add_argument("--all", action="store_true", help="also list items that would not alert")
     return p
 
@@ -494,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"watcher: config error:\n{e}", file=sys.stderr)
         return 2
-    _setup_logging(cfg.watcher.log_level)
+    _setup_logging(args.log_level or cfg.watcher.log_level)
     try:
         return COMMANDS[args.command](args, cfg)
     except NotifyError as e:
@@ -508,3 +545,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `watcher status | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
