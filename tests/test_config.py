@@ -281,3 +281,17 @@ def test_a_database_url_is_shown_with_its_password_hidden_as_sqlalchemy_would(ur
     assert display_url(url) == shown
     if "://" in url:
         assert display_url(url) == make_url(url).render_as_string(hide_password=True)
+
+
+def test_the_shipped_config_runs_as_is_and_its_edgar_sources_wait_for_a_real_contact(tmp_path):
+    shipped = (Path(__file__).resolve().parents[1] / "config.toml").read_text(encoding="utf-8")
+    cfg = config.loads(shipped, tmp_path / "config.toml")
+    edgar = [s for s in cfg.source if s.kind in config.EDGAR_KINDS]
+    assert edgar and not any(s.enabled for s in edgar)
+    enabled = shipped.replace("enabled = false                     # true once user_agent names you", "enabled = true")
+    with pytest.raises(ConfigError, match="placeholder contact ops@example.com"):
+        config.loads(enabled, tmp_path / "config.toml")
+    mine = enabled.replace("ops@example.com", "jane.doe@fund.example")
+    assert all(s.enabled for s in config.loads(mine, tmp_path / "config.toml").source if s.kind in config.EDGAR_KINDS)
+    # a contact that merely ends the same way is someone's real address
+    assert config.loads(enabled.replace("ops@example.com", "dev-ops@example.com"), tmp_path / "c.toml")

@@ -18,6 +18,9 @@ from .errors import ConfigError
 
 DEFAULT_USER_AGENT = "watcher/0.1 (+https://github.com/watcher)"
 EDGAR_KINDS = ("edgar-filings", "edgar-search")
+# The contact the shipped config.toml carries: no EDGAR source may run under it.
+PLACEHOLDER = "ops@example.com"
+PLACEHOLDER_CONTACT = re.compile(r"(?<![\w.+-])" + re.escape(PLACEHOLDER))
 DEFAULT_EDGAR_URLS = {
     "edgar-filings": "https://data.sec.gov/submissions/CIK{cik}.json",
     "edgar-search": "https://efts.sec.gov/LATEST/search-index",
@@ -408,6 +411,11 @@ class Config(_Strict):
                 raise ValueError(f"watcher.health_notify names {n!r}, which is no [[notifier]]")
         if any(s.kind in EDGAR_KINDS and s.enabled for s in self.source):
             ua = self.watcher.user_agent
+            if PLACEHOLDER_CONTACT.search(ua):
+                raise ValueError("watcher.user_agent still holds the shipped placeholder contact "
+                                 f"{PLACEHOLDER}; SEC EDGAR answers "
+                                 "tools that do not say who runs them with a block page. Put your name and e-mail "
+                                 "there, or set enabled = false on the EDGAR sources")
             if not re.search(r"[\w.+-]+@[\w-]+\.[\w.-]+", ua):
                 raise ValueError("watcher.user_agent must name you and give a contact e-mail "
                                  "(SEC fair-access rules) when an EDGAR source is enabled, "
