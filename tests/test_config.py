@@ -295,3 +295,25 @@ def test_the_shipped_config_runs_as_is_and_its_edgar_sources_wait_for_a_real_con
     assert all(s.enabled for s in config.loads(mine, tmp_path / "config.toml").source if s.kind in config.EDGAR_KINDS)
     # a contact that merely ends the same way is someone's real address
     assert config.loads(enabled.replace("ops@example.com", "dev-ops@example.com"), tmp_path / "c.toml")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("", ["no source is enabled", "watchlist is empty", "no rule"]),
+    ('[[source]]\nname = "a"\nkind = "feed"\nurl = "http://127.0.0.1:9/f"\nenabled = false\n'
+     '[[company]]\nname = "Groq"\n[[rule]]\nname = "r"\nevents = ["acquisition"]\n', ["no source is enabled"]),
+    ('[watcher]\nuser_agent = "x ops@example.com"\n[[source]]\nname = "a"\nkind = "feed"\nurl = "http://127.0.0.1:9/f"\n'
+     '[[company]]\nname = "Groq"\n[[rule]]\nname = "r"\nevents = ["acquisition"]\n', ["example.com contact"]),
+    ('[watcher]\nuser_agent = "Jane jane@fund.test"\n[[source]]\nname = "a"\nkind = "feed"\n'
+     'url = "http://127.0.0.1:9/f"\n[[company]]\nname = "Groq"\n[[rule]]\nname = "r"\nevents = ["acquisition"]\n', []),
+])
+def test_a_config_that_can_never_alert_is_warned_about(text, said):
+    found = config.warnings(config.loads(text))
+    assert len(found) == len(said) and all(any(s in f for f in found) for s in said), found
+
+
+def test_check_warns_and_strict_refuses(env):
+    env.cfg.write_text("")
+    r = env.run("check")
+    assert r.returncode == 0 and "watchlist is empty" in r.stderr and "warning" in r.stderr
+    strict = env.run("check", "--strict")
+    assert strict.returncode == 2 and "no rule" in strict.stderr

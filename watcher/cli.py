@@ -86,7 +86,10 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
             print(f"  {n.name}: {notifiers.masked_url(n.name)}")
     else:
         print("  (none: alerts are written to the log)")
-    return 0
+    found = config_mod.warnings(cfg)
+    for warning in found:
+        print(f"watcher: warning: {cfg.path}: {warning}", file=sys.stderr)
+    return 2 if found and getattr(args, "strict", False) else 0
 
 
 def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
@@ -492,7 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("run", "run the daemon: poll every source on its schedule and deliver, until SIGTERM")
     command("once", "poll every enabled source once, deliver what is queued, exit (for cron)")
-    command("check", "validate the config and the database, and print a summary")
+    c = command("check", "validate the config and the database, and print a summary")
+    c.add_argument("--strict", action="store_true",
+                   help="exit 2 on warnings too (no enabled source, an empty watchlist, no rule, "
+                        "a placeholder contact)")
     t = command("test-notify", "send a test message to every notifier, or to the named one")
     t.add_argument("name", nargs="?", help="a notifier's name (default: all of them)")
     m = command("match", "show what a text matches, and whether and why it would alert")

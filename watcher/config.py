@@ -534,3 +534,20 @@ def database_url(cfg: Config) -> str:
         if rest and rest != ":memory:" and not Path(rest).is_absolute():
             return prefix + str((cfg.path.parent / rest).resolve())
     return url
+
+
+def warnings(cfg: Config) -> list[str]:
+    """What makes a valid config useless or unwise, each a sentence naming the key (pure). `check`
+    prints them (and exits 2 under --strict); `run` logs them at start."""
+    out = []
+    if not any(s.enabled for s in cfg.source):
+        out.append("[[source]]: no source is enabled, so nothing is polled")
+    if not cfg.company:
+        out.append("[[company]]: the watchlist is empty, so nothing can alert")
+    if not cfg.rule:
+        out.append("[[rule]]: there is no rule, so nothing can alert")
+    if "example.com" in cfg.watcher.user_agent or "example.org" in cfg.watcher.user_agent:
+        out.append("watcher.user_agent still names an example.com contact; put yours there "
+                   "(SEC EDGAR blocks undeclared tools)")
+    return out
+

@@ -591,8 +591,4 @@ async def preview(cfg: Config, source: Source, *, clock: Clock = utcnow) -> tupl
 
 def startup_warnings(cfg: Config) -> list[str]:
     """What a starting daemon should say about its config."""
-    out = []
-    if "example.com" in cfg.watcher.user_agent or "example.org" in cfg.watcher.user_agent:
-        out.append("watcher.user_agent still names an example.com contact; put yours there "
-                   "(SEC EDGAR blocks undeclared tools)")
-    return out
+    return config_mod.warnings(cfg)
