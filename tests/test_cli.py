@@ -464,3 +464,16 @@ def test_every_command_and_option_has_help():
         assert command.description, name
         for action in command._actions:
             assert action.help, f"{name} {action.option_strings or action.dest}"
+
+
+def test_a_failed_email_is_logged_once(env):
+    from servers import free_port
+
+    port = free_port()  # nothing listens there: the SMTP connection is refused
+    mail = (f'\n[[notifier]]\nname = "mail"\nurl = "mailto://u:p@127.0.0.1:{port}'
+            f'?from=w@watcher.test&to=d@watcher.test&smtp=127.0.0.1&cto=2"\n')
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], notifiers=mail)
+    r = env.run("once")
+    assert r.returncode == 0
+    said = [ln for ln in r.stderr.splitlines() if " WARNING " in ln or " ERROR " in ln]
+    assert len(said) == 1 and "notifier mail: delivery failed" in said[0], r.stderr

@@ -67,20 +67,18 @@ def alert(**kw: object) -> models.Alert:
 
 LOG_CASES: list[tuple[str, models.Alert, str]] = [
     ("headline only", alert(),
-     "ALERT Groq signs licensing agreement with Nvidia\n"
-     "Groq signs licensing agreement with Nvidia\n"
-     "Source: techcrunch\n"
-     "Published: 2025-01-14 09:30 UTC\n"
-     'Matched: rule deals, company Groq, alias "Groq", keywords "licensing agreement", in title\n'
-     "Snippet: Groq agreed a licensing agreement.\n"
-     "Link: https://example.com/news/groq"),
+     "ALERT Groq signs licensing agreement with Nvidia"
+     " | Source: techcrunch"
+     " | Published: 2025-01-14 09:30 UTC"
+     ' | Matched: rule deals, company Groq, alias "Groq", keywords "licensing agreement", in title'
+     " | Snippet: Groq agreed a licensing agreement."
+     " | Link: https://example.com/news/groq"),
     ("hostile feed text is cleaned", alert(title="Groq <b>deal</b>\u202e @channel", link=None, summary=""),
-     "ALERT Groq deal @\u200dchannel\n"
-     "Groq deal @\u200dchannel\n"
-     "Source: techcrunch\n"
-     "Published: 2025-01-14 09:30 UTC\n"
-     'Matched: rule deals, company Groq, alias "Groq", keywords "licensing agreement", in title\n'
-     "Link: (no link)"),
+     "ALERT Groq deal @\u200dchannel"
+     " | Source: techcrunch"
+     " | Published: 2025-01-14 09:30 UTC"
+     ' | Matched: rule deals, company Groq, alias "Groq", keywords "licensing agreement", in title'
+     " | Link: (no link)"),
 ]
 
 
@@ -92,4 +90,6 @@ def test_log_alert(a: models.Alert, want: str) -> None:
 def test_log_alert_is_the_text_channel_under_a_marker() -> None:
     a = notify.sample_alert("log")
     m = notify.render(a, "text")
-    assert notify.log_alert(a) == f"ALERT {m.title}\n{m.body}"
+    line = notify.log_alert(a)
+    assert "\n" not in line and line.startswith(f"ALERT {m.title} | ")
+    assert all(ln.strip() in line for ln in m.body.splitlines() if ln.strip())

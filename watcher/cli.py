@@ -35,6 +35,9 @@ def _setup_logging(level: str) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler.executors", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # apprise logs a failed send itself, and watcher logs it again with apprise's reason in it:
+    # one line per failure (apprise's own records still reach its result, and DEBUG shows them)
+    logging.getLogger("apprise").propagate = level == "DEBUG"
 
 
 def _load(args: argparse.Namespace) -> Config:

@@ -481,6 +481,8 @@ def health_recovered(source: str, failing_since: datetime | None, last_error: st
 
 def log_alert(alert: models.Alert) -> str:
     """What the built-in "log" notifier (no [[notifier]] configured) writes for an alert: the
-    text channel's title and body under an ALERT marker."""
+    text channel's title and body under an ALERT marker, on one line (one log record, greppable),
+    its lines joined by " | " (the headline once)."""
     m = render(alert, "text")
-    return f"ALERT {m.title}\n{m.body}"
+    lines = [ln.strip() for ln in m.body.splitlines() if ln.strip() and ln.strip() != m.title]
+    return " | ".join([f"ALERT {m.title}", *lines])
