@@ -115,3 +115,34 @@ def test_a_quiet_poll_writes_nothing_until_the_flush(env):
         assert d.ctx.store.source_state("wire").last_success == clock()
 
     assert run_daemon(env, job, clock) == 0
+
+
+def test_an_offline_start_and_sources_in_backoff_are_said_once(env, caplog):
+    import logging
+
+    from servers import free_port
+
+    dead = [f"http://127.0.0.1:{free_port()}/f.xml" for _ in range(2)]  # connection refused
+    env.write([("a", dead[0]), ("b", dead[1])])
+    caplog.set_level(logging.INFO, logger="watcher")
+
+    async def job(d: Daemon) -> None:
+        await _wait(lambda: "no source could be reached" in caplog.text, "the offline message")
+
+    assert run_daemon(env, job) == 0
+    assert caplog.text.count("no source could be reached (all 2 failed their first poll)") == 1
+    caplog.clear()
+
+    async def restart(d: Daemon) -> None:  # both now back off: a restart polls nothing, and says why
+        await _wait(lambda: "backing off after earlier failures" in caplog.text, "the backoff message")
+
+    assert run_daemon(env, restart) == 0
+    assert "2 sources are backing off" in caplog.text and ("a, b" in caplog.text or "b, a" in caplog.text)
+
+
+def test_once_says_when_no_source_answered(env):
+    from servers import free_port
+
+    env.write([("a", f"http://127.0.0.1:{free_port()}/x"), ("b", f"http://127.0.0.1:{free_port()}/y")])
+    r = env.run("once")
+    assert r.returncode == 0 and "no source could be reached (2 of 2 failed): is the network up?" in r.stderr

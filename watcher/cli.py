@@ -105,6 +105,9 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
     bad = [r for r in done.results if not r.ok]
     for r in bad:
         print(f"watcher: source {r.source} failed: {r.error}", file=sys.stderr)
+    if len(done.results) > 1 and len(bad) == len(done.results):
+        print(f"watcher: no source could be reached ({len(bad)} of {len(bad)} failed): is the network up?",
+              file=sys.stderr)
     print(f"polled {len(done.results)} sources ({len(bad)} failed): {sum(r.new_items for r in done.results)} new "
           f"items, {sum(r.new_alerts for r in done.results)} new alerts; {done.sent} delivered, "
           f"{done.failed} deliveries failed", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]  # 3.x ships no types
 
 from . import config as config_mod
-from .config import Config, Source
+from .config import Config, Source, format_time
 from .errors import ConfigError
 from .pipeline import Clock, Context, deliver, flush_states, poll_source, prune, startup_warnings, state_of
 from .poll_state import PollState
@@ -61,6 +61,8 @@ class Daemon:
         self.inflight: set[asyncio.Task[Any]] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._source_locks: dict[str, asyncio.Lock] = {}
+        self._first_round: dict[str, bool] = {}  # source -> its first poll of this run succeeded
+        self._said_offline = False
 
     @property
     def ctx(self) -> Context:
@@ -92,8 +94,21 @@ class Daemon:
 
     async def _poll_and_deliver(self, ctx: Context, source: Source, state: PollState) -> None:
         res = await poll_source(ctx, source, state)
+        self._note_first_round(ctx, source.name, res.ok)
         if res.new_alerts:
             await deliver(ctx)
+
+    def _note_first_round(self, ctx: Context, name: str, ok: bool) -> None:
+        """When every enabled source failed its first poll of this run, say so once: the trouble
+        is more likely the network (or a proxy) than each of the sources."""
+        if name in self._first_round or self._said_offline:
+            return
+        self._first_round[name] = ok
+        enabled = [s.name for s in ctx.cfg.source if s.enabled]
+        if len(enabled) > 1 and all(n in self._first_round for n in enabled) and not any(self._first_round.values()):
+            self._said_offline = True
+            log.error("no source could be reached (all %d failed their first poll): is the network up? "
+                      "(watcher status shows each error)", len(enabled))
 
     async def _deliver_job(self) -> None:
         await self._guarded(deliver(self.ctx), 600)
@@ -208,6 +223,7 @@ class Daemon:
         loop.add_signal_handler(signal.SIGHUP, self._on_hup)
         for warning in startup_warnings(self.cfg):
             log.warning("%s", warning)
+        await self._say_backoff()
         log.info("watcher running: %d sources, %d notifiers, database %s",
                  sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), display_url(store.url))
         sd_notify("READY=1\nSTATUS=polling")
@@ -243,6 +259,21 @@ class Daemon:
         store.close()
         log.info("stopped")
         return 0
+
+    async def _say_backoff(self) -> None:
+        """Sources still backing off after failures before a restart wait their turn: say so."""
+        now = self.ctx.clock()
+        waiting = []
+        for s in self.cfg.source:
+            if s.enabled:
+                st = await state_of(self.ctx, s.name)
+                if st.next_poll is not None and st.next_poll > now:
+                    waiting.append((st.next_poll, s.name))
+        if waiting:
+            waiting.sort()
+            names = ", ".join(n for _, n in waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+            log.warning("%d sources are backing off after earlier failures and are not polled before their "
+                        "retry (the first at %s): %s", len(waiting), format_time(waiting[0][0]), names)
 
     def _start_watchdog(self, loop: asyncio.AbstractEventLoop) -> _Watchdog | None:
         usec = os.environ.get("WATCHDOG_USEC")
