@@ -477,3 +477,12 @@ def test_a_failed_email_is_logged_once(env):
     assert r.returncode == 0
     said = [ln for ln in r.stderr.splitlines() if " WARNING " in ln or " ERROR " in ln]
     assert len(said) == 1 and "notifier mail: delivery failed" in said[0], r.stderr
+
+
+def test_check_shows_a_notifier_url_that_holds_no_secret(env):
+    env.write([], notifiers='\n[[notifier]]\nname = "hook"\nurl = "json://127.0.0.1:8080/alerts"\n'
+                            '\n[[notifier]]\nname = "guarded"\nurl = "json://bob:pw-9Zq7x@127.0.0.1:8080/in"\n')
+    r = env.run("check")
+    assert r.returncode == 0
+    assert "hook: json://127.0.0.1:8080/alerts" in r.stdout
+    assert "pw-9Zq7x" not in r.stdout and "guarded: json://bob:***@127.0.0.1:8080/in" in r.stdout.replace("****", "***")

@@ -375,7 +375,8 @@ def test_masked_url_hides_tokens(receiver):
 ])
 def test_register_url_picks_out_secret_parts(url, masked, shown, want):
     secrets.register_url(url, masked)
-    assert secrets.mask(url) == "***"
+    # a URL holding a secret is hidden whole wherever it appears; one holding none is shown as is
+    assert secrets.mask(url) == ("***" if want != shown else url)
     assert secrets.mask(shown) == want
 
 

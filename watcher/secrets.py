@@ -62,18 +62,20 @@ def register_url(url: str, masked: str | None = None) -> None:
     A part counts as secret when it is the password or a secret-named query value, when it looks
     like a token, or when apprise hides it in its own privacy form (``masked``) and it is not a
     plain word or host name (so "services" or "hooks.slack.com" never become masked words)."""
-    register(url)
+    found: list[str] = []
     try:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:
+        register(url)  # unreadable: hide it whole
         return
-    register(password)
+    if password:
+        found.append(password)
     pairs = [pair.partition("=") for pair in parts.query.split("&")]
     keys = {key for key, _, _ in pairs}
     for key, _, value in pairs:
-        if key.lower() in _SECRET_KEYS:
-            register(value)
+        if key.lower() in _SECRET_KEYS and value:
+            found.append(value)
     # netloc by hand: urlsplit lowercases .hostname, and Slack's first token sits there
     userinfo, _, hostport = parts.netloc.rpartition("@")
     user = userinfo.partition(":")[0]
@@ -87,7 +89,10 @@ def register_url(url: str, masked: str | None = None) -> None:
         hidden = (shown is not None and len(c) >= 4 and c not in shown and "." not in c
                   and any(ch.isdigit() or ch.isupper() for ch in c))
         if hidden or _token_like(c):
-            register(c)
+            found.append(c)
+    register(*found)
+    if found:  # the whole URL is a secret too; one that holds none (json://127.0.0.1:8080/x) is shown as is
+        register(url)
 
 
 def clear() -> None:
