@@ -486,3 +486,22 @@ def test_check_shows_a_notifier_url_that_holds_no_secret(env):
     assert r.returncode == 0
     assert "hook: json://127.0.0.1:8080/alerts" in r.stdout
     assert "pw-9Zq7x" not in r.stdout and "guarded: json://bob:***@127.0.0.1:8080/in" in r.stdout.replace("****", "***")
+
+
+@pytest.mark.parametrize(("text", "alerts", "why"), [
+    ("Rivals such as Etched and Cerebras watch as Groq is acquired by Intel", True, None),
+    ("Groq denies report it is in talks to be acquired by Nvidia", False, "modality"),
+    ("Groq ships a faster inference chip", False, "no deal or capital event"),
+    ("Nvidia ships a faster GPU", False, "no watched company"),
+])
+def test_match_says_why_and_speaks_json(env, text, alerts, why):
+    env.write([])
+    plain = env.run("match", text)
+    assert plain.returncode == 0 and ("would alert: yes" if alerts else "would alert: no (") in plain.stdout
+    if why:
+        assert why in plain.stdout.splitlines()[-1]  # the verdict line itself says why
+    doc = json.loads(env.run("match", "--json", text).stdout)
+    assert doc["would_alert"] is alerts and doc["title"] == text
+    assert (why or "yes") in doc["verdict"]
+    if alerts:
+        assert doc["hits"] and doc["hits"][0]["company"] == "Groq" and doc["hits"][0]["role"] == "target"

@@ -196,18 +196,35 @@ def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
                          ("\n".join(lines[1:]) if args.title is None else text))
     m = build_matcher(cfg)
     ex = m.explain(title, summary)
+    if ex.hits:
+        verdict = "yes"
+    elif ex.frames:
+        verdict = "no (every event frame was turned down: " + "; ".join(
+            f"{f.alias} {f.kind}: {why[0]} ({why[1]})" for f, why in ex.frames if why) + ")"
+    elif ex.companies:
+        verdict = "no (a watched company is named, but no deal or capital event is reported)"
+    else:
+        verdict = "no (no watched company is named)"
+    if getattr(args, "json", False):
+        names = [c.name for c in cfg.company]
+        print(json.dumps({
+            "title": title, "summary": summary, "would_alert": bool(ex.hits), "verdict": verdict,
+            "companies": [{"company": c, "as_found": a, "field": f} for c, a, f in ex.companies],
+            "cancelled": [{"text": t, "by": b, "field": f} for t, b, f in ex.cancelled],
+            "frames": [{"kind": f.kind, "stage": f.stage, "company": names[f.company] if 0 <= f.company < len(names)
+                        else f.alias, "role": f.role, "trigger": f.trigger, "field": f.field,
+                        "counterparty": f.counterparty, "amount": f.amount,
+                        "turned_down_by": why[0] if why else None, "why": why[1] if why else None}
+                       for f, why in ex.frames],
+            "hits": [{"rule": h.rule, "company": h.company, "kind": h.kind, "role": h.role, "alias": h.alias,
+                      "keywords": list(h.keywords), "field": h.field} for h in ex.hits],
+        }, ensure_ascii=False, indent=1))
+        return 0
     print(f"title:   {title}")
     if summary:
         print(f"summary: {summary[:300]}")
     print_explanation(ex)
-    if ex.hits:
-        print("would alert: yes")
-    elif ex.frames:
-        print("would alert: no (every event frame was turned down; see the reasons above)")
-    elif ex.companies:
-        print("would alert: no (a watched company is named, but no deal or capital event is reported)")
-    else:
-        print("would alert: no (no watched company is named)")
+    print(f"would alert: {verdict}")
     return 0
 
 
@@ -511,6 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("text", nargs="*", help="the text (first line is the title); - or nothing reads stdin")
     m.add_argument("--title", default=None, help="the headline, when the text is not given as lines")
     m.add_argument("--summary", default=None, help="the lead or body that goes with --title")
+    m.add_argument("--json", action="store_true", help="one JSON object: names, frames, checks, hits, the verdict")
     f = command("fetch", "fetch and parse one source (or a URL) and print its items; stores nothing")
     f.add_argument("source", help="a configured source's name, or an http(s) URL")
     f.add_argument("--kind", choices=["feed", "html", "edgar-filings", "edgar-search"], default=None,
