@@ -197,8 +197,25 @@ def test_replay_shows_what_would_alert_without_sending(env):
     n = len(env.sink.posts)
     r = env.run("replay", "--since", "7d")
     assert r.returncode == 0
-    assert "Nvidia signs licensing agreement with Groq" in r.stdout and "1 of 2" in r.stdout
+    assert "Nvidia signs licensing agreement with Groq" in r.stdout and "1 alert from 2 stored items" in r.stdout
     assert len(env.sink.posts) == n
+
+
+def test_replay_folds_copies_and_skips_old_items_as_a_poll_does(env):
+    """Two outlets with the same deal and a wire story published long before it was seen:
+    `run` sends one alert (the second report joins it, the old story is too old), so replay says one."""
+    copy = dict(DEAL, title="Groq and Nvidia sign a licensing agreement", link="https://other.example/groq-nvidia")
+    stale = dict(DEAL, title="Groq agrees to be acquired by Nvidia", link="https://news.example/old",
+                 ts=time.time() - 30 * 86400)
+    env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("trade", env.feed("/t.xml", rss([copy, stale])))])
+    env.run("once")
+    sent = len(env.sink.posts)
+    r = env.run("replay", "--all")
+    assert r.returncode == 0 and f"{sent} alert" in r.stdout.splitlines()[-1], r.stdout
+    assert "folded into an alert or event above" in r.stdout and "more than max_age" in r.stdout
+    verdicts = {d["link"]: d["verdict"] for d in json.loads(env.run("replay", "--json").stdout)}
+    assert verdicts["https://news.example/old"] == "too old"
+    assert sorted(verdicts[k] for k in (DEAL["link"], copy["link"])) == ["alert", "folded"]
 
 
 def test_daemon_reloads_on_sighup_and_keeps_old_config_when_invalid(env):

@@ -445,30 +445,71 @@ def cmd_events(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
+    """Stored items through today's rules on the poll's own path: the matcher, max_age as of when
+    each was seen, and ingest into a scratch database, so that copies fold into one alert and
+    reports join their event exactly as `run` would have done. Sends nothing, stores nothing."""
+    import tempfile
+    from pathlib import Path
+
     from . import config as config_mod
     from . import events as event_mod
+    from .config import format_duration
+    from .ingest import Candidate
     from .match import build_matcher
+    from .notify import route
     from .store import Store
 
     since = _since(args, "replay")
     if since is None:
         return 2
     store = Store(config_mod.database_url(cfg))
+    try:
+        rows = store.items_seen_since(since)
+    finally:
+        store.close()
     m = build_matcher(cfg)
-    rows = store.items_since(since)
-    n = 0
-    for r in rows:
-        ex = m.explain_item(r)  # the judgement the pipeline makes (Matcher.match), with the reasons
-        if not ex.hits and not args.all:
+    names = [n.name for n in cfg.notifier] or ["log"]
+    w = cfg.watcher
+    out = []
+    with tempfile.TemporaryDirectory(prefix="watcher-replay-") as tmp:
+        scratch = Store(f"sqlite:///{Path(tmp) / 'replay.db'}")
+        try:
+            for item, seen in rows:
+                ex = m.explain_item(item)
+                too_old = item.published is not None and (seen - item.published).total_seconds() > w.max_age
+                matched = {} if too_old or not ex.hits else {
+                    item.key: Candidate(item, ex.hits, route(ex.hits, m.rules, names))}
+                res = scratch.ingest(item.source, [item], matched, now=seen, story_window=w.story_window,
+                                     event_window=w.event_window)
+                verdict = ("alert" if res.new_alerts else "update" if res.updates
+                           else "folded" if ex.hits and not too_old else "too old" if ex.hits else "no match")
+                out.append((item, seen, verdict, ex))
+        finally:
+            scratch.close()
+    alerts = sum(v in ("alert", "update") for _, _, v, _ in out)
+    if getattr(args, "json", False):
+        print(json.dumps([{"source": it.source, "title": it.title, "link": it.link, "seen": seen.isoformat(),
+                           "verdict": v, "events": [event_mod.headline(e) for e in event_mod.from_hits(ex.hits)],
+                           "hits": [{"rule": h.rule, "company": h.company, "kind": h.kind, "role": h.role,
+                                     "alias": h.alias, "field": h.field} for h in ex.hits]}
+                          for it, seen, v, ex in out if v != "no match" or args.all], ensure_ascii=False, indent=1))
+        return 0
+    marks = {"alert": "ALERT", "update": "UPDAT", "folded": "  +  ", "too old": " old ", "no match": "-----"}
+    for it, _, v, ex in out:
+        if v == "no match" and not args.all:
             continue
-        n += bool(ex.hits)
-        print(f"{'ALERT' if ex.hits else '-----'} {r.source}: {r.title}\n      {r.link or ''}")
-        for h in ex.hits:
+        print(f"{marks[v]} {it.source}: {it.title}\n      {it.link or ''}")
+        if v == "folded":
+            print("      folded into an alert or event above (a copy, or another report of it)")
+        elif v == "too old":
+            print(f"      published more than max_age ({format_duration(w.max_age)}) before it was seen: no alert")
+        for h in ex.hits if v in ("alert", "update") else ():
             print(f"      {hit_line(h)}")
-        for event in event_mod.from_hits(ex.hits):
+        for event in event_mod.from_hits(ex.hits) if v in ("alert", "update") else ():
             print(f"      event: {event_mod.headline(event)}")
-    print(f"{n} of {len(rows)} stored items since {since:%Y-%m-%d %H:%M} UTC would alert (nothing was sent)")
-    store.close()
+    folded = sum(v == "folded" for _, _, v, _ in out)
+    print(f"{alerts} alert{'' if alerts == 1 else 's'} from {len(out)} stored items since {since:%Y-%m-%d %H:%M} UTC "
+          f"({folded} more reports folded into them); nothing was sent")
     return 0
 
 
@@ -539,9 +580,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = command("events", "the events of a period and how many reports each had")
     e.add_argument("--since", default="7d", help=SINCE_HELP)
     e.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
-    r = command("replay", "run today's rules over stored items; sends nothing")
+    r = command("replay", "run today's rules over stored items on the poll's path (max_age, copies folded); "
+                          "sends nothing")
     r.add_argument("--since", default="7d", help=SINCE_HELP)
     r.add_argument("--all", action="store_true", help="also list items that would not alert")
+    r.add_argument("--json", action="store_true", help="one JSON array: each item's verdict, events and hits")
     return p
 
 

@@ -247,10 +247,14 @@ class Items(Db):
 
     def items_since(self, since: datetime) -> list[Item]:
         """Stored items seen since `since` that still have their text, oldest first (replay)."""
+        return [it for it, _ in self.items_seen_since(since)]
+
+    def items_seen_since(self, since: datetime) -> list[tuple[Item, datetime]]:
+        """The same, each with when it was first seen (replay judges it as of then)."""
         with Session(self.engine) as s:
-            return [item_of(r) for r in s.exec(select(ItemRow).where(col(ItemRow.seen_at) >= since,
-                                                                      col(ItemRow.pruned) == False)  # noqa: E712
-                                               .order_by(col(ItemRow.id)))]
+            return [(item_of(r), r.seen_at or since) for r in s.exec(
+                select(ItemRow).where(col(ItemRow.seen_at) >= since, col(ItemRow.pruned) == False)  # noqa: E712
+                .order_by(col(ItemRow.id)))]
 
     def prune(self, before: datetime, *, forget_before: datetime | None = None) -> int:
         """Retention. Items first seen before `before` lose their bodies (title, summary) but keep
