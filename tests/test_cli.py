@@ -522,3 +522,16 @@ def test_match_says_why_and_speaks_json(env, text, alerts, why):
     assert (why or "yes") in doc["verdict"]
     if alerts:
         assert doc["hits"] and doc["hits"][0]["company"] == "Groq" and doc["hits"][0]["role"] == "target"
+
+
+def test_json_logs_are_one_object_per_line_and_each_poll_says_its_counts_and_timings(env):
+    env.write([("wire", env.feed("/w.xml", rss([DEAL, TRAP])))], extra='log_format = "json"')
+    r = env.run("once")
+    assert r.returncode == 0
+    objects = [json.loads(ln) for ln in r.stderr.splitlines() if ln.startswith("{")]
+    assert objects and all({"time", "level", "logger", "message"} <= set(o) for o in objects)
+    poll = next(o for o in objects if o.get("source") == "wire" and o.get("outcome") == "changed")
+    assert (poll["entries"], poll["new_items"], poll["new_alerts"]) == (2, 2, 1)
+    assert poll["fetch_ms"] >= 0 and poll["total_ms"] >= poll["fetch_ms"]
+    again = env.run("once", "-v", "--log-format", "text")  # the option wins over the config
+    assert "wire: not modified" in again.stderr and not any(ln.startswith("{") for ln in again.stderr.splitlines())

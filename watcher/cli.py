@@ -24,11 +24,12 @@ if TYPE_CHECKING:  # `watcher --help` imports none of this: each command imports
 log = logging.getLogger("watcher")
 
 
-def _setup_logging(level: str) -> None:
+def _setup_logging(level: str, fmt: str = "text") -> None:
     from . import secrets
+    from .logfmt import formatter
 
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(formatter(fmt))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     secrets.install(root, handlers=[handler])
@@ -525,6 +526,8 @@ def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
                    help="config file (default: $WATCHER_CONFIG, else ./config.toml)")
     p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
                    **({"default": None} if top else d), help="log level (default: watcher.log_level, INFO)")
+    p.add_argument("--log-format", choices=["text", "json"], **({"default": None} if top else d),
+                   help="log lines as text or as one JSON object each (default: watcher.log_format, text)")
     p.add_argument("-v", "--verbose", action="store_const", dest="log_level", const="DEBUG", **d,
                    help="log everything (DEBUG)")
     p.add_argument("-q", "--quiet", action="store_const", dest="log_level", const="WARNING", **d,
@@ -604,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"watcher: config error:\n{e}", file=sys.stderr)
         return 2
-    _setup_logging(args.log_level or cfg.watcher.log_level)
+    _setup_logging(args.log_level or cfg.watcher.log_level, args.log_format or cfg.watcher.log_format)
     try:
         return COMMANDS[args.command](args, cfg)
     except NotifyError as e:

@@ -126,6 +126,7 @@ class Settings(_Strict):
     edgar_rate: float = 5.0  # EDGAR requests per second across all EDGAR sources (SEC max 10)
     context_words: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTEXT_WORDS))
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, Loki, jq)
 
     _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "event_window", "retention",
                                  "retry_max", "delivery_expiry", "health_after", mode="before")(

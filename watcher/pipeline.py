@@ -28,6 +28,7 @@ import os
 import random
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -337,15 +338,19 @@ async def poll_source(ctx: Context, source: Source, state: PollState | None = No
 async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> PollResult:
     now = ctx.clock()
     loop = asyncio.get_running_loop()
+    started = time.monotonic()
     try:
         download = await sources.KINDS[source.kind].fetch(sources.Request(
             source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, edgar=ctx.shared.edgar_for(ctx), now=now,
             etag=state.etag, last_modified=state.last_modified))
+        fetch_ms = round(1000 * (time.monotonic() - started))
         digest = None if download.not_modified else body_digest(download)
         if digest is not None and ctx.shared.seen.same_body(source.name, digest):
             download = dataclasses.replace(download, not_modified=True)  # the same bytes as last time: a 304
         if download.not_modified:
             await _record_success(ctx, source, state, now, download, defer)
+            log.debug("%s: not modified (%d ms)", source.name, fetch_ms,
+                      extra={"source": source.name, "outcome": "not_modified", "fetch_ms": fetch_ms})
             return PollResult(source.name, True, not_modified=True)
         assert digest is not None
         matcher = None if ctx.worker_is_process else ctx.get_matcher  # a worker process builds its own
@@ -368,8 +373,12 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
             return await _record_failure(ctx, source, state, now, partial)
         ctx.shared.seen.remember(source.name, digest, done.entries)  # stored: the next poll may skip them
         await _record_success(ctx, source, state, now, download, defer, done.served)
-        if res.new_alerts:
-            log.info("%s: %d new items, %d new alerts", source.name, res.new_items, res.new_alerts)
+        total_ms = round(1000 * (time.monotonic() - started))
+        log.info("%s: %d entries, %d new items, %d new alerts (fetch %d ms, total %d ms)", source.name, done.served,
+                 res.new_items, res.new_alerts, fetch_ms, total_ms,
+                 extra={"source": source.name, "outcome": "changed", "entries": done.served,
+                        "new_items": res.new_items, "new_alerts": res.new_alerts, "fetch_ms": fetch_ms,
+                        "total_ms": total_ms})
         return PollResult(source.name, True, res.new_items, res.new_alerts)
     except (WatcherError, OSError) as e:
         return await _record_failure(ctx, source, state, now, e)
@@ -399,7 +408,9 @@ async def _record_failure(ctx: Context, source: Source, state: PollState, now: d
     if isinstance(e, FetchError) and e.retry_after:
         delay = max(delay, min(e.retry_after, 24 * 3600))
     since = state.failing_since or now
-    log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, format_duration(delay))
+    log.warning("%s: %s (failure %d; next try in %s)", source.name, msg, failures, format_duration(delay),
+                extra={"source": source.name, "outcome": "failed", "error": msg, "failures": failures,
+                       "retry_in_s": round(delay)})
     try:
         await save_state(ctx, source.name, dict(last_error=msg[:500], last_attempt=now, failures=failures,
                                                 failing_since=since, next_poll=now + timedelta(seconds=delay)))
