@@ -146,3 +146,39 @@ def test_once_says_when_no_source_answered(env):
     env.write([("a", f"http://127.0.0.1:{free_port()}/x"), ("b", f"http://127.0.0.1:{free_port()}/y")])
     r = env.run("once")
     assert r.returncode == 0 and "no source could be reached (2 of 2 failed): is the network up?" in r.stderr
+
+
+def test_metrics_and_health_are_served_while_the_daemon_runs(env):
+    import urllib.error
+    import urllib.request
+
+    from servers import free_port
+
+    port = free_port()
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))], extra=f'metrics = "127.0.0.1:{port}"')
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    async def job(d: Daemon) -> None:
+        await _wait(lambda: len(env.sink.posts) == 1, "the alert")
+        # the POST lands before the delivery is marked sent: wait for the count (the server runs in its thread)
+        await _wait(lambda: 'outcome="sent"' in get("/metrics")[1], "the delivery counted")
+        status, text = await asyncio.to_thread(get, "/metrics")
+        assert status == 200
+        assert 'watcher_polls_total{outcome="changed",source="wire"} 1.0' in text
+        assert 'watcher_alerts_total{source="wire"} 1.0' in text and 'watcher_items_total{source="wire"} 1.0' in text
+        assert 'watcher_deliveries_total{notifier="hook",outcome="sent"} 1.0' in text
+        assert 'watcher_fetch_seconds_count{kind="feed"} 1.0' in text
+        assert 'watcher_last_success_timestamp_seconds{source="wire"}' in text
+        assert await asyncio.to_thread(get, "/healthz") == (200, "ok\n")
+        d.ctx.shared.stopping = True  # as on SIGTERM: no longer healthy
+        status, why = await asyncio.to_thread(get, "/healthz")
+        assert status == 503 and "scheduler" in why
+        d.ctx.shared.stopping = False
+
+    assert run_daemon(env, job) == 0

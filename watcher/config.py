@@ -127,6 +127,7 @@ class Settings(_Strict):
     context_words: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTEXT_WORDS))
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, Loki, jq)
+    metrics: str = ""  # "127.0.0.1:9464": serve Prometheus /metrics and /healthz there (off when empty)
 
     _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "event_window", "retention",
                                  "retry_max", "delivery_expiry", "health_after", mode="before")(
@@ -169,6 +170,14 @@ class Settings(_Strict):
     def _rate(cls, v: float) -> float:
         if not 0 < v <= 10:
             raise ValueError("must be more than 0 and at most 10 (the SEC's limit)")
+        return v
+
+    @field_validator("metrics")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        host, sep, port = v.rpartition(":")
+        if v and (not sep or not port.isdigit() or not 0 < int(port) < 65536):
+            raise ValueError(f"{v!r} is not HOST:PORT (e.g. \"127.0.0.1:9464\")")
         return v
 
     @field_validator("log_level")

@@ -218,6 +218,7 @@ class Daemon:
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
         self._schedule(first_run=True)
         self.scheduler.start()
+        metrics_server = self._serve_metrics()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop.set)
         loop.add_signal_handler(signal.SIGHUP, self._on_hup)
@@ -244,6 +245,9 @@ class Daemon:
             if not_done:
                 await asyncio.wait(not_done, timeout=1)
         self.scheduler.shutdown(wait=False)
+        if metrics_server is not None:
+            metrics_server.shutdown()
+            metrics_server.server_close()
         try:
             async with asyncio.timeout(5):
                 await flush_states(self.ctx)
@@ -259,6 +263,31 @@ class Daemon:
         store.close()
         log.info("stopped")
         return 0
+
+    def _serve_metrics(self) -> Any:
+        """/metrics and /healthz on [watcher] metrics (metrics.py), or None when it is not set."""
+        address = self.cfg.watcher.metrics
+        if not address:
+            return None
+        from .dbcheck import problem
+        from .metrics import Metrics, serve
+
+        metrics = self.ctx.shared.metrics = Metrics()
+        url = config_mod.database_url(self.cfg)
+
+        def health() -> tuple[bool, str]:
+            if self._scheduler is None or not self._scheduler.running or self.ctx.shared.stopping:
+                return False, "the scheduler is not running"
+            found = problem(url, wait=1.0)
+            return (False, f"database: {found}") if found else (True, "ok")
+
+        try:
+            server = serve(address, metrics, health)
+        except OSError as e:
+            log.error("watcher.metrics: cannot serve on %s: %s (no metrics)", address, e)
+            return None
+        log.info("metrics on http://%s/metrics, health on /healthz", address)
+        return server
 
     async def _say_backoff(self) -> None:
         """Sources still backing off after failures before a restart wait their turn: say so."""

@@ -54,6 +54,7 @@ from .sources.edgar import EdgarGateway
 
 if TYPE_CHECKING:
     from .match import Matcher
+    from .metrics import Metrics
     from .notify.deliver import Notifiers
     from .store import Delivery, SourceStateValue, Store
 
@@ -92,6 +93,7 @@ class Shared:
     # polls between their request and their store: bounded, so that bodies and parsed items never
     # pile up behind the store (2,000 sources starting at once held 150 MB of them)
     poll_slots: asyncio.Semaphore | None = None
+    metrics: Metrics | None = None  # the daemon's, when [watcher] metrics is set (metrics.py)
     _store: Store | None = None
     _edgar: EdgarGateway | None = None
 
@@ -351,6 +353,8 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
             await _record_success(ctx, source, state, now, download, defer)
             log.debug("%s: not modified (%d ms)", source.name, fetch_ms,
                       extra={"source": source.name, "outcome": "not_modified", "fetch_ms": fetch_ms})
+            if ctx.shared.metrics is not None:
+                ctx.shared.metrics.poll(source.name, source.kind, "not_modified", fetch_ms / 1000, time.time())
             return PollResult(source.name, True, not_modified=True)
         assert digest is not None
         matcher = None if ctx.worker_is_process else ctx.get_matcher  # a worker process builds its own
@@ -379,6 +383,9 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
                  extra={"source": source.name, "outcome": "changed", "entries": done.served,
                         "new_items": res.new_items, "new_alerts": res.new_alerts, "fetch_ms": fetch_ms,
                         "total_ms": total_ms})
+        if ctx.shared.metrics is not None:
+            ctx.shared.metrics.poll(source.name, source.kind, "changed", fetch_ms / 1000, time.time(),
+                                    res.new_items, res.new_alerts)
         return PollResult(source.name, True, res.new_items, res.new_alerts)
     except (WatcherError, OSError) as e:
         return await _record_failure(ctx, source, state, now, e)
@@ -404,6 +411,8 @@ async def _record_failure(ctx: Context, source: Source, state: PollState, now: d
                           e: BaseException) -> PollResult:
     msg = str(e) or e.__class__.__name__
     failures = (state.failures or 0) + 1
+    if ctx.shared.metrics is not None:
+        ctx.shared.metrics.poll(source.name, source.kind, "failed", None, time.time())
     delay = backoff(ctx.cfg.interval(source), failures, ctx.cfg.watcher.retry_max)
     if isinstance(e, FetchError) and e.retry_after:
         delay = max(delay, min(e.retry_after, 24 * 3600))
@@ -470,6 +479,8 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
 async def _warn_orphans(ctx: Context, names: list[str]) -> None:
     """Alerts queued for a notifier that is no longer configured wait; say so once per name."""
     counts = await asyncio.to_thread(ctx.store.outbox_counts)
+    if ctx.shared.metrics is not None:
+        ctx.shared.metrics.outbox_depth((n, c.get("pending", 0) + c.get("sending", 0)) for n, c in counts.items())
     for name, c in counts.items():
         waiting = c.get("pending", 0) + c.get("sending", 0)
         if name not in names and waiting and name not in ctx.shared.warned_orphans:
@@ -511,6 +522,8 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
         ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
     if ok:
         await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, ctx.clock())
+    if ctx.shared.metrics is not None:
+        ctx.shared.metrics.delivery(name, ok)
     return ok, err
 
 
