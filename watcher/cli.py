@@ -514,6 +514,72 @@ def cmd_replay(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_mute(args: argparse.Namespace, cfg: Config) -> int:
+    """Stop sending alerts about a company, or of an event kind, for a while (they are still stored)."""
+    from . import config as config_mod
+    from .config import format_time
+    from .mute import target_kind
+    from .store import Store, utcnow
+
+    found = target_kind(args.target, [c.name for c in cfg.company])
+    if found is None:
+        print(f"watcher: mute: {args.target!r} is neither a watched company in {cfg.path} nor an event kind "
+              "(acquisition, merger, sale, acquihire, licence, funding, valuation, ipo, spac, deal)", file=sys.stderr)
+        return 2
+    try:
+        seconds = config_mod.parse_duration(getattr(args, "for"))
+    except ValueError as e:
+        print(f"watcher: mute: --for: {e}", file=sys.stderr)
+        return 2
+    target, kind = found
+    now = utcnow()
+    until = now + timedelta(seconds=seconds)
+    store = Store(config_mod.database_url(cfg))
+    try:
+        store.add_mute(target, kind, until, now)
+    finally:
+        store.close()
+    print(f"muted {kind} {target} until {format_time(until)}: its alerts are stored but not sent "
+          f"(watcher unmute {target})")
+    return 0
+
+
+def cmd_unmute(args: argparse.Namespace, cfg: Config) -> int:
+    from . import config as config_mod
+    from .store import Store
+
+    store = Store(config_mod.database_url(cfg))
+    try:
+        n = store.remove_mute(args.target)
+    finally:
+        store.close()
+    if not n:
+        print(f"watcher: unmute: nothing named {args.target!r} is muted", file=sys.stderr)
+        return 1
+    print(f"unmuted {args.target}: its next alerts are sent (the ones held while muted stay unsent)")
+    return 0
+
+
+def cmd_mutes(args: argparse.Namespace, cfg: Config) -> int:
+    from . import config as config_mod
+    from .config import format_time
+    from .store import Store, utcnow
+
+    store = Store(config_mod.database_url(cfg))
+    try:
+        mutes = store.mutes(utcnow())
+    finally:
+        store.close()
+    if getattr(args, "json", False):
+        print(json.dumps([{"target": m.target, "kind": m.kind, "until": m.until.isoformat()} for m in mutes]))
+        return 0
+    for m in mutes:
+        print(f"{m.kind:<8} {m.target:<28} until {format_time(m.until)}")
+    if not mutes:
+        print("nothing is muted")
+    return 0
+
+
 # --------------------------------------------------------------------------- entry point
 SINCE_HELP = "how far back: a duration such as 7d, 12h or 30m (default 7d)"
 
@@ -583,6 +649,13 @@ def build_parser() -> argparse.ArgumentParser:
     e = command("events", "the events of a period and how many reports each had")
     e.add_argument("--since", default="7d", help=SINCE_HELP)
     e.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
+    mu = command("mute", "stop sending alerts about a company, or of an event kind, for a while (still stored)")
+    mu.add_argument("target", help="a watched company's name, or an event kind (funding, acquisition, ipo ...)")
+    mu.add_argument("--for", default="7d", help="how long: a duration such as 7d, 12h or 30m (default 7d)")
+    um = command("unmute", "send a muted company's or event kind's alerts again, from now on")
+    um.add_argument("target", help="what `watcher mute` was given")
+    ms = command("mutes", "list the mutes in force")
+    ms.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
     r = command("replay", "run today's rules over stored items on the poll's path (max_age, copies folded); "
                           "sends nothing")
     r.add_argument("--since", default="7d", help=SINCE_HELP)
@@ -592,7 +665,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
-            "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status, "replay": cmd_replay, "events": cmd_events}
+            "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status, "replay": cmd_replay, "events": cmd_events,
+            "mute": cmd_mute, "unmute": cmd_unmute, "mutes": cmd_mutes}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,12 +38,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
 from . import sources
-from .config import Config, Source, format_duration
+from .config import Config, Source, format_duration, format_time
 from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
 from .ingest import Candidate
 from .models import Item
+from .mute import muted_by
 from .normalize import normalize
 from .notify import Message, health_failing, health_recovered, log_alert, route
 from .poll_state import PollState, PollStates
@@ -468,12 +469,31 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
                 log.error("gave up on %d undelivered alerts older than delivery_expiry", n)
         names = ctx.notifier_names()
         due = await asyncio.to_thread(ctx.store.due, now, notifiers=names, ignore_backoff=ignore_backoff)
+        due = await _drop_muted(ctx, due, now)
         await _warn_orphans(ctx, names)
         queues: dict[str, list[Delivery]] = {}
         for d in due:
             queues.setdefault(d.alert.notifier, []).append(d)
         results = await asyncio.gather(*(_deliver_queue(ctx, name, q) for name, q in queues.items()))
         return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+async def _drop_muted(ctx: Context, due: list[Delivery], now: datetime) -> list[Delivery]:
+    """Deliveries a mute covers are marked "muted" (kept, never sent); the rest go on."""
+    if not due:
+        return due
+    mutes = await asyncio.to_thread(ctx.store.mutes, now)
+    if not mutes:
+        return due
+    silenced = [(d, m) for d in due if (m := muted_by(d.alert, mutes, now)) is not None]
+    if not silenced:
+        return due
+    await asyncio.to_thread(ctx.store.mark_muted, [d.outbox_id for d, _ in silenced])
+    for d, m in silenced:
+        log.info("muted (%s until %s), not sent to %s: %s", m.target, format_time(m.until), d.alert.notifier,
+                 d.alert.title)
+    gone = {d.outbox_id for d, _ in silenced}
+    return [d for d in due if d.outbox_id not in gone]
 
 
 async def _warn_orphans(ctx: Context, names: list[str]) -> None:

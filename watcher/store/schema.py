@@ -229,6 +229,17 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = _dt()
 
 
+class MuteRow(SQLModel, table=True):
+    """`watcher mute`: alerts about a company, or of an event kind, are not sent until `until`."""
+
+    __tablename__ = "mute"
+    id: int | None = Field(default=None, primary_key=True)
+    target: str
+    kind: str  # company | event
+    until: datetime | None = _dt(nullable=False)
+    created_at: datetime | None = _dt(nullable=False)
+
+
 class MetaRow(SQLModel, table=True):
     """Small facts the program keeps about itself (e.g. which notifier URLs were validated)."""
 

@@ -18,6 +18,7 @@ from ..quickstore import SCHEMA_KEY, schema_fingerprint
 from ..secrets import display_url
 from .base import READ_ONLY
 from .items import Items
+from .mutes import Mutes
 from .outbox import Outbox
 from .schema import upgrade
 from .sources import SourceStates
@@ -53,7 +54,7 @@ def _store_errors(cls: type[_T]) -> type[_T]:
 
 
 @_store_errors
-class Store(SourceStates, Items, Outbox):
+class Store(SourceStates, Items, Outbox, Mutes):
     def __init__(self, url: str):
         self.url = url
         connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
