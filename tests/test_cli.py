@@ -535,3 +535,18 @@ def test_json_logs_are_one_object_per_line_and_each_poll_says_its_counts_and_tim
     assert poll["fetch_ms"] >= 0 and poll["total_ms"] >= poll["fetch_ms"]
     again = env.run("once", "-v", "--log-format", "text")  # the option wins over the config
     assert "wire: not modified" in again.stderr and not any(ln.startswith("{") for ln in again.stderr.splitlines())
+
+
+def test_demo_shows_real_alerts_offline_with_the_shipped_config(tmp_path, capsys):
+    from watcher import cli
+
+    shipped = Path(__file__).resolve().parents[1] / "config.toml"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli.main(["--config", str(cfg), "demo"]) == 0
+    out = capsys.readouterr().out
+    for part in ("=== Slack ===", "=== E-mail ===", "=== JSON webhook", '"kind": "licence"',
+                 "Groq: licence to Nvidia", "Cerebras: IPO withdrawn", "Tenstorrent: funding round",
+                 "=== Left alone ===", "a denial", "no watched company"):
+        assert part in out, part
+    assert not (tmp_path / "watcher.db").exists()  # nothing is kept

@@ -580,6 +580,13 @@ def cmd_mutes(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace, cfg: Config) -> int:
+    """Sample news on loopback, polled once with this config's watchlist and rules; prints the alerts."""
+    from .demo.run import run
+
+    return run(cfg, sys.stdout)
+
+
 # --------------------------------------------------------------------------- entry point
 SINCE_HELP = "how far back: a duration such as 7d, 12h or 30m (default 7d)"
 
@@ -626,6 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(c, top=False)
         return c
 
+    command("demo", "see alerts offline: sample news polled once with this config's watchlist, printed as "
+                    "Slack, e-mail and a webhook get them")
     command("run", "run the daemon: poll every source on its schedule and deliver, until SIGTERM")
     command("once", "poll every enabled source once, deliver what is queued, exit (for cron)")
     c = command("check", "validate the config and the database, and print a summary")
@@ -666,7 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
             "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status, "replay": cmd_replay, "events": cmd_events,
-            "mute": cmd_mute, "unmute": cmd_unmute, "mutes": cmd_mutes}
+            "mute": cmd_mute, "unmute": cmd_unmute, "mutes": cmd_mutes, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:
