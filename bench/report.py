@@ -35,6 +35,8 @@ BENCHES: dict[str, tuple[str, list[str]]] = {
     "store": ("bench_store.py", []),
     # opt-in (13 minutes): --only daemon-2000
     "daemon-2000": ("bench_daemon.py", ["--feeds", "2000", "--every", "300", "--seconds", "600"]),
+    # opt-in (31 minutes): --only daemon-soak; RSS once a minute while items keep arriving
+    "daemon-soak": ("bench_daemon.py", ["--seconds", "1800"]),
 }
 DEFAULT = ["poll", "daemon", "matcher", "store"]
 # targets as the benchmarks' docstrings state them (text; the values all come from results.json)
@@ -55,6 +57,8 @@ TARGETS: dict[tuple[str, str], str] = {
     ("daemon", "exit_code"): "0",
     ("daemon", "stop_s"): "a few seconds",
     ("matcher", "items_per_s"): ">= 50,000 at 5,000 aliases",
+    ("daemon-soak", "rss_minutes"): "flat within 5 MB over 30 minutes",
+    ("daemon-soak", "exit_code"): "0",
     ("store", "total_s"): "< 600",
 }
 
@@ -70,6 +74,13 @@ def last_json(stdout: str) -> dict | None:
     return None
 
 
+def record(name: str, fig: dict, took: float, exit_code: int) -> dict:
+    script, args = BENCHES[name]
+    return dict(figures=fig, order=list(fig), command=" ".join(["bench/" + script, *args]), exit=exit_code,
+                seconds=round(took, 1), date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                machine=platform.machine(), cpus=os.cpu_count(), python=platform.python_version())
+
+
 def run(name: str) -> dict:
     script, args = BENCHES[name]
     cmd = [sys.executable, str(HERE / script), *args]
@@ -81,9 +92,7 @@ def run(name: str) -> dict:
     if fig is None:
         raise RuntimeError(f"{name}: no JSON line (exit {r.returncode})\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
     print(f"  {json.dumps(fig)}  ({took:.0f} s, exit {r.returncode})", file=sys.stderr, flush=True)
-    return dict(figures=fig, order=list(fig), command=" ".join(["bench/" + script, *args]), exit=r.returncode,
-                seconds=round(took, 1), date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                machine=platform.machine(), cpus=os.cpu_count(), python=platform.python_version())
+    return record(name, fig, took, r.returncode)
 
 
 def value(v: object) -> str:
@@ -132,12 +141,23 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="", help="comma-separated: " + ",".join(BENCHES))
     ap.add_argument("--table-only", action="store_true", help="rebuild the README table from results.json only")
+    ap.add_argument("--from-output", nargs=2, metavar=("NAME", "FILE"),
+                    help="take NAME's figures from the saved output of a run of its command (its last JSON line), "
+                         "e.g. a soak run by hand in the background")
     a = ap.parse_args()
     names = [n.strip() for n in a.only.split(",") if n.strip()] or DEFAULT
     for n in names:
         if n not in BENCHES:
             ap.error(f"unknown benchmark {n!r} (known: {', '.join(BENCHES)})")
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    if a.from_output:
+        name, path = a.from_output
+        fig = last_json(Path(path).read_text(encoding="utf-8"))
+        if name not in BENCHES or fig is None:
+            ap.error(f"{name!r} is no benchmark, or {path} holds no JSON line")
+        results[name] = record(name, fig, float(fig.get("total_s", 0)), 0 if fig.get("exit_code", 0) == 0 else 1)
+        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        a.table_only = True
     ran: dict[str, float] = {}
     failed: dict[str, str] = {}
     if not a.table_only:
