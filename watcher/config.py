@@ -388,6 +388,14 @@ class Notifier(_Strict):
     name: str
     url: str
     format: Literal["auto", "slack", "email", "text", "json"] = "auto"
+    max_per_hour: int | None = None  # flood guard: beyond this, one summary an hour (flood.py)
+
+    @field_validator("max_per_hour")
+    @classmethod
+    def _per_hour(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError("must be at least 1 (leave it out for no limit)")
+        return v
 
 
 class Config(_Strict):

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
-from . import sources
+from . import flood, sources
 from .config import Config, Source, format_duration, format_time
 from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
@@ -512,9 +512,13 @@ async def _warn_orphans(ctx: Context, names: list[str]) -> None:
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
     queue = await asyncio.to_thread(ctx.store.claim, queue, ctx.clock())  # what another process took, it sends
+    limit = next((n.max_per_hour for n in ctx.cfg.notifier if n.name == name), None)
+    fold: list[Delivery] = []
+    if limit is not None and queue:
+        queue, fold = await _flood_guard(ctx, name, queue, limit)
     for i, d in enumerate(queue):
         if ctx.shared.stopping:
-            await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:]])
+            await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:] + fold])
             break
         # send-and-mark is one unit: cancelling the task (shutdown) must not leave a sent
         # alert unmarked, which would send it again on the next start
@@ -530,8 +534,49 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
                     name, err, len(queue) - sent, format_duration(delay))
         failed += 1
+        await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in fold])
         break
+    else:
+        if fold and limit is not None:
+            if await _send_summary(ctx, name, fold, limit):
+                sent += len(fold)
+            else:
+                failed += 1
     return sent, failed
+
+
+async def _flood_guard(ctx: Context, name: str, queue: list[Delivery], limit: int
+                       ) -> tuple[list[Delivery], list[Delivery]]:
+    """flood.py for one notifier's claimed queue: what to send one by one, and what to fold into
+    one summary after them; what must wait for the next hour is given back and deferred."""
+    now = ctx.clock()
+    count = await asyncio.to_thread(ctx.store.sent_count, name, now - flood.HOUR)
+    last = await asyncio.to_thread(ctx.store.get_meta, f"flood:{name}")
+    plan = flood.plan_flood(queue, limit, count, datetime.fromisoformat(last) if last else None, now)
+    if plan.held and plan.hold_until is not None:
+        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in plan.held])
+        await asyncio.to_thread(ctx.store.defer_notifier, name, plan.hold_until)
+        log.info("notifier %s: flood guard (%d an hour): %d alerts wait for the next summary at %s",
+                 name, limit, len(plan.held), format_time(plan.hold_until))
+    return plan.each, plan.fold
+
+
+async def _send_summary(ctx: Context, name: str, fold: list[Delivery], limit: int) -> bool:
+    """One message for the folded deliveries; they are marked folded only when it went out."""
+    now = ctx.clock()
+    title, body = flood.summary([d.alert for d in fold], limit)
+    ok, err = await ctx.notifiers.send(name, Message(title, body, "text"))
+    if not ok:
+        until = now + timedelta(seconds=min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 300.0))
+        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in fold])
+        await asyncio.to_thread(ctx.store.defer_notifier, name, until)
+        log.warning("notifier %s: flood summary failed (%s); %d alerts wait, retry at %s", name, err, len(fold),
+                    format_time(until))
+        return False
+    await asyncio.to_thread(ctx.store.mark_folded, [d.outbox_id for d in fold], now)
+    await asyncio.to_thread(ctx.store.set_meta, f"flood:{name}", now.isoformat())
+    log.info("notifier %s: flood guard (%d an hour): %d alerts sent as one summary", name, limit, len(fold))
+    return True
 
 
 async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, str | None]:

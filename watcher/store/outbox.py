@@ -139,6 +139,21 @@ class Outbox(Db):
                        .values(status="pending", claimed_by=None))
             s.commit()
 
+    def sent_count(self, notifier: str, since: datetime) -> int:
+        """Alerts sent to a notifier one by one since `since` (the flood guard's count)."""
+        with Session(self.engine) as s:
+            return s.exec(select(func.count()).select_from(OutboxRow).where(
+                col(OutboxRow.notifier) == notifier, col(OutboxRow.status) == "sent",
+                col(OutboxRow.sent_at) >= since)).one()
+
+    def mark_folded(self, outbox_ids: list[int], now: datetime) -> None:
+        """Delivered inside one summary message (flood guard)."""
+        with Session(self.engine) as s:
+            for chunk in _chunks(outbox_ids, 500):
+                s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk))
+                       .values(status="folded", sent_at=now, claimed_by=None, last_error=None))
+            s.commit()
+
     def defer_notifier(self, notifier: str, until: datetime) -> None:
         """Hold every pending delivery of a failing notifier until `until` (its backoff)."""
         with Session(self.engine) as s:
