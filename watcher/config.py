@@ -128,6 +128,18 @@ class Settings(_Strict):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, Loki, jq)
     metrics: str = ""  # "127.0.0.1:9464": serve Prometheus /metrics and /healthz there (off when empty)
+    timezone: str = "UTC"  # IANA name ("Europe/Berlin"): when a daily digest is due
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is no IANA time zone (e.g. \"UTC\", \"Europe/Berlin\")") from None
+        return v
 
     _durations = field_validator("every", "jitter", "max_age", "timeout", "story_window", "event_window", "retention",
                                  "retry_max", "delivery_expiry", "health_after", mode="before")(
@@ -389,6 +401,17 @@ class Notifier(_Strict):
     url: str
     format: Literal["auto", "slack", "email", "text", "json"] = "auto"
     max_per_hour: int | None = None  # flood guard: beyond this, one summary an hour (flood.py)
+    digest: str | None = None  # "hourly" | "daily HH:MM" (watcher.timezone): one message per period (digest.py)
+    digest_rules: list[str] | None = None  # rules whose alerts go to the digest (None: all); others are immediate
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, v: str | None) -> str | None:
+        if v is not None:
+            from .digest import parse
+
+            parse(v)
+        return v
 
     @field_validator("max_per_hour")
     @classmethod
@@ -424,6 +447,13 @@ class Config(_Strict):
             for n in r.notify or []:
                 if n not in names:
                     raise ValueError(f"rule {r.name!r}: notify names {n!r}, which is no [[notifier]]")
+        rule_names = {r.name for r in self.rule}
+        for nt in self.notifier:
+            for rn in nt.digest_rules or []:
+                if rn not in rule_names:
+                    raise ValueError(f"notifier {nt.name!r}: digest_rules names {rn!r}, which is no [[rule]]")
+            if nt.digest_rules is not None and nt.digest is None:
+                raise ValueError(f"notifier {nt.name!r}: digest_rules without digest (\"hourly\" or \"daily HH:MM\")")
         for n in self.watcher.health_notify or []:
             if n not in names:
                 raise ValueError(f"watcher.health_notify names {n!r}, which is no [[notifier]]")

@@ -37,8 +37,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
-from . import flood, sources
+from . import digest, flood, sources
 from .config import Config, Source, format_duration, format_time
+from .config import Notifier as NotifierCfg
 from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
@@ -512,13 +513,17 @@ async def _warn_orphans(ctx: Context, names: list[str]) -> None:
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
     queue = await asyncio.to_thread(ctx.store.claim, queue, ctx.clock())  # what another process took, it sends
-    limit = next((n.max_per_hour for n in ctx.cfg.notifier if n.name == name), None)
+    notifier = next((n for n in ctx.cfg.notifier if n.name == name), None)
+    limit = notifier.max_per_hour if notifier else None
     fold: list[Delivery] = []
+    bundle: list[Delivery] = []  # this period's digest
+    if notifier is not None and notifier.digest and queue:
+        queue, bundle = await _digest_split(ctx, notifier, queue)
     if limit is not None and queue:
         queue, fold = await _flood_guard(ctx, name, queue, limit)
     for i, d in enumerate(queue):
         if ctx.shared.stopping:
-            await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:] + fold])
+            await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i:] + fold + bundle])
             break
         # send-and-mark is one unit: cancelling the task (shutdown) must not leave a sent
         # alert unmarked, which would send it again on the next start
@@ -534,7 +539,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
                     name, err, len(queue) - sent, format_duration(delay))
         failed += 1
-        await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in fold])
+        await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in fold + bundle])
         break
     else:
         if fold and limit is not None:
@@ -542,7 +547,46 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
                 sent += len(fold)
             else:
                 failed += 1
+        if bundle and notifier is not None and notifier.digest:
+            if await _send_digest(ctx, name, bundle, digest.parse(notifier.digest)):
+                sent += len(bundle)
+            else:
+                failed += 1
     return sent, failed
+
+
+async def _digest_split(ctx: Context, notifier: NotifierCfg, queue: list[Delivery]
+                        ) -> tuple[list[Delivery], list[Delivery]]:
+    """digest.py for one notifier's claimed queue: the deliveries sent one by one (rules outside
+    digest_rules), and this period's digest; the rest wait, held until the next digest time."""
+    from zoneinfo import ZoneInfo
+
+    assert notifier.digest is not None
+    schedule, tz, now = digest.parse(notifier.digest), ZoneInfo(ctx.cfg.watcher.timezone), ctx.clock()
+    rules = notifier.digest_rules
+    routed = [d for d in queue if rules is None or d.alert.rule in rules]
+    immediate = [d for d in queue if not (rules is None or d.alert.rule in rules)]
+    send, wait = digest.split([d.queued_at or now for d in routed], schedule, now, tz)
+    if wait:
+        until = digest.next_slot(schedule, now, tz)
+        await asyncio.to_thread(ctx.store.hold, [routed[i].outbox_id for i in wait], until)
+    return immediate, [routed[i] for i in send]
+
+
+async def _send_digest(ctx: Context, name: str, bundle: list[Delivery], schedule: digest.Schedule) -> bool:
+    now = ctx.clock()
+    title, body = digest.render([d.alert for d in bundle], schedule)
+    ok, err = await ctx.notifiers.send(name, Message(title, body, "text"))
+    if not ok:
+        until = now + timedelta(seconds=min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 300.0))
+        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in bundle])
+        await asyncio.to_thread(ctx.store.defer_notifier, name, until)
+        log.warning("notifier %s: digest failed (%s); %d alerts wait, retry at %s", name, err, len(bundle),
+                    format_time(until))
+        return False
+    await asyncio.to_thread(ctx.store.mark_folded, [d.outbox_id for d in bundle], now, "digested")
+    log.info("notifier %s: digest of %d alerts sent", name, len(bundle))
+    return True
 
 
 async def _flood_guard(ctx: Context, name: str, queue: list[Delivery], limit: int

@@ -34,6 +34,7 @@ class Delivery:
     alert: Alert
     status: str = "pending"
     claimed_by: int | None = None
+    queued_at: datetime | None = None  # when the alert entered the outbox (a digest takes what came before its time)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -95,7 +96,7 @@ class Outbox(Db):
                         also=tuple(dict.fromkeys(src for src, _ in also_links)), also_links=also_links,
                         record=record, update=facts.get(al.id, ()) if al.update_of else (),
                         original=record.headline if record is not None and al.update_of else "",
-                        rule=shown[0].rule if shown else ""), ob.status, ob.claimed_by))
+                        rule=shown[0].rule if shown else ""), ob.status, ob.claimed_by, ob.created_at))
             return out
 
     def claim(self, deliveries: list[Delivery], now: datetime, lease: float = 600.0) -> list[Delivery]:
@@ -146,12 +147,20 @@ class Outbox(Db):
                 col(OutboxRow.notifier) == notifier, col(OutboxRow.status) == "sent",
                 col(OutboxRow.sent_at) >= since)).one()
 
-    def mark_folded(self, outbox_ids: list[int], now: datetime) -> None:
-        """Delivered inside one summary message (flood guard)."""
+    def mark_folded(self, outbox_ids: list[int], now: datetime, status: str = "folded") -> None:
+        """Delivered inside one message for many: a flood-guard summary ("folded") or a digest ("digested")."""
         with Session(self.engine) as s:
             for chunk in _chunks(outbox_ids, 500):
                 s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk))
-                       .values(status="folded", sent_at=now, claimed_by=None, last_error=None))
+                       .values(status=status, sent_at=now, claimed_by=None, last_error=None))
+            s.commit()
+
+    def hold(self, outbox_ids: list[int], until: datetime) -> None:
+        """Give claimed deliveries back, not to be tried before `until` (the next digest)."""
+        with Session(self.engine) as s:
+            for chunk in _chunks(outbox_ids, 500):
+                s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk), col(OutboxRow.status) == "sending")
+                       .values(status="pending", claimed_by=None, next_try=until))
             s.commit()
 
     def defer_notifier(self, notifier: str, until: datetime) -> None:
