@@ -64,3 +64,29 @@ def test_every_command_that_uses_the_database_exits_2_naming_the_key(env, comman
     env.cfg.write_text(text.replace('database = "data/watcher.db"', 'database = "sqlite:///missing/w.db"'))
     r = env.run(command)
     assert r.returncode == 2 and "watcher.database" in r.stderr and "does not exist" in r.stderr
+
+
+@pytest.fixture
+def read_only_db(env):
+    """A database nobody may write, not even root (the immutable attribute); skipped where the file
+    system or the user cannot set it."""
+    import shutil
+    import subprocess
+
+    env.write([])
+    assert env.run("once").returncode == 0  # creates watcher.db
+    db = env.tmp / "watcher.db"
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode:
+        pytest.skip("cannot make a file read-only for every user here (chattr +i)")
+    try:
+        yield db
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], capture_output=True)
+
+
+def test_a_read_only_database_is_read_by_status_and_refused_by_what_writes(env, read_only_db):
+    st = env.run("status")
+    assert st.returncode == 0 and "items stored: 0" in st.stdout and "Traceback" not in st.stderr
+    for command in ("check", "once"):
+        r = env.run(command)
+        assert r.returncode == 2 and "watcher.database" in r.stderr and "readonly" in r.stderr, (command, r.stderr)

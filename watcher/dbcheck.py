@@ -45,8 +45,11 @@ def problem(url: str, *, wait: float = 5.0) -> str | None:
         except sqlite3.Error as e:
             return f"cannot open {path} for writing: {e}"
         try:
-            conn.execute("BEGIN IMMEDIATE")  # takes the write lock as every write does, then lets go
-            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")  # takes the write lock as every write does
+            try:  # a write that is rolled back: a read-only file or file system fails here, and only here
+                conn.execute("CREATE TABLE IF NOT EXISTS watcher_write_probe (x)")
+            finally:
+                conn.execute("ROLLBACK")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) and "busy" not in str(e):

@@ -66,7 +66,10 @@ class Store(SourceStates, Items, Outbox, Mutes):
                 dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
                 cur = dbapi_conn.cursor()
                 if ":memory:" not in url:
-                    cur.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
+                    try:
+                        cur.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
+                    except sqlite3.OperationalError:
+                        pass  # a read-only database: `status` and `events` still read it
                     cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=30000")
