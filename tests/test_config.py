@@ -317,3 +317,21 @@ def test_check_warns_and_strict_refuses(env):
     assert r.returncode == 0 and "watchlist is empty" in r.stderr and "warning" in r.stderr
     strict = env.run("check", "--strict")
     assert strict.returncode == 2 and "no rule" in strict.stderr
+
+
+def test_the_readme_covers_every_command_and_key():
+    import argparse
+    import re
+
+    from watcher import cli
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert [n for n in sub.choices if f"`{n}" not in readme] == []
+    missing = []
+    for model in (config.Settings, config.Source, config.Company, config.Rule, config.Notifier, config.Selectors):
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            if not re.search(rf"`{re.escape(key)}`", readme):
+                missing.append(f"{model.__name__}.{key}")
+    assert missing == []
