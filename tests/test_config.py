@@ -335,3 +335,24 @@ def test_the_readme_covers_every_command_and_key():
             if not re.search(rf"`{re.escape(key)}`", readme):
                 missing.append(f"{model.__name__}.{key}")
     assert missing == []
+
+
+def test_the_docs_state_the_python_version_the_skipped_tests_and_the_webhook_fields():
+    from datetime import UTC, datetime
+
+    from watcher.models import Alert, EventInfo, Hit
+    from watcher.notify.render import fields
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shipped = (root / "config.toml").read_text(encoding="utf-8")
+    assert "Python 3.11" in readme and "../shared/corpus" in readme and "skip" in readme
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    alert = Alert(id=1, notifier="n", title="t", link="https://x.example/1", source="s", published=now,
+                  hits=(Hit(rule="deals", company="Groq", alias="Groq", keywords=("x",), field="title"),),
+                  record=EventInfo(company="Groq", kind="licence", label="licence", headline="Groq: licence"))
+    top = set(fields(alert))
+    webhook = shipped[shipped.index("# Generic webhook"):]
+    webhook = webhook[:webhook.index("[[notifier]]")]
+    assert [k for k in top if k not in webhook] == []  # config.toml names every field the payload carries
+    assert [k for k in top if f'"{k}"' not in readme] == []  # and the README's example shows each

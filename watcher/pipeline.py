@@ -353,7 +353,7 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
             download = dataclasses.replace(download, not_modified=True)  # the same bytes as last time: a 304
         if download.not_modified:
             await _record_success(ctx, source, state, now, download, defer)
-            log.debug("%s: not modified (%d ms)", source.name, fetch_ms,
+            log.info("%s: not modified (%d ms)", source.name, fetch_ms,
                       extra={"source": source.name, "outcome": "not_modified", "fetch_ms": fetch_ms})
             if ctx.shared.metrics is not None:
                 ctx.shared.metrics.poll(source.name, source.kind, "not_modified", fetch_ms / 1000, time.time())
