@@ -182,3 +182,19 @@ def test_metrics_and_health_are_served_while_the_daemon_runs(env):
         d.ctx.shared.stopping = False
 
     assert run_daemon(env, job) == 0
+
+
+def test_a_reload_to_a_config_without_sources_is_refused(env, caplog):
+    import logging
+
+    env.write([("wire", env.feed("/w.xml", rss([])))])
+    caplog.set_level(logging.INFO, logger="watcher")
+
+    async def job(d: Daemon) -> None:
+        running = d.ctx
+        env.cfg.write_text("")  # emptied (or half-written) under a running daemon
+        await d.reload()
+        assert d.ctx is running and _source_jobs(d) == {"source:wire"}
+        assert "reload refused" in caplog.text and "enables no source" in caplog.text
+
+    assert run_daemon(env, job) == 0

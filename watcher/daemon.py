@@ -175,6 +175,12 @@ class Daemon:
             log.error("reload refused, keeping the running config:\n%s", e)
             sd_notify("READY=1")
             return
+        if self.cfg.source and not any(s.enabled for s in new.source):
+            # an emptied or half-written file would silently stop all polling: keep what runs
+            log.error("reload refused, keeping the running config: %s enables no source (to stop polling, "
+                      "stop the service)", self.config_path)
+            sd_notify("READY=1")
+            return
         try:
             old = self.ctx
             if config_mod.database_url(new) != config_mod.database_url(old.cfg):

@@ -16,17 +16,18 @@ import time
 import zlib
 from collections.abc import AsyncIterator
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import config, models
+from . import config, models, redirects
 from .errors import FetchError
 
 _CHUNK = 64 * 1024
 # Idle connections are kept this long (httpx: 5 s), so that a host polled every minute or so, or
 # several sources on one host, reuse one connection; a server that closed it first costs a retry.
 KEEPALIVE = 60.0
+MAX_REDIRECTS = 10
 
 
 class _Decoder:
@@ -144,8 +145,7 @@ class Fetcher:
             if self._ssl is None and self._transport is None:
                 self._ssl = httpx.create_ssl_context()
             client = self._clients[host] = httpx.AsyncClient(
-                follow_redirects=True,
-                max_redirects=10,
+                follow_redirects=False,  # followed in _get, each hop checked (redirects.py)
                 timeout=httpx.Timeout(None),  # our own deadline (asyncio.timeout) covers the whole request
                 transport=self._transport,
                 verify=self._ssl if self._ssl is not None else True,
@@ -206,23 +206,43 @@ class Fetcher:
             raise FetchError(_describe(e)) from None
 
     async def _get(self, url: str, headers: dict[str, str], max_bytes: int) -> models.Fetched:
-        async with self._client_for(url).stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            final_url = str(response.url)
-            etag = response.headers.get("ETag")
-            last_modified = response.headers.get("Last-Modified")
-            if status == 304:
-                await response.aread()  # the (empty) body to its end, or the connection is closed, not reused
-                return models.Fetched(url=final_url, body=b"", content_type=response.headers.get(
-                    "Content-Type", ""), etag=etag, last_modified=last_modified, not_modified=True)
-            if status >= 400 or status < 200:
-                wait = retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
-                reason = response.reason_phrase or ""
-                raise FetchError(f"HTTP {status} {reason}".strip(), status=status, retry_after=wait)
-            body = await _read_capped(response, max_bytes)
-            return models.Fetched(url=final_url, body=body, content_type=response.headers.get("Content-Type", ""),
-                                  etag=etag, last_modified=last_modified,
-                                  content_location=response.headers.get("Content-Location"))
+        current, origin_host = url, urlsplit(url).hostname
+        for _ in range(MAX_REDIRECTS + 1):
+            # a source's own headers (cookies, tokens) go to its own host only
+            sent = headers if urlsplit(current).hostname == origin_host else {
+                k: v for k, v in headers.items() if k.lower() in ("if-none-match", "if-modified-since", "accept")}
+            async with self._client_for(current).stream("GET", current, headers=sent) as response:
+                if response.is_redirect and "Location" in response.headers:
+                    target = urljoin(str(response.url), response.headers["Location"])
+                    try:  # read a small body to its end, so the connection is reused
+                        await _read_capped(response, 65536)
+                    except FetchError:
+                        pass  # a big one: the connection closes instead
+                else:
+                    return await self._answer(response, max_bytes)
+            why = await redirects.refused(current, target)
+            if why:
+                raise FetchError(f"redirect to {target} refused: {why}")
+            current = target
+        raise FetchError("too many redirects")
+
+    async def _answer(self, response: httpx.Response, max_bytes: int) -> models.Fetched:
+        status = response.status_code
+        final_url = str(response.url)
+        etag = response.headers.get("ETag")
+        last_modified = response.headers.get("Last-Modified")
+        if status == 304:
+            await response.aread()  # the (empty) body to its end, or the connection is closed, not reused
+            return models.Fetched(url=final_url, body=b"", content_type=response.headers.get(
+                "Content-Type", ""), etag=etag, last_modified=last_modified, not_modified=True)
+        if status >= 400 or status < 200:
+            wait = retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
+            reason = response.reason_phrase or ""
+            raise FetchError(f"HTTP {status} {reason}".strip(), status=status, retry_after=wait)
+        body = await _read_capped(response, max_bytes)
+        return models.Fetched(url=final_url, body=body, content_type=response.headers.get("Content-Type", ""),
+                              etag=etag, last_modified=last_modified,
+                              content_location=response.headers.get("Content-Location"))
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
