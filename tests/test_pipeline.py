@@ -198,3 +198,29 @@ def test_process_skips_the_entries_it_is_told_are_known():
     assert run([DEAL, quiet], full.entries).items == []
     edited = run([DEAL, dict(quiet, title="Chip packaging demand falls")], full.entries)
     assert [it.title for it in edited.items] == ["Chip packaging demand falls"]  # changed: looked at again
+
+
+def test_a_failing_notifier_holds_new_alerts_too_until_its_retry(env):
+    """Before: only the queued rows were deferred, so each new alert hit a rate-limited receiver at
+    once (28 POSTs in 150 s against Retry-After: 120)."""
+    second = dict(DEAL, title="Groq raises $640 million in a round led by BlackRock", link="https://news.example/r2")
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    env.sink.status = 429
+    clock = Clock()
+
+    async def job(ctx: Context) -> None:
+        source = ctx.cfg.source_named("wire")
+        await poll_source(ctx, source)
+        await deliver(ctx)
+        assert env.sink.rejected == 1
+        env.feed("/w.xml", rss([second, DEAL]))
+        clock.turn(seconds=30)
+        assert (await poll_source(ctx, source)).new_alerts == 1
+        await deliver(ctx)
+        assert env.sink.rejected == 1  # the new alert waits with the old: no request
+        env.sink.status = 200
+        clock.turn(hours=1)  # past the retry
+        await deliver(ctx)
+        assert env.sink.rejected == 1 and len(env.sink.posts) == 2
+
+    with_ctx(env, clock, job)

@@ -475,6 +475,9 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
         queues: dict[str, list[Delivery]] = {}
         for d in due:
             queues.setdefault(d.alert.notifier, []).append(d)
+        if not ignore_backoff:  # a notifier backing off after a failure: new alerts wait with the old
+            held = await asyncio.to_thread(_held_notifiers, ctx, list(queues), now)
+            queues = {n: q for n, q in queues.items() if n not in held}
         results = await asyncio.gather(*(_deliver_queue(ctx, name, q) for name, q in queues.items()))
         return sum(r[0] for r in results), sum(r[1] for r in results)
 
@@ -510,6 +513,16 @@ async def _warn_orphans(ctx: Context, names: list[str]) -> None:
                         "they wait until it is configured again", waiting, name)
 
 
+def _held_notifiers(ctx: Context, names: list[str], now: datetime) -> set[str]:
+    """Notifiers whose last send failed and whose retry time has not come (meta "hold:NAME")."""
+    out = set()
+    for n in names:
+        until = ctx.store.get_meta(f"hold:{n}")
+        if until and datetime.fromisoformat(until) > now:
+            out.add(n)
+    return out
+
+
 async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tuple[int, int]:
     sent = failed = 0
     queue = await asyncio.to_thread(ctx.store.claim, queue, ctx.clock())  # what another process took, it sends
@@ -536,6 +549,7 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         await asyncio.to_thread(ctx.store.mark_failed, d.outbox_id, err or "failed", until)
         await asyncio.to_thread(ctx.store.release_all, [x.outbox_id for x in queue[i + 1:]])
         await asyncio.to_thread(ctx.store.defer_notifier, name, until)  # the whole queue waits
+        await asyncio.to_thread(ctx.store.set_meta, f"hold:{name}", until.isoformat())  # and what comes later
         log.warning("notifier %s: delivery failed (%s); %d alerts wait, retry in %s",
                     name, err, len(queue) - sent, format_duration(delay))
         failed += 1
