@@ -198,3 +198,54 @@ def test_a_reload_to_a_config_without_sources_is_refused(env, caplog):
         assert "reload refused" in caplog.text and "enables no source" in caplog.text
 
     assert run_daemon(env, job) == 0
+
+
+def test_a_slow_notifier_holds_up_neither_another_notifier_nor_the_polls(env):
+    """A webhook that takes its time answering: the other notifier gets the alert, and sources are
+    polled on schedule, while the slow one is still sending (it gets the alert when it answers)."""
+    import http.server
+    import json as json_mod
+    import threading
+
+    release = threading.Event()
+    got: list[dict] = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            release.wait(20)
+            got.append(json_mod.loads(body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    notifiers = (f'\n[[notifier]]\nname = "slow"\nurl = "json://127.0.0.1:{slow.server_address[1]}/x?rto=30"\n'
+                 f'\n[[notifier]]\nname = "hook"\nurl = "{env.sink.url("hook")}"\n')
+    env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("other", env.feed("/o.xml", rss([])))],
+              notifiers=notifiers)
+
+    second = dict(DEAL, title="Etched raises $120 million in a round led by Primary", link="https://news.example/e2")
+
+    async def job(d: Daemon) -> None:
+        await _wait(lambda: len(env.sink.posts) == 1, "the fast notifier's alert")
+        assert got == []  # the slow one is still answering
+        env.feed("/o.xml", rss([second]))
+        # a poll that brings an alert while the slow send is in flight: it neither waits for it
+        # (it used to wait for the one delivery lock) nor keeps the fast notifier from its alert
+        await asyncio.wait_for(d._poll_job("other"), 5)
+        await _wait(lambda: len(env.sink.posts) == 2, "the fast notifier's second alert")
+        assert got == []
+        release.set()
+        await _wait(lambda: len(got) >= 1, "the slow notifier's alert, once it answers")
+
+    try:
+        assert run_daemon(env, job) == 0
+    finally:
+        release.set()
+        slow.shutdown()
+        slow.server_close()

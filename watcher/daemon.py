@@ -95,8 +95,10 @@ class Daemon:
     async def _poll_and_deliver(self, ctx: Context, source: Source, state: PollState) -> None:
         res = await poll_source(ctx, source, state)
         self._note_first_round(ctx, source.name, res.ok)
-        if res.new_alerts:
-            await deliver(ctx)
+        if res.new_alerts:  # sent in the background: the poll job ends now, whatever the notifiers do
+            t = asyncio.ensure_future(self._guarded(deliver(ctx), 600))
+            self._tasks.add(t)
+            t.add_done_callback(self._tasks.discard)
 
     def _note_first_round(self, ctx: Context, name: str, ok: bool) -> None:
         """When every enabled source failed its first poll of this run, say so once: the trouble

@@ -86,6 +86,7 @@ class Shared:
     clock: Clock = utcnow
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sending: set[str] = field(default_factory=set)  # notifiers with a delivery round in progress
     warned_orphans: set[str] = field(default_factory=set)
     states: PollStates = field(default_factory=PollStates)  # every source's poll state, in memory
     states_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -460,7 +461,7 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
     """Send what is due. Each notifier's queue runs on its own, so one dead notifier never
     holds up another; a notifier that fails is not tried again for the rest of this round.
     Each delivery is claimed in the database first, so two processes never send it twice."""
-    async with ctx.shared.deliver_lock:
+    async with ctx.shared.deliver_lock:  # held while reading what is due, not while sending
         if await asyncio.to_thread(ctx.shared.nothing_queued):
             return 0, 0
         now = ctx.clock()
@@ -478,8 +479,23 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
         if not ignore_backoff:  # a notifier backing off after a failure: new alerts wait with the old
             held = await asyncio.to_thread(_held_notifiers, ctx, list(queues), now)
             queues = {n: q for n, q in queues.items() if n not in held}
-        results = await asyncio.gather(*(_deliver_queue(ctx, name, q) for name, q in queues.items()))
-        return sum(r[0] for r in results), sum(r[1] for r in results)
+        # a notifier still sending an earlier round is skipped (its rows are claimed; the rest wait
+        # for the next round): a slow notifier holds up neither another notifier nor a poll
+        busy = ctx.shared.sending
+        queues = {n: q for n, q in queues.items() if n not in busy}
+        busy.update(queues)
+
+    async def one(name: str, queue: list[Delivery]) -> tuple[int, int]:
+        try:
+            return await _deliver_queue(ctx, name, queue)
+        finally:
+            busy.discard(name)  # each notifier is free again when its own queue is done
+
+    try:
+        results = await asyncio.gather(*(one(name, q) for name, q in queues.items()))
+    finally:
+        busy.difference_update(queues)  # also for a queue cancelled before it began
+    return sum(r[0] for r in results), sum(r[1] for r in results)
 
 
 async def _drop_muted(ctx: Context, due: list[Delivery], now: datetime) -> list[Delivery]:

@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import apprise
@@ -64,6 +65,7 @@ class _Target:
     masked: str
     lock: threading.Lock
     plugin: NotifyBase
+    pool: ThreadPoolExecutor  # its own thread: a slow notifier never takes one another send (or a poll) needs
 
 
 class Notifiers:
@@ -90,7 +92,8 @@ class Notifiers:
             ap = apprise.Apprise(asset=asset)
             ap.add(plugin)
             self._targets[n.name] = _Target(n.name, channel_of(n.url, n.format), ap,
-                                            secrets.mask(masked), threading.Lock(), plugin)
+                                            secrets.mask(masked), threading.Lock(), plugin,
+                                            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"notify-{i}"))
 
     def names(self) -> list[str]:
         return list(self._targets)
@@ -115,7 +118,7 @@ class Notifiers:
         if target is None:
             return False, f"no notifier named {name!r}"
         try:
-            return await asyncio.to_thread(self._deliver, target, message)
+            return await asyncio.get_running_loop().run_in_executor(target.pool, self._deliver, target, message)
         except Exception as e:  # noqa: BLE001 - send() never raises
             return False, _reason(f"{type(e).__name__}: {e}")
 
