@@ -224,3 +224,33 @@ def test_a_failing_notifier_holds_new_alerts_too_until_its_retry(env):
         assert env.sink.rejected == 1 and len(env.sink.posts) == 2
 
     with_ctx(env, clock, job)
+
+
+def test_an_alert_sent_when_the_database_cannot_record_it_is_never_sent_again(env):
+    """The database refuses to mark the send (a trigger plays a full or locked disk): the alert
+    went out, so this process keeps it as sent, records it once the database answers, and never
+    sends it again, not even after the claim's lease runs out."""
+    import sqlite3
+
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    clock = Clock()
+
+    async def job(ctx: Context) -> None:
+        await poll_source(ctx, ctx.cfg.source_named("wire"))
+        db = sqlite3.connect(env.tmp / "watcher.db")
+        db.execute("CREATE TRIGGER sick BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
+                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        db.commit()
+        await deliver(ctx)
+        assert len(env.sink.posts) == 1 and len(ctx.shared.unmarked) == 1
+        clock.turn(minutes=30)  # past the claim's lease: the row looks due again
+        await deliver(ctx)
+        assert len(env.sink.posts) == 1  # not sent twice
+        db.execute("DROP TRIGGER sick")
+        db.commit()
+        await deliver(ctx)
+        assert ctx.shared.unmarked == {}
+        assert db.execute("SELECT status FROM outbox").fetchall() == [("sent",)]
+        db.close()
+
+    with_ctx(env, clock, job)

@@ -87,6 +87,7 @@ class Shared:
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sending: set[str] = field(default_factory=set)  # notifiers with a delivery round in progress
+    unmarked: dict[int, datetime] = field(default_factory=dict)  # sent, but the database could not record it yet
     warned_orphans: set[str] = field(default_factory=set)
     states: PollStates = field(default_factory=PollStates)  # every source's poll state, in memory
     states_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -465,12 +466,15 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
         if await asyncio.to_thread(ctx.shared.nothing_queued):
             return 0, 0
         now = ctx.clock()
+        if ctx.shared.unmarked:
+            await asyncio.to_thread(_record_unmarked, ctx)
         if ctx.cfg.watcher.delivery_expiry:
             n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
             if n:
                 log.error("gave up on %d undelivered alerts older than delivery_expiry", n)
         names = ctx.notifier_names()
         due = await asyncio.to_thread(ctx.store.due, now, notifiers=names, ignore_backoff=ignore_backoff)
+        due = [d for d in due if d.outbox_id not in ctx.shared.unmarked]  # sent already: never again
         due = await _drop_muted(ctx, due, now)
         await _warn_orphans(ctx, names)
         queues: dict[str, list[Delivery]] = {}
@@ -660,10 +664,27 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
     else:
         ok, err = await ctx.notifiers.send(name, ctx.notifiers.render(name, d.alert))
     if ok:
-        await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, ctx.clock())
+        try:
+            await asyncio.to_thread(ctx.store.mark_sent, d.outbox_id, ctx.clock())
+        except StoreError as e:
+            # sent, but the database cannot say so (locked, full, gone): remember it here, so this
+            # process never sends it again, and record it when the database answers
+            ctx.shared.unmarked[d.outbox_id] = ctx.clock()
+            log.error("sent to %s but could not record it (%s); it is kept here and recorded when the "
+                      "database answers", name, e)
     if ctx.shared.metrics is not None:
         ctx.shared.metrics.delivery(name, ok)
     return ok, err
+
+
+def _record_unmarked(ctx: Context) -> None:
+    """Record sends the database could not take at the time (in a worker thread)."""
+    for outbox_id, at in list(ctx.shared.unmarked.items()):
+        try:
+            ctx.store.mark_sent(outbox_id, at)
+        except StoreError:
+            return  # still sick: try again next round
+        ctx.shared.unmarked.pop(outbox_id, None)
 
 
 # --------------------------------------------------------------------------- one pass
