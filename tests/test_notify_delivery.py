@@ -416,3 +416,48 @@ def test_root_install_masks_records_of_every_logger(caplog):
     logging.getLogger("some.library.deep.child").info("leaking rootLevelSecret77 here")
     assert "rootLevelSecret77" not in caplog.text
     assert "leaking *** here" in caplog.text
+
+
+@pytest.mark.parametrize(("url", "want"), [
+    ("json://127.0.0.1:9/x", "json://127.0.0.1:9/x?rto=30"),
+    ("jsons://h.example/x?+X-Token=t", "jsons://h.example/x?+X-Token=t&rto=30"),
+    ("json://127.0.0.1:9/x?rto=5", "json://127.0.0.1:9/x?rto=5"),  # the user's own wins
+    ("mailtos://u:p@smtp.example", "mailtos://u:p@smtp.example"),  # SMTP has its own timeouts
+])
+def test_with_read_timeout(url, want):
+    from watcher.notify.deliver import with_read_timeout
+
+    assert with_read_timeout(url) == want
+
+
+def test_a_receiver_slower_than_apprises_default_gets_each_alert_once():
+    """apprise gives up reading after 4 s and reports a failure although the receiver has the
+    message, so a retry sent it twice; watcher waits 30 s for the answer."""
+    import http.server
+    import json as json_mod
+    import threading
+    import time as time_mod
+
+    got: list[dict] = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            got.append(json_mod.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+            time_mod.sleep(4.5)  # the receiver's own slowness (what is tested), not a wait in the test
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        n = notifiers(slow=f"json://127.0.0.1:{server.server_address[1]}/in")
+        ok, err = asyncio.run(n.send("slow", n.build_test_message("slow")))
+        assert ok, err
+        assert len(got) == 1
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -68,6 +68,17 @@ class _Target:
     pool: ThreadPoolExecutor  # its own thread: a slow notifier never takes one another send (or a poll) needs
 
 
+READ_TIMEOUT = 30  # seconds a receiver may take to answer (apprise: 4, after which it reports a failure
+                  # although the receiver has the message, and the retry sends it twice)
+
+
+def with_read_timeout(url: str) -> str:
+    """The notifier URL with apprise's read timeout raised to READ_TIMEOUT, unless it sets one (rto=)."""
+    if re.search(r"[?&]rto=", url) or url.split(":", 1)[0].lower() in ("mailto", "mailtos"):
+        return url
+    return url + ("&" if "?" in url else "?") + f"rto={READ_TIMEOUT}"
+
+
 class Notifiers:
     """One Apprise object per configured notifier, so each has its own delivery result."""
 
@@ -81,7 +92,7 @@ class Notifiers:
             secrets.register_url(n.url)  # before apprise can log any of it
             asset = apprise.AppriseAsset(secure_logging=True)
             try:
-                plugin = apprise.Apprise.instantiate(n.url, asset=asset)
+                plugin = apprise.Apprise.instantiate(with_read_timeout(n.url), asset=asset)
             except Exception:  # noqa: BLE001 - any plugin error means "cannot use this URL"
                 plugin = None
             if plugin is None:
