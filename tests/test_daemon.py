@@ -249,3 +249,27 @@ def test_a_slow_notifier_holds_up_neither_another_notifier_nor_the_polls(env):
         release.set()
         slow.shutdown()
         slow.server_close()
+
+
+def test_a_poll_in_flight_across_a_reload_keeps_its_client_until_it_ends(env):
+    import threading
+
+    from servers import held
+
+    release = threading.Event()
+    env.server.routes["/slow.xml"] = held(release, rss([]))
+    env.write([("slow", env.server.url("/slow.xml"))])
+
+    async def job(d: Daemon) -> None:
+        await _wait(lambda: env.server.active == 1, "the first poll to be in flight")
+        old = d.ctx
+        await d.reload()
+        assert d.ctx is not old and old.fetcher._clients  # replaced, but not closed under the poll
+        release.set()
+        await _wait(lambda: not old.fetcher._clients, "the old client closed once its poll ended")
+        assert d.ctx.shared.states.get("slow").last_success is not None  # the poll itself succeeded
+
+    try:
+        assert run_daemon(env, job) == 0
+    finally:
+        release.set()

@@ -62,6 +62,8 @@ class Daemon:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._source_locks: dict[str, asyncio.Lock] = {}
         self._first_round: dict[str, bool] = {}  # source -> its first poll of this run succeeded
+        self._users: dict[int, int] = {}  # id(context) -> its polls in flight
+        self._retired: dict[int, Context] = {}  # replaced by a reload, closed when its last poll ends
         self._said_offline = False
 
     @property
@@ -90,7 +92,12 @@ class Daemon:
             state = await state_of(ctx, name)
             if state.next_poll and state.next_poll > ctx.clock():
                 return  # backing off after failures
-            await self._guarded(self._poll_and_deliver(ctx, source, state), ctx.cfg.source_timeout(source) * 3 + 60)
+            self._users[id(ctx)] = self._users.get(id(ctx), 0) + 1
+            try:
+                await self._guarded(self._poll_and_deliver(ctx, source, state),
+                                    ctx.cfg.source_timeout(source) * 3 + 60)
+            finally:
+                self._done_with(ctx)
 
     async def _poll_and_deliver(self, ctx: Context, source: Source, state: PollState) -> None:
         res = await poll_source(ctx, source, state)
@@ -201,16 +208,30 @@ class Daemon:
         log.info("config reloaded: %d sources, %d companies, %d rules, %d notifiers",
                  len(new.source), len(new.company), len(new.rule), len(new.notifier))
         sd_notify("READY=1")
-        self._later(60, old)
+        self._retire(old)
 
-    def _later(self, delay: float, old: Context) -> None:
-        """Close a replaced context's HTTP client once its last polls are surely done."""
+    def _retire(self, old: Context) -> None:
+        """A replaced context closes (its HTTP clients, its parse pool) when its last poll in
+        flight is done, however long that takes: a slow poll across a reload keeps its client."""
+        if self._users.get(id(old)):
+            self._retired[id(old)] = old
+        else:
+            self._close(old)
 
-        def close() -> None:
-            self._tasks.add(t := asyncio.ensure_future(old.aclose()))
-            t.add_done_callback(self._tasks.discard)
+    def _done_with(self, ctx: Context) -> None:
+        left = self._users.get(id(ctx), 1) - 1
+        if left > 0:
+            self._users[id(ctx)] = left
+            return
+        self._users.pop(id(ctx), None)
+        retired = self._retired.pop(id(ctx), None)
+        if retired is not None:
+            self._close(retired)
 
-        asyncio.get_running_loop().call_later(delay, close)
+    def _close(self, old: Context) -> None:
+        t = asyncio.ensure_future(old.aclose())
+        self._tasks.add(t)
+        t.add_done_callback(self._tasks.discard)
 
     def _on_hup(self) -> None:
         t = asyncio.ensure_future(self.reload())
