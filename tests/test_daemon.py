@@ -273,3 +273,44 @@ def test_a_poll_in_flight_across_a_reload_keeps_its_client_until_it_ends(env):
         assert run_daemon(env, job) == 0
     finally:
         release.set()
+
+
+def test_an_alert_that_comes_while_its_notifier_is_sending_goes_right_after(env):
+    """Not at the next sweep (30 s): the round in progress is followed by another at once."""
+    import http.server
+    import json as json_mod
+    import threading
+
+    release = threading.Event()
+    got: list[dict] = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            got.append(json_mod.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+            release.wait(20)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("other", env.feed("/o.xml", rss([])))],
+              notifiers=f'\n[[notifier]]\nname = "slow"\nurl = "json://127.0.0.1:{slow.server_address[1]}/x"\n')
+    second = dict(DEAL, title="Etched raises $120 million in a round led by Primary", link="https://news.example/e2")
+
+    async def job(d: Daemon) -> None:
+        await _wait(lambda: len(got) == 1, "the first alert on the wire")
+        env.feed("/o.xml", rss([second]))
+        await d._poll_job("other")  # its alert finds the notifier busy
+        release.set()
+        await _wait(lambda: len(got) == 2, "the second alert right after the first send", timeout=10)
+
+    try:
+        assert run_daemon(env, job) == 0
+    finally:
+        release.set()
+        slow.shutdown()
+        slow.server_close()

@@ -87,6 +87,8 @@ class Shared:
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sending: set[str] = field(default_factory=set)  # notifiers with a delivery round in progress
+    again: set[str] = field(default_factory=set)  # notifiers that had alerts come while they were sending
+    rounds: set[asyncio.Future[tuple[int, int]]] = field(default_factory=set)  # follow-up rounds in flight
     unmarked: dict[int, datetime] = field(default_factory=dict)  # sent, but the database could not record it yet
     warned_orphans: set[str] = field(default_factory=set)
     states: PollStates = field(default_factory=PollStates)  # every source's poll state, in memory
@@ -486,6 +488,7 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
         # a notifier still sending an earlier round is skipped (its rows are claimed; the rest wait
         # for the next round): a slow notifier holds up neither another notifier nor a poll
         busy = ctx.shared.sending
+        ctx.shared.again.update(n for n in queues if n in busy)  # run once more when that round ends
         queues = {n: q for n, q in queues.items() if n not in busy}
         busy.update(queues)
 
@@ -494,6 +497,12 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
             return await _deliver_queue(ctx, name, queue)
         finally:
             busy.discard(name)  # each notifier is free again when its own queue is done
+            if name in ctx.shared.again:  # alerts came while it was sending: another round now
+                ctx.shared.again.discard(name)
+                if not ctx.shared.stopping:
+                    t = asyncio.ensure_future(deliver(ctx))
+                    ctx.shared.rounds.add(t)
+                    t.add_done_callback(ctx.shared.rounds.discard)
 
     try:
         results = await asyncio.gather(*(one(name, q) for name, q in queues.items()))
