@@ -586,12 +586,15 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
         break
     else:
         if fold and limit is not None:
-            if await _send_summary(ctx, name, fold, limit):
+            title, body = flood.summary([d.alert for d in fold], limit)
+            if await _send_bundle(ctx, name, fold, title, body, "folded", "flood summary"):
+                await asyncio.to_thread(ctx.store.set_meta, f"flood:{name}", ctx.clock().isoformat())
                 sent += len(fold)
             else:
                 failed += 1
         if bundle and notifier is not None and notifier.digest:
-            if await _send_digest(ctx, name, bundle, digest.parse(notifier.digest)):
+            title, body = digest.render([d.alert for d in bundle], digest.parse(notifier.digest))
+            if await _send_bundle(ctx, name, bundle, title, body, "digested", "digest"):
                 sent += len(bundle)
             else:
                 failed += 1
@@ -616,22 +619,6 @@ async def _digest_split(ctx: Context, notifier: NotifierCfg, queue: list[Deliver
     return immediate, [routed[i] for i in send]
 
 
-async def _send_digest(ctx: Context, name: str, bundle: list[Delivery], schedule: digest.Schedule) -> bool:
-    now = ctx.clock()
-    title, body = digest.render([d.alert for d in bundle], schedule)
-    ok, err = await ctx.notifiers.send(name, Message(title, body, "text"))
-    if not ok:
-        until = now + timedelta(seconds=min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 300.0))
-        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in bundle])
-        await asyncio.to_thread(ctx.store.defer_notifier, name, until)
-        log.warning("notifier %s: digest failed (%s); %d alerts wait, retry at %s", name, err, len(bundle),
-                    format_time(until))
-        return False
-    await asyncio.to_thread(ctx.store.mark_folded, [d.outbox_id for d in bundle], now, "digested")
-    log.info("notifier %s: digest of %d alerts sent", name, len(bundle))
-    return True
-
-
 async def _flood_guard(ctx: Context, name: str, queue: list[Delivery], limit: int
                        ) -> tuple[list[Delivery], list[Delivery]]:
     """flood.py for one notifier's claimed queue: what to send one by one, and what to fold into
@@ -648,21 +635,21 @@ async def _flood_guard(ctx: Context, name: str, queue: list[Delivery], limit: in
     return plan.each, plan.fold
 
 
-async def _send_summary(ctx: Context, name: str, fold: list[Delivery], limit: int) -> bool:
-    """One message for the folded deliveries; they are marked folded only when it went out."""
+async def _send_bundle(ctx: Context, name: str, bundle: list[Delivery], title: str, body: str, status: str,
+                       what: str) -> bool:
+    """One message for many deliveries (a flood-guard summary, a digest). They are marked `status`
+    only when it went out; otherwise they are given back and the notifier waits a little."""
     now = ctx.clock()
-    title, body = flood.summary([d.alert for d in fold], limit)
     ok, err = await ctx.notifiers.send(name, Message(title, body, "text"))
     if not ok:
         until = now + timedelta(seconds=min(ctx.cfg.watcher.retry_max, DELIVERY_RETRY_MAX, 300.0))
-        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in fold])
+        await asyncio.to_thread(ctx.store.release_all, [d.outbox_id for d in bundle])
         await asyncio.to_thread(ctx.store.defer_notifier, name, until)
-        log.warning("notifier %s: flood summary failed (%s); %d alerts wait, retry at %s", name, err, len(fold),
+        log.warning("notifier %s: %s failed (%s); %d alerts wait, retry at %s", name, what, err, len(bundle),
                     format_time(until))
         return False
-    await asyncio.to_thread(ctx.store.mark_folded, [d.outbox_id for d in fold], now)
-    await asyncio.to_thread(ctx.store.set_meta, f"flood:{name}", now.isoformat())
-    log.info("notifier %s: flood guard (%d an hour): %d alerts sent as one summary", name, limit, len(fold))
+    await asyncio.to_thread(ctx.store.mark_folded, [d.outbox_id for d in bundle], now, status)
+    log.info("notifier %s: %s of %d alerts sent", name, what, len(bundle))
     return True
 
 
