@@ -278,3 +278,40 @@ class PostSink:
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class SlowReceiver:
+    """A JSON webhook (apprise ``json://``) that takes its time: each POST is recorded (on
+    arrival, or only once answered), then held until ``hold()`` returns, then answered 200."""
+
+    def __init__(self, hold: Callable[[], object], *, record_on_arrival: bool = True) -> None:
+        import json
+
+        self.got: list[dict] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if record_on_arrival:
+                    receiver.got.append(body)
+                hold()
+                if not record_on_arrival:
+                    receiver.got.append(body)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": POLL}, daemon=True).start()
+
+    def url(self, path: str = "/x") -> str:
+        return f"json://127.0.0.1:{self._httpd.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()

@@ -203,28 +203,14 @@ def test_a_reload_to_a_config_without_sources_is_refused(env, caplog):
 def test_a_slow_notifier_holds_up_neither_another_notifier_nor_the_polls(env):
     """A webhook that takes its time answering: the other notifier gets the alert, and sources are
     polled on schedule, while the slow one is still sending (it gets the alert when it answers)."""
-    import http.server
-    import json as json_mod
     import threading
 
+    from servers import SlowReceiver
+
     release = threading.Event()
-    got: list[dict] = []
-
-    class Slow(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            release.wait(20)
-            got.append(json_mod.loads(body))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a: object) -> None:
-            pass
-
-    slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=slow.serve_forever, daemon=True).start()
-    notifiers = (f'\n[[notifier]]\nname = "slow"\nurl = "json://127.0.0.1:{slow.server_address[1]}/x?rto=30"\n'
+    slow = SlowReceiver(lambda: release.wait(20), record_on_arrival=False)
+    got = slow.got
+    notifiers = (f'\n[[notifier]]\nname = "slow"\nurl = "{slow.url()}?rto=30"\n'
                  f'\n[[notifier]]\nname = "hook"\nurl = "{env.sink.url("hook")}"\n')
     env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("other", env.feed("/o.xml", rss([])))],
               notifiers=notifiers)
@@ -247,8 +233,7 @@ def test_a_slow_notifier_holds_up_neither_another_notifier_nor_the_polls(env):
         assert run_daemon(env, job) == 0
     finally:
         release.set()
-        slow.shutdown()
-        slow.server_close()
+        slow.close()
 
 
 def test_a_poll_in_flight_across_a_reload_keeps_its_client_until_it_ends(env):
@@ -277,28 +262,15 @@ def test_a_poll_in_flight_across_a_reload_keeps_its_client_until_it_ends(env):
 
 def test_an_alert_that_comes_while_its_notifier_is_sending_goes_right_after(env):
     """Not at the next sweep (30 s): the round in progress is followed by another at once."""
-    import http.server
-    import json as json_mod
     import threading
 
+    from servers import SlowReceiver
+
     release = threading.Event()
-    got: list[dict] = []
-
-    class Slow(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            got.append(json_mod.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
-            release.wait(20)
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a: object) -> None:
-            pass
-
-    slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    slow = SlowReceiver(lambda: release.wait(20))
+    got = slow.got
     env.write([("wire", env.feed("/w.xml", rss([DEAL]))), ("other", env.feed("/o.xml", rss([])))],
-              notifiers=f'\n[[notifier]]\nname = "slow"\nurl = "json://127.0.0.1:{slow.server_address[1]}/x"\n')
+              notifiers=f'\n[[notifier]]\nname = "slow"\nurl = "{slow.url()}"\n')
     second = dict(DEAL, title="Etched raises $120 million in a round led by Primary", link="https://news.example/e2")
 
     async def job(d: Daemon) -> None:
@@ -312,5 +284,4 @@ def test_an_alert_that_comes_while_its_notifier_is_sending_goes_right_after(env)
         assert run_daemon(env, job) == 0
     finally:
         release.set()
-        slow.shutdown()
-        slow.server_close()
+        slow.close()

@@ -433,31 +433,15 @@ def test_with_read_timeout(url, want):
 def test_a_receiver_slower_than_apprises_default_gets_each_alert_once():
     """apprise gives up reading after 4 s and reports a failure although the receiver has the
     message, so a retry sent it twice; watcher waits 30 s for the answer."""
-    import http.server
-    import json as json_mod
-    import threading
     import time as time_mod
 
-    got: list[dict] = []
+    from servers import SlowReceiver
 
-    class Slow(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            got.append(json_mod.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
-            time_mod.sleep(4.5)  # the receiver's own slowness (what is tested), not a wait in the test
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = SlowReceiver(lambda: time_mod.sleep(4.5))  # the receiver's own slowness, not a wait in the test
     try:
-        n = notifiers(slow=f"json://127.0.0.1:{server.server_address[1]}/in")
+        n = notifiers(slow=server.url("/in"))
         ok, err = asyncio.run(n.send("slow", n.build_test_message("slow")))
         assert ok, err
-        assert len(got) == 1
+        assert len(server.got) == 1
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
