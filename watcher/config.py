@@ -106,6 +106,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DEFAULT_DENY_NETWORKS = ("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32")
+
+
 class Settings(_Strict):
     database: str = "sqlite:///watcher.db"
     user_agent: str = DEFAULT_USER_AGENT
@@ -129,6 +132,23 @@ class Settings(_Strict):
     log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, Loki, jq)
     metrics: str = ""  # "127.0.0.1:9464": serve Prometheus /metrics and /healthz there (off when empty)
     timezone: str = "UTC"  # IANA name ("Europe/Berlin"): when a daily digest is due
+    # addresses no request may connect to, checked on every connection after DNS resolution
+    # (redirects included): link-local (cloud metadata lives there) and the metadata addresses
+    # that are not link-local
+    deny_networks: list[str] = Field(default_factory=lambda: list(DEFAULT_DENY_NETWORKS))
+    allow_private: bool = False  # true: a public source may redirect into a private or loopback address
+
+    @field_validator("deny_networks")
+    @classmethod
+    def _cidrs(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for n in v:
+            try:
+                ipaddress.ip_network(n, strict=False)
+            except ValueError:
+                raise ValueError(f"{n!r} is no CIDR network (e.g. \"169.254.0.0/16\", \"fe80::/10\")") from None
+        return v
 
     @field_validator("timezone")
     @classmethod
