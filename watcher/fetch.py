@@ -129,6 +129,7 @@ class Fetcher:
         # One small connection pool per host: httpcore scans every connection of a pool on each
         # request, which with one big pool over hundreds of sources cost a third of a poll.
         self._clients: dict[str, httpx.AsyncClient] = {}
+        self._policy = redirects.Policy.of(settings.deny_networks, settings.allow_private)
         self._all = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -144,17 +145,29 @@ class Fetcher:
         if client is None:
             if self._ssl is None and self._transport is None:
                 self._ssl = httpx.create_ssl_context()
+            limits = httpx.Limits(max_connections=self.settings.per_host * 2,
+                                  max_keepalive_connections=self.settings.per_host, keepalive_expiry=KEEPALIVE)
             client = self._clients[host] = httpx.AsyncClient(
                 follow_redirects=False,  # followed in _get, each hop checked (redirects.py)
                 timeout=httpx.Timeout(None),  # our own deadline (asyncio.timeout) covers the whole request
-                transport=self._transport,
-                verify=self._ssl if self._ssl is not None else True,
+                transport=self._transport or self._guarded_transport(limits),
                 headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-                limits=httpx.Limits(max_connections=self.settings.per_host * 2,
-                                    max_keepalive_connections=self.settings.per_host,
-                                    keepalive_expiry=KEEPALIVE),
             )
         return client
+
+    def _guarded_transport(self, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+        """httpx's transport, its connection pool built on a network backend that checks every
+        connection against deny_networks after DNS (redirects.guarded_backend). httpx takes no
+        backend of its own, so the pool it made is replaced by an identical one that has it."""
+        import httpcore
+
+        assert self._ssl is not None
+        transport = httpx.AsyncHTTPTransport(verify=self._ssl, limits=limits)
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl, max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            network_backend=redirects.guarded_backend(self._policy))
+        return transport
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = (urlsplit(url).hostname or "").lower()
@@ -180,7 +193,8 @@ class Fetcher:
     async def fetch(self, url: str, *, timeout: float, max_bytes: int, etag: str | None = None,
                     last_modified: str | None = None, headers: dict[str, str] | None = None,
                     accept: str | None = None, slot_held: bool = False) -> models.Fetched:
-        """GET ``url``. The deadline covers waiting for a slot too, so a poll never overruns."""
+        """GET ``url``. The deadline starts once a request slot is won: requests queued behind
+        stalled ones on the same host do not fail for time they never had."""
         request_headers = dict(headers or {})
         if accept:
             request_headers["Accept"] = accept
@@ -189,11 +203,11 @@ class Fetcher:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(timeout):
-                if slot_held:
+            if slot_held:
+                async with asyncio.timeout(timeout):
                     return await self._get(url, request_headers, max_bytes)
-                async with self._all, self._host_limit(url):
-                    return await self._get(url, request_headers, max_bytes)
+            async with self._all, self._host_limit(url), asyncio.timeout(timeout):
+                return await self._get(url, request_headers, max_bytes)
         except TimeoutError:
             raise FetchError(f"timed out after {timeout:g}s") from None
         except httpx.InvalidURL as e:
@@ -220,7 +234,7 @@ class Fetcher:
                         pass  # a big one: the connection closes instead
                 else:
                     return await self._answer(response, max_bytes)
-            why = await redirects.refused(current, target)
+            why = await redirects.refused(current, target, self._policy)
             if why:
                 raise FetchError(f"redirect to {target} refused: {why}")
             current = target
