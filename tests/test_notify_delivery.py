@@ -445,3 +445,25 @@ def test_a_receiver_slower_than_apprises_default_gets_each_alert_once():
         assert len(server.got) == 1
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(("url", "spacing"), [
+    ("mailto://alice:pw@127.0.0.1:2525?from=w@example.com&to=o@example.com&smtp=127.0.0.1&mode=insecure", 0.0),
+    ("mailtos://alice:pw@mail.example.com?to=o@example.com", 0.0),  # bulk mail is folded and batched instead
+    ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", 1.2),  # the service's own rate: kept
+    ("json://127.0.0.1:9/hook", 0.0),
+])
+def test_apprise_spacing_is_kept_only_where_the_service_sets_one(url, spacing):
+    n = notifiers(x=url)
+    assert n._targets["x"].plugin.request_rate_per_sec == spacing
+
+
+def test_mails_in_a_row_are_not_spaced_apart(smtp):
+    """apprise would keep 5.5 s between two mails of one notifier: three alerts took 11 s."""
+    box, port = smtp
+    n = notifiers(mail=mailto(port))
+    t0 = time.monotonic()
+    for k in range(3):
+        assert send(n, "mail", n.render("mail", alert(record=record(f"Groq: licence {k}")))) == (True, None)
+    wait_for(lambda: len(box.envelopes) == 3)
+    assert time.monotonic() - t0 < 5.0
