@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+import pytest
 from cli_env import Env, rss
 from test_cli import DEAL
 
@@ -254,3 +255,61 @@ def test_an_alert_sent_when_the_database_cannot_record_it_is_never_sent_again(en
         db.close()
 
     with_ctx(env, clock, job)
+
+
+def test_a_send_the_database_could_not_record_is_not_sent_again_after_a_restart(env):
+    """The send is kept in watcher.db.sent as well as in memory: a restart before the database
+    answers reads it, and records the send instead of sending again."""
+    import sqlite3
+
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    clock = Clock()
+    journal = env.tmp / "watcher.db.sent"
+    db = sqlite3.connect(env.tmp / "watcher.db")
+
+    async def first(ctx: Context) -> None:
+        await poll_source(ctx, ctx.cfg.source_named("wire"))
+        db.execute("CREATE TRIGGER sick BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
+                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        db.commit()
+        await deliver(ctx)
+        assert len(env.sink.posts) == 1 and journal.exists()
+
+    async def after_restart(ctx: Context) -> None:
+        assert list(ctx.shared.unmarked) == [1]
+        clock.turn(minutes=30)  # past the claim's lease: the row looks due again
+        await deliver(ctx)
+        assert len(env.sink.posts) == 1  # not sent again
+        db.execute("DROP TRIGGER sick")
+        db.commit()
+        await deliver(ctx)
+        assert ctx.shared.unmarked == {} and not journal.exists()
+        assert db.execute("SELECT status FROM outbox").fetchall() == [("sent",)]
+
+    with_ctx(env, clock, first)
+    with_ctx(env, clock, after_restart)
+    db.close()
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("", {}),
+    ("7\t2026-11-30T09:00:00+00:00\n", {7: datetime(2026, 11, 30, 9, tzinfo=UTC)}),
+    ("7\t2026-11-30T09:00:00+00:00\n8\t2026-11-30T09:0", {7: datetime(2026, 11, 30, 9, tzinfo=UTC)}),  # torn
+    ("x\ty\n", {}),
+])
+def test_sent_journal_lines(text, want):
+    from watcher.sentlog import parse
+
+    assert parse(text) == want
+
+
+@pytest.mark.parametrize(("url", "want"), [
+    ("sqlite:////var/lib/watcher/watcher.db", "/var/lib/watcher/watcher.db.sent"),
+    ("sqlite:///:memory:", None),
+    ("postgresql+psycopg://watcher@db/watcher", None),
+])
+def test_sent_journal_sits_beside_the_database(url, want):
+    from watcher.sentlog import path_for
+
+    got = path_for(url)
+    assert (str(got) if got else None) == want

@@ -34,10 +34,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
-from . import digest, flood, sources
+from . import digest, flood, sentlog, sources
 from .config import Config, Source, format_duration, format_time
 from .config import Notifier as NotifierCfg
 from .dates import utcnow
@@ -100,8 +101,13 @@ class Shared:
     # pile up behind the store (2,000 sources starting at once held 150 MB of them)
     poll_slots: asyncio.Semaphore | None = None
     metrics: Metrics | None = None  # the daemon's, when [watcher] metrics is set (metrics.py)
+    journal: Path | None = None  # sends the database could not record, kept across a restart (sentlog.py)
     _store: Store | None = None
     _edgar: EdgarGateway | None = None
+
+    def __post_init__(self) -> None:
+        self.journal = sentlog.path_for(self.url)
+        self.unmarked.update(sentlog.read(self.journal))
 
     @property
     def store(self) -> Store:
@@ -465,11 +471,13 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
     holds up another; a notifier that fails is not tried again for the rest of this round.
     Each delivery is claimed in the database first, so two processes never send it twice."""
     async with ctx.shared.deliver_lock:  # held while reading what is due, not while sending
+        if ctx.shared.unmarked:
+            await asyncio.to_thread(_record_unmarked, ctx)
+            if not ctx.shared.unmarked:  # (appends happen on this thread: none came in between)
+                sentlog.clear(ctx.shared.journal)
         if await asyncio.to_thread(ctx.shared.nothing_queued):
             return 0, 0
         now = ctx.clock()
-        if ctx.shared.unmarked:
-            await asyncio.to_thread(_record_unmarked, ctx)
         if ctx.cfg.watcher.delivery_expiry:
             n = await asyncio.to_thread(ctx.store.expire, now - timedelta(seconds=ctx.cfg.watcher.delivery_expiry))
             if n:
@@ -665,9 +673,11 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
         except StoreError as e:
             # sent, but the database cannot say so (locked, full, gone): remember it here, so this
             # process never sends it again, and record it when the database answers
-            ctx.shared.unmarked[d.outbox_id] = ctx.clock()
-            log.error("sent to %s but could not record it (%s); it is kept here and recorded when the "
-                      "database answers", name, e)
+            at = ctx.clock()
+            ctx.shared.unmarked[d.outbox_id] = at
+            kept = sentlog.append(ctx.shared.journal, d.outbox_id, at)
+            log.error("sent to %s but could not record it (%s); it is kept %s and recorded when the "
+                      "database answers", name, e, f"in {ctx.shared.journal}" if kept else "in memory")
     if ctx.shared.metrics is not None:
         ctx.shared.metrics.delivery(name, ok)
     return ok, err
