@@ -45,8 +45,9 @@ def rss(items: list[dict], encoding: str = "utf-8") -> bytes:
     out = [f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title>']
     for it in items:
         when = email.utils.formatdate(it.get("ts", time.time() - 600), usegmt=True)
+        guid = it.get("guid", it["link"])  # None: no <guid> at all
         out.append(f"<item><title>{escape(it['title'])}</title><link>{escape(it['link'])}</link>"
-                   f"<guid>{escape(it.get('guid', it['link']))}</guid><pubDate>{when}</pubDate>"
+                   + (f"<guid>{escape(guid)}</guid>" if guid is not None else "") + f"<pubDate>{when}</pubDate>"
                    f"<description>{escape(it.get('summary', ''))}</description></item>")
     out.append("</channel></rss>")
     return "".join(out).encode("gb18030" if encoding == "gb2312" else encoding)

@@ -53,6 +53,31 @@ def test_syndicated_copies_in_other_feeds_alert_once(env):
     assert len(env.sink.posts) == 1, env.texts()
 
 
+LIVE = [("Nvidia agrees to acquire Groq", "https://live.example/blog#post-1", "Groq"),
+        ("Etched raises $500 million in a funding round", "https://live.example/blog#post-2", "Etched"),
+        ("Intel agrees to acquire Moore Threads", "https://live.example/blog?utm_source=x#post-3", "Moore Threads")]
+
+
+@pytest.mark.parametrize("guids", [True, False], ids=["with guids", "without guids"])
+def test_a_live_blog_whose_posts_share_one_address_alerts_each_story(env, guids):
+    """Three deals posted to one live blog (links differing only by fragment and tracking) are three
+    stories; the same post again, retitled by the wire, is a copy."""
+    posts = [{"title": t, "link": u, "summary": "Live coverage of the AI chip market.",
+              "guid": f"post-{n}" if guids else None} for n, (t, u, _) in enumerate(LIVE)]
+    env.write([("live", env.feed("/live.xml", rss(posts[:2])))])
+    assert env.run("once").returncode == 0
+    wait_for(lambda: len(env.sink.posts) == 2, what="two alerts")
+    again = dict(posts[0], title="UPDATE 1-Nvidia agrees to acquire Groq", guid="post-0b" if guids else None)
+    env.feed("/live.xml", rss(posts + [again]))
+    r = env.run("once")
+    assert r.returncode == 0
+    texts = env.texts()
+    assert len(texts) == 3, texts
+    assert [c for _, _, c in LIVE if any(c in t for t in texts)] == ["Groq", "Etched", "Moore Threads"]
+    st = env.run("status", "--json")
+    assert st.returncode == 0
+
+
 def test_gb2312_feed_alerts_in_chinese(env):
     item = {"title": "摩尔线程完成新一轮融资", "link": "https://cn.example/mt", "summary": "国产GPU企业宣布完成融资。"}
     url = env.feed("/cn.xml", rss([item], encoding="gb2312"))

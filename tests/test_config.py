@@ -70,6 +70,11 @@ ERRORS = [
      '[watcher]\nuser_agent = "Me me@example.com"\n',
      "source[0] (e): url of an edgar-filings source must contain {cik}"),
     (FEED + FEED, "two [[source]] entries are named 'f'; names must be unique"),
+    ('[[source]]\nname = "api"\nkind = "feed"\nurl = "https://x.example/?key=${NOPE_NOT_SET}"\n',
+     "source[0] (api).url: ${NOPE_NOT_SET} is not set (no environment variable or credential file named "
+     "NOPE_NOT_SET)"),
+    (FEED + '[source.headers]\nAuthorization = "Bearer ${NOPE_NOT_SET}"\n',
+     "source[0] (f).headers.Authorization: ${NOPE_NOT_SET} is not set"),
     # [[company]]
     ('[[company]]\nname = "X"\ncik = "abc"\n', "company[0] (X).cik: a CIK is up to ten digits, got 'abc'"),
     ('[[company]]\nname = "X"\ncik = "12345678901"\n', "company[0] (X).cik: a CIK is up to ten digits"),
@@ -160,7 +165,7 @@ def test_an_empty_file_is_every_default(tmp_path):
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("HOOK_TOKEN", "HOOK_USER", "DB_PASS", "CONTACT", "CREDENTIALS_DIRECTORY"):
+    for name in ("HOOK_TOKEN", "HOOK_USER", "DB_PASS", "CONTACT", "FEED_KEY", "FEED_URL", "CREDENTIALS_DIRECTORY"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -188,9 +193,10 @@ def test_names_come_from_systemd_credentials_when_the_variable_is_unset(tmp_path
 
 def test_names_elsewhere_and_other_spellings_are_left_as_written(tmp_path, clean_env):
     clean_env.setenv("HOOK_TOKEN", "tok-123")
-    cfg = load_text(tmp_path, '[[source]]\nname = "f"\nkind = "feed"\nurl = "https://x.example/${HOOK_TOKEN}"\n'
+    cfg = load_text(tmp_path, '[[source]]\nname = "f ${HOOK_TOKEN}"\nkind = "feed"\nurl = "https://x.example/"\n'
+                              'encoding = "${HOOK_TOKEN}"\n'
                               '[[notifier]]\nname = "n"\nurl = "json://x.example/$HOOK_TOKEN/${ HOOK_TOKEN }"\n')
-    assert cfg.source[0].url == "https://x.example/${HOOK_TOKEN}"  # secrets go in notifiers only
+    assert (cfg.source[0].name, cfg.source[0].encoding) == ("f ${HOOK_TOKEN}", "${HOOK_TOKEN}")  # url, headers only
     assert cfg.notifier[0].url == "json://x.example/$HOOK_TOKEN/${ HOOK_TOKEN }"
 
 
@@ -202,6 +208,45 @@ def test_an_expanded_database_password_is_a_secret(tmp_path, clean_env):
     assert cfg.watcher.database == "postgresql://watcher:hunter2-secret-pw@db.example/w"
     assert secrets.mask("pw hunter2-secret-pw") == "pw ***"
     assert secrets.mask("watcher-ops-desk@example.org") == "watcher-ops-desk@example.org"  # a contact is no secret
+
+
+# (what the config says, what the key comes from) -> the source's url and headers, and a masked line
+SOURCE_SECRETS = [
+    ('url = "https://api.example/feed?key=${FEED_KEY}"\n', {"FEED_KEY": "k3y-0f-the-feed"},
+     "https://api.example/feed?key=k3y-0f-the-feed", {}),
+    ('url = "https://api.example/feed"\n[source.headers]\nAuthorization = "Bearer ${FEED_KEY}"\nAccept = "x"\n',
+     {"FEED_KEY": "k3y-0f-the-feed"}, "https://api.example/feed",
+     {"Authorization": "Bearer k3y-0f-the-feed", "Accept": "x"}),
+    ('url = "${FEED_URL}"\n[source.headers]\nX-Api-Key = "${FEED_KEY}"\n',
+     {"FEED_URL": "https://api.example/feed/t0ken-in-path", "FEED_KEY": "k3y-0f-the-feed"},
+     "https://api.example/feed/t0ken-in-path", {"X-Api-Key": "k3y-0f-the-feed"}),
+]
+
+
+@pytest.mark.parametrize(("text", "environ", "url", "headers"), SOURCE_SECRETS)
+def test_a_source_url_and_headers_come_from_the_environment_and_are_secrets(tmp_path, clean_env, text, environ,
+                                                                             url, headers):
+    for k, v in environ.items():
+        clean_env.setenv(k, v)
+    cfg = load_text(tmp_path, '[[source]]\nname = "api"\nkind = "feed"\n' + text)
+    assert (cfg.source[0].url, cfg.source[0].headers) == (url, headers)
+    for value in environ.values():
+        assert secrets.mask(f"GET {url} {headers}").count(value) == 0
+    assert secrets.mask("Accept: x") == "Accept: x"  # what no ${NAME} gave is no secret
+
+
+def test_a_config_error_never_shows_an_expanded_value(tmp_path, clean_env):
+    clean_env.setenv("FEED_URL", "ftp://api.example/feed?key=k3y-0f-the-feed")
+    with pytest.raises(ConfigError) as e:
+        load_text(tmp_path, '[[source]]\nname = "api"\nkind = "feed"\nurl = "${FEED_URL}"\n')
+    assert "source[0] (api): url must start with http:// or https://, got '***'" in str(e.value)
+    assert "k3y-0f-the-feed" not in str(e.value)
+
+
+def test_a_key_sent_percent_encoded_is_masked_in_that_form_too(tmp_path, clean_env):
+    clean_env.setenv("FEED_KEY", "k3y with/slash")
+    load_text(tmp_path, '[[source]]\nname = "api"\nkind = "feed"\nurl = "https://api.example/?key=${FEED_KEY}"\n')
+    assert secrets.mask("GET https://api.example/?key=k3y%20with%2Fslash") == "GET https://api.example/?key=***"
 
 
 # ---------------------------------------------------------------- durations and sizes

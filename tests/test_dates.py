@@ -1,11 +1,12 @@
-"""dates.read_date, table-driven: every way feeds and pages in the corpus write a moment."""
+"""dates.read_date, table-driven: every way feeds and pages in the corpus write a moment; and
+dates.sane_published: which dates an item keeps."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
 
-from watcher.dates import read_date
+from watcher.dates import FUTURE, TOO_EARLY, read_date, sane_published
 
 
 def utc(*a: int) -> datetime:
@@ -45,3 +46,39 @@ def utc(*a: int) -> datetime:
 ])
 def test_read_date(text: str | None, want: datetime | None) -> None:
     assert read_date(text) == want
+
+
+# .NET's empty date, the Unix epoch, and offsets that push year 1 out of range: read as written
+@pytest.mark.parametrize(("text", "want"), [
+    ("Mon, 01 Jan 0001 00:00:00 +0000", utc(1, 1, 1)),  # email.utils alone reads 2001
+    ("Mon, 01 Jan 0001 00:00:00 -0500", utc(1, 1, 1, 5)),
+    ("Mon, 01 Jan 01 00:00:00 GMT", utc(2001, 1, 1)),  # two digits are still this era's
+    ("Thu, 01 Jan 1970 00:00:00 GMT", utc(1970, 1, 1)),
+    ("0001-01-01T00:00:00+01:00", datetime.min.replace(tzinfo=UTC)),  # year 0 in UTC: no crash
+    ("1 Jan 0001 00:00 +0100", datetime.min.replace(tzinfo=UTC)),
+    ("9999-12-31T23:59:59-01:00", datetime.max.replace(tzinfo=UTC)),
+])
+def test_read_date_at_the_edges(text: str, want: datetime) -> None:
+    assert read_date(text) == want
+
+
+FETCHED = utc(2026, 11, 30, 12, 0)
+
+
+# (published as the feed gave it, what is kept, why it was replaced)
+@pytest.mark.parametrize(("published", "kept", "why"), [
+    (None, None, None),  # no date stays no date (the store dates it when seen)
+    (utc(2026, 11, 30, 11, 0), utc(2026, 11, 30, 11, 0), None),
+    (utc(2026, 11, 30, 12, 10), utc(2026, 11, 30, 12, 10), None),  # ten minutes of clock skew: kept
+    (utc(2026, 11, 30, 12, 11), FETCHED, FUTURE),  # a time zone slip
+    (utc(2099, 1, 1), FETCHED, FUTURE),
+    (datetime.max.replace(tzinfo=UTC), FETCHED, FUTURE),
+    (utc(1990, 1, 1), utc(1990, 1, 1), None),  # old, but a date: max_age keeps it from alerting
+    (utc(1989, 12, 31, 23, 59), FETCHED, TOO_EARLY),
+    (utc(1970, 1, 1), FETCHED, TOO_EARLY),  # the Unix epoch: a zero read as a date
+    (utc(1, 1, 1), FETCHED, TOO_EARLY),  # .NET's DateTime.MinValue
+    (datetime(2099, 1, 1), FETCHED, FUTURE),  # naive: taken as UTC, as read_date would
+    (datetime(2024, 1, 2), datetime(2024, 1, 2), None),
+])
+def test_sane_published(published: datetime | None, kept: datetime | None, why: str | None) -> None:
+    assert sane_published(published, FETCHED) == (kept, why)

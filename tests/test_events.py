@@ -150,7 +150,29 @@ JOINS = [
     ("a STAR listing and a Hong Kong one", FILING, replace(FILING, venue="HKEX"), 5, False),
     ("filings never join", Event("Cerebras", "filing"), Event("Cerebras", "filing"), 0, False),
     ("no structure, no join", Event("Groq", ""), Event("Groq", ""), 0, False),
+    ("headlines numbered apart", replace(TAKEOVER, marks="7"), replace(TAKEOVER, marks="8"), 0, False),
+    ("a numbered headline and a plain one", replace(TAKEOVER, marks="7"), TAKEOVER, 0, True),
+    ("the same number", replace(TAKEOVER, marks="2026"), replace(TAKEOVER, marks="2026"), 0, True),
 ]
+
+
+@pytest.mark.parametrize(("headline", "want"), [
+    ("Nvidia agrees to acquire Groq in deal 7", "7"),
+    ("Nvidia agrees to acquire Groq", None),
+    ("Nvidia to buy Groq for $20 billion", None),  # an amount
+    ("Nvidia to buy Groq for 20 billion dollars", None),
+    ("Groq raises $640M at a $2.8B valuation", None),
+    ("Groq raises 640 million in Series D", None),
+    ("Etched's 40% jump; Nvidia H100 rival raises 1,000 investors", None),  # a share, a model, a figure
+    ("Cerebras files for IPO in 2024, again in 2026", "2024 2026"),
+    ("3 takeaways from Nvidia's Groq deal", "3"),
+    ("摩尔线程完成新一轮融资 金额达30亿元", None),
+    ("Groq deal 12: Nvidia agrees to acquire Groq (deal 12)", "12"),
+    ("Groq agrees to be acquired by a larger chipmaker in deal 5-107", "5-107"),
+    ("Groq's 2024-25 results", "2024-25"),
+])
+def test_marks_of(headline: str, want: str | None) -> None:
+    assert events.marks_of(headline) == want
 
 
 @pytest.mark.parametrize("case", JOINS, ids=[c[0] for c in JOINS])

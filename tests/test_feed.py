@@ -159,3 +159,52 @@ def test_empty_channel_is_no_items():
                                               ("latin1", "iso8859-1"), ("no-such", None), (None, None)])
 def test_codec_name(label, codec):
     assert feed.codec_name(label) == codec
+
+
+# ---------------------------------------------------------------- UTF-8 with a few invalid bytes
+
+# (body, content type, text): stray bytes are guessed one by one, the rest stays UTF-8
+@pytest.mark.parametrize(("body", "content_type", "text"), [
+    ("摩尔线程 “GPU” ".encode() + b"\xff!", "", "摩尔线程 “GPU” ÿ!"),
+    (b"Caf\xe9 " + "“quoted” 壁仞".encode(), "text/xml; charset=utf-8", "Café “quoted” 壁仞"),
+    (b"\x93Word\x94 " + "摩尔线程 壁仞科技".encode(), "", "“Word” 摩尔线程 壁仞科技"),  # cp1252 quotes pasted in
+    ("摩尔线程".encode()[:-1] + b" " + "壁仞科技 燧原".encode(), "", "摩尔线\ufffd 壁仞科技 燧原"),  # cut short: U+FFFD
+    # genuine single-byte text is not UTF-8 at all: read as declared, or windows-1252 (unchanged)
+    ("Café Ämter “x”".encode("cp1252"), "", "Café Ämter “x”"),
+    ("Café Ämter".encode("latin-1"), "text/xml; charset=iso-8859-1", "Café Ämter"),
+    ("Ça coûte 5 €".encode("iso8859-15"), "text/xml; charset=iso-8859-15", "Ça coûte 5 €"),
+])
+def test_decode_keeps_utf8_around_stray_bytes(body, content_type, text):
+    assert feed.decode(body, content_type) == text
+
+
+UTF8_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>芯片新闻</title>
+<item><title>摩尔线程完成新一轮融资 “估值上升”</title><link>https://news.example.cn/1</link>
+<guid isPermaLink="false">cn-1</guid><pubDate>Tue, 02 Jan 2024 03:04:05 +0800</pubDate>
+<description>国产GPU公司摩尔线程宣布完成融资 — it’s “official”.</description></item>
+<item><title>Groq \xff licensing deal</title><link>https://news.example.com/2</link>
+<guid isPermaLink="false">en-2</guid><pubDate>Wed, 03 Jan 2024 08:00:00 GMT</pubDate>
+<description>Groq’s “deal” with 壁仞科技, €20 billion.</description></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize(("declaration", "content_type"), [
+    ('encoding="utf-8"', "application/rss+xml"),
+    ('encoding="utf-8"', "application/rss+xml; charset=utf-8"),
+    ("", "application/rss+xml"),  # undeclared: XML's default is UTF-8
+    ('encoding="iso-8859-1"', "text/xml; charset=ISO-8859-1"),  # a template's false claim
+])
+def test_one_stray_byte_spoils_only_its_own_field(declaration, content_type):
+    """Before: one \\xff made the whole feed windows-1252, every Chinese character and curly quote
+    mojibake. Now the byte is guessed where it stands and every other field is exact."""
+    text = UTF8_FEED.replace('encoding="utf-8"', declaration)
+    body = text.encode().replace("\xff".encode(), b"\xff")
+    assert body.count(b"\xff") == 1
+    items = parse(body, content_type)
+    assert [(i.guid, i.title, i.link, i.summary, i.published) for i in items] == [
+        ("cn-1", "摩尔线程完成新一轮融资 “估值上升”", "https://news.example.cn/1",
+         "国产GPU公司摩尔线程宣布完成融资 — it’s “official”.", datetime(2024, 1, 1, 19, 4, 5, tzinfo=UTC)),
+        ("en-2", "Groq ÿ licensing deal", "https://news.example.com/2", "Groq’s “deal” with 壁仞科技, €20 billion.",
+         datetime(2024, 1, 3, 8, 0, tzinfo=UTC)),
+    ]

@@ -17,6 +17,7 @@ from watcher.ingest import (
     PutItem,
     Root,
     UrlSeen,
+    copy_at,
     plan_ingest,
 )
 from watcher.models import Hit, RawItem
@@ -60,6 +61,10 @@ def kinds(plan) -> list[str]:
 
 A = item(1, "Nvidia to buy Groq for $20 billion")
 B = item(2, "Groq agrees to sale to Nvidia, sources say")
+LIVE1 = item(11, "Nvidia agrees to acquire Groq", "https://live.example/blog#post-1", "tech")
+LIVE2 = item(12, "Etched raises $500 million in a funding round", "https://live.example/blog#post-2", "tech")
+LIVE3 = item(13, "Intel agrees to acquire SambaNova", "https://live.example/blog?utm_source=x#post-3", "tech")
+LIVE1_AGAIN = item(14, "UPDATE 1-Nvidia agrees to acquire Groq", "https://live.example/blog#post-1", "tech")
 CASES = [
     # (name, items, hits per item index, known, want steps, want (new items, alerts, copies, updates))
     ("a new deal alerts and opens its event", [A], {0: hit()}, Known(),
@@ -70,7 +75,23 @@ CASES = [
     ("two reports of one deal in one poll: the second goes into the first's queued alert",
      [A, B], {0: hit(), 1: hit()}, Known(), ["event", "item:alerted", "alert", "item:joined", "also:-2"], (2, 1, 1, 0)),
     ("the same article from another source: a copy noted on the story's alert",
-     [A], {0: hit()}, Known(urls={A.url: UrlSeen(700, ROOT)}), ["also:70", "item:copy"], (0, 0, 0, 0)),
+     [A], {0: hit()}, Known(urls={A.url: (UrlSeen(700, ROOT, "wire", A.story_key),)}), ["also:70", "item:copy"],
+     (0, 0, 0, 0)),
+    ("another source's retitled item at an address that tells one story: still a copy",
+     [B], {0: hit()}, Known(urls={B.url: (UrlSeen(700, ROOT, "wire", A.story_key),)}), ["also:70", "item:copy"],
+     (0, 0, 0, 0)),
+    ("a live blog: three posts of one source at one address are three stories",
+     [LIVE1, LIVE2, LIVE3], {0: hit(), 1: hit("Etched", None, "$500 million"), 2: hit("SambaNova", "Intel")}, Known(),
+     ["event", "item:alerted", "alert"] * 3, (3, 3, 0, 0)),
+    ("a live blog's next post, polled later, is its own story too",
+     [LIVE2], {0: hit("Etched", None, "$500 million")},
+     Known(urls={LIVE1.url: (UrlSeen(700, ROOT, "tech", LIVE1.story_key),)}), ["event", "item:alerted", "alert"],
+     (1, 1, 0, 0)),
+    ("headlines numbered apart are two events, each alerted",
+     [item(21, "Nvidia agrees to acquire Groq in deal 1"), item(22, "Nvidia agrees to acquire Groq in deal 2")],
+     {0: hit(), 1: hit()}, Known(), ["event", "item:alerted", "alert"] * 2, (2, 2, 0, 0)),
+    ("the same post again under a new guid is a copy", [LIVE1_AGAIN], {0: hit()},
+     Known(urls={LIVE1.url: (UrlSeen(700, ROOT, "tech", LIVE1.story_key),)}), ["also:70", "item:copy"], (0, 0, 0, 0)),
     ("a later report while the alert is queued is added to it",
      [B], {0: hit()}, Known(events=(open_event(hit(), {"hook": "pending"}),), roots=(ROOT,)),
      ["item:joined", "also:70"], (1, 0, 1, 0)),
@@ -115,3 +136,21 @@ def test_the_plan_leaves_the_snapshot_untouched() -> None:
     plan_ingest("tech", [B], {B.key: Candidate(B, (hit(amount="$1B"),), ("hook",))}, known, now=NOW,
                 event_window=WINDOW)
     assert (ev.reports, ev.sources, ev.event.amount) == (1, ["wire"], None)
+
+
+def seen(source: str, title: str) -> UrlSeen:
+    return UrlSeen(1, None, source, normalize(RawItem(guid=None, link=None, title=title), source).story_key)
+
+
+@pytest.mark.parametrize(("at", "source", "title", "copy"), [
+    ([], "wire", "Nvidia to buy Groq", None),
+    ([seen("wire", "Nvidia to buy Groq for $20 billion")], "tech", "NVIDIA TO BUY GROQ FOR $20 BILLION - Reuters", 0),
+    ([seen("wire", "Nvidia to buy Groq for $20 billion")], "tech", "Groq agrees to a sale to Nvidia", 0),
+    ([seen("wire", "Nvidia to buy Groq for $20 billion")], "wire", "Etched raises $500 million in a round", None),
+    ([seen("wire", "Nvidia to buy Groq"), seen("wire", "Etched raises $500M")], "tech", "Intel buys SambaNova", None),
+    ([seen("wire", "Nvidia to buy Groq"), seen("wire", "Etched raises $500M")], "tech", "Etched raises $500M", 1),
+    ([seen("wire", "")], "wire", "Etched raises $500 million in a round", 0),  # no headline to tell by
+])
+def test_copy_at(at, source, title, copy):
+    got = copy_at(at, source, normalize(RawItem(guid=None, link=None, title=title), source).story_key)
+    assert (at.index(got) if got is not None else None) == copy

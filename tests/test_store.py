@@ -150,7 +150,9 @@ def deal_hit(**kw) -> tuple[Hit, ...]:
 
 
 def report(store, source, n, hits, notifiers=("hook",), now=NOW, title=None):
-    it = normalize(RawItem(guid=f"{source}{n}", title=title or f"Report {n} of a Rivos deal from {source}",
+    # no numbers in the headline: "deal 7" and "deal 8" are two events
+    title = title or f"Report {'abcdefghij'[n % 10]} of a Rivos deal from {source}"
+    it = normalize(RawItem(guid=f"{source}{n}", title=title,
                            link=f"https://{source}.example/{n}"), source)
     return store.ingest(source, [it], {it.key: Candidate(it, hits, notifiers)}, now=now,
                         story_window=3 * 86400, event_window=14 * 86400)

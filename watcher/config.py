@@ -522,13 +522,25 @@ def _loc(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
 
 
 def _expand_all(raw: dict[str, Any], file: str) -> dict[str, Any]:
-    """Expand ${NAME} in every string value under [[notifier]] (the only place secrets go) and in
-    [watcher].user_agent / database."""
+    """Expand ${NAME} in every string value under [[notifier]], in a [[source]]'s url and header
+    values (where API keys go), and in [watcher].user_agent / database. Every expanded value but
+    the user agent's is a secret: masked wherever it would be shown."""
     for i, n in enumerate(raw.get("notifier") or []):
         if isinstance(n, dict):
             for k, v in list(n.items()):
                 if isinstance(v, str):
                     n[k] = expand_secrets(v, f"{file}: notifier[{i}] ({n.get('name', '?')}).{k}")
+    for i, s in enumerate(raw.get("source") or []):
+        if not isinstance(s, dict):
+            continue
+        where = f"{file}: source[{i}] ({s.get('name', '?')})"
+        if isinstance(s.get("url"), str):
+            s["url"] = expand_secrets(s["url"], f"{where}.url")
+        headers = s.get("headers")
+        if isinstance(headers, dict):
+            for k, v in list(headers.items()):
+                if isinstance(v, str):
+                    headers[k] = expand_secrets(v, f"{where}.headers.{k}")
     w = raw.get("watcher")
     if isinstance(w, dict):
         for k in ("database", "user_agent"):
@@ -588,7 +600,9 @@ def loads(text: str, path: Path | None = None) -> Config:
                 msg = "unknown key"
             # checks across entries name their keys in the message itself
             lines.append(f"{file}: {msg}" if where == "(top level)" else f"{file}: {where}: {msg}")
-        raise ConfigError("\n".join(lines)) from None
+        from . import secrets
+
+        raise ConfigError(secrets.mask("\n".join(lines))) from None  # a message may quote an expanded value
     cfg._path = path.resolve() if path else None
     return cfg
 

@@ -9,6 +9,8 @@
     read_date("2024年3月5日 14:30")                    CJK dates
 
 A time without a zone is taken as UTC (the feed gave no better). Unreadable -> None.
+
+    sane_published(published, fetched_at)            a date a feed could not mean, replaced
 """
 from __future__ import annotations
 
@@ -70,7 +72,12 @@ def read_date(text: str | None) -> datetime | None:
 
 
 def _utc(when: datetime) -> datetime:
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    if not when.tzinfo:
+        return when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+01:00" is in year 0: as absurd as the edge it passed
+        return (datetime.min if when.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def _iso(s: str) -> datetime | None:
@@ -106,16 +113,21 @@ def _offset(zone: str) -> timezone:
     return timezone(timedelta(minutes=-minutes if m.group(1) == "-" else minutes))
 
 
-_RFC822 = re.compile(r"^(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
-                     r"(?:\s*(?:[A-Za-z]{1,5}|[+-]\d{4}))?$")
+_RFC822 = re.compile(r"^(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+(?P<year>\d{2,4})"
+                     r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[A-Za-z]{1,5}|[+-]\d{4}))?$")
 
 
 def _rfc822(s: str) -> datetime | None:
     """Only the RFC 822 shape: email.utils would read "1:46 PM" as 01:46."""
-    if not _RFC822.match(s):
+    m = _RFC822.match(s)
+    if not m:
         return None
     try:
-        return _utc(email.utils.parsedate_to_datetime(s))
+        when = email.utils.parsedate_to_datetime(s)
+        year = m.group("year")
+        if len(year) == 4 and when.year != int(year):  # it reads "0001" (.NET's empty date) as 2001
+            when = when.replace(year=int(year))
+        return _utc(when)
     except (TypeError, ValueError, IndexError):
         return None
 
@@ -167,7 +179,7 @@ def _words(s: str) -> datetime | None:
         return when.replace(tzinfo=UTC)
     if generic is not None and _us_summer(when):
         zone = timezone(zone.utcoffset(None) + timedelta(hours=1))
-    return when.replace(tzinfo=zone).astimezone(UTC)
+    return _utc(when.replace(tzinfo=zone))
 
 
 def _weekday_mar(tokens: list[str], i: int) -> bool:
@@ -180,6 +192,30 @@ def _us_summer(when: datetime) -> bool:
     start = datetime(when.year, 3, 8) + timedelta(days=(6 - datetime(when.year, 3, 8).weekday()) % 7)
     end = datetime(when.year, 11, 1) + timedelta(days=(6 - datetime(when.year, 11, 1).weekday()) % 7)
     return start + timedelta(hours=2) <= when < end + timedelta(hours=2)
+
+
+# A date later than the fetch by more than this is in the future (a little clock skew is not).
+FUTURE_SKEW = timedelta(minutes=10)
+# Older than any news feed: such a date is a default or a misreading (1970-01-01, 0001-01-01).
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE, TOO_EARLY = "in the future", f"before {EARLIEST.year}"  # why sane_published replaced a date
+
+
+def sane_published(published: datetime | None, fetched_at: datetime) -> tuple[datetime | None, str | None]:
+    """The date to keep for an item fetched at `fetched_at`, and why it was replaced (None: kept).
+
+    A date in the future (beyond FUTURE_SKEW) is taken as the fetch time: nothing read now was
+    published later, and a date years ahead would keep the item "fresh" past every max_age. An
+    absurd one (before EARLIEST) is taken as the fetch time too, when the item was first seen:
+    left as it was, max_age would silently keep the item from ever alerting. No date stays none."""
+    if published is None:
+        return None, None
+    when = published if published.tzinfo else published.replace(tzinfo=UTC)
+    if when < EARLIEST:
+        return fetched_at, TOO_EARLY
+    if when > fetched_at + FUTURE_SKEW:
+        return fetched_at, FUTURE
+    return published, None
 
 
 def utcnow() -> datetime:

@@ -90,6 +90,7 @@ class Event:
     venue: str | None = None  # the exchange of a listing: a STAR listing and a Hong Kong one are two
     valuation: str | None = None  # as written
     valuation_usd: float | None = None
+    marks: str | None = None  # the headline's bare numbers ("deal 7", "3rd"): see marks_of
 
     @property
     def family(self) -> str:
@@ -169,6 +170,21 @@ def step(e: Event) -> int:
     """How far the event has gone (0: not told)."""
     steps = _DEAL_STEPS if e.family == "deal" else _LISTING_STEPS if e.family == "listing" else {}
     return steps.get(stage_of(e) or "", 0)
+
+
+# a bare number in a headline: not part of a word, a figure ("2.8", "1,000"), a model name ("H100")
+# or an amount ("$20", "20bn", "500 million", "3亿", "40%")
+_BARE_NUMBER = re.compile(r"(?<![\w$€£¥/-])(?<!\d[.,:])(\d+(?:[-/]\d+)*)(?![\w%/-]|[.,:]\d)(?!\s*(?:billion|"
+                          r"million|trillion|thousand|bn|mn|percent|per\s*cent|[亿万千百元%]|美元|港元|人民币))", re.I)
+
+
+def marks_of(headline: str) -> str | None:
+    """The bare numbers a headline carries that are not amounts or figures (pure): what tells
+    "deal 7" from "deal 8", or one year's round from another's. Two reports whose headlines carry
+    different ones are two events (as two headlines whose figures differ are two stories to
+    cluster.same_story); a headline with none conflicts with nothing."""
+    found = sorted(set(_BARE_NUMBER.findall(headline or "")), key=lambda n: (len(n), n))
+    return " ".join(found) if found else None
 
 
 def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
@@ -292,6 +308,8 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # Series G and Series H are two rounds
     if open_event.venue and new.venue and open_event.venue != new.venue:
         return False  # a STAR Market listing and a Hong Kong one are two
+    if open_event.marks and new.marks and open_event.marks != new.marks:
+        return False  # headlines numbered apart ("deal 7", "deal 8") tell two events
     return not amounts_conflict(open_event, new)
 
 
@@ -324,7 +342,8 @@ def merge(open_event: Event, new: Event) -> Event:
                                                        if k != open_event.kind and FAMILY.get(k) == open_event.family
                                                        and k not in ("deal", "valuation"))))
     out = replace(open_event, facts=facts, also=also, counterparty=open_event.counterparty or new.counterparty,
-                  round=open_event.round or new.round, venue=open_event.venue or new.venue)
+                  round=open_event.round or new.round, venue=open_event.venue or new.venue,
+                  marks=open_event.marks or new.marks)
     if step(new) > step(open_event) and new.family == open_event.family:
         out = replace(out, stage=stage_of(new))
     if not open_event.amount and new.amount:

@@ -54,10 +54,26 @@ class Root:
 
 @dataclass(frozen=True)
 class UrlSeen:
-    """The first stored item with a canonical URL, and the alerted story it carries or joined."""
+    """A stored item with a canonical URL, and the alerted story it carries or joined."""
 
     item: Ref
     root: Root | None  # None: the item alerted nobody
+    source: str = ""
+    story_key: str = ""
+
+
+def copy_at(seen: tuple[UrlSeen, ...] | list[UrlSeen], source: str, story_key: str) -> UrlSeen | None:
+    """Pure: the item at a canonical URL that a new item is a copy of, or None when it is a story
+    of its own. One address can carry several stories (a live blog's posts `/live#1`, `#2`, a feed
+    whose items all link to its front page): an item is a copy only of the same story (the same
+    headline, as cluster.same_story tells, or no headline to tell by). Another source's item at an
+    address that carries one story is a syndicated copy even when retitled."""
+    for s in seen:
+        if not s.story_key or not story_key or cluster.same_story(s.story_key, story_key):
+            return s
+    if seen and len({s.story_key for s in seen}) == 1 and all(s.source != source for s in seen):
+        return seen[0]
+    return None
 
 
 @dataclass
@@ -79,7 +95,7 @@ class OpenEvent:
 @dataclass(frozen=True)
 class Known:
     keys: frozenset[str] = frozenset()  # this source's items among the batch, already stored
-    urls: dict[str, UrlSeen] = field(default_factory=dict)  # the batch's canonical URLs seen before
+    urls: dict[str, tuple[UrlSeen, ...]] = field(default_factory=dict)  # the batch's canonical URLs seen before
     roots: tuple[Root, ...] = ()  # alerted items inside the story window, oldest first
     events: tuple[OpenEvent, ...] = ()  # events inside the event window, oldest first
     events_of_roots: dict[Ref, OpenEvent] = field(default_factory=dict)  # older events the roots announced
@@ -140,7 +156,7 @@ class _Planner:
     def __init__(self, source: str, known: Known, now: datetime, event_window: float):
         self.source, self.now, self.window = source, now, event_window
         self.keys = set(known.keys)
-        self.urls = dict(known.urls)
+        self.urls = {u: list(seen) for u, seen in known.urls.items()}
         self.roots = list(known.roots)
         self.events = [replace(e, sources=list(e.sources), states=dict(e.states)) for e in known.events]
         self.by_id = {e.id: e for e in self.events}
@@ -151,6 +167,18 @@ class _Planner:
         self.touched: dict[Ref, OpenEvent] = {}
         self.next_ref = -1
         self.new_items = self.new_alerts = self.copies = self.updates = 0
+
+    def remember(self, it: Item, seen: UrlSeen, replace: bool = False) -> None:
+        """Note the story an item brings to its URL: after the others there (the first stays the
+        one copies of its story find), or, for an alert, instead of the unalerted item of its story."""
+        if not it.url:
+            return
+        at = self.urls.setdefault(it.url, [])
+        same = copy_at(at, self.source, it.story_key) if at else None
+        if same is None:
+            at.append(seen)
+        elif replace:
+            at[at.index(same)] = seen
 
     def ref(self) -> Ref:
         self.next_ref -= 1
@@ -166,7 +194,7 @@ class _Planner:
                           IngestResult(self.new_items, self.new_alerts, self.copies, self.updates))
 
     def one(self, it: Item, cand: Candidate | None) -> None:
-        first = self.urls.get(it.url) if it.url else None
+        first = copy_at(self.urls.get(it.url, ()), self.source, it.story_key) if it.url else None
         if first is not None and (cand is None or first.root is not None):
             # the same article from another source: one item; note who else has it. (A copy that
             # matches where the first did not, say with a fuller summary, goes on and alerts.)
@@ -177,12 +205,12 @@ class _Planner:
         self.new_items += 1
         if cand is None:
             ref = self.ref()
-            if it.url:
-                self.urls.setdefault(it.url, UrlSeen(ref, None))
+            self.remember(it, UrlSeen(ref, None, self.source, it.story_key))
             self.steps.append(PutItem(ref, it, "plain"))
             return
         companies = tuple(sorted({h.company for h in cand.hits}))
-        told = events.from_hits(cand.hits)
+        marks = events.marks_of(it.title)
+        told = [replace(e, marks=marks) for e in events.from_hits(cand.hits)]
         joined = {} if it.form else self.joined(told)
         story = None if it.form else cluster.find_story(
             it.story_key, set(companies), [(r.item, r.story_key, set(r.companies)) for r in self.roots])
@@ -210,8 +238,7 @@ class _Planner:
         ref = self.ref()
         story = root.item if root is not None else (lead.alert_item if lead is not None else None)
         self.steps.append(PutItem(ref, it, "joined", story=story, event=lead.id if lead is not None else None))
-        if it.url:
-            self.urls.setdefault(it.url, UrlSeen(ref, root or self.root_of(lead)))
+        self.remember(it, UrlSeen(ref, root or self.root_of(lead), self.source, it.story_key))
         shown = False  # an item's link goes into one alert only
         for e in told:
             ev = joined.get(e.company) or (lead if lead is not None and lead.event.company == e.company else None)
@@ -248,8 +275,7 @@ class _Planner:
         root = Root(item_ref, self.source, it.story_key, frozenset(companies), alert_ref, event)
         self.roots.append(root)
         self.root_by_item[item_ref] = root
-        if it.url:
-            self.urls[it.url] = UrlSeen(item_ref, root)
+        self.remember(it, UrlSeen(item_ref, root, self.source, it.story_key), replace=True)
         self.new_alerts += 1
 
     def count(self, ev: OpenEvent) -> None:

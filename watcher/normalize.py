@@ -1,13 +1,19 @@
-"""RawItem -> Item: plain text, canonical URL, UTC time, identity keys. Pure functions."""
+"""RawItem -> Item: plain text, canonical URL, UTC time, identity keys. Pure functions, but for
+`normalize` logging the dates it replaces (dates.sane_published decides)."""
 from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import unicodedata
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from .dates import FUTURE, sane_published, utcnow
 from .models import Item, RawItem
+
+log = logging.getLogger("watcher")
 
 MAX_TITLE = 1000
 MAX_SUMMARY = 4000
@@ -121,31 +127,42 @@ def story_key(title: str) -> str:
 
 
 def item_key(raw: RawItem, url: str | None) -> str:
-    """Identity within a source: the accession number, the feed's id, the canonical URL, or a hash."""
+    """Identity within a source: the accession number, the feed's id, the canonical URL with the
+    headline, or a hash."""
     if raw.accession:
         return "adsh:" + raw.accession
     if raw.guid and raw.guid.strip():
         return "id:" + raw.guid.strip()[:500]
     if url:
-        return "url:" + url
+        # one address may carry several stories (a live blog's posts): the headline tells them apart
+        story = story_key(raw.title)
+        return "url:" + url + ("|" + hashlib.sha1(story.encode()).hexdigest()[:12] if story else "")
     h = hashlib.sha1((raw.title + "\0" + raw.summary).encode("utf-8", "replace")).hexdigest()
     return "sha1:" + h
 
 
-def normalize(raw: RawItem, source: str) -> Item:
+def normalize(raw: RawItem, source: str, fetched_at: datetime | None = None) -> Item:
+    """`fetched_at`: when the source was fetched (default: now). A published date in the future or
+    before 1990 becomes that time, logged once with the source and the item."""
     url = canonical_url(raw.link)
     title = clean_text(raw.title, MAX_TITLE)
     summary = clean_text(raw.summary, MAX_SUMMARY)
     if not title and summary:
         title = summary[:120]
+    key = item_key(raw, url)
+    published, why = sane_published(raw.published, fetched_at or utcnow())
+    if why is not None:  # a feed's clock or time zone slipped (INFO), or its date is a default (WARNING)
+        log.log(logging.INFO if why == FUTURE else logging.WARNING,
+                "%s: item %r (%s) is dated %s, %s: taken as published when first seen, %s", source, title, key,
+                raw.published, why, published)
     return Item(
         source=source,
-        key=item_key(raw, url),
+        key=key,
         url=url,
         link=raw.link.strip() if raw.link else None,
         title=title,
         summary=summary,
-        published=raw.published,
+        published=published,
         story_key=story_key(title),
         form=raw.form,
         form_items=tuple(raw.form_items),

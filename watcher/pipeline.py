@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
-from . import digest, flood, sentlog, sources
+from . import digest, flood, secrets, sentlog, sources
 from .config import Config, Source, format_duration, format_time
 from .config import Notifier as NotifierCfg
 from .dates import utcnow
@@ -279,7 +279,7 @@ def process(download: Download, source: Source, max_age: float, get_matcher: Cal
     last poll) go no further than the parse."""
     collected = sources.KINDS[source.kind].parse(download, source, now)
     ids = [entry_id(r) for r in collected.items]
-    items = [normalize(r, source.name) for r, i in zip(collected.items, ids, strict=True) if i not in known]
+    items = [normalize(r, source.name, now) for r, i in zip(collected.items, ids, strict=True) if i not in known]
     out = Processed(dataclasses.replace(collected, items=[]), items, {}, frozenset(ids), len(ids))
     if not items:
         return out
@@ -421,7 +421,7 @@ async def _record_success(ctx: Context, source: Source, st: PollState, now: date
 
 async def _record_failure(ctx: Context, source: Source, state: PollState, now: datetime,
                           e: BaseException) -> PollResult:
-    msg = str(e) or e.__class__.__name__
+    msg = secrets.mask(str(e) or e.__class__.__name__)  # a refused redirect may quote a URL that holds a key
     failures = (state.failures or 0) + 1
     if ctx.shared.metrics is not None:
         ctx.shared.metrics.poll(source.name, source.kind, "failed", None, time.time())
@@ -774,7 +774,7 @@ async def preview(cfg: Config, source: Source, *, clock: Clock = utcnow) -> tupl
         download = await kind.fetch(sources.Request(source=source, cfg=cfg, fetcher=fetcher,
                                                     edgar=EdgarGateway(fetcher, cfg.watcher.edgar_rate), now=now))
         collected = await asyncio.to_thread(kind.parse, download, source, now)
-        return [normalize(r, source.name) for r in collected.items], collected
+        return [normalize(r, source.name, now) for r in collected.items], collected
     finally:
         await fetcher.aclose()
 

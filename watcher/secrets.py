@@ -1,9 +1,10 @@
 """Secrets never reach a log line: a registry of secret strings and a logging filter that masks them.
 
-Notifier URLs (and the ``${NAME}`` values expanded into them) are registered once, when the
-notifiers are built; ``register_url`` also picks out a URL's password and token-like parts. From
+Notifier URLs (and the ``${NAME}`` values expanded into them, in notifiers, in a source's URL and
+headers, in the database URL) are registered once, when the config is read and the notifiers are
+built; ``register_url`` also picks out a URL's password and token-like parts. From
 then on every log record that passes through a masked logger or handler has those strings
-replaced with ``***`` in its message, its arguments and its exception text.
+replaced with ``***`` in its message, its arguments, its ``extra=`` fields and its exception text.
 
 Why a record factory as well as a filter: a filter on a logger only sees records created by that
 very logger, not those propagated from its children, and a filter on a handler misses handlers
@@ -17,7 +18,7 @@ import re
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 MASK = "***"
 MIN_LENGTH = 3  # shorter strings would mask ordinary words everywhere
@@ -28,13 +29,14 @@ _pattern: re.Pattern[str] | None = None
 
 
 def register(*secrets: str | None) -> None:
-    """Add secret strings (and their percent-decoded forms) to the masked set."""
+    """Add secret strings (and their percent-decoded and percent-encoded forms: a key in a source
+    URL is sent, and logged, encoded) to the masked set."""
     global _pattern
     new: set[str] = set()
     for s in secrets:
         if not s or not isinstance(s, str):
             continue
-        for form in {s, unquote(s)}:
+        for form in {s, unquote(s), quote(s, safe="")}:
             if len(form) >= MIN_LENGTH:
                 new.add(form)
     with _lock:
@@ -112,8 +114,18 @@ def mask(text: object) -> str:
     return pattern.sub(MASK, s)
 
 
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+
 def _mask_record(record: logging.LogRecord) -> None:
-    if _pattern is None or getattr(record, "_watcher_masked", False):
+    if _pattern is None:
+        return
+    # fields given as extra= (the JSON log writes them out): set after the factory has run, so
+    # the handler's filter masks them again
+    for key, value in list(vars(record).items()):
+        if key not in _STANDARD and isinstance(value, str):
+            setattr(record, key, mask(value))
+    if getattr(record, "_watcher_masked", False):
         return
     try:
         message = record.getMessage()

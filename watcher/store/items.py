@@ -50,7 +50,7 @@ from .schema import (
 _I, _A, _IC = _table(ItemRow), _table(AlertRow), _table(ItemCompanyRow)
 _KNOWN_KEYS = sa_select(_I.c.key).where(_I.c.source == bindparam("source"),
                                         _I.c.key.in_(bindparam("keys", expanding=True)))
-_BY_URL = sa_select(_I.c.url, _I.c.id, _I.c.alerted, _I.c.story_id) \
+_BY_URL = sa_select(_I.c.url, _I.c.id, _I.c.alerted, _I.c.story_id, _I.c.source, _I.c.story_key) \
     .where(_I.c.url.in_(bindparam("urls", expanding=True))).order_by(_I.c.id)
 _ROOTS = sa_select(_I.c.id, _I.c.source, _I.c.story_key, _I.c.event_id, _A.c.id) \
     .select_from(_I.outerjoin(_A, _A.c.item_id == _I.c.id))
@@ -96,15 +96,17 @@ class Items(Db):
         keys: set[str] = set()
         for chunk in _chunks([it.key for it in items], 500):
             keys.update(conn.execute(_KNOWN_KEYS, {"source": source, "keys": chunk}).scalars())
-        first: dict[str, tuple[int, int | None]] = {}  # url -> (first item, the alerted item of its story)
+        # url -> the first item of each story told at that address: (item, the alerted item of its
+        # story, source, story key), oldest first
+        at: dict[str, dict[str, tuple[int, int | None, str, str]]] = {}
         for chunk in _chunks([it.url for it in items if it.url and it.key not in keys], 500):
-            for url, iid, alerted, story in conn.execute(_BY_URL, {"urls": chunk}):
-                first.setdefault(url, (iid, iid if alerted else story))
+            for url, iid, alerted, story, source_, key in conn.execute(_BY_URL, {"urls": chunk}):
+                at.setdefault(url, {}).setdefault(key, (iid, iid if alerted else story, source_, key))
+        firsts = [r for stories in at.values() for _, r, _, _ in stories.values() if r is not None]
         if not any(it.key in matched and it.key not in keys for it in items):
-            roots = self._roots(s, [r for _, r in first.values() if r is not None], None)
-            return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()})
+            return Known(frozenset(keys), _url_seen(at, self._roots(s, firsts, None)))
         recent = self._roots(s, [], now - timedelta(seconds=story_window))
-        roots = {**self._roots(s, [r for _, r in first.values() if r is not None and r not in recent], None), **recent}
+        roots = {**self._roots(s, [r for r in firsts if r not in recent], None), **recent}
         opened_since = now - timedelta(seconds=event_window)
         open_rows = list(s.exec(select(EventRow).where(col(EventRow.first_seen) >= opened_since)
                                 .order_by(col(EventRow.id))))
@@ -113,8 +115,7 @@ class Items(Db):
         older = [row for chunk in _chunks(older_ids, 500)
                  for row in s.exec(select(EventRow).where(col(EventRow.id).in_(chunk)))]
         opened = self._open_events(s, open_rows + older, now)
-        return Known(frozenset(keys), {u: UrlSeen(i, roots.get(r) if r else None) for u, (i, r) in first.items()},
-                     tuple(recent.values()), tuple(opened[: len(open_rows)]),
+        return Known(frozenset(keys), _url_seen(at, roots), tuple(recent.values()), tuple(opened[: len(open_rows)]),
                      {e.id: e for e in opened[len(open_rows):]})
 
     def _roots(self, s: Session, ids: list[int], since: datetime | None) -> dict[int, Root]:
@@ -223,6 +224,7 @@ class Items(Db):
             saved.reports, saved.last_seen = ev.reports, ev.last_seen
             saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
             saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
+            saved.marks = e.marks
             saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
             saved.alert_id = real(ev.alert)
             s.add(saved)
@@ -317,3 +319,7 @@ class Items(Db):
             return s.exec(select(func.count()).select_from(ItemRow)).one()
 
 
+def _url_seen(at: dict[str, dict[str, tuple[int, int | None, str, str]]],
+              roots: dict[int, Root]) -> dict[str, tuple[UrlSeen, ...]]:
+    return {url: tuple(UrlSeen(i, roots.get(r) if r else None, src, key) for i, r, src, key in stories.values())
+            for url, stories in at.items()}
