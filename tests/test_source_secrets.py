@@ -75,8 +75,6 @@ def test_status_never_shows_the_key(env):
     assert KEY not in r.stdout + r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py (not ours to edit here) prints the source URL as is: it needs "
-                                       "secrets.mask(s.endpoint) in cmd_check")
 def test_check_never_shows_the_key(env):
     write(env, "/api")
     r = env.run("check", env={"FEED_KEY": KEY})

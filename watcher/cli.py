@@ -1,7 +1,8 @@
 """watcher [--config PATH] run | once | check | test-notify [NAME] | match TEXT | status | replay
 
 Exit codes: 0 done (even when some sources failed: each failure is on stderr with its name),
-1 a command failed (e.g. test-notify could not deliver), 2 a config error.
+1 a command failed (e.g. test-notify could not deliver, or another `run` holds the database),
+2 a config error, 3 `run` stopped because its database was deleted or replaced under it.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # `watcher --help` imports none of this: each command imports
     from .config import Config
     from .match import Explanation
     from .models import Hit
+    from .store import Store
 
 log = logging.getLogger("watcher")
 
@@ -46,14 +48,15 @@ def _load(args: argparse.Namespace) -> Config:
     return config_mod.load(args.config)
 
 
-def _check_database(cfg: Config) -> None:
-    """The database as `run` will use it, or a ConfigError naming watcher.database (exit 2)."""
+def _check_database(cfg: Config, *, thorough: bool = False) -> None:
+    """The database as `run` will use it, or a ConfigError naming watcher.database (exit 2).
+    `thorough`: read every page too, for a damaged file (dbcheck.py)."""
     from . import config as config_mod
     from .dbcheck import problem
     from .secrets import display_url
 
     url = config_mod.database_url(cfg)
-    found = problem(url)
+    found = problem(url, thorough=thorough)
     if found:
         raise ConfigError(f"{cfg.path or '<config>'}: watcher.database ({display_url(url)}): {found}")
 
@@ -62,9 +65,9 @@ def _check_database(cfg: Config) -> None:
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from .config import format_duration
-    from .secrets import display_url
+    from .secrets import display_url, mask
 
-    _check_database(cfg)
+    _check_database(cfg, thorough=True)
     if cfg.notifier:  # apprise loads (a fifth of a second) only to check notifier URLs there are
         from .notify import Notifiers
 
@@ -78,7 +81,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     print(f"sources ({len(cfg.source)}):")
     for s in cfg.source:
         state = "" if s.enabled else "  [disabled]"
-        print(f"  {s.name:<28} {s.kind:<14} every {format_duration(cfg.interval(s)):<6} {s.endpoint}{state}")
+        print(f"  {s.name:<28} {s.kind:<14} every {format_duration(cfg.interval(s)):<6} {mask(s.endpoint)}{state}")
     print(f"companies ({len(cfg.company)}): " + ", ".join(c.name for c in cfg.company))
     print(f"rules ({len(cfg.rule)}):")
     for r in cfg.rule:
@@ -102,6 +105,7 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
     from .pipeline import run_once
 
     _check_database(cfg)
+    _say_running(cfg)
     done = asyncio.run(run_once(cfg))
     bad = [r for r in done.results if not r.ok]
     for r in bad:
@@ -115,11 +119,49 @@ def cmd_once(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
-    from .daemon import run
+def _say_running(cfg: Config) -> None:
+    """`once` while a `run` uses the same SQLite file: allowed, and said. Every write is a short
+    transaction and every delivery is claimed in the database first, so the two never store an
+    item twice nor send an alert twice; what it costs is each source fetched once more, which is
+    what asking for a pass now means."""
+    from . import config as config_mod
+    from .dbguard import holder
+    from .quickstore import sqlite_path
 
-    _check_database(cfg)
-    return run(cfg, args.config)
+    path = sqlite_path(config_mod.database_url(cfg))
+    pid = holder(path) if path is not None else None
+    if pid is not None:
+        print(f"watcher: note: a `watcher run` (pid {pid or 'unknown'}) is using {path} too: this pass polls every "
+              "source once more; alerts are still sent once", file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    """One `run` per SQLite file: a second one is refused, naming the pid of the first (two
+    would fetch every source twice). PostgreSQL takes no lock here."""
+    from . import config as config_mod
+    from .daemon import run
+    from .dbguard import LockHeld, RunLock
+    from .quickstore import sqlite_path
+
+    _check_database(cfg, thorough=True)
+    path = sqlite_path(config_mod.database_url(cfg))
+    lock = None
+    if path is not None:
+        try:
+            lock = RunLock.take(path)
+        except LockHeld as e:
+            who = f"pid {e.pid}" if e.pid else "another process"
+            print(f"watcher: another `watcher run` ({who}) is using {path} (it holds {e.lock}): stop it first, "
+                  "or give this one a database of its own (watcher.database)", file=sys.stderr)
+            return 1
+        except OSError as e:
+            print(f"watcher: cannot lock {path}: {e}", file=sys.stderr)
+            return 1
+    try:
+        return run(cfg, args.config)  # exits the process: the lock goes with it
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def cmd_test_notify(args: argparse.Namespace, cfg: Config) -> int:
@@ -322,14 +364,39 @@ class NotifierRow:
     configured: bool
 
 
+def _status_store(url: str) -> Store:
+    """The database as `status` reads it: read-only (mode=ro, a short busy timeout), so that it
+    answers at once while a `run` holds the write lock, and changes nothing. A database not made
+    yet reads as an empty one (nothing is created); one of an older schema is opened as every
+    other command opens it, which brings it up to date."""
+    from .dbguard import file_id
+    from .quickstore import SCHEMA_KEY, schema_fingerprint, sqlite_path
+    from .store import Store
+
+    path = sqlite_path(url)
+    if path is None:
+        return Store(url)
+    if file_id(path) is None:
+        return Store("sqlite://")  # in memory: every source "never" polled, nothing queued
+    store = Store(url, read_only=True)
+    try:
+        current = store.get_meta(SCHEMA_KEY) == schema_fingerprint()
+    except StoreError:
+        current = False
+    if current:
+        return store
+    store.close()
+    return Store(url)
+
+
 def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
     """Source health, the outbox and recent events. Exit 0 when every enabled source and notifier
     is well, 1 when one is failing (for health checks and cron), 2 for a config or database error."""
     from . import config as config_mod
     from .config import format_time
-    from .store import Store, utcnow
+    from .store import utcnow
 
-    store = Store(config_mod.database_url(cfg))
+    store = _status_store(config_mod.database_url(cfg))
     try:
         states = {s.name: s for s in store.all_source_states()}
         now = utcnow()

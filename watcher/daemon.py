@@ -4,6 +4,10 @@ Signals: SIGTERM/SIGINT stop within a few seconds (in-flight polls get a short g
 abandoned: nothing is half-stored because each store write is one transaction); SIGHUP reloads
 the config and reschedules, keeping the old config when the new one is invalid. systemd: READY=1
 once running, WATCHDOG=1 from the event loop, RELOADING=1/STOPPING=1 around those events.
+
+The database is looked at every few seconds (a stat and a flag, dbguard.py): deleted, replaced or
+without its tables, the daemon stops with one line and exit 3 rather than store into nothing; one
+that fails (damaged, its disk full) gets the health message a failing source gets.
 """
 from __future__ import annotations
 
@@ -16,16 +20,30 @@ import sys
 import time
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]  # 3.x ships no types
 
 from . import config as config_mod
+from . import dbguard
 from .config import Config, Source, format_time
-from .errors import ConfigError
-from .pipeline import Clock, Context, deliver, flush_states, poll_source, prune, startup_warnings, state_of
+from .errors import ConfigError, StoreError
+from .pipeline import (
+    Clock,
+    Context,
+    deliver,
+    flush_states,
+    poll_source,
+    prune,
+    send_health,
+    startup_warnings,
+    state_of,
+)
 from .poll_state import PollState
 from .store import Store, display_url, utcnow
+
+if TYPE_CHECKING:
+    from .notify import Message
 
 log = logging.getLogger("watcher")
 
@@ -33,6 +51,9 @@ DELIVERY_EVERY = 30.0  # seconds between outbox sweeps (failed deliveries wait t
 PRUNE_EVERY = 6 * 3600.0
 STATE_FLUSH_EVERY = 10.0  # seconds a quiet poll's timestamps may wait in memory (poll_state.py)
 STOP_GRACE = 6.0  # seconds in-flight work may take after SIGTERM
+DB_CHECK_EVERY = 2.0  # seconds between looks at the database file (one stat) and its health
+HEALTH_RETRY = 60.0  # seconds before a database health message that could not be sent is tried again
+EXIT_DB_GONE = 3  # the database was deleted, replaced or lost its tables under the run
 
 
 def sd_notify(message: str) -> None:
@@ -65,6 +86,12 @@ class Daemon:
         self._users: dict[int, int] = {}  # id(context) -> its polls in flight
         self._retired: dict[int, Context] = {}  # replaced by a reload, closed when its last poll ends
         self._said_offline = False
+        self._db_gone: str | None = None  # why the database is no longer the one opened: stopping
+        self._db_since: datetime | None = None  # the database has failed since (our clock)
+        self._db_said_corrupt = False
+        self._db_alerted = False
+        self._db_retry: datetime | None = None  # a health message that failed to go out is retried then
+        self._db_timer: asyncio.TimerHandle | None = None
 
     @property
     def ctx(self) -> Context:
@@ -138,6 +165,10 @@ class Daemon:
                 await coro
         except TimeoutError:
             log.error("job exceeded %ss and was cancelled", int(limit))
+        except StoreError as e:  # database trouble, not a bug: one line, and the health check hears of it
+            if self._ctx is None or self.ctx.store.moved() is None:
+                log.error("job failed: %s", e)
+            self._db_tick(again=False)
         except Exception:  # noqa: BLE001 - the scheduler must keep running
             log.exception("job failed")
         finally:
@@ -258,10 +289,13 @@ class Daemon:
                  sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), display_url(store.url))
         sd_notify("READY=1\nSTATUS=polling")
         watchdog = self._start_watchdog(loop)
+        self._db_timer = loop.call_later(DB_CHECK_EVERY, self._db_tick)
         # alerts left in the outbox by an earlier run (crash, outage) go out first, as a tracked job
         startup = asyncio.ensure_future(self._guarded(deliver(self.ctx, ignore_backoff=True), 300))
         self._tasks.add(startup)
         await self.stop.wait()
+        if self._db_timer is not None:
+            self._db_timer.cancel()
         log.info("stopping")
         sd_notify("STOPPING=1")
         self.ctx.shared.stopping = True
@@ -279,7 +313,8 @@ class Daemon:
             metrics_server.server_close()
         try:
             async with asyncio.timeout(5):
-                await flush_states(self.ctx)
+                if self._db_gone is None:  # else there is nowhere to record them
+                    await flush_states(self.ctx)
         except TimeoutError:
             log.error("could not record the last poll timestamps before stopping")
         if watchdog:
@@ -291,7 +326,64 @@ class Daemon:
             pass
         store.close()
         log.info("stopped")
-        return 0
+        return EXIT_DB_GONE if self._db_gone is not None else 0
+
+    # ------------------------------------------------------------------ the database
+    def _db_tick(self, again: bool = True) -> None:
+        """Every DB_CHECK_EVERY seconds on the loop (and after a job failed on the database): is
+        the database still the file the store opened, and does it take writes? A stat and a
+        look at the store's health: nothing is read from the database."""
+        if again and not self.stop.is_set():
+            self._db_timer = asyncio.get_running_loop().call_later(DB_CHECK_EVERY, self._db_tick)
+        if self._ctx is None or self._db_gone is not None:
+            return
+        store = self.ctx.store
+        where = str(store.path) if store.path is not None else display_url(store.url)
+        why = store.moved()
+        if why is not None:
+            self._db_gone = why
+            log.error("the database %s %s while watcher was running: stopping (exit %d) rather than store into "
+                      "nothing; restore it and start watcher again (a new, empty database alerts again what the "
+                      "feeds still carry)", where, why, EXIT_DB_GONE)
+            self.stop.set()
+            return
+        if store.health is None:
+            return
+        h = store.health.snapshot()
+        now = self.ctx.clock()
+        if not h.failing:
+            if self._db_since is not None:
+                since, alerted = self._db_since, self._db_alerted
+                self._db_since, self._db_alerted, self._db_said_corrupt, self._db_retry = None, False, False, None
+                log.info("the database %s takes writes again", where)
+                if alerted:
+                    self._spawn(send_health(self.ctx, dbguard.recovered_message(where, since)))
+            return
+        if self._db_since is None:
+            self._db_since = now
+            if not h.corrupt:
+                log.error("the database %s cannot be written (%s): what the polls find is not stored until it can%s",
+                          where, h.last_error, "; free space on its disk" if h.kind == dbguard.FULL else "")
+        if h.corrupt and not self._db_said_corrupt:
+            self._db_said_corrupt = True
+            hint = dbguard.recovery_hint(store.path) if store.path is not None else "restore it from a backup"
+            log.error("the database %s is damaged (%s): what the polls find cannot be stored; %s",
+                      where, h.last_error, hint)
+        due = h.corrupt or (now - self._db_since).total_seconds() >= self.ctx.cfg.watcher.health_after
+        if due and not self._db_alerted and (self._db_retry is None or now >= self._db_retry):
+            self._db_alerted = True  # no second message while this one is on its way
+            message = dbguard.failing_message(where, max(1, h.failures), self._db_since, h.last_error or "unknown",
+                                              dbguard.CORRUPT if h.corrupt else h.kind, store.path)
+            self._spawn(self._send_db_health(message, now))
+
+    async def _send_db_health(self, message: Message, now: datetime) -> None:
+        if not await send_health(self.ctx, message):
+            self._db_alerted, self._db_retry = False, now + timedelta(seconds=HEALTH_RETRY)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        t = asyncio.ensure_future(self._guarded(coro, 120))
+        self._tasks.add(t)
+        t.add_done_callback(self._tasks.discard)
 
     def _serve_metrics(self) -> Any:
         """/metrics and /healthz on [watcher] metrics (metrics.py), or None when it is not set."""
@@ -307,6 +399,9 @@ class Daemon:
         def health() -> tuple[bool, str]:
             if self._scheduler is None or not self._scheduler.running or self.ctx.shared.stopping:
                 return False, "the scheduler is not running"
+            sick = self.ctx.store.health.snapshot() if self.ctx.store.health is not None else None
+            if sick is not None and (sick.gone or sick.failing):
+                return False, f"database: {sick.gone or sick.last_error}"
             found = problem(url, wait=1.0)
             return (False, f"database: {found}") if found else (True, "ok")
 
