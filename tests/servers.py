@@ -29,6 +29,7 @@ Route = tuple[int, dict[str, str], bytes] | Callable[[http.server.BaseHTTPReques
 class Seen:
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it came
 
 
 @dataclass

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from watcher.errors import StoreError
+from watcher import migrations
+from watcher.errors import SchemaError, StoreError
 from watcher.ingest import Candidate
 from watcher.models import Hit, RawItem
 from watcher.normalize import normalize
@@ -220,6 +221,9 @@ def test_an_older_database_gains_the_new_columns(tmp_path):
                 "VALUES ('a', 'k', 't', '', '', '2026-01-01 00:00:00', 0, '', 0)")
     con.commit()
     con.close()
+    with pytest.raises(SchemaError, match="before schema migrations: run `watcher migrate`"):
+        Store(f"sqlite:///{path}")
+    migrations.upgrade(f"sqlite:///{path}")
     st = Store(f"sqlite:///{path}")
     assert st.count_items() == 1  # kept
     assert report(st, "wire", 1, deal_hit()).new_alerts == 1
@@ -233,11 +237,12 @@ def test_reports_an_older_watcher_kept_as_json_move_into_their_table(tmp_path):
     ingest(st, "a", [item(1)])
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left it: the reports in a JSON column
-    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
+    con.execute("DROP TABLE alembic_version")  # made before migrations
     con.execute("DROP TABLE alert_report")
     con.execute("""UPDATE alert SET also = '["wire", {"source": "tech", "link": "https://t.example/1"}]'""")
     con.commit()
     con.close()
+    migrations.upgrade(f"sqlite:///{path}")  # `watcher migrate`
     st = Store(f"sqlite:///{path}")
     (d,) = st.due(NOW)
     assert d.alert.also_links == (("wire", None), ("tech", "https://t.example/1"))
@@ -253,13 +258,14 @@ def test_companies_and_event_sources_kept_as_json_move_into_their_tables(tmp_pat
     report(st, "wire", 1, deal_hit())  # an event reported by wire
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
-    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
+    con.execute("DROP TABLE alembic_version")  # made before migrations
     con.execute("DELETE FROM item_company")
     con.execute("DELETE FROM event_source")
     con.execute("""UPDATE item SET companies = '["Groq"]' WHERE source = 'a'""")
     con.execute("""UPDATE event SET sources = '["wire", "tech"]'""")
     con.commit()
     con.close()
+    migrations.upgrade(f"sqlite:///{path}")  # `watcher migrate`
     st = Store(f"sqlite:///{path}")
     copy = item(9, "b", title="UPDATE 1-Groq to acquire firm number 1 in chip deal")
     assert ingest(st, "b", [copy]).copies == 1  # the headline copy still finds its story by company
@@ -275,13 +281,14 @@ def test_hits_facts_and_event_labels_kept_as_json_move_into_their_tables(tmp_pat
     (before,) = st.due(NOW)
     st.close()
     con = sqlite3.connect(path)  # as an older watcher left them: lists in JSON columns
-    con.execute("DELETE FROM meta WHERE key = 'schema'")  # an older watcher wrote no fingerprint
+    con.execute("DROP TABLE alembic_version")  # made before migrations
     con.execute("DELETE FROM alert_hit")
     con.execute("DELETE FROM event_label")
     con.execute("UPDATE alert SET hits = ?", (json.dumps([h.__dict__ for h in deal_hit()]),))
     con.execute("""UPDATE event SET also = '["licence"]', facts = '["closed"]'""")
     con.commit()
     con.close()
+    migrations.upgrade(f"sqlite:///{path}")  # `watcher migrate`
     st = Store(f"sqlite:///{path}")
     (after,) = st.due(NOW)
     assert after.alert.hits == before.alert.hits == deal_hit()
@@ -314,17 +321,17 @@ def test_replay_reads_back_what_the_matcher_needs_of_a_filing(tmp_path):
     assert back[1].published == NOW  # an undated item is judged as of when it was seen
 
 
-def test_a_database_brought_up_to_date_is_not_checked_again_until_the_schema_changes(tmp_path):
-    from watcher.quickstore import schema_fingerprint as fingerprint
-
+def test_a_database_at_another_revision_is_refused_saying_what_to_do(tmp_path):
     path = tmp_path / "w.db"
     Store(f"sqlite:///{path}").close()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (fingerprint(),)
-    con.execute("DROP TABLE alert_fact")
-    con.execute("UPDATE meta SET value = 'made by an older watcher' WHERE key = 'schema'")
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (migrations.HEAD,)
+    con.execute("UPDATE alembic_version SET version_num = '0001'")
     con.commit()
-    Store(f"sqlite:///{path}").close()
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "alert_fact" in tables
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (fingerprint(),)
+    with pytest.raises(SchemaError, match="older than this watcher's .*: run `watcher migrate`"):
+        Store(f"sqlite:///{path}")
+    con.execute("UPDATE alembic_version SET version_num = '0999'")
+    con.commit()
+    with pytest.raises(SchemaError, match="does not know: it was upgraded by a newer watcher"):
+        Store(f"sqlite:///{path}")
+    con.close()

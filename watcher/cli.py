@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import ConfigError, NotifyError, StoreError, WatcherError
+from .errors import ConfigError, NotifyError, SchemaError, StoreError, WatcherError
 
 if TYPE_CHECKING:  # `watcher --help` imports none of this: each command imports what it uses
     from .config import Config
@@ -62,6 +62,31 @@ def _check_database(cfg: Config, *, thorough: bool = False) -> None:
 
 
 # --------------------------------------------------------------------------- commands
+def cmd_migrate(args: argparse.Namespace, cfg: Config) -> int:
+    """Every schema revision the database lacks, in order (Alembic): an empty database gets the
+    tables, one an older watcher made is upgraded keeping every row. Safe to run again."""
+    from . import config as config_mod
+    from . import migrations
+    from .dbcheck import problem
+    from .secrets import display_url
+
+    url = config_mod.database_url(cfg)
+    found = problem(url, schema=False)
+    if found:
+        raise ConfigError(f"{cfg.path or '<config>'}: watcher.database ({display_url(url)}): {found}")
+    try:
+        before, after = migrations.upgrade(url)
+    except RuntimeError as e:
+        raise SchemaError(str(e)) from None
+    except Exception as e:  # noqa: BLE001 - a driver's error, named with the database
+        raise StoreError(f"cannot migrate {display_url(url)}: {e}") from e
+    if before == after:
+        print(f"database {display_url(url)}: at schema revision {after}, nothing to do")
+    else:
+        print(f"database {display_url(url)}: schema revision {before or 'none (empty)'} -> {after}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from . import config as config_mod
     from .config import format_duration
@@ -367,10 +392,13 @@ class NotifierRow:
 def _status_store(url: str) -> Store:
     """The database as `status` reads it: read-only (mode=ro, a short busy timeout), so that it
     answers at once while a `run` holds the write lock, and changes nothing. A database not made
-    yet reads as an empty one (nothing is created); one of an older schema is opened as every
-    other command opens it, which brings it up to date."""
+    yet reads as an empty one (nothing is created); one of another schema revision is refused
+    saying what to do (SchemaError)."""
+    from . import migrations
     from .dbguard import file_id
-    from .quickstore import SCHEMA_KEY, schema_fingerprint, sqlite_path
+    from .errors import SchemaError
+    from .quickstore import sqlite_path
+    from .secrets import display_url
     from .store import Store
 
     path = sqlite_path(url)
@@ -380,13 +408,15 @@ def _status_store(url: str) -> Store:
         return Store("sqlite://")  # in memory: every source "never" polled, nothing queued
     store = Store(url, read_only=True)
     try:
-        current = store.get_meta(SCHEMA_KEY) == schema_fingerprint()
-    except StoreError:
-        current = False
-    if current:
-        return store
-    store.close()
-    return Store(url)
+        with store.reading() as conn:
+            why = migrations.verdict(migrations.version_of(conn))
+    except Exception:
+        store.close()
+        raise
+    if why is not None:
+        store.close()
+        raise SchemaError(f"the database {display_url(url)} {why}")
+    return store
 
 
 def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
@@ -427,6 +457,7 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
                                          name in configured or not cfg.notifier))
         recent = store.events_since(now - timedelta(days=7))
         items = store.count_items()
+        group = store.instances(now)  # [] on SQLite: one instance, holding every source
     finally:
         store.close()
     unwell = [r.name for r in rows if r.state in ("failing", "backoff")] + [n.name for n in notifiers if n.failing]
@@ -435,6 +466,10 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
         out = {"healthy": not unwell, "failing": unwell, "sources": [asdict(r) for r in rows],
                "notifiers": [asdict(n) for n in notifiers], "outbox_pending": pending, "events_7d": len(recent),
                "items": items}
+        if group:
+            out["instances"] = [{"id": g.id, "host": g.host, "pid": g.pid, "version": g.version,
+                                 "started": g.started, "heartbeat": g.heartbeat, "sources": list(g.sources)}
+                                for g in group]
         print(json.dumps(out, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v), indent=1))
         return 1 if unwell else 0
     width = max([6] + [len(r.name) for r in rows])
@@ -460,6 +495,13 @@ def cmd_status(args: argparse.Namespace, cfg: Config) -> int:
         if len(recent) > 10:
             print(f"  ... and {len(recent) - 10} more (watcher events --since 7d)")
     print(f"items stored: {items}")
+    if group:
+        print(f"instances sharing the database: {len(group)}")
+        for g in group:
+            age = (now - g.heartbeat).total_seconds() if g.heartbeat else None
+            said = f"{age:.0f}s ago" if age is not None and age < 3600 else format_time(g.heartbeat)
+            print(f"  {g.host} pid {g.pid} (watcher {g.version}): last heartbeat {said}, holds {len(g.sources)} "
+                  f"sources{': ' + clip(', '.join(g.sources), 100) if g.sources else ''}")
     if unwell:
         print(f"failing: {', '.join(unwell)}", file=sys.stderr)
     return 1 if unwell else 0
@@ -704,6 +746,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Slack, e-mail and a webhook get them")
     command("run", "run the daemon: poll every source on its schedule and deliver, until SIGTERM")
     command("once", "poll every enabled source once, deliver what is queued, exit (for cron)")
+    command("migrate", "create the database's tables, or upgrade a database an older watcher made, in place")
     c = command("check", "validate the config and the database, and print a summary")
     c.add_argument("--strict", action="store_true",
                    help="exit 2 on warnings too (no enabled source, an empty watchlist, no rule, "
@@ -740,8 +783,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"run": cmd_run, "once": cmd_once, "check": cmd_check, "test-notify": cmd_test_notify,
-            "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status, "replay": cmd_replay, "events": cmd_events,
+COMMANDS = {"run": cmd_run, "once": cmd_once, "migrate": cmd_migrate, "check": cmd_check,
+            "test-notify": cmd_test_notify, "match": cmd_match, "fetch": cmd_fetch, "status": cmd_status,
+            "replay": cmd_replay, "events": cmd_events,
             "mute": cmd_mute, "unmute": cmd_unmute, "mutes": cmd_mutes, "demo": cmd_demo}
 
 
@@ -765,6 +809,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ConfigError as e:
         print(f"watcher: config error:\n{e}", file=sys.stderr)
+        return 2
+    except SchemaError as e:  # a database to migrate (or a newer watcher's): a mistake to put right
+        print(f"watcher: database error: {e}", file=sys.stderr)
         return 2
     except StoreError as e:
         print(f"watcher: database error: {e}", file=sys.stderr)

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]  # 3.x ships no types
 
 from . import config as config_mod
-from . import dbguard
+from . import dbguard, instance
 from .config import Config, Source, format_time
 from .errors import ConfigError, StoreError
+from .group import Membership
 from .pipeline import (
     Clock,
     Context,
@@ -92,6 +93,7 @@ class Daemon:
         self._db_alerted = False
         self._db_retry: datetime | None = None  # a health message that failed to go out is retried then
         self._db_timer: asyncio.TimerHandle | None = None
+        self.group: Membership | None = None  # the sources this instance polls (all of them on SQLite)
 
     @property
     def ctx(self) -> Context:
@@ -107,6 +109,8 @@ class Daemon:
 
     # ------------------------------------------------------------------ jobs
     async def _poll_job(self, name: str) -> None:
+        if self.group is not None and not self.group.holds(name):
+            return  # another instance of the group holds this source's lease (group.py)
         # Never two polls of one source at once: a run that comes while one is in flight (a
         # reload asking for an immediate poll of an edited source) waits for it, then goes.
         lock = self._source_locks.setdefault(name, asyncio.Lock())
@@ -145,6 +149,36 @@ class Daemon:
             self._said_offline = True
             log.error("no source could be reached (all %d failed their first poll): is the network up? "
                       "(watcher status shows each error)", len(enabled))
+
+    async def _group_job(self) -> None:
+        await self._guarded(self._beat(), 60)
+
+    async def _beat(self) -> None:
+        """A heartbeat: renew this instance's leases, claim its share, and take over sources
+        gained (their state as the last holder stored it; polled at once when their time has come)."""
+        assert self.group is not None
+        ctx = self.ctx
+        now = ctx.clock()
+        gained, lost = await asyncio.to_thread(self.group.beat, now)
+        if not (gained or lost):
+            return
+        if gained:
+            rows = await asyncio.to_thread(ctx.shared.source_rows)
+            ctx.shared.states.refresh(rows, gained)
+            for name in sorted(gained):
+                try:
+                    source = ctx.cfg.source_named(name)
+                except KeyError:
+                    continue
+                st = ctx.shared.states.get(name)
+                last = st.last_attempt
+                if self._scheduler is not None and (last is None or (now - last).total_seconds()
+                                                    >= ctx.cfg.interval(source)):
+                    job = self.scheduler.get_job(f"source:{name}")
+                    if job is not None:
+                        job.modify(next_run_time=datetime.now().astimezone())
+        log.info("group: this instance (%s) holds %d sources (%d taken on, %d handed over)", instance.ID,
+                 len(self.group.held), len(gained), len(lost))
 
     async def _deliver_job(self) -> None:
         await self._guarded(deliver(self.ctx), 600)
@@ -198,6 +232,10 @@ class Daemon:
                         max_instances=2, coalesce=True, misfire_grace_time=max(60, int(interval)))
         sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
+        if self.group is not None and self.ctx.store.shared:
+            self.group.sources = [s.name for s in cfg.source if s.enabled]
+            sch.add_job(self._group_job, "interval", id="group", seconds=self.group.beat_every, replace_existing=True,
+                        max_instances=1, coalesce=True, misfire_grace_time=60)
         sch.add_job(self._flush_job, "interval", id="flush", seconds=STATE_FLUSH_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
         sch.add_job(self._prune_job, "interval", id="prune", seconds=PRUNE_EVERY, replace_existing=True,
@@ -274,6 +312,10 @@ class Daemon:
         loop = asyncio.get_running_loop()
         store = Store(config_mod.database_url(self.cfg))
         self._ctx = Context.build(self.cfg, store, clock=self.clock)
+        self.group = Membership.of(store, [s.name for s in self.cfg.source if s.enabled],
+                                   min((self.cfg.interval(s) for s in self.cfg.source if s.enabled), default=900.0))
+        if store.shared:  # the first heartbeat before the first polls: they go to the sources this one holds
+            await self._beat()
         self._scheduler = AsyncIOScheduler(event_loop=loop, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
         self._schedule(first_run=True)
@@ -315,8 +357,12 @@ class Daemon:
             async with asyncio.timeout(5):
                 if self._db_gone is None:  # else there is nowhere to record them
                     await flush_states(self.ctx)
+                    if store.shared and self.group is not None:  # the group takes this one's sources at once
+                        await asyncio.to_thread(self.group.leave)
         except TimeoutError:
             log.error("could not record the last poll timestamps before stopping")
+        except StoreError as e:
+            log.error("could not record the last poll timestamps or hand over the sources: %s", e)
         if watchdog:
             watchdog.cancel()
         try:

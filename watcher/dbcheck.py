@@ -30,16 +30,17 @@ def url_problem(url: str) -> str | None:
     return f"unsupported database {scheme!r}: use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
 
 
-def problem(url: str, *, wait: float = 5.0, thorough: bool = False) -> str | None:
+def problem(url: str, *, wait: float = 5.0, thorough: bool = False, schema: bool = True) -> str | None:
     """Why this database cannot be used, in one line, or None. A database another process is
     writing to (locked for longer than `wait`) is no mistake: the run will wait its turn.
-    `thorough`: check every page too (quick_check), for a damaged file."""
+    `thorough`: check every page too (quick_check), for a damaged file. `schema`: and refuse a
+    schema revision this watcher does not write (`watcher migrate` itself skips that)."""
     found = url_problem(url)
     if found:
         return found
     scheme = url.partition("://")[0].lower()
     if scheme in POSTGRES_DRIVERS:
-        return _postgres_problem(url, POSTGRES_DRIVERS[scheme])
+        return _postgres_problem(url, POSTGRES_DRIVERS[scheme], schema)
     path = sqlite_path(url)
     if path is None:  # in memory
         return None
@@ -51,7 +52,7 @@ def problem(url: str, *, wait: float = 5.0, thorough: bool = False) -> str | Non
         except sqlite3.Error as e:
             return f"cannot open {path} for writing: {e}"
         try:
-            found = _probe(conn, path, thorough)
+            found = _probe(conn, path, thorough) or (_schema_problem(conn) if schema else None)
         finally:
             conn.close()
         if found:
@@ -93,6 +94,25 @@ def _probe(conn: sqlite3.Connection, path: Path, thorough: bool) -> str | None:
     return None if damage == ["ok"] else f"{path} is damaged (quick_check: {'; '.join(damage)}): {recovery_hint(path)}"
 
 
+def _schema_problem(conn: sqlite3.Connection) -> str | None:
+    """An existing SQLite file at a schema revision this watcher does not write (migrations.verdict)."""
+    from . import migrations
+
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        version = None if row is None else str(row[0])
+    except sqlite3.OperationalError:  # no such table
+        try:
+            made = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'item'").fetchone()
+        except sqlite3.Error:
+            return None
+        version = migrations.LEGACY if made else None
+    except sqlite3.Error:
+        return None
+    why = migrations.verdict(version)
+    return f"the database {why}" if why else None
+
+
 def _unreadable(path: Path, e: sqlite3.DatabaseError) -> str:
     if "malformed" in str(e):
         return f"{path} is damaged ({e}): {recovery_hint(path)}"
@@ -101,17 +121,22 @@ def _unreadable(path: Path, e: sqlite3.DatabaseError) -> str:
     return f"cannot use {path}: {e}"
 
 
-def _postgres_problem(url: str, driver: str) -> str | None:
+def _postgres_problem(url: str, driver: str, schema: bool = True) -> str | None:
     if importlib.util.find_spec(driver) is None:
-        extra = "'psycopg[binary]'" if driver == "psycopg" else "psycopg2-binary"
+        extra = "'watcher[postgres]' (psycopg 3)" if driver == "psycopg" else "psycopg2-binary"
         return f"PostgreSQL needs the {driver} driver, which is not installed: pip install {extra}"
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import SQLAlchemyError
+
+    from . import migrations
 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            why = migrations.verdict(migrations.version_of(conn)) if schema else None
+            if why:
+                return f"the database {why}"
     except SQLAlchemyError as e:
         first = str(getattr(e, "orig", None) or e).strip().splitlines()
         return f"cannot connect: {first[0] if first else e.__class__.__name__}"

@@ -26,5 +26,9 @@ class StoreError(WatcherError):
     """The database refused an operation."""
 
 
+class SchemaError(StoreError):
+    """The database is at a schema revision this watcher does not write: `watcher migrate`."""
+
+
 class NotifyError(WatcherError):
     """A notifier could not be built or reached."""

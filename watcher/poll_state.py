@@ -84,6 +84,16 @@ class PollStates:
                 self._rows.setdefault(state.name, state)
             self.loaded = True
 
+    def refresh(self, rows: Iterable[Mapping[str, Any]], names: Iterable[str]) -> None:
+        """Take these sources' states as stored (another instance polled them until now), unless
+        this process has a change of its own waiting to be written."""
+        wanted = set(names)
+        with self._lock:
+            for row in rows:
+                if row["name"] in wanted and row["name"] not in self._pending:
+                    self._rows[row["name"]] = PollState(**row)
+                    self._stored.add(row["name"])
+
     def get(self, name: str) -> PollState:
         """The source's state (a fresh one for a source never polled)."""
         with self._lock:

@@ -10,7 +10,6 @@ checks both directions). It lives outside the store package, which imports SQLAl
 """
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -18,25 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .migrations import HEAD
 
-SCHEMA_KEY = "schema"  # meta row: the fingerprint of the schema the database was brought up to
-_SCHEMA_FILE = Path(__file__).parent / "store" / "schema.py"
 _DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME storage format
 STATE_COLUMNS = ("name", "etag", "last_modified", "last_success", "last_attempt", "last_error", "failures",
                  "failing_since", "next_poll", "health_alerted", "items_seen")
 _DATES = {"last_success", "last_attempt", "failing_since", "next_poll"}
-
-_fingerprint: str | None = None
-
-
-def schema_fingerprint() -> str:
-    """The schema this watcher writes, as the digest of the module that declares it (any edit
-    there brings every database up to date once more: create_all and upgrade are idempotent)."""
-    global _fingerprint
-    if _fingerprint is None:
-        _fingerprint = hashlib.sha256(_SCHEMA_FILE.read_bytes()).hexdigest()[:16]
-    return _fingerprint
-
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a sqlite:/// URL (None for anything else, or for an in-memory database)."""
@@ -80,12 +66,20 @@ class QuickStore:
         store = cls(conn)
         try:
             conn.execute("PRAGMA busy_timeout=30000")
-            if store.get_meta(SCHEMA_KEY) == schema_fingerprint():
+            if store.schema_version() == HEAD:
                 return store
         except sqlite3.Error:
             pass
         conn.close()
         return None
+
+    def schema_version(self) -> str | None:
+        """The database's Alembic revision (None: no alembic_version table)."""
+        try:
+            row = self.conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else str(row[0])
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

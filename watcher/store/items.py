@@ -77,6 +77,11 @@ class Items(Db):
             return IngestResult(0, 0, 0)
         try:
             with Session(self.engine) as s:
+                if self.engine.dialect.name == "postgresql":
+                    # instances sharing the database ingest one at a time, as one process's polls
+                    # do (SQLite's single writer does it there): two copies of one story polled
+                    # at once by two instances must see each other
+                    s.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
                 known = self._known(s, source, items, matched, now, story_window, event_window)
                 plan = plan_ingest(source, items, matched, known, now=now, event_window=event_window)
                 self._apply(s, plan, source, now)

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
+from .. import instance
 from ..models import Alert
 from .base import Db
 from .schema import (
     AlertReportRow,
     AlertRow,
     EventRow,
+    InstanceRow,
     ItemRow,
     OutboxRow,
     _chunks,
@@ -47,10 +49,14 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _claim_void(row: OutboxRow, now: datetime) -> bool:
-    """A claim is void when its lease ran out or its process is gone (killed mid-send)."""
+def _claim_void(row: OutboxRow, now: datetime, alive: set[str] | None = None) -> bool:
+    """A claim is void when its lease ran out or its process is gone (killed mid-send): on a
+    shared database (`alive`: the instances heard from lately) when its instance fell silent,
+    else when its pid is no more."""
     if row.lease_until is None or row.lease_until <= now:
         return True
+    if alive is not None and row.claimed_instance is not None:
+        return row.claimed_instance != instance.ID and row.claimed_instance not in alive
     return row.claimed_by is None or (row.claimed_by != os.getpid() and not _pid_alive(row.claimed_by))
 
 
@@ -61,6 +67,9 @@ class Outbox(Db):
         """Deliveries whose time has come, oldest first, at most `limit` per notifier (so one
         notifier's backlog never hides another's). Rows claimed by a process that died count as due."""
         with Session(self.engine) as s:
+            alive: set[str] | None = None
+            if self.engine.dialect.name == "postgresql":  # instances on other hosts: their pids say nothing here
+                alive = set(s.exec(select(InstanceRow.id).where(col(InstanceRow.alive_until) >= now)))
             names = list(notifiers) if notifiers is not None else list(
                 s.exec(select(OutboxRow.notifier).where(col(OutboxRow.status).in_(("pending", "sending"))).distinct()))
             out = []
@@ -72,7 +81,8 @@ class Outbox(Db):
                 if not ignore_backoff:
                     q = q.where(or_(col(OutboxRow.next_try) == None, col(OutboxRow.next_try) <= now))  # noqa: E711
                 rows = [(ob, al, it) for ob, al, it in s.exec(q.order_by(col(OutboxRow.id)).limit(limit))
-                        if not (ob.status == "sending" and not _claim_void(ob, now))]  # another live process sends it
+                        # another live process sends it
+                        if not (ob.status == "sending" and not _claim_void(ob, now, alive))]
                 ids = {al.event_id for _, al, _ in rows if al.event_id}
                 told, labels = sources_of(s, ids), labels_of(s, ids)
                 evs = {e.id: event_info(e, told.get(e.id or 0, ()), labels.get(e.id or 0, ((), ())))
@@ -109,7 +119,8 @@ class Outbox(Db):
                 cond.append(col(OutboxRow.claimed_by) == d.claimed_by if d.claimed_by is not None
                             else col(OutboxRow.claimed_by) == None)  # noqa: E711
                 r = s.exec(update(OutboxRow).where(*cond).values(
-                    status="sending", claimed_by=os.getpid(), lease_until=now + timedelta(seconds=lease)))
+                    status="sending", claimed_by=os.getpid(), claimed_instance=instance.ID,
+                    lease_until=now + timedelta(seconds=lease)))
                 if (r.rowcount or 0) == 1:
                     got.append(d)
             s.commit()
@@ -118,15 +129,15 @@ class Outbox(Db):
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         with Session(self.engine) as s:
             s.exec(update(OutboxRow).where(col(OutboxRow.id) == outbox_id)
-                   .values(status="sent", sent_at=now, claimed_by=None, attempts=OutboxRow.attempts + 1,
-                           last_error=None))
+                   .values(status="sent", sent_at=now, claimed_by=None, claimed_instance=None,
+                           attempts=OutboxRow.attempts + 1, last_error=None))
             s.commit()
 
     def mark_failed(self, outbox_id: int, error: str, next_try: datetime) -> None:
         with Session(self.engine) as s:
             s.exec(update(OutboxRow).where(col(OutboxRow.id) == outbox_id)
-                   .values(status="pending", claimed_by=None, attempts=OutboxRow.attempts + 1,
-                           last_error=error[:500], next_try=next_try))
+                   .values(status="pending", claimed_by=None, claimed_instance=None,
+                           attempts=OutboxRow.attempts + 1, last_error=error[:500], next_try=next_try))
             s.commit()
 
     def release_all(self, outbox_ids: list[int]) -> None:
@@ -136,8 +147,8 @@ class Outbox(Db):
         with Session(self.engine) as s:
             for chunk in _chunks(outbox_ids, 500):
                 s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk), col(OutboxRow.status) == "sending",
-                                               col(OutboxRow.claimed_by) == os.getpid())
-                       .values(status="pending", claimed_by=None))
+                                               col(OutboxRow.claimed_instance) == instance.ID)
+                       .values(status="pending", claimed_by=None, claimed_instance=None))
             s.commit()
 
     def sent_count(self, notifier: str, since: datetime) -> int:
@@ -152,7 +163,8 @@ class Outbox(Db):
         with Session(self.engine) as s:
             for chunk in _chunks(outbox_ids, 500):
                 s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk))
-                       .values(status=status, sent_at=now, claimed_by=None, last_error=None))
+                       .values(status=status, sent_at=now, claimed_by=None, claimed_instance=None,
+                               last_error=None))
             s.commit()
 
     def hold(self, outbox_ids: list[int], until: datetime) -> None:
@@ -160,7 +172,7 @@ class Outbox(Db):
         with Session(self.engine) as s:
             for chunk in _chunks(outbox_ids, 500):
                 s.exec(update(OutboxRow).where(col(OutboxRow.id).in_(chunk), col(OutboxRow.status) == "sending")
-                       .values(status="pending", claimed_by=None, next_try=until))
+                       .values(status="pending", claimed_by=None, claimed_instance=None, next_try=until))
             s.commit()
 
     def defer_notifier(self, notifier: str, until: datetime) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Column, Index, String, Table, UniqueConstraint, bindparam, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.schema import SchemaConst
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -222,6 +222,7 @@ class OutboxRow(SQLModel, table=True):
     notifier: str
     status: str = "pending"  # pending | sending | sent | expired
     claimed_by: int | None = None  # pid of the process sending it (status "sending")
+    claimed_instance: str | None = None  # on a shared PostgreSQL: the instance sending it (cluster.py)
     lease_until: datetime | None = _dt()  # a claim older than this is void
     attempts: int = 0
     created_at: datetime | None = _dt(nullable=False)
@@ -247,6 +248,29 @@ class MetaRow(SQLModel, table=True):
     __tablename__ = "meta"
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+class InstanceRow(SQLModel, table=True):
+    """A `watcher run` sharing the database with others (PostgreSQL): who it is, when it last
+    said it was alive."""
+
+    __tablename__ = "instance"
+    id: str = Field(primary_key=True)  # host:pid:start
+    host: str
+    pid: int
+    started: datetime | None = _dt(nullable=False)
+    heartbeat: datetime | None = _dt(nullable=False)
+    alive_until: datetime | None = _dt(nullable=False)  # silent past this, it is taken for dead
+    version: str = ""
+
+
+class LeaseRow(SQLModel, table=True):
+    """Which instance polls a source, until when (claimed with SELECT ... FOR UPDATE SKIP LOCKED)."""
+
+    __tablename__ = "source_lease"
+    source: str = Field(primary_key=True)
+    holder: str | None = None  # an instance id
+    lease_until: datetime | None = _dt()
 
 
 _US = "\x1f"  # joins a hit's word lists in one column
@@ -297,79 +321,80 @@ def labels_of(s: Session, event_ids: Iterable[int]) -> dict[int, tuple[tuple[str
     return {k: (tuple(a), tuple(f)) for k, (a, f) in out.items()}
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring a database an older watcher made up to date: new columns, then lists kept as JSON
-    in a column moved into their tables."""
-    _add_missing_columns(engine)
-    _move_alert_reports(engine)
-    _move_list(engine, ItemRow, "companies", ItemCompanyRow, "item_id", "company")
-    _move_list(engine, EventRow, "sources", EventSourceRow, "event_id", "source")
-    _move_list(engine, EventRow, "also", EventLabelRow, "event_id", "value", kind="also")
-    _move_list(engine, EventRow, "facts", EventLabelRow, "event_id", "value", kind="fact")
-    _move_list(engine, AlertRow, "facts", AlertFactRow, "alert_id", "fact")
-    _move_hits(engine)
+def upgrade(conn: Connection | Engine, skip: Iterable[str] = ()) -> None:
+    """Bring a database an older watcher made (before migrations, see watcher/migrations) up to
+    the baseline: new columns, then lists kept as JSON in a column moved into their tables. Runs
+    inside the caller's transaction (an Engine: in one of its own)."""
+    if isinstance(conn, Engine):
+        with conn.begin() as c:
+            upgrade(c, skip)
+        return
+    _add_missing_columns(conn, skip)
+    _move_alert_reports(conn)
+    _move_list(conn, ItemRow, "companies", ItemCompanyRow, "item_id", "company")
+    _move_list(conn, EventRow, "sources", EventSourceRow, "event_id", "source")
+    _move_list(conn, EventRow, "also", EventLabelRow, "event_id", "value", kind="also")
+    _move_list(conn, EventRow, "facts", EventLabelRow, "event_id", "value", kind="fact")
+    _move_list(conn, AlertRow, "facts", AlertFactRow, "alert_id", "fact")
+    _move_hits(conn)
 
 
-def _move_hits(engine: Engine) -> None:
+def _move_hits(conn: Connection) -> None:
     src = _table(AlertRow)
-    with engine.begin() as conn:
-        rows = conn.execute(sa_select(src.c.id, src.c.hits).where(src.c.hits != "[]", src.c.hits != "")).all()
-        for alert_id, text in rows:
-            for d in json.loads(text or "[]"):
-                known = {k: v for k, v in d.items() if k in Hit.__dataclass_fields__}
-                for k in _HIT_LISTS:
-                    known[k] = tuple(known.get(k) or ())
-                for row in hit_rows(alert_id, [Hit(**known)]):
-                    conn.execute(insert(_table(AlertHitRow)).values(row.model_dump(exclude={"id"})))
-            conn.execute(update(src).where(src.c.id == alert_id).values(hits="[]"))
-        if rows:
-            log.info("database: moved the hits of %d alerts into alert_hit", len(rows))
+    rows = conn.execute(sa_select(src.c.id, src.c.hits).where(src.c.hits != "[]", src.c.hits != "")).all()
+    for alert_id, text in rows:
+        for d in json.loads(text or "[]"):
+            known = {k: v for k, v in d.items() if k in Hit.__dataclass_fields__}
+            for k in _HIT_LISTS:
+                known[k] = tuple(known.get(k) or ())
+            for row in hit_rows(alert_id, [Hit(**known)]):
+                conn.execute(insert(_table(AlertHitRow)).values(row.model_dump(exclude={"id"})))
+        conn.execute(update(src).where(src.c.id == alert_id).values(hits="[]"))
+    if rows:
+        log.info("database: moved the hits of %d alerts into alert_hit", len(rows))
 
 
-def _move_list(engine: Engine, owner: type[SQLModel], column: str, table: type[SQLModel], key: str,
+def _move_list(conn: Connection, owner: type[SQLModel], column: str, table: type[SQLModel], key: str,
                value: str, **extra: str) -> None:
     """A JSON list column an older watcher wrote -> rows of its table, once (the column is emptied)."""
     src = _table(owner)
-    with engine.begin() as conn:
-        rows = conn.execute(sa_select(src.c.id, src.c[column]).where(src.c[column] != "[]", src.c[column] != "",
-                                                                     src.c[column] != None)).all()  # noqa: E711
-        for owner_id, text in rows:
-            for v in json.loads(text or "[]"):
-                conn.execute(insert(_table(table)).values({key: owner_id, value: str(v), **extra}))
-            conn.execute(update(src).where(src.c.id == owner_id).values({column: "[]"}))
-        if rows:
-            log.info("database: moved %s of %d rows into %s", column, len(rows), _table(table).name)
+    rows = conn.execute(sa_select(src.c.id, src.c[column]).where(src.c[column] != "[]", src.c[column] != "",
+                                                                 src.c[column] != None)).all()  # noqa: E711
+    for owner_id, text in rows:
+        for v in json.loads(text or "[]"):
+            conn.execute(insert(_table(table)).values({key: owner_id, value: str(v), **extra}))
+        conn.execute(update(src).where(src.c.id == owner_id).values({column: "[]"}))
+    if rows:
+        log.info("database: moved %s of %d rows into %s", column, len(rows), _table(table).name)
 
 
-def _move_alert_reports(engine: Engine) -> None:
-    with engine.begin() as conn:
-        rows = conn.execute(sa_select(col(AlertRow.id), col(AlertRow.also))
-                            .where(col(AlertRow.also) != "[]", col(AlertRow.also) != "")).all()
-        for alert_id, also in rows:
-            for source, link in _also_from(also):
-                conn.execute(insert(_table(AlertReportRow)).values(alert_id=alert_id, source=source, link=link))
-            conn.execute(update(_table(AlertRow)).where(col(AlertRow.id) == alert_id).values(also="[]"))
-        if rows:
-            log.info("database: moved the reports of %d alerts into alert_report", len(rows))
+def _move_alert_reports(conn: Connection) -> None:
+    rows = conn.execute(sa_select(col(AlertRow.id), col(AlertRow.also))
+                        .where(col(AlertRow.also) != "[]", col(AlertRow.also) != "")).all()
+    for alert_id, also in rows:
+        for source, link in _also_from(also):
+            conn.execute(insert(_table(AlertReportRow)).values(alert_id=alert_id, source=source, link=link))
+        conn.execute(update(_table(AlertRow)).where(col(AlertRow.id) == alert_id).values(also="[]"))
+    if rows:
+        log.info("database: moved the reports of %d alerts into alert_report", len(rows))
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def _add_missing_columns(conn: Connection, skip: Iterable[str] = ()) -> None:
     """A database made by an older watcher gets the columns added since (all nullable), so an
     upgrade keeps every stored item and queued alert."""
-    insp = sa_inspect(engine)
+    insp = sa_inspect(conn)
     for table in SQLModel.metadata.sorted_tables:
-        if not insp.has_table(table.name):
+        if table.name in skip or not insp.has_table(table.name):
             continue
         have = {c["name"] for c in insp.get_columns(table.name)}
         for column in table.columns:
             if column.name in have:
                 continue
-            kind = column.type.compile(dialect=engine.dialect)
+            kind = column.type.compile(dialect=conn.dialect)
             default = ""
             if not column.nullable:
                 default = " DEFAULT " + ("''" if isinstance(column.type, String) else "0")
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}')
+            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}')
             log.info("database: added column %s.%s", table.name, column.name)
 
 

@@ -24,18 +24,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from .. import dbguard
+from .. import dbguard, migrations
 from ..dbguard import DatabaseGone, DbHealth, FileId
-from ..errors import StoreError
-from ..quickstore import SCHEMA_KEY, schema_fingerprint, sqlite_path
+from ..errors import SchemaError, StoreError
+from ..quickstore import sqlite_path
 from ..secrets import display_url
 from .base import READ_ONLY
 from .items import Items
+from .leases import Leases
 from .mutes import Mutes
 from .outbox import Outbox
-from .schema import upgrade
 from .sources import SourceStates
 
 log = logging.getLogger("watcher")
@@ -90,7 +90,7 @@ def _store_errors(cls: type[_T]) -> type[_T]:
 
 
 @_store_errors
-class Store(SourceStates, Items, Outbox, Mutes):
+class Store(SourceStates, Items, Outbox, Mutes, Leases):
     def __init__(self, url: str, *, read_only: bool = False):
         self.url = url
         self.read_only = read_only
@@ -155,10 +155,10 @@ class Store(SourceStates, Items, Outbox, Mutes):
         try:
             if read_only:
                 pass  # `status` reads what is there (cli.py opens a database of an older schema writable)
-            elif not self._schema_current():
-                SQLModel.metadata.create_all(self.engine)
-                upgrade(self.engine)
-                self.set_meta(SCHEMA_KEY, schema_fingerprint())
+            else:
+                self._bring_up()
+        except SchemaError:
+            raise
         except Exception as e:  # noqa: BLE001 - name the database in the message
             raise StoreError(f"cannot open database {display_url(url)}: {e}") from e
         self.health = DbHealth()
@@ -221,11 +221,17 @@ class Store(SourceStates, Items, Outbox, Mutes):
         log.info("database %s takes writes again: its journal (%d pages) was checkpointed and truncated",
                  display_url(self.url), frames)
 
-    def _schema_current(self) -> bool:
-        try:
-            return self.get_meta(SCHEMA_KEY) == schema_fingerprint()
-        except StoreError:
-            return False  # no meta table yet: a new or very old database
+    def _bring_up(self) -> None:
+        """A new database is created at the schema this watcher writes; one at another revision
+        is refused (SchemaError says what to do: `watcher migrate`, or a newer watcher)."""
+        with self.reading() as conn:
+            version = migrations.version_of(conn)
+        why = migrations.verdict(version)
+        if why is not None:
+            raise SchemaError(f"the database {display_url(self.url)} {why}")
+        if version is None:
+            with self.engine.begin() as conn:
+                migrations.create(conn)
 
     def close(self) -> None:
         self.engine.dispose()

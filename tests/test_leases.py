@@ -1,0 +1,103 @@
+"""Source leases and instance heartbeats on the real PostgreSQL (store/leases.py): an even split,
+no source held twice even when instances claim at the same moment, a dead instance's sources
+taken over once its leases run out, a clean stop giving everything back. SQLite holds all."""
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from watcher import migrations
+from watcher.store import Store
+from watcher.store.leases import fair_share
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+SOURCES = [f"s{n:03d}" for n in range(200)]
+LEASE = ALIVE = 15.0
+
+
+@pytest.mark.parametrize(("sources", "instances", "share"), [
+    (200, 1, 200), (200, 2, 100), (200, 3, 67), (0, 3, 0), (5, 0, 5), (2, 3, 1),
+])
+def test_fair_share(sources, instances, share):
+    assert fair_share(sources, instances) == share
+
+
+def beat(st: Store, me: str, now: datetime, sources=SOURCES) -> set[str]:
+    return st.heartbeat(me, "host-" + me, 100, "test", T0, now, sources, LEASE, ALIVE)
+
+
+@pytest.fixture
+def pg_store(pg_url):
+    migrations.upgrade(pg_url)
+    st = Store(pg_url)
+    yield st
+    st.close()
+
+
+def test_sqlite_holds_every_source_without_a_query(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    assert not st.shared and beat(st, "a", T0) == set(SOURCES) and st.instances(T0) == []
+
+
+def test_instances_split_the_sources_and_never_hold_one_twice(pg_store):
+    a = beat(pg_store, "a", T0)
+    assert a == set(SOURCES)  # alone: everything
+    b = beat(pg_store, "b", T0 + timedelta(seconds=1))
+    assert b == set()  # a holds everything, unexpired
+    a = beat(pg_store, "a", T0 + timedelta(seconds=2))  # sees b: gives back half
+    b = beat(pg_store, "b", T0 + timedelta(seconds=3))
+    assert len(a) == len(b) == 100 and not a & b and a | b == set(SOURCES)
+    c = beat(pg_store, "c", T0 + timedelta(seconds=4))
+    a = beat(pg_store, "a", T0 + timedelta(seconds=5))
+    b = beat(pg_store, "b", T0 + timedelta(seconds=5))
+    c = beat(pg_store, "c", T0 + timedelta(seconds=6))
+    assert (len(a), len(b), len(c)) == (67, 67, 66) and not (a & b or a & c or b & c)
+    shown = {i.id: i for i in pg_store.instances(T0 + timedelta(seconds=6))}
+    assert set(shown) == {"a", "b", "c"} and set(shown["c"].sources) == c and shown["a"].host == "host-a"
+
+
+def test_a_dead_instances_sources_are_taken_over_once_its_leases_run_out(pg_store):
+    beat(pg_store, "a", T0)
+    beat(pg_store, "b", T0)
+    a = beat(pg_store, "a", T0 + timedelta(seconds=1))
+    b = beat(pg_store, "b", T0 + timedelta(seconds=1))
+    assert len(a) == len(b) == 100
+    # a is killed: no more heartbeats. Before its leases run out, b keeps to its share
+    assert beat(pg_store, "b", T0 + timedelta(seconds=10)) == b
+    b = beat(pg_store, "b", T0 + timedelta(seconds=1 + LEASE + 1))
+    assert b == set(SOURCES)
+
+
+def test_a_clean_stop_gives_everything_back_at_once(pg_store):
+    beat(pg_store, "a", T0)
+    beat(pg_store, "b", T0)
+    beat(pg_store, "a", T0 + timedelta(seconds=1))
+    pg_store.leave("a")
+    assert beat(pg_store, "b", T0 + timedelta(seconds=2)) == set(SOURCES)
+    assert [i.id for i in pg_store.instances(T0 + timedelta(seconds=2))] == ["b"]
+
+
+def test_instances_claiming_at_the_same_moment_take_disjoint_sources(pg_url):
+    """Four instances, each its own connection pool, claim at once: SKIP LOCKED hands each row to
+    one of them."""
+    migrations.upgrade(pg_url)
+    stores = [Store(pg_url) for _ in range(4)]
+    for n, st in enumerate(stores):  # all four known alive: each may take a quarter
+        st.heartbeat(f"i{n}", "h", n, "t", T0, T0, [], LEASE, ALIVE)
+    go, got = threading.Barrier(4), {}
+
+    def claim(n: int) -> None:
+        go.wait()
+        got[n] = beat(stores[n], f"i{n}", T0 + timedelta(seconds=1))
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for st in stores:
+        st.close()
+    held = [s for n in range(4) for s in got[n]]
+    assert len(held) == len(set(held)) and all(len(got[n]) <= 50 for n in range(4))

@@ -1,0 +1,117 @@
+"""Several `watcher run` on one PostgreSQL: each instance says it is alive (a heartbeat row), and
+holds a lease per source it polls, claimed with SELECT ... FOR UPDATE SKIP LOCKED so that two
+instances never take one source, renewed with every heartbeat and taken over once it runs out.
+
+On SQLite there is one instance per database (the run lock, dbguard.py) and it holds every source:
+`heartbeat` answers so without a query."""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from .base import Db
+from .schema import InstanceRow, LeaseRow, _chunks, _table
+
+_IN, _L = _table(InstanceRow), _table(LeaseRow)
+FORGET_AFTER = timedelta(days=1)  # an instance silent this long leaves `status`
+
+
+@dataclass(frozen=True)
+class InstanceInfo:
+    id: str
+    host: str
+    pid: int
+    started: datetime
+    heartbeat: datetime
+    version: str
+    sources: tuple[str, ...]  # the sources it holds now
+
+
+def fair_share(sources: int, live_instances: int) -> int:
+    """How many sources one instance holds at most (pure): an even split, rounded up."""
+    return math.ceil(sources / max(1, live_instances)) if sources else 0
+
+
+class Leases(Db):
+    @property
+    def shared(self) -> bool:
+        """True where several instances may share the database (PostgreSQL)."""
+        return self.engine.dialect.name == "postgresql"
+
+    def heartbeat(self, me: str, host: str, pid: int, version: str, started: datetime, now: datetime,
+                  sources: Sequence[str], lease: float, alive: float) -> set[str]:
+        """Say `me` is alive (for `alive` seconds), renew the leases it holds, and claim free or
+        expired ones up to its fair share of the instances alive; give back what it
+        holds beyond that share (another instance joined). Returns the sources it holds."""
+        if not self.shared:
+            return set(sources)
+        until = now + timedelta(seconds=lease)
+        with self.engine.begin() as conn:
+            alive_until = now + timedelta(seconds=alive)
+            conn.execute(pg_insert(_IN).values(id=me, host=host, pid=pid, started=started, heartbeat=now,
+                                               alive_until=alive_until, version=version)
+                         .on_conflict_do_update(index_elements=[_IN.c.id],
+                                                set_={"heartbeat": now, "alive_until": alive_until}))
+            live = conn.execute(sa_select(func.count()).select_from(_IN)
+                                .where(_IN.c.alive_until >= now)).scalar_one()
+            names = sorted(set(sources))
+            for chunk in _chunks(names, 500):
+                conn.execute(pg_insert(_L).values([{"source": n} for n in chunk])
+                             .on_conflict_do_nothing(index_elements=[_L.c.source]))
+            held: list[str] = []
+            for chunk in _chunks(names, 500):
+                held += conn.execute(update(_L).where(_L.c.holder == me, _L.c.source.in_(chunk))
+                                     .values(lease_until=until).returning(_L.c.source)).scalars().all()
+            share = fair_share(len(names), int(live))
+            if len(held) > share:  # more instances now: give the surplus back for them to take
+                surplus = sorted(held)[share:]
+                conn.execute(update(_L).where(_L.c.holder == me, _L.c.source.in_(surplus))
+                             .values(holder=None, lease_until=None))
+                held = sorted(held)[:share]
+            elif len(held) < share:
+                free = conn.execute(
+                    sa_select(_L.c.source).where(_L.c.source.in_(names),
+                                                 or_(_L.c.holder.is_(None), _L.c.lease_until < now))
+                    .order_by(_L.c.source).limit(share - len(held))
+                    .with_for_update(skip_locked=True)).scalars().all()
+                if free:
+                    conn.execute(update(_L).where(_L.c.source.in_(free)).values(holder=me, lease_until=until))
+                    held += free
+            conn.execute(delete(_IN).where(_IN.c.heartbeat < now - FORGET_AFTER))
+        return set(held)
+
+    def leave(self, me: str) -> None:
+        """A clean stop: give every lease back at once and leave the group."""
+        if not self.shared:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(update(_L).where(_L.c.holder == me).values(holder=None, lease_until=None))
+            conn.execute(delete(_IN).where(_IN.c.id == me))
+
+    def alive_instances(self, now: datetime) -> set[str]:
+        """The instances whose last heartbeat has not run out."""
+        if not self.shared:
+            return set()
+        with self.reading() as conn:
+            return set(conn.execute(sa_select(_IN.c.id).where(_IN.c.alive_until >= now)).scalars())
+
+    def instances(self, now: datetime) -> list[InstanceInfo]:
+        """Every instance `status` shows, with the sources whose unexpired lease it holds."""
+        if not self.shared:
+            return []
+        with self.reading() as conn:
+            now_held: dict[str, list[str]] = {}
+            for source, holder in conn.execute(sa_select(_L.c.source, _L.c.holder).where(
+                    and_(_L.c.holder.is_not(None), _L.c.lease_until >= now))
+                    .order_by(_L.c.source)):
+                now_held.setdefault(holder, []).append(source)
+            return [InstanceInfo(r.id, r.host, r.pid, r.started, r.heartbeat, r.version,
+                                 tuple(now_held.get(r.id, ())))
+                    for r in conn.execute(sa_select(_IN).order_by(_IN.c.host, _IN.c.pid))]
+
