@@ -162,6 +162,12 @@ class Daemon:
         gained, lost = await asyncio.to_thread(self.group.beat, now)
         if not (gained or lost):
             return
+        if self._scheduler is None:
+            return  # the first beat, at start: the schedule is made from what it holds
+        for name in lost:
+            job = self.scheduler.get_job(f"source:{name}")
+            if job is not None:
+                job.remove()
         if gained:
             rows = await asyncio.to_thread(ctx.shared.source_rows)
             ctx.shared.states.refresh(rows, gained)
@@ -170,13 +176,11 @@ class Daemon:
                     source = ctx.cfg.source_named(name)
                 except KeyError:
                     continue
-                st = ctx.shared.states.get(name)
-                last = st.last_attempt
-                if self._scheduler is not None and (last is None or (now - last).total_seconds()
-                                                    >= ctx.cfg.interval(source)):
-                    job = self.scheduler.get_job(f"source:{name}")
-                    if job is not None:
-                        job.modify(next_run_time=datetime.now().astimezone())
+                # keep the source's cadence: its next poll an interval after the last holder's
+                # last one (now, when that has passed), not at this instance's own phase
+                last = ctx.shared.states.get(name).last_attempt
+                wait = 0.0 if last is None else ctx.cfg.interval(source) - (now - last).total_seconds()
+                self._add_source_job(source, datetime.now().astimezone() + timedelta(seconds=max(0.0, wait)))
         log.info("group: this instance (%s) holds %d sources (%d taken on, %d handed over)", instance.ID,
                  len(self.group.held), len(gained), len(lost))
 
@@ -222,14 +226,14 @@ class Daemon:
             if not s.enabled:
                 continue
             jid = f"source:{s.name}"
-            interval = cfg.interval(s)
             existing = sch.get_job(jid)
+            if self.group is not None and not self.group.holds(s.name):
+                if existing is not None:  # another instance of the group polls it
+                    existing.remove()
+                continue
             changed = old is not None and s not in old.source  # new or edited: poll it now
             start = now if (first_run or existing is None or changed) else None
-            sch.add_job(self._poll_job, "interval", args=[s.name], id=jid, name=s.name, replace_existing=True,
-                        seconds=interval, jitter=min(cfg.watcher.jitter, interval / 4),
-                        next_run_time=start or (existing.next_run_time if existing else now),
-                        max_instances=2, coalesce=True, misfire_grace_time=max(60, int(interval)))
+            self._add_source_job(s, start or (existing.next_run_time if existing else now))
         sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
         if self.group is not None and self.ctx.store.shared:
@@ -241,6 +245,13 @@ class Daemon:
         sch.add_job(self._prune_job, "interval", id="prune", seconds=PRUNE_EVERY, replace_existing=True,
                     next_run_time=now + timedelta(seconds=60), max_instances=1, coalesce=True,
                     misfire_grace_time=3600)
+
+    def _add_source_job(self, s: Source, next_run_time: datetime) -> None:
+        interval = self.ctx.cfg.interval(s)
+        self.scheduler.add_job(self._poll_job, "interval", args=[s.name], id=f"source:{s.name}", name=s.name,
+                               replace_existing=True, seconds=interval,
+                               jitter=min(self.ctx.cfg.watcher.jitter, interval / 4), next_run_time=next_run_time,
+                               max_instances=2, coalesce=True, misfire_grace_time=max(60, int(interval)))
 
     # ------------------------------------------------------------------ reload
     async def reload(self) -> None:

@@ -29,6 +29,7 @@ class Membership:
     sources: list[str]
     beat_every: float
     held: set[str] = field(default_factory=set)  # on a shared database: the sources whose lease it holds
+    _ensured: tuple[str, ...] = ()  # the source list whose lease rows the database has
 
     @classmethod
     def of(cls, store: Store, sources: Iterable[str], shortest_interval: float) -> Membership:
@@ -45,8 +46,10 @@ class Membership:
     def beat(self, now: datetime) -> tuple[set[str], set[str]]:
         """Say this instance is alive and renew or claim its leases (blocking: call in a thread).
         Returns (sources gained, sources lost) since the last beat."""
+        ensure = tuple(self.sources) != self._ensured
         held = self.store.heartbeat(instance.ID, instance.HOST, instance.PID, instance.version(),
-                                    instance.STARTED, now, self.sources, self.lease, self.lease)
+                                    instance.STARTED, now, self.sources, self.lease, self.lease, ensure=ensure)
+        self._ensured = tuple(self.sources)
         gained, lost = held - self.held, self.held - held
         self.held = held
         return gained, lost

@@ -66,6 +66,12 @@ def create(conn: Connection) -> None:
 def upgrade(url: str) -> tuple[str | None, str]:
     """Run every revision the database lacks: (its version before, HEAD). An empty database runs
     them all; one an earlier watcher made starts from the baseline, which keeps its rows."""
+    import logging
+
+    # Alembic's INFO lines (its plugins, each revision) are ours to tell: `migrate` prints the result
+    if not logging.getLogger("watcher").isEnabledFor(logging.DEBUG):
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine

@@ -45,7 +45,7 @@ class Leases(Db):
         return self.engine.dialect.name == "postgresql"
 
     def heartbeat(self, me: str, host: str, pid: int, version: str, started: datetime, now: datetime,
-                  sources: Sequence[str], lease: float, alive: float) -> set[str]:
+                  sources: Sequence[str], lease: float, alive: float, ensure: bool = True) -> set[str]:
         """Say `me` is alive (for `alive` seconds), renew the leases it holds, and claim free or
         expired ones up to its fair share of the instances alive; give back what it
         holds beyond that share (another instance joined). Returns the sources it holds."""
@@ -61,7 +61,7 @@ class Leases(Db):
             live = conn.execute(sa_select(func.count()).select_from(_IN)
                                 .where(_IN.c.alive_until >= now)).scalar_one()
             names = sorted(set(sources))
-            for chunk in _chunks(names, 500):
+            for chunk in _chunks(names if ensure else [], 500):
                 conn.execute(pg_insert(_L).values([{"source": n} for n in chunk])
                              .on_conflict_do_nothing(index_elements=[_L.c.source]))
             held: list[str] = []
@@ -83,7 +83,8 @@ class Leases(Db):
                 if free:
                     conn.execute(update(_L).where(_L.c.source.in_(free)).values(holder=me, lease_until=until))
                     held += free
-            conn.execute(delete(_IN).where(_IN.c.heartbeat < now - FORGET_AFTER))
+            if ensure:  # now and then: instances gone for a day leave `status`
+                conn.execute(delete(_IN).where(_IN.c.heartbeat < now - FORGET_AFTER))
         return set(held)
 
     def leave(self, me: str) -> None:
