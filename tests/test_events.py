@@ -163,13 +163,19 @@ JOINS = [
     ("Nvidia to buy Groq for 20 billion dollars", None),
     ("Groq raises $640M at a $2.8B valuation", None),
     ("Groq raises 640 million in Series D", None),
-    ("Etched's 40% jump; Nvidia H100 rival raises 1,000 investors", None),  # a share, a model, a figure
-    ("Cerebras files for IPO in 2024, again in 2026", "2024 2026"),
+    ("Etched's 40% jump; Nvidia rival raises 1,000 investors", None),  # a share, a figure
+    ("Cerebras files for IPO in 2024, again in 2026", None),  # years date a report: the window parts them
+    ("Nvidia's $20 Billion Groq Deal (December 2025)", None),
+    ("NVIDIA 以歷史性 200 億美元授權協議拿下 Groq", None),  # an amount in traditional Chinese
     ("3 takeaways from Nvidia's Groq deal", "3"),
     ("摩尔线程完成新一轮融资 金额达30亿元", None),
     ("Groq deal 12: Nvidia agrees to acquire Groq (deal 12)", "12"),
     ("Groq agrees to be acquired by a larger chipmaker in deal 5-107", "5-107"),
     ("Groq's 2024-25 results", "2024-25"),
+    ("Groq raises $100 million in Series B round (b0)", "b0"),  # a code
+    ("Nvidia H100 rival Groq raises $640M", None),  # a model's name, not the story's number
+    ("Cerebras likely to postpone IPO over CFIUS review delay on G42", None),  # a company's name
+    ("Groq raises 640M on 3nm chips", None),  # units, not codes
 ])
 def test_marks_of(headline: str, want: str | None) -> None:
     assert events.marks_of(headline) == want

@@ -174,17 +174,26 @@ def step(e: Event) -> int:
 
 # a bare number in a headline: not part of a word, a figure ("2.8", "1,000"), a model name ("H100")
 # or an amount ("$20", "20bn", "500 million", "3亿", "40%")
-_BARE_NUMBER = re.compile(r"(?<![\w$€£¥/-])(?<!\d[.,:])(\d+(?:[-/]\d+)*)(?![\w%/-]|[.,:]\d)(?!\s*(?:billion|"
-                          r"million|trillion|thousand|bn|mn|percent|per\s*cent|[亿万千百元%]|美元|港元|人民币))", re.I)
+_BARE_NUMBER = re.compile(r"(?<![\w$€£¥/-])(?<!\d[.,:])(\d+(?:[-/]\d+)*)(?![\w%/-]|[.,:]\d)"
+                          r"(?!\s*(?:billion|million|trillion|thousand|bn|mn|percent|per\s*cent|"
+                          r"[亿億万萬千百元%]|美元|港元|人民币|人民幣))", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")  # a date, not a mark: outlets add "(December 2025)" to one deal
+
+
+# a short code in brackets closing the headline ("(b0)", "[A-12]"): a wire's or a blog's own number
+# for the story. Codes elsewhere are too often names ("G42", "H100") to tell stories apart by
+_TAG = re.compile(r"[(\[]([A-Za-z]{0,3}-?\d{1,6})[)\]]\s*$")
 
 
 def marks_of(headline: str) -> str | None:
-    """The bare numbers a headline carries that are not amounts or figures (pure): what tells
-    "deal 7" from "deal 8", or one year's round from another's. Two reports whose headlines carry
-    different ones are two events (as two headlines whose figures differ are two stories to
-    cluster.same_story); a headline with none conflicts with nothing."""
-    found = sorted(set(_BARE_NUMBER.findall(headline or "")), key=lambda n: (len(n), n))
-    return " ".join(found) if found else None
+    """The bare numbers (not amounts, figures or years) and the closing code a headline carries
+    (pure): what tells "deal 7" from "deal 8", or "(a0)" from "(b0)". Two reports whose headlines
+    carry different ones are two events (as two headlines whose figures differ are two stories
+    to cluster.same_story); a headline with none conflicts with nothing."""
+    text = headline or ""
+    found = {n for n in _BARE_NUMBER.findall(text) if not _YEAR.fullmatch(n)}
+    found |= {c.lower() for c in _TAG.findall(text)}
+    return " ".join(sorted(found, key=lambda n: (len(n), n))) if found else None
 
 
 def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
