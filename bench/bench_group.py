@@ -116,7 +116,10 @@ def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
         srv.close()
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if a.keep:
+            print(f"logs kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> int:
@@ -127,6 +130,7 @@ def main() -> int:
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--every", type=float, default=10)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--keep", action="store_true", help="keep each run's config and daemon logs")
     ap.add_argument("--profile", default="", help="py-spy's collapsed stacks of one group instance to this file")
     ap.add_argument("--db", default=os.environ.get("WATCHER_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     a = ap.parse_args()

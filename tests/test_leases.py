@@ -101,3 +101,15 @@ def test_instances_claiming_at_the_same_moment_take_disjoint_sources(pg_url):
         st.close()
     held = [s for n in range(4) for s in got[n]]
     assert len(held) == len(set(held)) and all(len(got[n]) <= 50 for n in range(4))
+
+
+def test_a_chore_of_the_whole_database_is_done_once_per_period_by_the_group(pg_url, tmp_path):
+    migrations.upgrade(pg_url)
+    a, b = Store(pg_url), Store(pg_url)
+    every = 6 * 3600.0
+    assert a.claim_chore("prune", T0, every) is True
+    assert b.claim_chore("prune", T0 + timedelta(minutes=5), every) is False  # a did it
+    assert b.claim_chore("prune", T0 + timedelta(seconds=every), every) is True  # its turn came
+    a.close()
+    b.close()
+    assert Store(f"sqlite:///{tmp_path / 'w.db'}").claim_chore("prune", T0, every) is True  # one instance

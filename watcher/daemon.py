@@ -191,7 +191,10 @@ class Daemon:
         await self._guarded(flush_states(self.ctx), 120)
 
     async def _prune_job(self) -> None:
-        await self._guarded(prune(self.ctx), 600)
+        ctx = self.ctx
+        if ctx.store.shared and not await asyncio.to_thread(ctx.store.claim_chore, "prune", ctx.clock(), PRUNE_EVERY):
+            return  # another instance of the group pruned lately: once is enough
+        await self._guarded(prune(ctx), 600)
 
     async def _guarded(self, coro: Coroutine[Any, Any, Any], limit: float) -> None:
         """Bound every job (a hung job would block its schedule) and track it for shutdown."""

@@ -16,9 +16,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from .base import Db
-from .schema import InstanceRow, LeaseRow, _chunks, _table
+from .schema import InstanceRow, LeaseRow, MetaRow, _chunks, _table
 
-_IN, _L = _table(InstanceRow), _table(LeaseRow)
+_IN, _L, _M = _table(InstanceRow), _table(LeaseRow), _table(MetaRow)
 FORGET_AFTER = timedelta(days=1)  # an instance silent this long leaves `status`
 
 
@@ -86,6 +86,20 @@ class Leases(Db):
             if ensure:  # now and then: instances gone for a day leave `status`
                 conn.execute(delete(_IN).where(_IN.c.heartbeat < now - FORGET_AFTER))
         return set(held)
+
+    def claim_chore(self, name: str, now: datetime, every: float) -> bool:
+        """Whether this instance does a chore of the whole database now (prune): once per `every`
+        across the group, whoever asks first. Always on SQLite (one instance)."""
+        if not self.shared:
+            return True
+        key = f"chore:{name}"
+        with self.engine.begin() as conn:
+            conn.execute(pg_insert(_M).values(key=key, value="").on_conflict_do_nothing(index_elements=[_M.c.key]))
+            last = conn.execute(sa_select(_M.c.value).where(_M.c.key == key).with_for_update()).scalar_one()
+            if last and datetime.fromisoformat(last) > now - timedelta(seconds=every * 0.9):
+                return False  # another instance did it lately
+            conn.execute(update(_M).where(_M.c.key == key).values(value=now.isoformat()))
+        return True
 
     def leave(self, me: str) -> None:
         """A clean stop: give every lease back at once and leave the group."""
