@@ -136,7 +136,11 @@ def main() -> int:
     a = ap.parse_args()
     runs = [run(int(n), a, a.db) for n in a.instances.split(",")]
     base = runs[0]["cpu_ms_per_poll"]
-    fig = {"runs": runs, "feeds": a.feeds, "every_s": a.every,
+    fig = {"feeds": a.feeds, "every_s": a.every, "seconds": a.seconds, "instances": [r["instances"] for r in runs],
+           "cpu_ms_per_poll": [r["cpu_ms_per_poll"] for r in runs],
+           "cpu_s_each_instance": [r["cpu_s_each"] for r in runs],
+           "polls_per_source_per_interval": [r["polls_per_source_per_interval"] for r in runs],
+           "exit_codes": [r["exit_codes"] for r in runs],
            "ratio_group_to_one": round(max(r["cpu_ms_per_poll"] for r in runs[1:]) / base, 2) if len(runs) > 1 else 1.0}
     print(json.dumps(fig))
     return 0

@@ -37,6 +37,8 @@ BENCHES: dict[str, tuple[str, list[str]]] = {
     "daemon-2000": ("bench_daemon.py", ["--feeds", "2000", "--every", "300", "--seconds", "600"]),
     # opt-in (31 minutes): --only daemon-soak; RSS once a minute while items keep arriving
     "daemon-soak": ("bench_daemon.py", ["--seconds", "1800"]),
+    # opt-in (4 minutes, needs PostgreSQL): --only group; one instance, then three on one database
+    "group": ("bench_group.py", ["--instances", "1,3", "--seconds", "60"]),
 }
 DEFAULT = ["poll", "daemon", "matcher", "store"]
 # targets as the benchmarks' docstrings state them (text; the values all come from results.json)
@@ -60,6 +62,8 @@ TARGETS: dict[tuple[str, str], str] = {
     ("daemon-soak", "rss_minutes"): "flat within 5 MB over 30 minutes",
     ("daemon-soak", "exit_code"): "0",
     ("store", "total_s"): "< 600",
+    ("group", "ratio_group_to_one"): "<= 1.2 (within 20% of one instance)",
+    ("group", "polls_per_source_per_interval"): "1 each",
 }
 
 
