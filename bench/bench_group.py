@@ -72,9 +72,10 @@ def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
         time.sleep(2 * a.every)  # the leases shared out
 
         spy = None
-        if a.profile and n > 1:  # py-spy on the group's first instance, in collapsed stacks
+        if a.profile:  # py-spy on the last instance started, in collapsed stacks: PROFILE.N
             spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
-                                    "-d", str(int(a.seconds)), "-p", str(procs[0].pid), "-o", a.profile],
+                                    "--rate", "400", "-d", str(int(a.seconds)), "-p", str(procs[-1].pid),
+                                    "-o", f"{a.profile}.{n}"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         n0, _ = srv.snapshot()
         each0 = [bench_daemon.tree_cpu(p.pid) for p in procs]

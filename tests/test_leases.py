@@ -113,3 +113,15 @@ def test_a_chore_of_the_whole_database_is_done_once_per_period_by_the_group(pg_u
     a.close()
     b.close()
     assert Store(f"sqlite:///{tmp_path / 'w.db'}").claim_chore("prune", T0, every) is True  # one instance
+
+
+def test_sources_are_shared_out_host_by_host(pg_store):
+    """200 sources on 20 hosts, two instances: each host's sources end up with one instance, so
+    each keeps its connections to half the hosts busy instead of all of them half as busy."""
+    hosts = {s: f"host{n % 20}.example" for n, s in enumerate(SOURCES)}
+    beat(pg_store, "a", T0, hosts)
+    beat(pg_store, "b", T0, hosts)
+    a = beat(pg_store, "a", T0 + timedelta(seconds=1), hosts)
+    b = beat(pg_store, "b", T0 + timedelta(seconds=1), hosts)
+    assert len(a) == len(b) == 100 and not a & b
+    assert not {hosts[s] for s in a} & {hosts[s] for s in b}  # no host split between them

@@ -32,8 +32,8 @@ def test_head_and_order_are_alembics_own():
     (None, None),  # empty: created at HEAD
     (migrations.HEAD, None),
     ("legacy", "earlier watcher, before schema migrations: run `watcher migrate`"),
-    ("0001", "older than this watcher's 0002: run `watcher migrate`"),
-    ("0099", "which this watcher (at 0002) does not know"),
+    ("0001", f"older than this watcher's {migrations.HEAD}: run `watcher migrate`"),
+    ("0099", f"which this watcher (at {migrations.HEAD}) does not know"),
 ])
 def test_verdict(version, says):
     got = migrations.verdict(version)

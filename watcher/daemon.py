@@ -21,6 +21,7 @@ import time
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]  # 3.x ships no types
 
@@ -70,6 +71,11 @@ def sd_notify(message: str) -> None:
             s.sendall(message.encode())
     except OSError as e:
         log.debug("sd_notify failed: %s", e)
+
+
+def _hosts(cfg: Config) -> dict[str, str]:
+    """Every enabled source's name and host (a group claims sources host by host)."""
+    return {s.name: (urlsplit(s.endpoint).hostname or "").lower() for s in cfg.source if s.enabled}
 
 
 class Daemon:
@@ -240,7 +246,7 @@ class Daemon:
         sch.add_job(self._deliver_job, "interval", id="deliver", seconds=DELIVERY_EVERY, replace_existing=True,
                     max_instances=1, coalesce=True, misfire_grace_time=60)
         if self.group is not None and self.ctx.store.shared:
-            self.group.sources = [s.name for s in cfg.source if s.enabled]
+            self.group.sources = _hosts(cfg)
             sch.add_job(self._group_job, "interval", id="group", seconds=self.group.beat_every, replace_existing=True,
                         max_instances=1, coalesce=True, misfire_grace_time=60)
         sch.add_job(self._flush_job, "interval", id="flush", seconds=STATE_FLUSH_EVERY, replace_existing=True,
@@ -326,7 +332,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         store = Store(config_mod.database_url(self.cfg))
         self._ctx = Context.build(self.cfg, store, clock=self.clock)
-        self.group = Membership.of(store, [s.name for s in self.cfg.source if s.enabled],
+        self.group = Membership.of(store, _hosts(self.cfg),
                                    min((self.cfg.interval(s) for s in self.cfg.source if s.enabled), default=900.0))
         if store.shared:  # the first heartbeat before the first polls: they go to the sources this one holds
             await self._beat()

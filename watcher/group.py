@@ -7,7 +7,7 @@ killed instance's sources are taken over within a few seconds, and polled at onc
 holder when their interval has passed. On SQLite the one instance holds every source."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,15 +26,14 @@ def heartbeat_period(shortest_interval: float) -> float:
 @dataclass
 class Membership:
     store: Store
-    sources: list[str]
+    sources: dict[str, str]  # name -> host: claimed host by host
     beat_every: float
     held: set[str] = field(default_factory=set)  # on a shared database: the sources whose lease it holds
-    _ensured: tuple[str, ...] = ()  # the source list whose lease rows the database has
+    _ensured: tuple[tuple[str, str], ...] = ()  # the sources whose lease rows the database has
 
     @classmethod
-    def of(cls, store: Store, sources: Iterable[str], shortest_interval: float) -> Membership:
-        names = list(sources)
-        return cls(store, names, heartbeat_period(shortest_interval))
+    def of(cls, store: Store, sources: Mapping[str, str], shortest_interval: float) -> Membership:
+        return cls(store, dict(sources), heartbeat_period(shortest_interval))
 
     @property
     def lease(self) -> float:
@@ -46,10 +45,10 @@ class Membership:
     def beat(self, now: datetime) -> tuple[set[str], set[str]]:
         """Say this instance is alive and renew or claim its leases (blocking: call in a thread).
         Returns (sources gained, sources lost) since the last beat."""
-        ensure = tuple(self.sources) != self._ensured
+        ensure = tuple(sorted(self.sources.items())) != self._ensured
         held = self.store.heartbeat(instance.ID, instance.HOST, instance.PID, instance.version(),
                                     instance.STARTED, now, self.sources, self.lease, self.lease, ensure=ensure)
-        self._ensured = tuple(self.sources)
+        self._ensured = tuple(sorted(self.sources.items()))
         gained, lost = held - self.held, self.held - held
         self.held = held
         return gained, lost

@@ -7,7 +7,7 @@ On SQLite there is one instance per database (the run lock, dbguard.py) and it h
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,10 +45,13 @@ class Leases(Db):
         return self.engine.dialect.name == "postgresql"
 
     def heartbeat(self, me: str, host: str, pid: int, version: str, started: datetime, now: datetime,
-                  sources: Sequence[str], lease: float, alive: float, ensure: bool = True) -> set[str]:
+                  sources: Sequence[str] | Mapping[str, str], lease: float, alive: float,
+                  ensure: bool = True) -> set[str]:
         """Say `me` is alive (for `alive` seconds), renew the leases it holds, and claim free or
         expired ones up to its fair share of the instances alive; give back what it
-        holds beyond that share (another instance joined). Returns the sources it holds."""
+        holds beyond that share (another instance joined). Returns the sources it holds.
+        `sources` may map each name to its host: sources are then claimed and given back host by
+        host, so that each instance talks to as few hosts as it can."""
         if not self.shared:
             return set(sources)
         until = now + timedelta(seconds=lease)
@@ -60,25 +63,31 @@ class Leases(Db):
                                                 set_={"heartbeat": now, "alive_until": alive_until}))
             live = conn.execute(sa_select(func.count()).select_from(_IN)
                                 .where(_IN.c.alive_until >= now)).scalar_one()
-            names = sorted(set(sources))
+            hosts = dict(sources) if isinstance(sources, Mapping) else dict.fromkeys(sources, "")
+            names = sorted(hosts)
             for chunk in _chunks(names if ensure else [], 500):
-                conn.execute(pg_insert(_L).values([{"source": n} for n in chunk])
-                             .on_conflict_do_nothing(index_elements=[_L.c.source]))
+                stmt = pg_insert(_L).values([{"source": n, "host": hosts[n]} for n in chunk])
+                conn.execute(stmt.on_conflict_do_update(index_elements=[_L.c.source],
+                                                        set_={"host": stmt.excluded.host}))
+
+            def order(n: str) -> tuple[str, str]:
+                return hosts.get(n, ""), n
+
             held: list[str] = []
             for chunk in _chunks(names, 500):
                 held += conn.execute(update(_L).where(_L.c.holder == me, _L.c.source.in_(chunk))
                                      .values(lease_until=until).returning(_L.c.source)).scalars().all()
             share = fair_share(len(names), int(live))
             if len(held) > share:  # more instances now: give the surplus back for them to take
-                surplus = sorted(held)[share:]
+                surplus = sorted(held, key=order)[share:]
                 conn.execute(update(_L).where(_L.c.holder == me, _L.c.source.in_(surplus))
                              .values(holder=None, lease_until=None))
-                held = sorted(held)[:share]
+                held = sorted(held, key=order)[:share]
             elif len(held) < share:
                 free = conn.execute(
                     sa_select(_L.c.source).where(_L.c.source.in_(names),
                                                  or_(_L.c.holder.is_(None), _L.c.lease_until < now))
-                    .order_by(_L.c.source).limit(share - len(held))
+                    .order_by(_L.c.host, _L.c.source).limit(share - len(held))
                     .with_for_update(skip_locked=True)).scalars().all()
                 if free:
                     conn.execute(update(_L).where(_L.c.source.in_(free)).values(holder=me, lease_until=until))

@@ -269,6 +269,7 @@ class LeaseRow(SQLModel, table=True):
 
     __tablename__ = "source_lease"
     source: str = Field(primary_key=True)
+    host: str = ""  # the source's host: claims go host by host (connections stay busy)
     holder: str | None = None  # an instance id
     lease_until: datetime | None = _dt()
 
