@@ -283,17 +283,20 @@ class PostSink:
 
 class SlowReceiver:
     """A JSON webhook (apprise ``json://``) that takes its time: each POST is recorded (on
-    arrival, or only once answered), then held until ``hold()`` returns, then answered 200."""
+    arrival, or only once answered), then held until ``hold()`` returns, then answered 200.
+    ``arrived`` has the client port of every POST, as it arrives."""
 
     def __init__(self, hold: Callable[[], object], *, record_on_arrival: bool = True) -> None:
         import json
 
         self.got: list[dict] = []
+        self.arrived: list[int] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                receiver.arrived.append(self.client_address[1])
                 if record_on_arrival:
                     receiver.got.append(body)
                 hold()

@@ -5,63 +5,40 @@ at most the one message in flight arriving twice. Nothing sleeps to wait: every 
 condition with a deadline."""
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from cli_env import WATCHLIST, rss
-from servers import POLL, LoopbackServer, wait_for
+from servers import LoopbackServer, SlowReceiver, wait_for
 
 EVERY = 10.0
 FEEDS = 200
 
 
 class Receiver:
-    """apprise json:// on loopback: each POST recorded with the client's port, and held for
-    `hold` seconds before its 200, so that a kill can land in the middle of one."""
+    """apprise json:// on loopback (servers.SlowReceiver): each POST recorded once answered, with
+    the client's port on arrival, and held for `hold` seconds before its 200, so that a kill can
+    land in the middle of one."""
 
     def __init__(self, hold: float = 0.0) -> None:
-        self.posts: list[dict] = []
-        self.arrived: list[int] = []  # client ports of POSTs being answered
         self.hold = hold
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                receiver.arrived.append(self.client_address[1])
-                if receiver.hold:
-                    time.sleep(receiver.hold)  # the receiver's own pace: the kill lands meanwhile
-                receiver.posts.append(body)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": POLL}, daemon=True).start()
+        self._slow = SlowReceiver(lambda: time.sleep(self.hold), record_on_arrival=False)
+        self.posts, self.arrived = self._slow.got, self._slow.arrived
 
     def url(self) -> str:
-        return f"json://127.0.0.1:{self._httpd.server_address[1]}/group"
+        return self._slow.url("/group")
 
     def count(self, link: str) -> int:
         return sum(1 for p in list(self.posts) if link in p.get("message", ""))
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._slow.close()
 
 
 def pid_of_client(port: int, pids: list[int]) -> int | None:

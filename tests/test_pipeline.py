@@ -227,6 +227,13 @@ def test_a_failing_notifier_holds_new_alerts_too_until_its_retry(env):
     with_ctx(env, clock, job)
 
 
+def refuse_sent(db) -> None:
+    """A trigger that plays a full or locked disk for the one write that marks a send."""
+    db.execute("CREATE TRIGGER sick BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
+               "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    db.commit()
+
+
 def test_an_alert_sent_when_the_database_cannot_record_it_is_never_sent_again(env):
     """The database refuses to mark the send (a trigger plays a full or locked disk): the alert
     went out, so this process keeps it as sent, records it once the database answers, and never
@@ -239,15 +246,13 @@ def test_an_alert_sent_when_the_database_cannot_record_it_is_never_sent_again(en
     async def job(ctx: Context) -> None:
         await poll_source(ctx, ctx.cfg.source_named("wire"))
         db = sqlite3.connect(env.tmp / "watcher.db")
-        db.execute("CREATE TRIGGER sick BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
-                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
-        db.commit()
+        refuse_sent(db)
         await deliver(ctx)
         assert len(env.sink.posts) == 1 and len(ctx.shared.unmarked) == 1
         clock.turn(minutes=30)  # past the claim's lease: the row looks due again
         await deliver(ctx)
         assert len(env.sink.posts) == 1  # not sent twice
-        db.execute("DROP TRIGGER sick")
+        db.execute("DROP TRIGGER sick")  # the database answers again
         db.commit()
         await deliver(ctx)
         assert ctx.shared.unmarked == {}
@@ -269,9 +274,7 @@ def test_a_send_the_database_could_not_record_is_not_sent_again_after_a_restart(
 
     async def first(ctx: Context) -> None:
         await poll_source(ctx, ctx.cfg.source_named("wire"))
-        db.execute("CREATE TRIGGER sick BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
-                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
-        db.commit()
+        refuse_sent(db)
         await deliver(ctx)
         assert len(env.sink.posts) == 1 and journal.exists()
 
@@ -280,7 +283,7 @@ def test_a_send_the_database_could_not_record_is_not_sent_again_after_a_restart(
         clock.turn(minutes=30)  # past the claim's lease: the row looks due again
         await deliver(ctx)
         assert len(env.sink.posts) == 1  # not sent again
-        db.execute("DROP TRIGGER sick")
+        db.execute("DROP TRIGGER sick")  # the database answers again
         db.commit()
         await deliver(ctx)
         assert ctx.shared.unmarked == {} and not journal.exists()
