@@ -473,8 +473,8 @@ async def deliver(ctx: Context, *, ignore_backoff: bool = False) -> tuple[int, i
     async with ctx.shared.deliver_lock:  # held while reading what is due, not while sending
         if ctx.shared.unmarked:
             await asyncio.to_thread(_record_unmarked, ctx)
-            if not ctx.shared.unmarked:  # (appends happen on this thread: none came in between)
-                sentlog.clear(ctx.shared.journal)
+            if not ctx.shared.unmarked:  # everything the journal holds is recorded (a line appended
+                sentlog.clear(ctx.shared.journal)  # meanwhile only records a send again, harmlessly)
         if await asyncio.to_thread(ctx.shared.nothing_queued):
             return 0, 0
         now = ctx.clock()
@@ -675,7 +675,8 @@ async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, st
             # process never sends it again, and record it when the database answers
             at = ctx.clock()
             ctx.shared.unmarked[d.outbox_id] = at
-            kept = sentlog.append(ctx.shared.journal, d.outbox_id, at)
+            # an fsync on a sick disk may take long: not on the event loop
+            kept = await asyncio.to_thread(sentlog.append, ctx.shared.journal, d.outbox_id, at)
             log.error("sent to %s but could not record it (%s); it is kept %s and recorded when the "
                       "database answers", name, e, f"in {ctx.shared.journal}" if kept else "in memory")
     if ctx.shared.metrics is not None:
