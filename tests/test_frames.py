@@ -77,6 +77,20 @@ def test_bystander(shipped: Matcher, text: str, name: str, trigger: str, expecte
 
 
 @pytest.mark.parametrize("text,trigger,expected", [
+    ("Tenstorrent will use the permissively licensed instruction set", "licensed", True),
+    ("a newly acquired unit reports results", "acquired", True),
+    ("the licensed design runs in Japan", "licensed", True),
+    ("Groq licensed its technology to Nvidia", "licensed", False),
+    ("the startup licensed to Nvidia its designs", "licensed", False),
+    ("Groq has licensed the design", "licensed", False),
+])
+def test_attributive_participle(shipped: Matcher, text: str, trigger: str, expected: bool) -> None:
+    from watcher.frames.english import attributive
+    g = _grammar(shipped, text)
+    assert attributive(g, _index(g, trigger)) is expected
+
+
+@pytest.mark.parametrize("text,trigger,expected", [
     ("Groq, which raised $640 million last year, launches a chip", "raised", "in a relative clause"),
     ("Graphcore opens a lab after its acquisition", "acquisition", "in a subordinate clause"),
     ("Marvell shares jumped after it unveiled the acquisition", "acquisition", None),

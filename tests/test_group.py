@@ -91,7 +91,7 @@ class Group:
     def deal(self, n: int) -> str:
         k = len(self.deals)
         link = f"https://g{n}.example/deal-{k}"
-        self.items[n].insert(0, {"title": f"Groq raises ${100 + k} million in a new funding round", "link": link,
+        self.items[n].insert(0, {"title": f"Groq raises ${100 + 10 * k} million in a new funding round", "link": link,
                                  "ts": time.time()})
         self.publish(n)
         self.deals.append(link)

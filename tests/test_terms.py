@@ -7,7 +7,16 @@ import pytest
 from watcher import config, lexicon, terms
 from watcher.errors import ConfigError
 from watcher.index import lexicon_entries
-from watcher.lexicon.text import amount_value, fold, money_spans, same_amount, split_clauses, to_simplified
+from watcher.lexicon.text import (
+    amount_step,
+    amount_value,
+    fold,
+    money_spans,
+    round_figure,
+    same_amount,
+    split_clauses,
+    to_simplified,
+)
 from watcher.match import Matcher
 
 
@@ -126,10 +135,28 @@ def test_clauses_split_at_commas_and_headline_spaces():
 @pytest.mark.parametrize("text,value,currency", [
     ("$1.5 billion", 1.5e9, "USD"), ("US$1.2bn", 1.2e9, "USD"), ("10亿元", 1e9, "CNY"),
     ("1 trillion won", 1e12, "KRW"), ("€50M", 5e7, "EUR"), ("HK$19.60", 19.6, "HKD"),
+    ("$8-10 billion", 10e9, "USD"), ("$1 to 1.5 billion", 1.5e9, "USD"),  # a range: its upper end
 ])
 def test_amounts(text, value, currency):
     assert amount_value(text) == (pytest.approx(value), currency)
     assert money_spans(fold(f"raised {text} today"))
+
+
+@pytest.mark.parametrize("text,step,round_", [
+    ("$1.6 billion", 1e8, False), ("$640 million", 1e6, False), ("$700 million", 1e6, True),
+    ("$20 billion", 1e9, False), ("$1,000", 1, True), ("6.93亿美元", 1e6, False), ("$8-10 billion", 1e9, False),
+])
+def test_the_rounding_of_an_amount(text, step, round_):
+    assert amount_step(text) == pytest.approx(step)
+    assert round_figure(text) is round_
+
+
+@pytest.mark.parametrize("name,latin", [
+    ("英伟达", "Nvidia"), ("輝達", "Nvidia"), ("英特爾", "Intel"), ("엔비디아", "Nvidia"), ("ソフトバンク", "SoftBank"),
+    ("Intel", "Intel"), ("某科技巨头", "某科技巨头"),
+])
+def test_latin_names_of_counterparties(name, latin):
+    assert lexicon.load().latin_name(name) == latin
 
 
 def test_same_amount():

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .lexicon import has_cjk
-from .lexicon.text import amount_step, amount_value
+from .lexicon import has_cjk, load
+from .lexicon.text import amount_step, amount_value, round_figure, same_amount
 from .models import Hit
 
 # Reference rates to USD, for comparing amounts across currencies and showing a USD figure. They
@@ -199,7 +199,8 @@ def marks_of(headline: str) -> str | None:
 def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
     """The events an item tells, one per company, in the order the hits name the companies."""
     by_company: dict[str, list[Hit]] = {}
-    for h in hits:
+    # the headline tells the news: its event leads, a summary's (often the background) follows
+    for h in sorted(hits, key=lambda h: not h.field.startswith("title")):
         by_company.setdefault(h.company, []).append(h)
     out = []
     for company, hs in by_company.items():
@@ -254,7 +255,8 @@ def same_party(a: str | None, b: str | None) -> bool | None:
     missing, or one is written in Chinese and the other in Latin script)."""
     if not a or not b:
         return None
-    x, y = _party_key(a), _party_key(b)
+    names = load()
+    x, y = _party_key(names.latin_name(a)), _party_key(names.latin_name(b))
     if not x or not y or has_cjk(x) != has_cjk(y):
         return None
     return x == y or x in y or y in x
@@ -272,8 +274,9 @@ def _party_key(name: str) -> str:
 
 
 _HEDGE = re.compile(r"about|around|roughly|nearly|almost|approx|over|more than|at least|up to|as much as|some|"
-                    r"约|近|超|逾|多|余|最高|上限", re.I)
+                    r"约|近|超|逾|多|余|最高|上限|\d\s*(?:-|–|to)\s*\d", re.I)  # a range is a hedge too
 _CROSS_CURRENCY = 1.3  # reference rates are rounded: two currencies compare loosely
+_ROUND_FIGURE = 1.03  # a round figure of hundreds stands for a sum within 3% of it
 
 
 def _apart(x: str | None, y: str | None, tolerance: float | None) -> bool:
@@ -291,14 +294,31 @@ def _apart(x: str | None, y: str | None, tolerance: float | None) -> bool:
         return bool(ua and ub) and max(ua, ub) / min(ua, ub) > _CROSS_CURRENCY
     if _HEDGE.search(x) or _HEDGE.search(y):
         return max(a, b) / min(a, b) > tolerance
+    if round_figure(x) or round_figure(y):
+        return max(a, b) / min(a, b) > _ROUND_FIGURE  # "$700 million" for $693 million
     rounding = max(amount_step(x) or 0, amount_step(y) or 0)
     return abs(a - b) > rounding / 2 * 1.001
 
 
+def _agree(x: str | None, y: str | None) -> bool:
+    """Two amounts as written that name one sum to within 1% (not merely within a coarse
+    figure's rounding: "$1 billion" does not vouch for "$1.1 billion")."""
+    return same_amount(x, y)
+
+
 def amounts_conflict(a: Event, b: Event) -> bool:
-    """Two amounts (or two valuations) of one family that name different sums."""
+    """Two amounts (or two valuations) of one family that name different sums, and no figure
+    the two agree on. Reports of one round cite the last round's valuation or the share one
+    backer put in ("Benchmark's $225M of the $1B round"), so one figure that agrees outweighs
+    one that does not."""
     tolerance = _TOLERANCE.get(a.family)
-    return _apart(a.amount, b.amount, tolerance) or _apart(a.valuation, b.valuation, tolerance)
+    amount_apart = _apart(a.amount, b.amount, tolerance)
+    valuation_apart = _apart(a.valuation, b.valuation, tolerance)
+    if amount_apart and _agree(a.valuation, b.valuation):
+        return False
+    if valuation_apart and _agree(a.amount, b.amount):
+        return False
+    return amount_apart or valuation_apart
 
 
 def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
@@ -308,7 +328,8 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False
     if age > window or age < -window:
         return False
-    if open_event.family == "deal" and same_party(open_event.counterparty, new.counterparty) is False:
+    party = same_party(open_event.counterparty, new.counterparty)
+    if open_event.family == "deal" and party is False:
         return False  # two different buyers are two events
     if open_event.family == "deal" and (open_event.role == "acquirer") != (new.role == "acquirer") \
             and "party" not in (open_event.role, new.role):
@@ -319,6 +340,8 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # a STAR Market listing and a Hong Kong one are two
     if open_event.marks and new.marks and open_event.marks != new.marks:
         return False  # headlines numbered apart ("deal 7", "deal 8") tell two events
+    if open_event.family == "deal" and party:
+        return True  # one buyer, one target, one window: one deal, whatever price each report heard
     return not amounts_conflict(open_event, new)
 
 

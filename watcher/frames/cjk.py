@@ -114,6 +114,11 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
     if c.left:
         a = c.left[-1]
         passive = c.has("passive_marker", a.end, t.start) is not None
+        partner = None if passive or d.frame != "transfer" else _talks_partner(c, a.start)
+        if partner:  # "英特尔与SambaNova展开收购谈判": talks with the startup are talks to buy it
+            c.give(a, "target", "with (与)")
+            c.counter = partner
+            return True
         c.give(a, "target" if passive or d.frame == "sale" else "acquirer", "subject")
         if passive:
             agents = [b for b in c.left if b.start > a.end]
@@ -137,6 +142,20 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
 # what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition
 _AGENT_END = re.compile(r"\d|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|"
                         r"日前|近日|收购|并购|买下|入股|投资|领投|控股|的|，|,|、|：|:|\s")
+
+
+def _talks_partner(c: Clause, at: int) -> str | None:
+    """The company that deals "with" (与, 和, 同, 跟) the watched name at `at`, named just before
+    the marker ("彭博：英特尔与AI芯片新创SambaNova展开收购谈判" -> "英特尔"), or None."""
+    marks = list(re.finditer(r"[与和同跟]", c.folded[c.start:at]))
+    if not marks:
+        return None
+    cut = c.start + marks[-1].start()
+    start = max((c.start + x.end() for x in re.finditer(r"[：:，,、\s]", c.folded[c.start:cut])), default=c.start)
+    if not 2 <= cut - start <= 12 or any(start <= a.start < cut for a in c.names) \
+            or _AGENT_END.search(c.folded, start, cut):
+        return None
+    return c.sc.text[start:cut].strip() or None
 
 
 def _after_passive(c: Clause, at: int) -> int:

@@ -83,6 +83,8 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if d.pos == "verb" and noun_context(g, k):
             return []  # "a $100M raise": the noun reading's to make
+        if d.pos == "verb" and attributive(g, k):
+            return []  # "the permissively licensed instruction set": an adjective, not a clause's verb
         if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
                                                           for e in self.t.entries):
             return []
@@ -645,6 +647,22 @@ def noun_context(g: English, k: int) -> bool:
     if p >= 0 and g.t[p].kind == "money" and g.t[k].low.endswith("ed"):
         return False  # "$800M raised": a participle after the sum
     return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
+
+
+def attributive(g: English, k: int) -> bool:
+    """Is the participle at k an adjective before its noun: after a determiner, maybe with an
+    adverb between ("the permissively licensed instruction set", "a newly acquired unit"), and
+    followed by a plain lower-case word that is no preposition ("licensed to Nvidia" is a verb)?"""
+    if not g.t[k].low.endswith("ed") or k + 1 >= g.n:
+        return False
+    p = k - 1
+    if p >= 1 and g.t[p].kind == "word" and g.t[p].low.endswith("ly"):
+        p -= 1  # one adverb: "permissively", "newly"
+    if p < 0 or g.t[p].kind != "word" or not g.is_(p, "determiner") or g.t[p].low in ("reported", "proposed"):
+        return False
+    nxt = g.t[k + 1]
+    return nxt.kind == "word" and nxt.text.islower() and not g.is_(k + 1, "preposition") \
+        and not g.is_(k + 1, "conjunction") and not g.boundary(k + 1)
 
 
 def verb_context(g: English, k: int) -> bool:

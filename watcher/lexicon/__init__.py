@@ -6,7 +6,9 @@ Each file lists
   arguments stand (frame: transfer, raise, licence ...), their part of speech and, where the
   word tells it, the event's stage (talks, filing, withdrawal ...);
 - [words]: named classes of words and phrases that frames.py consults (determiners, the verb
-  group, background cues, denial cues, customer nouns ...).
+  group, background cues, denial cues, customer nouns ...);
+- [names]: how the language writes the large companies that buy, license and invest (英伟达,
+  輝達, 엔비디아 = Nvidia), so two reports in two scripts can be told to name one counterparty.
 
 The code never holds word lists of its own: what a word means lives here, what to do with it
 lives in frames.py and decide.py. Traditional Chinese is read by converting it to Simplified
@@ -159,6 +161,12 @@ class Lexicon:
     triggers: tuple[TriggerDef, ...]
     words: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> folded words/phrases
     exclusions: tuple[tuple[str, str, str], ...] = ()  # (language, guarded trigger, exclusion term)
+    names: dict[str, str] = field(default_factory=dict)  # a company's local name (folded) -> its Latin name
+
+    def latin_name(self, name: str) -> str:
+        """A company's name in Latin script, where the data files know the local one ("英伟达",
+        "輝達", "엔비디아" -> "Nvidia"); otherwise the name as given."""
+        return self.names.get(_fold_term(name.strip()), name)
 
     def has(self, cls: str, folded: str) -> bool:
         return folded in self.words.get(cls, frozenset())
@@ -218,6 +226,7 @@ def load() -> Lexicon:
     triggers: list[TriggerDef] = []
     words: dict[str, set[str]] = {}
     exclusions: list[tuple[str, str, str]] = []
+    names: dict[str, str] = {}
     for lang in LANGUAGES:
         data = _read(lang)
         triggers += _triggers(lang, data)
@@ -225,7 +234,11 @@ def load() -> Lexicon:
             words.setdefault(cls, set()).update(_fold_term(t) for t in terms)
         for guard, terms in (data.get("exclude") or {}).items():
             exclusions += [(lang, to_simplified(guard), to_simplified(t)) for t in terms]
-    return Lexicon(tuple(triggers), {k: frozenset(v) for k, v in words.items()}, tuple(exclusions))
+        for local, latin in (data.get("names") or {}).items():
+            if not isinstance(latin, str) or not latin:
+                raise ConfigError(f"{HERE / (lang + '.toml')}: names.{local}: must be a company's name in Latin script")
+            names[_fold_term(local)] = latin
+    return Lexicon(tuple(triggers), {k: frozenset(v) for k, v in words.items()}, tuple(exclusions), names)
 
 
 def inflected(term: str, pos: str) -> Iterable[str]:

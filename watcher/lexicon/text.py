@@ -46,7 +46,9 @@ _UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore
 _ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零〇]+)"
 _ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
 _ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币)"
-MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?: ?{_UNIT})?|\d[\d,.]* ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
+_RANGE = r"(?: ?(?:-|–|to) ?\d[\d,.]*)?"  # "$8-10 billion", "$1 to 1.5 billion"
+MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
+         rf"|\d[\d,.]*{_RANGE} ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
          rf"|\d[\d,.]* (?:dollars|euros|pounds|won|yen|yuan)|"
          rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}?{_ZH_CUR}|"
          rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}|"
@@ -83,6 +85,7 @@ _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "mil
           "千亿": 1e11, "억": 1e8, "조": 1e12, "億": 1e8, "兆": 1e12}
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mln|mn|mil|bln|bn|tn|crore|lakh|"
                      r"十万|百万|千万|十亿|百亿|千亿|万|亿|억|조|億|兆|k|m|b)?(?![a-z])", re.I)
+_SPAN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|to)\s*(\d[\d,]*(?:\.\d+)?)")
 _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c$", "CAD"), ("a$", "AUD"),
              ("s$", "SGD"), ("$", "USD"), ("€", "EUR"), ("eur", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₩", "KRW"),
              ("krw", "KRW"), ("₹", "INR"), ("inr", "INR"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"),
@@ -94,7 +97,8 @@ _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c
 def amount_value(text: str) -> tuple[float, str | None] | None:
     """"$1.5 billion" -> (1.5e9, "USD"); "10亿元" -> (1e9, "CNY"); None when there is no number."""
     low = text.lower()
-    m = _AMOUNT.search(low)
+    r = _SPAN.search(low)  # a range is read as its upper end: "$8-10 billion" -> 10e9
+    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
     if m is None:
         return None
     value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1.0)
@@ -104,12 +108,26 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
 
 def amount_step(text: str) -> float | None:
     """The rounding of an amount as written: "$1.6 billion" -> 1e8, "$640 million" -> 1e6."""
-    m = _AMOUNT.search(text.lower())
+    low = text.lower()
+    r = _SPAN.search(low)
+    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
     if m is None:
         return None
     digits = m.group(1).replace(",", "")
     decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
     return 10.0 ** -decimals * _SCALE.get((m.group(2) or "").lower(), 1.0)
+
+
+def round_figure(text: str) -> bool:
+    """Is the amount a round figure of hundreds ("$700 million", "1,000亿"): a sum told loosely
+    ($693 million may be reported as $700 million)?"""
+    low = text.lower()
+    r = _SPAN.search(low)
+    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
+    if m is None:
+        return False
+    digits = m.group(1).replace(",", "")
+    return "." not in digits and len(digits) >= 3 and digits.endswith("00")
 
 
 def same_amount(a: str | None, b: str | None) -> bool:
