@@ -14,6 +14,8 @@ from watcher.normalize import clean_text
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "dev_items.jsonl"
 REAL = sorted((ROOT / "tests" / "data" / "real").glob("b[0-9]*.jsonl"))
+# batches scored at first sight and not yet tuned on: held to the format, not to the figures
+UNTUNED = sorted((ROOT / "tests" / "data" / "real" / "untuned").glob("b[0-9]*.jsonl"))
 # the items are judged as the eval serves them: published now, as of when the labels were set
 # (a fixed date keeps "in 2026" from turning into history as the calendar moves)
 LABELLED = datetime(2026, 11, 30, tzinfo=UTC)
@@ -79,7 +81,7 @@ def test_each_batch(fires, path: Path) -> None:
 def test_corpus_items_are_well_formed() -> None:
     fields = {"id", "story", "dup", "feed", "lang", "title", "summary", "link", "alert", "hard", "why"}
     ids, links = set(), set()
-    for p in REAL:
+    for p in REAL + UNTUNED:
         for it in _load(p):
             assert set(it) == fields, (p.name, it.get("id"))
             assert it["id"] not in ids and it["link"] not in links, it["id"]

@@ -49,6 +49,7 @@ class Item:
     opinion: str | None = None  # the headline's opinion label ("Opinion:", "【观点】"), if any
     weighs: str | None = None  # the headline's words that weigh valuations ("bubble", "overvalued")
     headline_names: bool = True  # the headline names a watched company
+    headline_companies: frozenset[int] = frozenset()  # which (indexes of watched companies)
     proceeds: str | None = None  # the item is about spending money already raised ("募投", "IPO proceeds")
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
@@ -58,6 +59,7 @@ class Item:
     customer_words: str | None = None  # the headline or lead speaks of capacity, supply, compute ...
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
+    headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
 
 
 def identity(f: Frame, item: Item) -> str | None:
@@ -119,10 +121,17 @@ def opinion(f: Frame, item: Item) -> str | None:
 
 
 def focus(f: Frame, item: Item) -> str | None:
+    if f.field == "summary" and not f.alias and f.role == "recipient" and f.company in item.headline_investors \
+            and not item.headline_alerts:
+        # "Fractile commits £100m to UK expansion. The investment ...": the company's own spending
+        return "the headline has the company spending its own money; the lead's investment is that"
     if f.field != "summary" or item.headline_alerts or item.focus is None or f.news:
         return None
     if any(same_amount(a, f.amount) for a in item.headline_amounts):
         return None  # the headline names this very sum: the story is about it
+    if f.company in item.headline_companies and item.deal_words and f.kind in ("acquihire", "licence"):
+        return None  # "Nvidia spends $900M to attract Enfabrica talent": the headline's verb tells the deal
+
     return f"the story is about something else (headline: {item.focus})"
 
 
@@ -155,7 +164,8 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     # ("Nvidia has not confirmed a licensing agreement") covers the headline
     denied = tuple({(f.company, f.kind) for f in frames
                     if f.modality == "denial" or f.field == "summary" and f.modality == "negated"})
-    item = replace(item, customer_amounts=customer_amounts, denied=denied)
+    investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
+    item = replace(item, customer_amounts=customer_amounts, denied=denied, headline_investors=investors)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

@@ -120,6 +120,8 @@ class Matcher:
                             today=today)
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
         label, weighs = _opinion(t_scan)
+        if label is None and s_sents:  # "36氪评论文章认为…", "In this column, the author argues…"
+            label = _cue(s_scan, "opinion_piece", s_sents[0][1])
         lead_end = s_sents[-1][1] if s_sents else 0
         customer_words = _cue(t_scan, "customer_cue", len(title)) or _cue(s_scan, "customer_cue", lead_end)
         deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))
@@ -129,6 +131,7 @@ class Matcher:
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
+                        headline_companies=frozenset(a.what.company for a in t_scan.aliases),
                         proceeds=_cue(t_scan, "proceeds_talk", len(title)) or _cue(s_scan, "proceeds_talk", lead_end))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}

@@ -115,6 +115,10 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
         a = c.left[-1]
         passive = c.has("passive_marker", a.end, t.start) is not None
         partner = None if passive or d.frame != "transfer" else _talks_partner(c, a.start)
+        if not passive and d.frame == "transfer" and c.folded[a.end:t.start].lstrip().startswith("を"):
+            c.give(a, "target", "object (を)")  # "ソフトバンクGがアンペアを子会社化": を marks what is bought
+            c.counter = _agent(c)
+            return True
         if partner:  # "英特尔与SambaNova展开收购谈判": talks with the startup are talks to buy it
             c.give(a, "target", "with (与)")
             c.counter = partner
@@ -353,4 +357,9 @@ def backdrop(sc: Scan, lex: Lexicon, end: int) -> bool:
     window = sc.folded[end:end + 8]
     cut = re.search(r"[，,。；;\s]", window)
     window = window[:cut.start()] if cut else window
+    window = _NOT_AFTER.sub("", window)  # "登陆科创板背后": behind it, not after it
     return any(w in window for w in words)
+
+
+# words that end in 后 without meaning "after" (behind, last, then, from now on)
+_NOT_AFTER = re.compile(r"[背最然今落]后")

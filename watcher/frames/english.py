@@ -120,6 +120,9 @@ class Reader:
         modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
         snippet = g.sc.text[g.span[0]:g.span[1]].strip()[:300]
+        # "Nvidia's $20B Groq deal: a bubble, or a masterstroke?": the topic before the colon is told,
+        # only what follows it is asked
+        asked = self.ctx.question and not (d.pos == "noun" and any(g.punct(j, ":") for j in range(k + 1, g.n)))
         out = []
         for i, (role, via) in r.roles.items():
             if i == -2:
@@ -135,7 +138,7 @@ class Reader:
                 counterparty=next((c for c in r.counter if c != alias and not (alias and alias in c)), None),
                 amount=r.amount,
                 field=self.ctx.field, sentence=self.ctx.sentence, snippet=snippet, clause=label,
-                question=self.ctx.question, background=bg, modality=modality, customer=r.customer,
+                question=asked, background=bg, modality=modality, customer=r.customer,
                 rule=self.entry.rule, doubt=doubt, news=news))
         return out
 
@@ -393,12 +396,13 @@ class Reader:
             if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
                 r.customer = f"funds {h.text}"  # "funds Cerebras supercomputers": a customer's money
             self.give(r, obj, "recipient", "object", "head", "member", "poss", "compound")
-            for n in obj.pp("in", "into", "on"):
+            preps = ("in", "into", "on", "to") if self.word_is("to_recipient_verb") else ("in", "into", "on")
+            for n in obj.pp(*preps):
                 hn = g.head_tok(n)
                 if hn is not None and g.lex.has("product_noun", hn.low) and hn.kind != "comp":
                     r.customer = f"funds {hn.text}"
                 self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
-        for n in pps_after(g, k, "in", "into"):
+        for n in pps_after(g, k, "in", "into", *(("to",) if self.word_is("to_recipient_verb") else ())):
             hn = g.head_tok(n)
             if hn is not None and hn.kind != "comp" and n.rel and (
                     g.lex.has("product_noun", hn.low) or g.lex.has("own_asset", hn.low)):

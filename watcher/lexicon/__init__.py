@@ -73,6 +73,7 @@ _IRREGULAR = {
     "buy": ["bought"], "sell": ["sold"], "take": ["took", "taken"], "get": ["got", "gotten"],
     "win": ["won"], "lead": ["led"], "make": ["made"], "bring": ["brought"], "pay": ["paid"],
     "hold": ["held"], "seek": ["sought"], "spin": ["spun"], "strike": ["struck"],
+    "commit": ["committed", "committing"],  # stress on the last syllable doubles the t
     "go": ["went", "gone", "goes"], "do": ["did", "done"], "begin": ["began", "begun", "beginning"],
     "put": ["putting"], "set": ["setting"], "come": ["came"], "draw": ["drew", "drawn"],
     "lock": [], "plow": [], "ring": ["rang", "rung"], "shop": ["shopped", "shopping"],

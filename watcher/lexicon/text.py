@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from . import CJK_RANGES, is_cjk, to_simplified
+from . import CJK_CHAR, CJK_RANGES, is_cjk, to_simplified
 
 
 def fold(text: str) -> str:
@@ -188,6 +188,9 @@ _SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "b
 
 
 def is_title_case(text: str) -> bool:
-    """A Title Case Headline: capitals there prove no more than in an all-caps one."""
+    """A Title Case Headline: capitals there prove no more than in an all-caps one. Not a text
+    mostly in CJK script, where the few Latin words are names ("收购光子互联初创公司Celestial AI")."""
+    if len(CJK_CHAR.findall(text)) * 2 >= len(re.findall(r"\w", text)):
+        return False
     words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
