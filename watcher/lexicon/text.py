@@ -94,23 +94,28 @@ _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c
              ("yen", "JPY"), ("円", "JPY"), ("euro", "EUR"), ("pound", "GBP"), ("rupee", "INR"), ("dollar", "USD"))
 
 
+def _figure(text: str) -> re.Match[str] | None:
+    """The figure an amount as written names (number and unit); a range is read as its upper end:
+    "$8-10 billion" -> "10 billion"."""
+    low = text.lower()
+    r = _SPAN.search(low)
+    return _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
+
+
 def amount_value(text: str) -> tuple[float, str | None] | None:
     """"$1.5 billion" -> (1.5e9, "USD"); "10亿元" -> (1e9, "CNY"); None when there is no number."""
-    low = text.lower()
-    r = _SPAN.search(low)  # a range is read as its upper end: "$8-10 billion" -> 10e9
-    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
+    m = _figure(text)
     if m is None:
         return None
     value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1.0)
+    low = text.lower()
     currency = next((code for sign, code in _CURRENCY if sign in low), None)
     return value, currency
 
 
 def amount_step(text: str) -> float | None:
     """The rounding of an amount as written: "$1.6 billion" -> 1e8, "$640 million" -> 1e6."""
-    low = text.lower()
-    r = _SPAN.search(low)
-    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
+    m = _figure(text)
     if m is None:
         return None
     digits = m.group(1).replace(",", "")
@@ -121,9 +126,7 @@ def amount_step(text: str) -> float | None:
 def round_figure(text: str) -> bool:
     """Is the amount a round figure of hundreds ("$700 million", "1,000亿"): a sum told loosely
     ($693 million may be reported as $700 million)?"""
-    low = text.lower()
-    r = _SPAN.search(low)
-    m = _AMOUNT.search(low, r.start(2)) if r else _AMOUNT.search(low)
+    m = _figure(text)
     if m is None:
         return False
     digits = m.group(1).replace(",", "")
