@@ -130,6 +130,9 @@ def test_clauses_split_at_commas_and_headline_spaces():
     text = "沙特宣布投资计划 Groq将建数据中心，规模最大"
     parts = [text[a:b].strip(" ，") for a, b in split_clauses(text, (0, len(text)))]
     assert parts == ["沙特宣布投资计划", "Groq将建数据中心", "规模最大"]
+    korean = "리벨리온과 사피온이 합병한다, 연내 출범"  # in Korean a space only separates words
+    assert [korean[a:b].strip(" ,") for a, b in split_clauses(korean, (0, len(korean)))] == [
+        "리벨리온과 사피온이 합병한다", "연내 출범"]
 
 
 @pytest.mark.parametrize("text,value,currency", [

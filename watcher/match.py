@@ -214,8 +214,9 @@ class Matcher:
                     why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
                 if why is None and d.company in others and not in_sentence:
                     why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
-                elif why is None and not context and business and self._shared(d):
-                    # a name other businesses hold too, in an item about some other business
+                elif why is None and not context and business and self._shared(d) and not sure - {d.company}:
+                    # a name other businesses hold too, in an item about some other business (another
+                    # watched chip company named for sure is a chip word: "Biren ... Moore Threads")
                     why = f"{decide.SHARED_NAME} ({self._shared(d)}), in an item about {business!r} " \
                           "with no chip word"
 

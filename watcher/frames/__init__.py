@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from ..index import Scan
 from ..lexicon import Lexicon, has_cjk
-from .cjk import backdrop, cjk_frames
+from .cjk import backdrop, cjk_frames, time_clause
 from .cues import bystander
 from .english import english_frames
 from .grammar import English
@@ -54,7 +54,8 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
     if has_cjk(seg):
         for a in sc.aliases:
             before = sc.folded[span[0]:a.start]
-            if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")):
+            if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")) \
+                    and not time_clause(sc, lex, a.end, span[1]):
                 return int(a.what.company)
         return -1
     g = English(sentence_tokens(sc, span, lex), sc, lex, span)

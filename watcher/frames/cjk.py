@@ -15,7 +15,7 @@ from .cues import before
 from .english import dedupe
 from .values import Ctx, Frame
 
-_TOPIC_ROLE = {"raise": "recipient", "issuer": "issuer", "transfer": "target", "sale": "target"}
+_TOPIC_ROLE = {"raise": "recipient", "issuer": "issuer", "transfer": "target", "sale": "target", "merger": "party"}
 
 
 @dataclass
@@ -65,7 +65,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     out: list[Frame] = []
     clauses = split_clauses(text, span)
     first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]]
-    topic = first_names[0] if first_names else None  # "摩尔线程，科创板IPO获受理"
+    topic = first_names[0] if first_names and not time_clause(sc, lex, first_names[0].end, span[1]) else None
+    # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
     parts = _parts(sc.folded, span)
     for cs, ce in clauses:
@@ -349,6 +350,15 @@ def _company_follows(c: Clause, at: int) -> bool:
     if any(at <= a.start <= at + 6 for a in c.names):
         return True
     return c.has("zh_company_noun", at, at + 8) is not None
+
+
+def time_clause(sc: Scan, lex: Lexicon, at: int, end: int) -> bool:
+    """Does the clause that goes on at `at` end in "after" ("继黑芝麻智能…递表后，晶泰…")? Then the
+    name before it dates the sentence's news; it is not its subject."""
+    m = re.search(r"[，,；;。]", sc.folded[at:end])
+    clause = sc.folded[at:at + m.start()].rstrip() if m else ""
+    return bool(clause) and clause.endswith(tuple(lex.phrases("after_marker"))) \
+        and not _NOT_AFTER.search(clause[-2:])
 
 
 def backdrop(sc: Scan, lex: Lexicon, end: int) -> bool:

@@ -153,6 +153,9 @@ _SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9" + CJK_RANGES + r"
 # in a CJK headline a space separates its parts ("沙特宣布149亿美元投资 Groq将建数据中心")
 _CLAUSE_END = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,；;]"
                          r"|(?<=[" + CJK_RANGES + r"])\s+(?=[\w" + CJK_RANGES + r"])")
+# Korean puts a space between words, so there only punctuation ends a clause
+_CLAUSE_END_SPACED = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,；;]")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -172,9 +175,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def split_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
-    """CJK clauses of one sentence: cut at a comma that touches CJK text."""
+    """CJK clauses of one sentence: cut at a comma that touches CJK text, and in Chinese or Japanese
+    at a space between CJK words (in Korean a space only separates words)."""
     out, start = [], span[0]
-    for m in _CLAUSE_END.finditer(text, span[0], span[1]):
+    ends = _CLAUSE_END_SPACED if _HANGUL.search(text, span[0], span[1]) else _CLAUSE_END
+    for m in ends.finditer(text, span[0], span[1]):
         out.append((start, m.end()))
         start = m.end()
     out.append((start, span[1]))
