@@ -23,7 +23,8 @@ def test_identity(frame, expected):
 
 @pytest.mark.parametrize("kind,role,ok", [
     ("acquisition", "target", True), ("acquisition", "acquirer", True), ("acquisition", "bystander", False),
-    ("acquisition", "modifier", False), ("sale", "seller", True), ("sale", "buyer", False),
+    ("acquisition", "modifier", False), ("sale", "seller", True),
+    ("sale", "buyer", True),  # a watched startup buying a business is a deal
     ("merger", "party", True), ("acquihire", "team", True), ("acquihire", "party", False),
     ("licence", "licensor", True), ("licence", "licensee", False), ("funding", "recipient", True),
     ("funding", "investor", False), ("valuation", "issuer", True), ("ipo", "issuer", True),

@@ -22,7 +22,7 @@ from .lexicon.text import same_amount
 # the parts that make an event the company's own, by kind
 ALERTING_ROLES: dict[str, frozenset[str]] = {
     "acquisition": frozenset({"target", "acquirer", "party", "seller", "team", "issuer"}),
-    "sale": frozenset({"target", "seller", "party", "issuer"}),
+    "sale": frozenset({"target", "seller", "party", "issuer", "buyer"}),
     "merger": frozenset({"party", "target", "issuer", "acquirer"}),
     "spac": frozenset({"party", "target", "issuer", "acquirer", "recipient"}),
     "deal": frozenset({"party", "target", "acquirer", "team", "licensor"}),

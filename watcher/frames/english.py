@@ -197,6 +197,15 @@ class Reader:
         if self.ctx.topic >= 0:
             r.roles[-1] = (role, "subject (the company)")
 
+    def colon_subject(self, r: Reading, subj: NP | None, active: bool) -> None:
+        """"Horizon Robotics: Issues Shares …": a headline's verb with no subject after "Name:" is
+        the name's."""
+        g, frame = self.g, self.d.frame
+        if r.roles or subj is not None or frame in ("hire", "invest") or not active:
+            return
+        if g.n > 2 and g.t[0].kind == "comp" and g.punct(1, ":") and g.clause_of(self.k)[1] == 2:
+            r.roles[0] = ("acquirer" if frame == "transfer" else _TOPIC_ROLE.get(frame, "party"), "subject (Name: …)")
+
     # ------------------------------------------------------------------ verbs
     def _verb(self, r: Reading) -> bool:
         g, k, d = self.g, self.k, self.d
@@ -209,6 +218,7 @@ class Reader:
         if not ok:
             return False
         self.topic_role(r, subj, self.voice == "active")
+        self.colon_subject(r, subj, self.voice == "active")
         if any(g.is_(i, "negation") for i in range(vg, k)):
             r.modality = "negated"
         return True
@@ -744,10 +754,10 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
                                                                                "toward", "towards") \
             or g.is_(j, "relative") or g.is_(j, "subordinator"):
         return "", None
-    if g.is_(j, "preposition"):  # "files for an IPO", "jumps 755% in debut": the verb before it
+    if g.is_(j, "preposition"):  # "files for an IPO", "jumps 755% in debut", "trades flat on debut": the verb before it
         v = j - 1
         while v >= 0 and (g.t[v].kind == "money" or g.t[v].kind == "word" and (
-                g.is_(v, "determiner") or _NUMBER.fullmatch(g.t[v].low))):
+                g.is_(v, "determiner") or g.is_(v, "move_size") or _NUMBER.fullmatch(g.t[v].low))):
             v -= 1
         if v < 0 or g.t[v].kind in ("punct", "comp"):
             return "", None

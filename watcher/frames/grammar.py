@@ -355,8 +355,10 @@ class English:
             i -= 1
         if i < 1 or not self.punct(i, ",", "(") or self.t[i - 1].kind not in ("comp", "word"):
             return False
-        if not (self.is_(i + 1, "determiner") or self.phrase_at(i + 1, "descriptive") >= 0):
-            return False
+        first = self.t[i + 1].low.split(" ")[0] if i + 1 < self.n else ""
+        if not (self.is_(i + 1, "determiner") or self.phrase_at(i + 1, "descriptive") >= 0
+                or self.t[i + 1].kind == "trig" and first in self.lex.phrases("descriptive")):
+            return False  # ", valued at $2.8 billion and backed by ...,": the trigger opens the description
         j = k + 1
         while j < self.n and not self.punct(j):
             j += 1
@@ -398,6 +400,13 @@ class English:
             if c > 0 and self.punct(c, ",") and (self.is_(c + 1, "relative") or self.is_(c + 1, "determiner")
                                                  or self.phrase_at(c + 1, "descriptive") >= 0):
                 prev = self.np_left(c - 1)
+                if prev is not None:
+                    return prev, vg
+            desc = self.np_left(j - 1)
+            head = self.head_tok(desc)
+            if c > 0 and self.punct(c, ",") and self.t[c - 1].kind == "comp" and desc is not None \
+                    and desc.start == c + 1 and head is not None and self.lex.has("company_noun", head.low):
+                prev = self.np_left(c - 1)  # "Kunlunxin, Baidu's AI chip unit, is planning": the name described
                 if prev is not None:
                     return prev, vg
             if c > 0 and self.punct(c, ",") and self.is_(c - 1, "company_noun"):
