@@ -120,6 +120,11 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", "object (を)")  # "ソフトバンクGがアンペアを子会社化": を marks what is bought
             c.counter = _agent(c)
             return True
+        gap = c.folded[a.end:t.start].strip(" '’‘\"“”")
+        if not passive and d.frame == "transfer" and _HANGUL.search(c.folded, t.start, t.end) \
+                and (not gap or gap[:1] in ("을", "를", "의")):
+            c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
+            return True
         if partner:  # "英特尔与SambaNova展开收购谈判": talks with the startup are talks to buy it
             c.give(a, "target", "with (与)")
             c.counter = partner
@@ -282,9 +287,18 @@ def _invest(c: Clause, entry: TriggerEntry) -> bool:
     if bought:
         c.customer = f"a customer's money ({c.sc.text[bought[0][0]:bought[0][1]]})"
     for a in c.left:
-        c.give(a, "investor", "subject", keep=True)
+        after = c.folded[a.end:c.trig.start].lstrip("'’‘\"“” ")
+        if c.has("recipient_particle", a.end, a.end + 3) and not after.startswith("에서") and (
+                after[:1] in ("에", "의") or after.startswith("에게")):
+            c.give(a, "recipient", "object (에/의)")  # "삼성전자가 텐스토렌트에 … 투자": 에 marks who is funded
+        elif _HANGUL.search(c.folded, c.trig.start, c.trig.end) and not after.strip():
+            c.give(a, "recipient", "object (…투자)")  # "'텐스토렌트' 투자": the investment in it
+        else:
+            c.give(a, "investor", "subject", keep=True)
     return True
 
+
+_HANGUL = re.compile("[\uac00-\ud7af]")
 
 _READERS: dict[str, Callable[[Clause, TriggerEntry], bool]] = {
     "transfer": _transfer, "sale": _transfer, "merger": _merger, "hire": _hire, "licence": _licence,
@@ -310,7 +324,7 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
-_CJK_YEAR = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?(?!\d{0,2}月?\d{1,2}[日号])")
+_CJK_YEAR = re.compile(r"((?:19|20)\d\d)\s?[年년](?:\s?(\d{1,2})\s?[月월])?(?!\s?\d{0,2}[月월]?\s?\d{1,2}\s?[日号일])")
 # "遞交IPO申請時坦承": a clause that ends in 时 ("when it filed") tells the time of something else
 _WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当])时(?![间代期刻髦尚装候])")
 
