@@ -56,6 +56,12 @@ EXTRACT = [
      "Cerebras: IPO withdrawn"),
     ("Etched valuation tops $5 billion", "", "Etched", "valuation", None, None, None, None,
      "Etched: valuation, $5 billion"),
+    # a valuation beside the raise is no sum raised; an earlier round's valuation is history
+    ("Benchmark doubles down on Cerebras",
+     "Cerebras Systems said it has raised $1 billion in new capital at a $23 billion valuation, close to three "
+     "times the $8.1 billion valuation it reached six months before.",
+     "Cerebras", "funding", None, None, "$1 billion", "USD",
+     "Cerebras: funding round, $1 billion at $23 billion valuation"),
     # Chinese: the buyer opens the clause or follows 被, the lead investor follows 由;
     # 募资 in a listing is the listing's
     ("英伟达200亿美元收购Groq核心资产", "", "Groq", "acquisition", None, "英伟达", "200亿美元", "USD",
@@ -129,6 +135,10 @@ JOINS = [
      1, True),
     ("a round figure and one 10% off", replace(ROUND, amount="$700 million"), replace(ROUND, amount="$640M"),
      1, False),
+    ("one digit of billions is not a tenth more", replace(ROUND, amount="$1 billion", round=None),
+     replace(ROUND, amount="$1.1 billion", round=None), 1, False),
+    ("a figure to its rounding", replace(ROUND, amount="$20 billion"), replace(ROUND, amount="$20.4 billion"), 1,
+     True),
     ("exact figures that differ", replace(ROUND, amount="$640 million"), replace(ROUND, amount="$650M"), 1, False),
     ("a hedged figure allows more", replace(ROUND, amount="$1.1 billion"),
      replace(ROUND, amount="more than $1 billion"), 1, True),
@@ -150,6 +160,10 @@ JOINS = [
      replace(ROUND, amount="$225M", valuation="$23 billion"), 1, True),
     ("two rounds: neither figure agrees", replace(ROUND, amount="$1 billion", valuation="$23 billion"),
      replace(ROUND, amount="$1.1 billion", valuation="$8.1 billion"), 1, False),
+    ("a ceiling and a round inside it", replace(ROUND, amount="up to $500 million"), replace(ROUND, amount="$300M"),
+     1, True),
+    ("a ceiling and a round far below it", replace(ROUND, amount="up to $500 million"), replace(ROUND, amount="$100M"),
+     1, False),
     ("a raise and then an IPO", ROUND, Event("Groq", "ipo", role="issuer", stage="filing"), 3, False),
     ("a round and the valuation it set", ROUND, Event("Groq", "valuation", role="issuer", valuation="$2.8 billion",
                                                       valuation_usd=2.8e9), 1, True),
@@ -165,6 +179,11 @@ JOINS = [
      Event("Rivos", "acquisition", role="acquirer", counterparty="Zeta Labs"), 1, False),
     ("licence and team hire of one deal", Event("Groq", "licence", role="licensor", counterparty="Nvidia"),
      Event("Groq", "acquihire", role="team", counterparty="Nvidia"), 0.2, True),
+    ("a report of a mere deal does not join the startup's own purchase",
+     Event("Tenstorrent", "acquisition", role="acquirer", counterparty="Blue Cheetah"),
+     Event("Tenstorrent", "deal", role="party"), 1, False),
+    ("a report of a deal with the same buyer joins its takeover", TAKEOVER,
+     Event("Rivos", "deal", role="party", counterparty="Meta"), 1, True),
     ("another company", TAKEOVER, replace(TAKEOVER, company="Groq"), 0, False),
     ("the IPO is approved", FILING, replace(FILING, stage="approval"), 5, True),
     ("a STAR listing and a Hong Kong one", FILING, replace(FILING, venue="HKEX"), 5, False),
@@ -174,6 +193,23 @@ JOINS = [
     ("a numbered headline and a plain one", replace(TAKEOVER, marks="7"), TAKEOVER, 0, True),
     ("the same number", replace(TAKEOVER, marks="2026"), replace(TAKEOVER, marks="2026"), 0, True),
 ]
+
+
+FITS = [
+    # (why, open event, new report, figures the report names, the fit)
+    ("no fact in common", replace(ROUND, amount="$1 billion"), replace(ROUND, amount=None, round=None), (), 0),
+    ("the headline names the event's sum", replace(ROUND, amount="$225M"), replace(ROUND, amount=None, round=None),
+     ("$225m",), 1),
+    ("the same amount and round", ROUND, replace(ROUND, amount="$640M"), (), 4),
+    ("the same valuation", replace(ROUND, valuation="$23 billion"),
+     replace(ROUND, amount=None, round=None, valuation="$23B"), (), 2),
+]
+
+
+@pytest.mark.parametrize("case", FITS, ids=[c[0] for c in FITS])
+def test_fit(case) -> None:
+    _, open_event, new, figures, want = case
+    assert events.fit(open_event, new, figures) == want
 
 
 @pytest.mark.parametrize(("headline", "want"), [
@@ -260,3 +296,8 @@ def test_headline_says_each_figure_once(event: Event, want: str) -> None:
 def test_a_function_word_is_no_counterparty(shipped: Matcher, title: str, summary: str) -> None:
     for h in shipped.explain(title, summary).hits:
         assert (h.counterparty or "").lower() not in ("this", "it", "itself", "the"), h
+
+
+def test_a_country_is_no_counterparty(shipped: Matcher) -> None:
+    (h,) = shipped.explain("Tenstorrent licenses its RISC-V CPU IP to Japan for a 2nm accelerator").hits
+    assert (h.kind, h.counterparty) == ("licence", None)

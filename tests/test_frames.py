@@ -76,6 +76,17 @@ def test_bystander(shipped: Matcher, text: str, name: str, trigger: str, expecte
     assert cues.bystander(g, _index(g, name), _index(g, trigger)) is expected
 
 
+@pytest.mark.parametrize("text,word,expected", [
+    ("a huge rival poaches its top founders", "top", False),  # no finite verb right after "its"
+    ("Groq tops the benchmark", "tops", True),
+    ("the cut hurt", "cut", False),
+    ("Groq cuts staff", "cuts", True),
+])
+def test_no_verb_after_a_determiner(shipped: Matcher, text: str, word: str, expected: bool) -> None:
+    g = _grammar(shipped, text)
+    assert g.verbish(_index(g, word)) is expected
+
+
 @pytest.mark.parametrize("text,trigger,expected", [
     ("Tenstorrent will use the permissively licensed instruction set", "licensed", True),
     ("a newly acquired unit reports results", "acquired", True),

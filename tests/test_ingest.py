@@ -130,6 +130,19 @@ def test_a_follow_up_goes_to_the_channels_that_had_the_alert_and_the_event_takes
     assert (ev.reports, ev.sources, ev.event.amount, ev.last_seen) == (2, ["wire", "tech"], "$20 billion", NOW)
 
 
+def test_a_report_that_fits_two_open_events_joins_the_one_whose_figure_it_names() -> None:
+    def raise_hit(amount: str | None) -> Hit:
+        return Hit(rule="capital", company="Cerebras", alias="Cerebras", keywords=("raised",), field="title",
+                   kind="funding", role="recipient", amount=amount)
+    big = open_event(raise_hit("$1 billion"), {"hook": "sent"}, days_ago=2, id=8)
+    share = open_event(raise_hit("$225M"), {"hook": "sent"}, days_ago=1, id=9)
+    later = open_event(raise_hit("$1 billion"), {"hook": "sent"}, days_ago=0.5, id=10)
+    report = item(31, "Inside the $225M Cerebras bet")  # its event names no sum; its headline does
+    matched = {report.key: Candidate(report, (raise_hit(None),), ("hook",))}
+    plan = plan_ingest("tech", [report], matched, Known(events=(big, share, later)), now=NOW, event_window=WINDOW)
+    assert [s.event for s in plan.steps if isinstance(s, PutItem)] == [9]
+
+
 def test_the_plan_leaves_the_snapshot_untouched() -> None:
     ev = open_event(hit(), {"hook": "sent"})
     known = Known(events=(ev,), roots=(ROOT,))

@@ -4,6 +4,7 @@ alert, and whether a later report is the same event.
     from_hits(hits)        one Event per watched company the item tells of
     joins(open, new, age)  does a new report belong to an open event (same company, compatible
                            kind, inside the window, no conflicting amount or counterparty)
+    fit(open, new, figures) which of several open events a report agrees with most
     new_facts(open, new)   what a later report adds: the amount, a close, an approval, a block ...
     headline(event)        "Groq: acquisition by Nvidia, $20B (licence + team)"
 
@@ -275,6 +276,9 @@ def _party_key(name: str) -> str:
 
 _HEDGE = re.compile(r"about|around|roughly|nearly|almost|approx|over|more than|at least|up to|as much as|some|"
                     r"约|近|超|逾|多|余|最高|上限|\d\s*(?:-|–|to)\s*\d", re.I)  # a range is a hedge too
+# a ceiling ("up to $500 million", "最高5亿美元") names the most a round may reach: a report of
+# $300 million is the same round, one of $100 million or $2 billion is not
+_CEILING = re.compile(r"up to|as much as|最高|上限", re.I)
 _CROSS_CURRENCY = 1.3  # reference rates are rounded: two currencies compare loosely
 _ROUND_FIGURE = 1.03  # a round figure of hundreds stands for a sum within 3% of it
 
@@ -292,11 +296,16 @@ def _apart(x: str | None, y: str | None, tolerance: float | None) -> bool:
     if ca and cb and ca != cb:
         ua, ub = a * USD_RATES.get(ca, 0), b * USD_RATES.get(cb, 0)
         return bool(ua and ub) and max(ua, ub) / min(ua, ub) > _CROSS_CURRENCY
+    for cap, other, text in ((a, b, x), (b, a, y)):
+        if _CEILING.search(text):
+            return other > cap * tolerance or other < cap / 2
     if _HEDGE.search(x) or _HEDGE.search(y):
         return max(a, b) / min(a, b) > tolerance
     if round_figure(x) or round_figure(y):
         return max(a, b) / min(a, b) > _ROUND_FIGURE  # "$700 million" for $693 million
-    rounding = max(amount_step(x) or 0, amount_step(y) or 0)
+    # a single digit names its sum to a tenth: "$1 billion" is not "$1.1 billion" (that report would
+    # write "more than $1 billion"), while "$20 billion" still holds $20.4 billion
+    rounding = min(max(amount_step(x) or 0, amount_step(y) or 0), 0.1 * max(a, b))
     return abs(a - b) > rounding / 2 * 1.001
 
 
@@ -332,8 +341,8 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
     if open_event.family == "deal" and party is False:
         return False  # two different buyers are two events
     if open_event.family == "deal" and (open_event.role == "acquirer") != (new.role == "acquirer") \
-            and "party" not in (open_event.role, new.role):
-        return False  # the startup buying is not the startup being bought
+            and ("party" not in (open_event.role, new.role) or not party):
+        return False  # the startup buying is not the startup being bought (a mere "deal" must name the same other side)
     if open_event.round and new.round and open_event.round != new.round:
         return False  # Series G and Series H are two rounds
     if open_event.venue and new.venue and open_event.venue != new.venue:
@@ -343,6 +352,17 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
     if open_event.family == "deal" and party:
         return True  # one buyer, one target, one window: one deal, whatever price each report heard
     return not amounts_conflict(open_event, new)
+
+
+def fit(open_event: Event, new: Event, figures: tuple[str, ...] = ()) -> int:
+    """How much a report that may join several open events agrees with this one: the same amount,
+    valuation, round or other party, and figures the report names anywhere ("Inside the $225M
+    Cerebras bet" belongs with the $225M report, not with an older round's)."""
+    score = 2 * (_agree(open_event.amount, new.amount) + _agree(open_event.valuation, new.valuation))
+    score += 2 * bool(open_event.round and open_event.round == new.round)
+    score += bool(same_party(open_event.counterparty, new.counterparty))
+    score += any(_agree(f, x) for f in figures for x in (open_event.amount, open_event.valuation) if x)
+    return score
 
 
 def new_facts(open_event: Event, new: Event) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import cluster, events
+from .lexicon.text import fold, money_spans
 from .models import Hit, Item
 
 Ref = int  # > 0: a stored row's id; < 0: a row this plan makes
@@ -211,7 +212,7 @@ class _Planner:
         companies = tuple(sorted({h.company for h in cand.hits}))
         marks = events.marks_of(it.title)
         told = [replace(e, marks=marks) for e in events.from_hits(cand.hits)]
-        joined = {} if it.form else self.joined(told)
+        joined = {} if it.form else self.joined(told, figures_of(it))
         story = None if it.form else cluster.find_story(
             it.story_key, set(companies), [(r.item, r.story_key, set(r.companies)) for r in self.roots])
         lead = joined.get(told[0].company) if told and len(joined) == len(told) else None
@@ -223,14 +224,16 @@ class _Planner:
             return
         self.alert(it, cand, told, joined, companies)
 
-    def joined(self, told: list[events.Event]) -> dict[str, OpenEvent]:
-        """company -> the open event each told event joins (the latest that fits)."""
+    def joined(self, told: list[events.Event], figures: tuple[str, ...] = ()) -> dict[str, OpenEvent]:
+        """company -> the open event each told event joins: of those it fits, the one it agrees
+        with most (events.fit), the latest on a tie."""
         out: dict[str, OpenEvent] = {}
         for e in told:
-            for ev in reversed(self.events):
-                if ev.joinable and events.joins(ev.event, e, (self.now - ev.first_seen).total_seconds(), self.window):
-                    out[e.company] = ev
-                    break
+            fits = [ev for ev in self.events if ev.joinable and events.joins(
+                ev.event, e, (self.now - ev.first_seen).total_seconds(), self.window)]
+            if fits:
+                best = max(events.fit(ev.event, e, figures) for ev in fits)
+                out[e.company] = next(ev for ev in reversed(fits) if events.fit(ev.event, e, figures) == best)
         return out
 
     def join(self, it: Item, told: list[events.Event], joined: dict[str, OpenEvent], lead: OpenEvent | None,
@@ -311,3 +314,9 @@ class _Planner:
         if root.alert is None or (self.source == root.source and not link):
             return
         self.steps.append(AddAlso(root.alert, self.source, link))
+
+
+def figures_of(it: Item) -> tuple[str, ...]:
+    """The amounts an item's headline and summary name, as written."""
+    text = fold(f"{it.title}\n{it.summary}")
+    return tuple(text[a:b] for a, b in money_spans(text))

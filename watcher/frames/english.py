@@ -96,6 +96,8 @@ class Reader:
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
         if r.amount is None and not r.customer:
             r.amount = amount_after(g, k)
+        if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
+            r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
             # no watched company in it, but it tells what a sum is: "committed to buy $51 million
             # worth of chips from Rain AI" makes the same $51 million elsewhere in the item no raise
@@ -800,6 +802,20 @@ def amount_after(g: English, k: int) -> str | None:
     return None
 
 
+def valuation_figure(g: English, k: int, amount: str) -> bool:
+    """Is the sum a reading found after token k a valuation ("at a $23 billion valuation",
+    "valued at $5 billion", "valuing it at ...")?"""
+    m = next((i for i in range(k + 1, g.n) if g.t[i].kind == "money" and g.t[i].text == amount), None)
+    if m is None:
+        return False
+    nxt = g.t[m + 1] if m + 1 < g.n else None
+    if nxt is not None and any(e.defn.kind == "valuation" for e in nxt.entries) and nxt.low.startswith(
+            ("valuation", "post money", "pre money")):
+        return True
+    before = " ".join(t.low for t in g.t[max(0, m - 3):m])
+    return before.endswith(("valued at", "valuing it at", "valuation of", "at a valuation of"))
+
+
 def funding_noun_near(g: English, k: int) -> bool:
     """A funding noun ("round", "Series B") shortly after token k."""
     for i in range(k + 1, min(g.n, k + 12)):
@@ -836,6 +852,8 @@ def names(g: English, np: NP | None) -> list[str]:
         name = " ".join(x.text for x in g.t[first:np.head + 1])
         if name.lower() in _NOT_NAMES or len(name) < 2:
             return []  # "acquisition by This ...", "led by T." cut short: no name
+        if g.lex.has("place_name", name.lower()):
+            return []  # "licenses its IP to Japan": a country is no company on the other side
         return [name]
     return []
 

@@ -102,6 +102,8 @@ class English:
             return any(e.defn.pos == "verb" for e in t.entries) and not any(e.defn.pos == "noun" for e in t.entries)
         if t.kind != "word":
             return False
+        if self.is_(i - 1, "no_verb_after"):
+            return False  # "its top founders", "the cut": no finite verb right after a determiner
         return any(self.is_(i, c) for c in ("report_verb", "other_event", "market_move")) and not self.nounish(i)
 
     def nounish(self, i: int) -> bool:
