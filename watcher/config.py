@@ -230,7 +230,7 @@ DEFAULT_CONTEXT_WORDS: tuple[str, ...] = (
     "neuromorphic", "inference", "CPU", "CPUs", "NPU", "ASIC", "SoC", "AI hardware", "GPU", "GPUs",
     "TPU", "LPU", "chiplet", "chiplets", "wafer", "photonic", "optical interconnect", "compute-in-memory",
     "in-memory computing", "analog AI", "edge AI",
-    "芯片", "半导体", "处理器",
+    "芯片", "半导体", "处理器", "반도체", "칩", "チップ", "半導体",
 )
 
 

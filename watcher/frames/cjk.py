@@ -287,6 +287,9 @@ def _invest(c: Clause, entry: TriggerEntry) -> bool:
     if bought:
         c.customer = f"a customer's money ({c.sc.text[bought[0][0]:bought[0][1]]})"
     for a in c.left:
+        if c.folded[max(c.start, a.start - 1):a.start] in ("向", "对", "给"):
+            c.give(a, "recipient", "to (向)")  # "Benchmark向Cerebras投资2.25亿美元": 向 marks who is funded
+            continue
         after = c.folded[a.end:c.trig.start].lstrip("'’‘\"“” ")
         if c.has("recipient_particle", a.end, a.end + 3) and not after.startswith("에서") and (
                 after[:1] in ("에", "의") or after.startswith("에게")):
@@ -342,6 +345,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         if before((int(m.group(1)), int(m.group(2) or 0)), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
     after = folded[t.end:c.end]
+    if c.has("past_relative", t.end, min(c.end, t.end + 10)):
+        return "in a clause about the past (…았던)"  # "메타의 인수 제안을 받았던 퓨리오사AI": the offer it once had
     if _WHEN.match(after):
         return "in a clause of time (…时)"
     if _RELATIVE.match(after):
