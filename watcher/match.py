@@ -288,7 +288,7 @@ def _valuation(sc: Scan) -> str | None:
     return None
 
 
-_DESCRIPTOR_GAP = re.compile(r"[\w\s'-]*")
+_DESCRIPTOR_GAP = re.compile(r"[\s'-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"
 _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
@@ -297,7 +297,7 @@ _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZS
 
 def _described_as(sc: Scan, start: int, end: int) -> str | None:
     """"taxi app Hailo", "Hailo, the taxi app,": a description right beside the name that makes
-    it some other kind of business."""
+    it some other kind of business ("the exchange accepted Enflame's application" is no description)."""
     for s, e in sc.cues.get("other_business", []):
         if e <= start and start - e <= 25 and _DESCRIPTOR_GAP.fullmatch(sc.text[e:start]):
             return sc.text[s:e]

@@ -603,6 +603,10 @@ class Reader:
             h = g.head_tok(a.gsubj)
             if h is not None and g.lex.has("stock_noun", h.low) and not invests:
                 self.give(r, a.gsubj, role, "subject of " + a.gov, "poss", "compound")  # "MetaX shares soar in debut"
+            if h is not None and g.lex.has("own_thing", h.low) and not invests and not a.pps \
+                    and not any(x[0] == role for x in r.roles.values()):
+                # "Lightmatter's photonic AI ambitions light up an $80M Series B": the owner's round
+                self.give(r, a.gsubj, role, f"whose {h.text} {a.gov}", "poss")
 
     def _invest_noun(self, r: Reading, a: NounArgs) -> None:
         g = self.g
@@ -744,6 +748,8 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
         j -= 1
     if j < 0:
         return "", None
+    if j > 0 and g.is_(j, "particle") and g.t[j - 1].kind == "word":
+        j -= 1  # "light up an $80M Series B": the verb before its particle
     t = g.t[j]
     if t.low == "of" and j > 0 and g.t[j - 1].kind == "word" and g.is_(j - 1, "step_noun"):
         j -= 2  # "nears close of a $50M round": the verb before "close" governs the round

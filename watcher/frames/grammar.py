@@ -133,6 +133,8 @@ class English:
         """The noun phrase ending at token j (inclusive), walking left; lists of names count."""
         if j < 0 or j >= self.n or self.boundary(j) and self.t[j].kind != "trig":
             return None
+        if self.is_(j, "pronoun"):
+            return self._np(j, j)  # "told the exchange it will issue": a pronoun is a phrase of its own
         i = j
         while i - 1 >= 0:
             p = self.t[i - 1]
@@ -423,6 +425,8 @@ class English:
         np = self.np_left(j)
         if np is None:
             return None, vg
+        if self.t[vg].low == "to" and "poss" in np.rel.values():
+            return np, vg  # "Enflame's application to list", "Groq's plan to raise": the possessor's own act
         before = np.start - 1
         if before >= 0 and self.punct(before, ","):
             # ", the AI chip startup," after a name: the name is the subject
