@@ -76,6 +76,18 @@ EXTRACT = [
      "CNY",
      "Moore Threads: listing, 近80亿元"),
     ("壁仞科技向港交所递表", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
+    # Korean: the buyer the lexicon knows stands right before 인수 (a sum between them is no name),
+    # or is the one the startup talks "with" (와/과)
+    ("퓨리오사AI, 메타 1조원대 인수 제안 거절", "", "FuriosaAI", "acquisition", None, "메타", "1조원", "KRW",
+     "FuriosaAI: acquisition by 메타, 1조원"),
+    ("벤처 투자 소식", "퓨리오사AI가 메타와 더 이상 인수 협상을 하지 않기로 했다.", "FuriosaAI", "acquisition", None,
+     "메타", None, None, "FuriosaAI: acquisition by 메타"),
+    # a round's sum told beside a takeover is not the takeover's
+    ("퓨리오사AI, 메타 인수 제안 거절", "산업은행의 300억원 투자의향서도 결정에 영향을 줬다.", "FuriosaAI",
+     "acquisition", None, "메타", None, None, "FuriosaAI: acquisition by 메타"),
+    # the bidder inside a turned-down offer
+    ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
+     "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),
 ]
 
 

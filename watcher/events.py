@@ -210,7 +210,9 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
             kinds = ["filing"] if any(h.field == "filing" for h in hs) else [""]  # no structure found
         kind = primary(kinds)
         first = next((h for h in hs if h.kind == kind), hs[0])
-        amount = first.amount or next((h.amount for h in hs if h.amount), None)
+        # a sum told of another family's event (a round beside a takeover) is not this event's
+        amount = first.amount or next((h.amount for h in hs if h.amount and FAMILY.get(h.kind) == FAMILY.get(kind)),
+                                      None)
         currency, value = usd(amount)
         stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
         # the furthest step the item tells: a listing-day story also names the offer price

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from . import decide, lexicon
 from .config import Company, Config, Rule
 from .decide import Item as ItemView
-from .events import round_name, venue_of
+from .events import FAMILY, round_name, venue_of
 from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
@@ -166,7 +166,8 @@ class Matcher:
                             field=f.field, snippet=f.snippet, kind=f.kind, role=f.role,
                             stage=f.stage or next((x.stage for x in same if x.stage), None),
                             counterparty=next((x.counterparty for x in same + fs if x.counterparty), None),
-                            amount=next((x.amount for x in same + fs if x.amount and x.kind != "valuation"),
+                            amount=next((x.amount for x in same + fs if x.amount and x.kind != "valuation"
+                                         and FAMILY.get(x.kind) == FAMILY.get(f.kind)),
                                         None) or f.amount,
                             kinds=tuple(dict.fromkeys(x.kind for x in fs)),
                             stages=tuple(dict.fromkeys(x.stage for x in fs if x.stage)),

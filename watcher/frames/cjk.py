@@ -121,9 +121,15 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.counter = _agent(c)
             return True
         gap = c.folded[a.end:t.start].strip(" '’‘\"“”")
+        ko_partner = _korean_partner(c, gap) if not passive and d.frame == "transfer" else None
+        if ko_partner:  # "퓨리오사AI가 메타와 인수 협상": talks with a buyer the lexicon knows
+            c.give(a, "target", "with (와/과)")
+            c.counter = ko_partner
+            return True
         if not passive and d.frame == "transfer" and _HANGUL.search(c.folded, t.start, t.end) \
                 and (not gap or gap[:1] in ("을", "를", "의")):
             c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
+            c.counter = _korean_buyer(c)
             return True
         if partner:  # "英特尔与SambaNova展开收购谈判": talks with the startup are talks to buy it
             c.give(a, "target", "with (与)")
@@ -141,6 +147,8 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target" if d.frame == "transfer" else "buyer", "object")
     if c.counter is None and d.frame == "transfer" and (c.right or c.left and _object_marker(c)):
         c.counter = _agent(c)  # "英伟达200亿美元收购Groq", "软银完成对Ampere的收购": the buyer opens the clause
+    if c.counter is None and d.frame == "transfer" and _HANGUL.search(c.folded, t.start, t.end):
+        c.counter = _korean_buyer(c)  # "퓨리오사AI, 메타 인수 제안 거절"
     if not c.right and _product_right(c) and c.has("zh_company_noun", t.end, c.end) is None:
         c.customer = "sells or buys products"
     won = c.has("customer_object", t.end, c.end)
@@ -152,6 +160,35 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
 # what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition
 _AGENT_END = re.compile(r"\d|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|"
                         r"日前|近日|收购|并购|买下|入股|投资|领投|控股|的|，|,|、|：|:|\s")
+
+
+_KO_WORD = re.compile(r"([^\s,，、·…'’‘\"“”()]{2,12}?)(?:의|가|이|은|는)?$")
+_KO_SUBJECT = re.compile(r"^\s*([^\s,，、·…'’‘\"“”()]{2,12}?)(?:가|이|은|는)\s")
+
+
+def _korean_buyer(c: Clause) -> str | None:
+    """The buyer in Korean, when the lexicon knows the company ([names]): the word right before 인수
+    ("메타 인수 제안", "메타의 인수 제안"), else the clause's subject ("오픈AI가 세레브라스 인수를 검토").
+    Korean has no word classes here, so an unknown word ("더 이상 인수") is never taken for one."""
+    before = c.folded[c.start:c.trig.start].rstrip()
+    while (last := re.search(r"\s*\S*\d\S*$", before)) and last.start() > 0:
+        before = before[:last.start()]  # "메타 1조원대 인수": the sum is no name
+    for m in (_KO_WORD.search(before), _KO_SUBJECT.match(before)):
+        if m is not None:
+            word = c.sc.text[c.start + m.start(1):c.start + m.end(1)]
+            if c.lex.latin_name(word) != word:
+                return word
+    return None
+
+
+def _korean_partner(c: Clause, gap: str) -> str | None:
+    """"X가 메타와 (더 이상) 인수 협상": the known company X deals with ("와"/"과") is the buyer."""
+    if not _HANGUL.search(c.folded, c.trig.start, c.trig.end):
+        return None
+    for m in re.finditer(r"([^\s,，、·…'’‘\"“”()]{2,12}?)(?:와|과)\s", gap):
+        if c.lex.latin_name(m.group(1)) != m.group(1):
+            return m.group(1)
+    return None
 
 
 def _talks_partner(c: Clause, at: int) -> str | None:

@@ -96,6 +96,8 @@ class Reader:
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
         if r.amount is None and not r.customer:
             r.amount = amount_after(g, k)
+        if d.stage == "rejected" and not r.counter:
+            r.counter += bidder_inside(g, self.t.text)  # "rejects Meta takeover": the bidder turned down
         if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
             r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
@@ -503,6 +505,8 @@ class Reader:
             self.give(r, a.gsubj, "party" if not of else "acquirer", "subject of " + a.gov, "head", "member")
         if of and a.gsubj is not None:
             r.counter += names(g, a.gsubj)  # "SoftBank completes acquisition of Ampere": the buyer
+        if not r.counter and not by and not any(x[0] == "acquirer" for x in r.roles.values()):
+            r.counter += buyer_before(g, self.k)  # "FuriosaAI rejects Meta takeover", "Meta's takeover offer"
 
     def _sale_noun(self, r: Reading, a: NounArgs) -> None:
         g = self.g
@@ -862,6 +866,31 @@ def names(g: English, np: NP | None) -> list[str]:
             return []  # "licenses its IP to Japan": a country is no company on the other side
         return [name]
     return []
+
+
+def bidder_inside(g: English, phrase: str) -> list[str]:
+    """The proper name inside a turned-down offer ("rejects Meta takeover", "turned down Meta's
+    offer"): the words between the verb and the noun that are names, not common words."""
+    words = [w.removesuffix("'s").removesuffix("\u2019s") for w in phrase.split()[1:-1]]
+    found = [w for w in words if w[:1].isupper() and len(w) >= 2 and not any(ch.isdigit() for ch in w)
+             and w.lower() not in _NOT_NAMES and w.lower() not in ("thousand", "million", "billion", "trillion")
+             and not g.lex.classes(w.lower())]
+    return [" ".join(found)] if found else []
+
+
+def buyer_before(g: English, k: int) -> list[str]:
+    """An unwatched proper name right before a deal noun ("Meta takeover", "Meta's offer"), in a
+    sentence whose capitals mean something (not a Title Case headline)."""
+    j = k - 1
+    if j >= 0 and g.t[j].kind == "poss":
+        j -= 1
+    if j <= 0 or g.sc.title_case or g.sc.shouting:
+        return []
+    t = g.t[j]
+    if t.kind != "word" or not t.cap or len(t.text) < 3 or t.low in _NOT_NAMES or g.lex.has("place_name", t.low) \
+            or g.lex.classes(t.low):
+        return []
+    return [t.text]
 
 
 _NOT_NAMES = frozenset("""this that these those it itself its they them their we our us he she his her
