@@ -260,10 +260,14 @@ def _merger(c: Clause, entry: TriggerEntry) -> bool:
 
 
 def _hire(c: Clause, entry: TriggerEntry) -> bool:
-    """"收编Groq团队", "Groq团队加入英伟达": a name followed by a team word."""
+    """"收编Groq团队", "Groq团队加入英伟达": a name followed by a team word; in Korean the team may
+    follow a few words on ("그록의 기술과 인력을 확보": its technology and its people)."""
+    korean = _HANGUL.search(c.folded, c.trig.start, c.trig.end) is not None
     for a in c.right + c.left:
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
+        elif korean and a.end <= c.trig.start and c.has("team_noun", a.end, min(c.trig.start, a.end + 16)):
+            c.give(a, "team", "object (…의 인력)")
     return True
 
 
