@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..index import AliasDef, Found, Scan, TriggerEntry
-from ..lexicon import Lexicon, has_cjk
+from ..lexicon import HANGUL, Lexicon, has_cjk
 from ..lexicon.text import split_clauses
 from .cues import before
 from .english import dedupe
@@ -126,7 +126,7 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", "with (와/과)")
             c.counter = ko_partner
             return True
-        if not passive and d.frame == "transfer" and _HANGUL.search(c.folded, t.start, t.end) \
+        if not passive and d.frame == "transfer" and HANGUL.search(c.folded, t.start, t.end) \
                 and (not gap or gap[:1] in ("을", "를", "의")):
             c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
             c.counter = _korean_buyer(c)
@@ -147,7 +147,7 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target" if d.frame == "transfer" else "buyer", "object")
     if c.counter is None and d.frame == "transfer" and (c.right or c.left and _object_marker(c)):
         c.counter = _agent(c)  # "英伟达200亿美元收购Groq", "软银完成对Ampere的收购": the buyer opens the clause
-    if c.counter is None and d.frame == "transfer" and _HANGUL.search(c.folded, t.start, t.end):
+    if c.counter is None and d.frame == "transfer" and HANGUL.search(c.folded, t.start, t.end):
         c.counter = _korean_buyer(c)  # "퓨리오사AI, 메타 인수 제안 거절"
     if not c.right and _product_right(c) and c.has("zh_company_noun", t.end, c.end) is None:
         c.customer = "sells or buys products"
@@ -183,7 +183,7 @@ def _korean_buyer(c: Clause) -> str | None:
 
 def _korean_partner(c: Clause, gap: str) -> str | None:
     """"X가 메타와 (더 이상) 인수 협상": the known company X deals with ("와"/"과") is the buyer."""
-    if not _HANGUL.search(c.folded, c.trig.start, c.trig.end):
+    if not HANGUL.search(c.folded, c.trig.start, c.trig.end):
         return None
     for m in re.finditer(r"([^\s,，、·…'’‘\"“”()]{2,12}?)(?:와|과)\s", gap):
         if c.lex.latin_name(m.group(1)) != m.group(1):
@@ -262,7 +262,7 @@ def _merger(c: Clause, entry: TriggerEntry) -> bool:
 def _hire(c: Clause, entry: TriggerEntry) -> bool:
     """"收编Groq团队", "Groq团队加入英伟达": a name followed by a team word; in Korean the team may
     follow a few words on ("그록의 기술과 인력을 확보": its technology and its people)."""
-    korean = _HANGUL.search(c.folded, c.trig.start, c.trig.end) is not None
+    korean = HANGUL.search(c.folded, c.trig.start, c.trig.end) is not None
     for a in c.right + c.left:
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
@@ -335,14 +335,13 @@ def _invest(c: Clause, entry: TriggerEntry) -> bool:
         if c.has("recipient_particle", a.end, a.end + 3) and not after.startswith("에서") and (
                 after[:1] in ("에", "의") or after.startswith("에게")):
             c.give(a, "recipient", "object (에/의)")  # "삼성전자가 텐스토렌트에 … 투자": 에 marks who is funded
-        elif _HANGUL.search(c.folded, c.trig.start, c.trig.end) and not after.strip():
+        elif HANGUL.search(c.folded, c.trig.start, c.trig.end) and not after.strip():
             c.give(a, "recipient", "object (…투자)")  # "'텐스토렌트' 투자": the investment in it
         else:
             c.give(a, "investor", "subject", keep=True)
     return True
 
 
-_HANGUL = re.compile("[\uac00-\ud7af]")
 
 _READERS: dict[str, Callable[[Clause, TriggerEntry], bool]] = {
     "transfer": _transfer, "sale": _transfer, "merger": _merger, "hire": _hire, "licence": _licence,

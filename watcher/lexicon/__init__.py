@@ -31,13 +31,15 @@ HERE = Path(__file__).parent
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ko", "ja")
 
 # The one definition of CJK script in watcher: Han (with extensions and compatibility forms),
-# kana, and Hangul. Text in these scripts has no spaces between words, so nothing here looks
-# for word boundaries in it.
+# kana, and Hangul. Nothing here looks for word boundaries in these scripts (Chinese and Japanese
+# have no spaces between words; Korean's spaces are not where its particles attach).
 CJK_RANGES = ("\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
               "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f")
 CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+# Hangul (syllables and jamo): Korean puts spaces between its words, unlike Chinese and Japanese
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def is_cjk(ch: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from . import CJK_CHAR, CJK_RANGES, is_cjk, to_simplified
+from . import CJK_CHAR, CJK_RANGES, HANGUL, is_cjk, to_simplified
 
 
 def fold(text: str) -> str:
@@ -155,7 +155,6 @@ _CLAUSE_END = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_R
                          r"|(?<=[" + CJK_RANGES + r"])\s+(?=[\w" + CJK_RANGES + r"])")
 # Korean puts a space between words, so there only punctuation ends a clause
 _CLAUSE_END_SPACED = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,；;]")
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -178,7 +177,7 @@ def split_clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     """CJK clauses of one sentence: cut at a comma that touches CJK text, and in Chinese or Japanese
     at a space between CJK words (in Korean a space only separates words)."""
     out, start = [], span[0]
-    ends = _CLAUSE_END_SPACED if _HANGUL.search(text, span[0], span[1]) else _CLAUSE_END
+    ends = _CLAUSE_END_SPACED if HANGUL.search(text, span[0], span[1]) else _CLAUSE_END
     for m in ends.finditer(text, span[0], span[1]):
         out.append((start, m.end()))
         start = m.end()
