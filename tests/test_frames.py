@@ -109,6 +109,12 @@ def test_attributive_participle(shipped: Matcher, text: str, trigger: str, expec
     ("In 2021, Groq raised $300 million", "raised", "history"),
     ("Groq raised $750 million on Tuesday", "raised", None),
     ("Rain AI, backed by Altman, is looking for a buyer", "looking for a buyer", None),
+    ("Cerebras files a registration statement under the Securities Act of 1933", "registration statement", None),
+    ("Groq raised $10 million at the end of 2016", "raised", "history"),
+    ("Nvidia completed its biggest purchase to date for Groq's assets", "purchase", None),  # a record
+    ("Enflame secures $278 million from investors including Tencent", "secures", None),
+    ("OpenAI once considered acquiring Cerebras", "considered acquiring", "history"),
+    ("OpenAI weighed buying Cerebras around 2017", "weighed buying", "history"),
 ])
 def test_background(shipped: Matcher, text: str, trigger: str, expected: str | None) -> None:
     g = _grammar(shipped, text)

@@ -165,3 +165,8 @@ def test_latin_names_of_counterparties(name, latin):
 def test_same_amount():
     assert same_amount("$1.5 Billion", "$1.5 billion") and same_amount("$20B", "$20 billion")
     assert not same_amount("$640M", "$750 million") and not same_amount("$1B", "1 billion yuan")
+
+
+def test_short_irregular_verbs_inflect():
+    from watcher.lexicon import phrase_forms
+    assert {"goes public", "went public", "going public", "gone public"} <= phrase_forms("go public")

@@ -129,8 +129,24 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
                 after = g.np_right(j + 1)
                 if after is not None and any(x.kind == "trig" for x in g.t[after.start:after.end + 1]):
                     return None
+                if _deal_is_the_means(g, j):
+                    return None  # "Carlyle exits Ampere in SoftBank's $6.5bn acquisition"
                 return tok.text
     return None
+
+
+def _deal_is_the_means(g: English, j: int) -> bool:
+    """Is the headline verb at j done by way of a deal told after it ("exits Ampere in SoftBank's
+    $6.5bn acquisition", "joins Nvidia through a licensing deal")?"""
+    via = False
+    for x in range(j + 1, g.n):
+        if g.punct(x) or g.phrase_at(x, "subordinator") >= 0:
+            return False
+        if g.is_(x, "means_preposition"):
+            via = True
+        elif via and g.t[x].kind == "trig":
+            return True
+    return False
 
 
 def frames_of(sc: Scan, lex: Lexicon, sentences: list[tuple[int, int]], fld: str, topic: int,

@@ -357,7 +357,8 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     if any(between.startswith(w) for w in c.lex.phrases("zh_label")):
         return f"label ({between[:4]})"
     rel = between.split("的")[0] if "的" in between else ""
-    if rel and any(v in rel for v in c.lex.phrases("zh_relative_verb")):
+    if rel and "由" not in rel and any(v in rel for v in c.lex.phrases("zh_relative_verb")):
+        # (not "Ayar Labs宣布完成由Advent领投的D轮融资": a clause with 由 tells who led the round)
         return "in a clause about another company (…的)"
     if c.folded[max(c.start, a.start - 1):a.start] == "前":
         return "former (前…)"

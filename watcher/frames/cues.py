@@ -80,8 +80,12 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
 
 
 def _round_source(g: English, at: int) -> bool:
-    """"raises $278M from investors including Tencent": the round's own backers, not history."""
-    return g.sc.folded[max(0, at - 5):at] == "from "
+    """"raises $278M from investors including Tencent": the round's own backers, not history;
+    "its biggest purchase to date": a record, not a total."""
+    if g.sc.folded[max(0, at - 5):at] == "from ":
+        return True
+    before = g.sc.folded[max(0, at - 40):at].split()
+    return g.sc.folded.startswith(("to date", "yet"), at) and any(g.lex.has("superlative", w) for w in before[-4:])
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -101,7 +105,9 @@ def dated(g: English, j: int) -> tuple[int, int, int] | None:
         if g.t[p].low[:3] in _MONTHS:
             month = _MONTHS.index(g.t[p].low[:3]) + 1
         p -= 1
-    if p >= 0 and g.t[p].low in ("in", "since", "during", "back", "of", "by"):
+    if p >= 0 and g.t[p].low == "of" and not (month or g.is_(p - 1, "time_noun")):
+        return None  # "the Securities Act of 1933": a name's year; "in July of 2024", "the end of 2023" date
+    if p >= 0 and g.t[p].low in ("in", "since", "during", "back", "of", "by", "around"):
         return p, int(g.t[j].low), month
     return None
 

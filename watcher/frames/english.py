@@ -618,6 +618,8 @@ class Reader:
         if bought is not None:
             r.customer = f"an investment in {bought.text}"  # "a $1.3 billion chip investment in India"
         ins = a.names("in", "into")
+        if self.t.low.endswith(("agreement", "agreements")):
+            ins += a.names("with")  # "signed investment agreements with Enflame and Biren"
         for i in ins + a.names("for"):
             r.roles[i] = ("recipient", "in")
         for i in a.poss:
@@ -777,6 +779,9 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
         t = g.t[j]
         if t.kind == "trig" and any(e.defn.pos == "noun" for e in t.entries):
             return "", None
+        if t.kind == "trig" and j > 0 and g.verbish(j - 1):
+            j -= 1  # "shares pare gains in Hong Kong debut": the word after a verb is its object, not a verb
+            t = g.t[j]
     subj, _ = g.subject(j)
     if subj is not None and not subj.rel and not is_generic_np(g, subj):
         # "Moore Threads, China's AI chip unicorn, edges closer to an IPO": an unknown verb read

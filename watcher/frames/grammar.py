@@ -104,7 +104,8 @@ class English:
             return False
         if self.is_(i - 1, "no_verb_after"):
             return False  # "its top founders", "the cut": no finite verb right after a determiner
-        return any(self.is_(i, c) for c in ("report_verb", "other_event", "market_move")) and not self.nounish(i)
+        return any(self.is_(i, c) for c in ("report_verb", "other_event", "market_move", "past_verb")) \
+            and not self.nounish(i)
 
     def nounish(self, i: int) -> bool:
         return any(self.is_(i, c) for c in ("company_noun", "team_noun", "product_noun"))

@@ -76,7 +76,8 @@ _IRREGULAR = {
     "win": ["won"], "lead": ["led"], "make": ["made"], "bring": ["brought"], "pay": ["paid"],
     "hold": ["held"], "seek": ["sought"], "spin": ["spun"], "strike": ["struck"],
     "commit": ["committed", "committing"],  # stress on the last syllable doubles the t
-    "go": ["went", "gone", "goes"], "do": ["did", "done"], "begin": ["began", "begun", "beginning"],
+    "go": ["went", "gone", "goes", "going"], "do": ["did", "done", "does", "doing"],
+    "begin": ["began", "begun", "beginning"],
     "put": ["putting"], "set": ["setting"], "come": ["came"], "draw": ["drew", "drawn"],
     "lock": [], "plow": [], "ring": ["rang", "rung"], "shop": ["shopped", "shopping"],
     "bet": ["betting"], "cut": ["cutting"], "swallow": [], "fund": [], "list": [],
@@ -91,12 +92,11 @@ def word_forms(word: str) -> set[str]:
     """English inflections of one word: acquire -> acquires, acquired, acquiring."""
     w = word
     lw = w.lower()
-    forms = {w}
+    forms = {w} | set(_IRREGULAR.get(lw, []))  # "go" -> went, gone, goes (short, but a verb)
     if not lw.isalpha() or len(lw) < 3 or lw in _NO_INFLECT:
         return forms
     if w.isupper():  # IPO -> IPOs
         return {w, w + "s"}
-    forms.update(_IRREGULAR.get(lw, []))
     if lw.endswith(("ing", "tion", "sion", "ment", "ness", "ity", "ship", "ance", "ence")):
         return forms | {w + "s"}
     if lw.endswith("s") and not lw.endswith("ss"):
