@@ -425,8 +425,10 @@ class Reader:
             if not n.rel and self.generic(n) and self.ctx.topic >= 0:
                 r.roles[-1] = ("recipient", "in (the company of the story)")  # "invested in the start-up"
         r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
-        # "backs", "leads", "joins" need money or a round beside them to be an investment
-        return self.word_is("plain_invest_verb") or r.amount is not None or funding_noun_near(g, k)
+        # "backs", "leads", "joins" need money or a round beside them to be an investment, or the
+        # investors they bring in ("led a group of corporate investors into Syntiant")
+        return self.word_is("plain_invest_verb") or r.amount is not None or funding_noun_near(g, k) \
+            or any(g.is_(i, "investor_noun") for i in range(k + 1, min(g.n, k + 8)))
 
     def _issuer_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
