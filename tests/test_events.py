@@ -85,6 +85,9 @@ EXTRACT = [
     # a round's sum told beside a takeover is not the takeover's
     ("퓨리오사AI, 메타 인수 제안 거절", "산업은행의 300억원 투자의향서도 결정에 영향을 줬다.", "FuriosaAI",
      "acquisition", None, "메타", None, None, "FuriosaAI: acquisition by 메타"),
+    # Chinese: another company named between the startup and 收购 makes the offer that company's
+    ("韩国AI芯片初创FuriosaAI拒绝Meta 8亿美元收购要约", "", "FuriosaAI", "acquisition", None, "Meta", "8亿美元", "USD",
+     "FuriosaAI: acquisition by Meta, 8亿美元"),
     # the bidder inside a turned-down offer
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),

@@ -135,6 +135,11 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", "with (与)")
             c.counter = partner
             return True
+        bidder = _bidder_between(c, a.end) if not passive and d.frame == "transfer" else None
+        if bidder:  # "FuriosaAI拒绝Meta 8亿美元收购要约": another company's offer for the startup
+            c.give(a, "target", "another company's offer")
+            c.counter = bidder
+            return True
         c.give(a, "target" if passive or d.frame == "sale" else "acquirer", "subject")
         if passive:
             agents = [b for b in c.left if b.start > a.end]
@@ -178,6 +183,31 @@ def _korean_buyer(c: Clause) -> str | None:
             word = c.sc.text[c.start + m.start(1):c.start + m.end(1)]
             if c.lex.latin_name(word) != word:
                 return word
+    return None
+
+
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z0-9&.-]+(?: [A-Z][A-Za-z0-9&.-]+)?)")
+
+
+def _bidder_between(c: Clause, at: int) -> str | None:
+    """Another company named between a watched name and the deal word ("FuriosaAI拒绝Meta 8亿美元收购",
+    "黑芝麻智能获英伟达收购要约"): a Latin-script name, or one the lexicon knows ([names])."""
+    gap = c.sc.text[at:c.trig.start]
+    if any(at <= b.start < c.trig.start for b in c.names) or not has_cjk(gap):
+        return None
+    for m in _LATIN_NAME.finditer(gap):
+        name, before = m.group(1), gap[:m.start()].rstrip()
+        if before.endswith("对"):  # "完成对Zeta3 Labs的收购": what it buys
+            break
+        if before.endswith((".", "(", "（")) or before[-1:].isdigit() or c.lex.classes(name.lower()) \
+                or len(name) < 3 or name.isupper() and len(name) == 3 and name.endswith("PU"):
+            continue  # a stock code ("(02533.HK)"), a chip acronym (GPU, NPU), a word the lexicon knows
+        return name
+    for word in re.findall(r"[\u4e00-\u9fff\uac00-\ud7af\u30a0-\u30ff]{2,6}", c.folded[at:c.trig.start]):
+        for n in range(len(word), 1, -1):
+            for i in range(0, len(word) - n + 1):
+                if c.lex.latin_name(word[i:i + n]) != word[i:i + n]:
+                    return c.sc.text[at + c.folded[at:c.trig.start].index(word) + i:][:n]
     return None
 
 
