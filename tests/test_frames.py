@@ -115,6 +115,7 @@ def test_attributive_participle(shipped: Matcher, text: str, trigger: str, expec
     ("Enflame secures $278 million from investors including Tencent", "secures", None),
     ("OpenAI once considered acquiring Cerebras", "considered acquiring", "history"),
     ("OpenAI weighed buying Cerebras around 2017", "weighed buying", "history"),
+    ("his bio notes Mythic has raised $86M in venture capital", "raised", "history"),  # a total, not a round
 ])
 def test_background(shipped: Matcher, text: str, trigger: str, expected: str | None) -> None:
     g = _grammar(shipped, text)
