@@ -254,15 +254,19 @@ def compatible(a: str, b: str) -> bool:
 
 
 def same_party(a: str | None, b: str | None) -> bool | None:
-    """Do two counterparties name the same company? None when it cannot be told (one is
-    missing, or one is written in Chinese and the other in Latin script)."""
+    """Do two counterparties name the same company? None when it cannot be told: one is missing,
+    or one is a CJK name the lexicon's [names] table does not map to its Latin one."""
     if not a or not b:
         return None
     names = load()
     x, y = _party_key(names.latin_name(a)), _party_key(names.latin_name(b))
-    if not x or not y or has_cjk(x) != has_cjk(y):
+    if not x or not y:
         return None
-    return x == y or x in y or y in x
+    if x == y or x in y or y in x:
+        return True
+    if has_cjk(x) or has_cjk(y):
+        return None  # a local name the lexicon does not know ("中央日報によると" is no buyer at all): cannot tell
+    return False
 
 
 _SUFFIX = re.compile(r"\b(?:inc|corp|corporation|co|ltd|limited|llc|plc|group|holdings|technologies|technology|"
