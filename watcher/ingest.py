@@ -231,9 +231,8 @@ class _Planner:
         for e in told:
             fits = [ev for ev in self.events if ev.joinable and events.joins(
                 ev.event, e, (self.now - ev.first_seen).total_seconds(), self.window)]
-            if fits:
-                best = max(events.fit(ev.event, e, figures) for ev in fits)
-                out[e.company] = next(ev for ev in reversed(fits) if events.fit(ev.event, e, figures) == best)
+            if fits:  # the highest fit; on a tie the later event (max keeps the first of equals)
+                out[e.company] = max(enumerate(fits), key=lambda p: (events.fit(p[1].event, e, figures), p[0]))[1]
         return out
 
     def join(self, it: Item, told: list[events.Event], joined: dict[str, OpenEvent], lead: OpenEvent | None,

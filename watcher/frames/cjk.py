@@ -203,12 +203,9 @@ def _bidder_between(c: Clause, at: int) -> str | None:
                 or len(name) < 3 or name.isupper() and len(name) == 3 and name.endswith("PU"):
             continue  # a stock code ("(02533.HK)"), a chip acronym (GPU, NPU), a word the lexicon knows
         return name
-    for word in re.findall(r"[\u4e00-\u9fff\uac00-\ud7af\u30a0-\u30ff]{2,6}", c.folded[at:c.trig.start]):
-        for n in range(len(word), 1, -1):
-            for i in range(0, len(word) - n + 1):
-                if c.lex.latin_name(word[i:i + n]) != word[i:i + n]:
-                    return c.sc.text[at + c.folded[at:c.trig.start].index(word) + i:][:n]
-    return None
+    folded = c.folded[at:c.trig.start]
+    found = min(((folded.find(k), k) for k in c.lex.names if has_cjk(k) and k in folded), default=None)
+    return c.sc.text[at + found[0]:at + found[0] + len(found[1])] if found else None
 
 
 def _korean_partner(c: Clause, gap: str) -> str | None:

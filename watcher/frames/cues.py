@@ -70,7 +70,7 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         if not (a <= k <= b or not describes(g, a)):
             continue
         cue = next((c for c in g.sc.cue_spans("background_cue", g.t[a].start, g.t[b].end)
-                    if not _round_source(g, c[0])), None) if a <= b else None
+                    if not _not_history(g, c[0])), None) if a <= b else None
         if cue is not None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
         for j in range(max(a, 1), b + 1):
@@ -79,7 +79,7 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     return None
 
 
-def _round_source(g: English, at: int) -> bool:
+def _not_history(g: English, at: int) -> bool:
     """"raises $278M from investors including Tencent": the round's own backers, not history;
     "its biggest purchase to date": a record, not a total."""
     if g.sc.folded[max(0, at - 5):at] == "from ":
