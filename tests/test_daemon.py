@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import pytest
 from cli_env import Env, rss
 from test_cli import DEAL
 from test_pipeline import Clock
 
 from watcher import config
-from watcher.daemon import Daemon
+from watcher.daemon import DB_CHECK_EVERY, DB_CHECK_QUIET, Daemon, db_check_every
 
 
 async def _wait(cond: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -36,6 +37,16 @@ def run_daemon(env: Env, job: Callable[[Daemon], Awaitable[None]], clock: Clock 
         return await asyncio.wait_for(task, 15)
 
     return asyncio.run(go())
+
+
+@pytest.mark.parametrize(("has_file", "failing", "every"), [
+    (True, False, DB_CHECK_EVERY),  # SQLite: the file is looked at every few seconds
+    (True, True, DB_CHECK_EVERY),
+    (False, False, DB_CHECK_QUIET),  # PostgreSQL taking writes: nothing to stat, fewer wakeups
+    (False, True, DB_CHECK_EVERY),  # failing: watched closely until it recovers
+])
+def test_database_check_cadence(has_file, failing, every):
+    assert db_check_every(has_file, failing) == every
 
 
 def _source_jobs(d: Daemon) -> set[str]:

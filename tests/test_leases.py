@@ -125,3 +125,25 @@ def test_sources_are_shared_out_host_by_host(pg_store):
     b = beat(pg_store, "b", T0 + timedelta(seconds=1), hosts)
     assert len(a) == len(b) == 100 and not a & b
     assert not {hosts[s] for s in a} & {hosts[s] for s in b}  # no host split between them
+
+
+def test_a_steady_beat_renews_in_one_statement_and_still_follows_the_group(pg_store):
+    """ensure=False (every beat after the first): the one-statement path renews the leases; a
+    joining instance, a source dropped from the config, or a share to fill take the full path."""
+    def steady(me: str, now: datetime, sources=SOURCES) -> set[str]:
+        return pg_store.heartbeat(me, "host-" + me, 100, "test", T0, now, sources, LEASE, ALIVE, ensure=False)
+
+    assert beat(pg_store, "a", T0) == set(SOURCES)
+    later = T0 + timedelta(seconds=LEASE - 1)
+    assert steady("a", later) == set(SOURCES)  # renewed: held past the first lease's end
+    shown = pg_store.instances(T0 + timedelta(seconds=LEASE + 1))
+    assert [(i.id, len(i.sources)) for i in shown] == [("a", 200)]
+    # a source leaves the config: given back at once, not kept until the next ensure
+    assert steady("a", later + timedelta(seconds=1), SOURCES[1:]) == set(SOURCES[1:])
+    held = {i.id: set(i.sources) for i in pg_store.instances(later + timedelta(seconds=1))}
+    assert SOURCES[0] not in held["a"]
+    # b joins and takes the free source; a's steady beat sees two instances and hands half over
+    assert steady("b", later + timedelta(seconds=2)) == {SOURCES[0]}
+    a = steady("a", later + timedelta(seconds=3))
+    b = steady("b", later + timedelta(seconds=4))
+    assert len(a) == 100 and len(b) == 100 and not a & b

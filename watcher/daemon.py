@@ -54,6 +54,8 @@ PRUNE_EVERY = 6 * 3600.0
 STATE_FLUSH_EVERY = 10.0  # seconds a quiet poll's timestamps may wait in memory (poll_state.py)
 STOP_GRACE = 6.0  # seconds in-flight work may take after SIGTERM
 DB_CHECK_EVERY = 2.0  # seconds between looks at the database file (one stat) and its health
+DB_CHECK_QUIET = 10.0  # the same with no file to look at (PostgreSQL) while the database takes writes:
+                       # a wakeup of an idle process costs a VM more CPU than the look itself
 HEALTH_RETRY = 60.0  # seconds before a database health message that could not be sent is tried again
 EXIT_DB_GONE = 3  # the database was deleted, replaced or lost its tables under the run
 
@@ -71,6 +73,13 @@ def sd_notify(message: str) -> None:
             s.sendall(message.encode())
     except OSError as e:
         log.debug("sd_notify failed: %s", e)
+
+
+def db_check_every(has_file: bool, failing: bool) -> float:
+    """Seconds to the next database check (pure): DB_CHECK_EVERY where there is a file to look at
+    (SQLite: a deleted or replaced file is noticed within seconds) or the database is failing,
+    else DB_CHECK_QUIET."""
+    return DB_CHECK_EVERY if has_file or failing else DB_CHECK_QUIET
 
 
 def _hosts(cfg: Config) -> dict[str, str]:
@@ -351,7 +360,7 @@ class Daemon:
                  sum(s.enabled for s in self.cfg.source), len(self.cfg.notifier), display_url(store.url))
         sd_notify("READY=1\nSTATUS=polling")
         watchdog = self._start_watchdog(loop)
-        self._db_timer = loop.call_later(DB_CHECK_EVERY, self._db_tick)
+        self._db_timer = loop.call_later(self._db_every(), self._db_tick)
         # alerts left in the outbox by an earlier run (crash, outage) go out first, as a tracked job
         startup = asyncio.ensure_future(self._guarded(deliver(self.ctx, ignore_backoff=True), 300))
         self._tasks.add(startup)
@@ -395,12 +404,19 @@ class Daemon:
         return EXIT_DB_GONE if self._db_gone is not None else 0
 
     # ------------------------------------------------------------------ the database
+    def _db_every(self) -> float:
+        store = self._ctx.store if self._ctx is not None else None
+        if store is None:
+            return DB_CHECK_EVERY
+        failing = self._db_since is not None or (store.health is not None and store.health.snapshot().failing)
+        return db_check_every(store.path is not None, failing)
+
     def _db_tick(self, again: bool = True) -> None:
         """Every DB_CHECK_EVERY seconds on the loop (and after a job failed on the database): is
         the database still the file the store opened, and does it take writes? A stat and a
         look at the store's health: nothing is read from the database."""
         if again and not self.stop.is_set():
-            self._db_timer = asyncio.get_running_loop().call_later(DB_CHECK_EVERY, self._db_tick)
+            self._db_timer = asyncio.get_running_loop().call_later(self._db_every(), self._db_tick)
         if self._ctx is None or self._db_gone is not None:
             return
         store = self.ctx.store
