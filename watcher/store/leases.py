@@ -66,12 +66,13 @@ class Leases(Db):
             return set(sources)
         until, alive_until = now + timedelta(seconds=lease), now + timedelta(seconds=alive)
         hosts = dict(sources) if isinstance(sources, Mapping) else dict.fromkeys(sources, "")
-        if not ensure:
+        if not ensure:  # renewed on its own: the leases it holds stay its own whatever follows
             live, renewed = self._beat(me, host, pid, version, started, now, alive_until, until)
             if set(renewed) <= hosts.keys() and len(renewed) == fair_share(len(hosts), live):
                 return set(renewed)  # the steady state: one statement, one round trip
         with self.engine.begin() as conn:
-            live, renewed = self._beat(me, host, pid, version, started, now, alive_until, until, conn)
+            if ensure:
+                live, renewed = self._beat(me, host, pid, version, started, now, alive_until, until, conn)
             names = sorted(hosts)
             for chunk in _chunks(names if ensure else [], 500):
                 stmt = pg_insert(_L).values([{"source": n, "host": hosts[n]} for n in chunk])
