@@ -316,3 +316,38 @@ def test_sent_journal_sits_beside_the_database(url, want):
 
     got = path_for(url)
     assert (str(got) if got else None) == want
+
+
+def test_polls_that_finish_while_the_store_is_busy_are_stored_in_one_transaction(env):
+    """Group commit: the first poll stores alone; the two that arrive meanwhile go in one
+    transaction; each gets its own result, and a batch the store refuses fails only its poll."""
+    from watcher.errors import StoreError
+    from watcher.ingest import Batch
+    from watcher.models import RawItem
+    from watcher.normalize import normalize
+    from watcher.pipeline import ingest
+
+    def batch(source: str, n: int) -> Batch:
+        items = [normalize(RawItem(guid=f"{source}{k}", title=f"Chip news {source} {k}",
+                                   link=f"https://{source}.example/{k}"), source) for k in range(n)]
+        return Batch(source, items, {}, START, 3 * 86400)
+
+    async def job(ctx: Context) -> tuple[list[object], list[list[str]]]:
+        groups: list[list[str]] = []
+        real = ctx.store.ingest_many
+
+        def spy(batches: list[Batch]) -> list[object]:
+            groups.append([b.source for b in batches])
+            out = real([b for b in batches if b.source != "bad"])
+            return [StoreError("cannot store items of bad") if b.source == "bad" else out.pop(0) for b in batches]
+
+        ctx.store.ingest_many = spy  # type: ignore[method-assign]
+        got = await asyncio.gather(*(ingest(ctx, batch(s, n)) for s, n in (("a", 2), ("b", 3), ("bad", 1),
+                                                                           ("c", 1))), return_exceptions=True)
+        return got, groups
+
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    got, groups = with_ctx(env, Clock(), job)
+    assert groups == [["a"], ["b", "bad", "c"]]
+    assert [getattr(r, "new_items", r) for r in got[:2]] + [getattr(got[3], "new_items", None)] == [2, 3, 1]
+    assert isinstance(got[2], StoreError)

@@ -1,4 +1,5 @@
 """The store on a real SQLite file: dedupe, outbox, locking, retention."""
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -335,3 +336,70 @@ def test_a_database_at_another_revision_is_refused_saying_what_to_do(tmp_path):
     with pytest.raises(SchemaError, match="does not know: it was upgraded by a newer watcher"):
         Store(f"sqlite:///{path}")
     con.close()
+
+
+def _batches(*specs):
+    """(source, [(n, hits or None)]) -> Batches: reports of one Rivos deal and plain items."""
+    from watcher.ingest import Batch
+
+    out = []
+    for source, entries in specs:
+        items, matched = [], {}
+        for n, hits in entries:
+            title = f"Report {'abcdefghij'[n % 10]} of a Rivos deal from {source}" if hits else f"Chip news {n}"
+            it = normalize(RawItem(guid=f"{source}{n}", title=title, link=f"https://{source}.example/{n}"), source)
+            items.append(it)
+            if hits:
+                matched[it.key] = Candidate(it, hits, ("hook",))
+        out.append(Batch(source, items, matched, NOW, 3 * 86400, 14 * 86400))
+    return out
+
+
+def _stored(st):
+    alerts = sorted((d.alert.notifier, d.alert.record.headline, d.alert.record.reports, d.alert.also_links)
+                    for d in st.due(NOW))
+    events = [(ev.reports, ev.facts) for ev, _ in st.events_since(NOW - timedelta(days=1))]
+    return st.count_items(), alerts, events
+
+
+GROUP = (("wire", [(1, deal_hit()), (2, None)]), ("tech", [(3, deal_hit(counterparty="Meta Platforms")), (4, None)]),
+         ("cn", [(5, deal_hit(amount="$500 million"))]), ("wire", [(1, deal_hit()), (6, None)]), ("empty", []))
+
+
+def test_a_group_commit_stores_what_one_ingest_after_another_would(tmp_path):
+    one_by_one, grouped = Store(f"sqlite:///{tmp_path / 'a.db'}"), Store(f"sqlite:///{tmp_path / 'b.db'}")
+    expected = [one_by_one.ingest(b.source, b.items, b.matched, now=b.now, story_window=b.story_window,
+                                  event_window=b.event_window) for b in _batches(*GROUP)]
+    got = grouped.ingest_many(_batches(*GROUP))
+    assert got == expected
+    assert [r.new_alerts for r in got] == [1, 0, 0, 0, 0]  # later reports joined the first one's alert
+    assert _stored(grouped) == _stored(one_by_one)
+    assert _stored(grouped)[0] == 6
+
+
+def test_a_group_commit_with_one_bad_batch_fails_only_that_batch(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    good, bad, other = _batches(("wire", [(1, deal_hit())]), ("tech", [(2, None)]), ("cn", [(3, None)]))
+    broken = type(bad)(bad.source, [dataclasses.replace(bad.items[0], title=None)], {}, NOW, 3 * 86400)  # NOT NULL
+    res = st.ingest_many([good, broken, other])
+    assert res[0].new_alerts == 1 and res[2].new_items == 1
+    assert isinstance(res[1], StoreError) and "tech" in str(res[1])
+    assert st.count_items() == 2
+
+
+def test_database_trouble_fails_the_whole_group_at_once(tmp_path, monkeypatch):
+    from watcher.store import store as store_mod
+
+    monkeypatch.setattr(store_mod, "WAIT", 0.2)  # a locked database gives up quickly
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    calls = []
+    monkeypatch.setattr(st, "_one", lambda b: calls.append(b))  # never retried batch by batch
+    blocker = sqlite3.connect(tmp_path / "w.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(StoreError, match="3 sources.*locked"):
+            st.ingest_many(_batches(("a", [(1, None)]), ("b", [(2, None)]), ("c", [(3, None)])))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert calls == [] and st.count_items() == 0

@@ -33,6 +33,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """One poll's items on their way to the store; several go in one transaction (group commit)."""
+
+    source: str
+    items: list[Item]
+    matched: dict[str, Candidate]
+    now: datetime
+    story_window: float
+    event_window: float = 14 * 86400.0
+
+
+@dataclass(frozen=True)
 class IngestResult:
     new_items: int
     new_alerts: int

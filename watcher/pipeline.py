@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -44,7 +45,7 @@ from .config import Notifier as NotifierCfg
 from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
-from .ingest import Candidate
+from .ingest import Batch, Candidate, IngestResult
 from .models import Item
 from .mute import muted_by
 from .normalize import normalize
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("watcher")
 
 LOG_NOTIFIER = "log"  # where alerts go when no [[notifier]] is configured
+INGEST_GROUP_ITEMS = 5000  # items stored in one transaction at most (group commit, `ingest`)
 DELIVERY_RETRY_MAX = 1800.0  # a notifier back from an outage gets its queue within half an hour
 Clock = Callable[[], datetime]
 
@@ -86,6 +88,7 @@ class Shared:
     url: str  # the database
     clock: Clock = utcnow
     ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ingest_queue: list[tuple[Batch, asyncio.Future[IngestResult]]] = field(default_factory=list)
     deliver_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sending: set[str] = field(default_factory=set)  # notifiers with a delivery round in progress
     again: set[str] = field(default_factory=set)  # notifiers that had alerts come while they were sending
@@ -379,10 +382,8 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
             log.error("parse worker process died; parsing in threads from now on")
             ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
             done = await loop.run_in_executor(ctx.pool, process, *args[:3], ctx.get_matcher, *args[4:])
-        async with ctx.shared.ingest_lock:
-            res = await asyncio.to_thread(ctx.store.ingest, source.name, done.items, done.matched,
-                                          now=now, story_window=ctx.cfg.watcher.story_window,
-                                          event_window=ctx.cfg.watcher.event_window)
+        res = await ingest(ctx, Batch(source.name, done.items, done.matched, now, ctx.cfg.watcher.story_window,
+                                      ctx.cfg.watcher.event_window))
         partial = done.collected.error()  # some parts failed: keep what the others produced, mark the source failing
         if partial is not None:
             ctx.shared.seen.forget(source.name)
@@ -404,6 +405,48 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
     except Exception as e:  # noqa: BLE001 - a bug in one source must not stop the others
         log.exception("%s: unexpected error", source.name)
         return await _record_failure(ctx, source, state, now, e)
+
+
+async def ingest(ctx: Context, batch: Batch) -> IngestResult:
+    """Store one poll's items. Polls that finish while another's items are being stored wait
+    together, and the first of them to get the store takes them all in one transaction
+    (Store.ingest_many): group commit, so a pass over many sources pays for a few commits, not
+    one per source. Raises StoreError for this batch when it could not be stored."""
+    if not batch.items:
+        return IngestResult(0, 0, 0)
+    mine: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
+    waiting = ctx.shared.ingest_queue
+    waiting.append((batch, mine))
+    async with ctx.shared.ingest_lock:
+        if any(f is mine for _, f in waiting):  # no one took it yet: take it, and what waits behind it
+            take: list[tuple[Batch, asyncio.Future[IngestResult]]] = []
+            n = 0
+            while waiting and (not take or n + len(waiting[0][0].items) <= INGEST_GROUP_ITEMS):
+                take.append(waiting.pop(0))
+                n += len(take[-1][0].items)
+            work = asyncio.ensure_future(asyncio.to_thread(ctx.store.ingest_many, [b for b, _ in take]))
+            # every batch taken gets its answer, even if this task is cancelled while the store works
+            work.add_done_callback(functools.partial(_settle, [f for _, f in take]))
+            await asyncio.wait([work])
+    return await mine
+
+
+def _settle(futures: list[asyncio.Future[IngestResult]],
+            work: asyncio.Future[list[IngestResult | StoreError]]) -> None:
+    """Hand each batch of a group commit its result or its error."""
+    if work.cancelled():
+        results: list[IngestResult | BaseException] = [StoreError("storing was cancelled")] * len(futures)
+    elif (e := work.exception()) is not None:
+        results = [e] * len(futures)
+    else:
+        results = list(work.result())
+    for fut, r in zip(futures, results, strict=True):
+        if fut.done():
+            continue
+        if isinstance(r, BaseException):
+            fut.set_exception(r)
+        else:
+            fut.set_result(r)
 
 
 async def _record_success(ctx: Context, source: Source, st: PollState, now: datetime, download: Download,

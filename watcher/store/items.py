@@ -1,14 +1,17 @@
 """Items and events: reading what a plan needs, carrying ingest plans out, replay and retention."""
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from ..errors import StoreError
 from ..ingest import (
+    Batch,
     Candidate,
     IngestPlan,
     IngestResult,
@@ -75,21 +78,61 @@ class Items(Db):
         item without the alert it earned."""
         if not items:
             return IngestResult(0, 0, 0)
+        batch = Batch(source, items, matched, now, story_window, event_window)
         try:
             with Session(self.engine) as s:
-                if self.engine.dialect.name == "postgresql":
-                    # instances sharing the database ingest one at a time, as one process's polls
-                    # do (SQLite's single writer does it there): two copies of one story polled
-                    # at once by two instances must see each other
-                    s.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
-                known = self._known(s, source, items, matched, now, story_window, event_window)
-                plan = plan_ingest(source, items, matched, known, now=now, event_window=event_window)
-                self._apply(s, plan, source, now)
+                self._serialize(s)
+                result = self._ingest_in(s, batch)
                 s.commit()
         except StoreError:
             raise
         except Exception as e:  # noqa: BLE001
             raise StoreError(f"cannot store items of {source}: {e}") from e
+        return result
+
+    def ingest_many(self, batches: list[Batch]) -> list[IngestResult | StoreError]:
+        """Several polls' items in one transaction (group commit), each planned on what the ones
+        before it wrote, exactly as one ingest after another would: one BEGIN, one COMMIT and one
+        journal write of the pages they share, instead of one per source. A failure that is the
+        database's (locked, full, gone) raises StoreError for them all; any other failure (one
+        batch's bad data) is retried batch by batch, so it fails only the batch that caused it."""
+        todo = [b for b in batches if b.items]
+        if len(todo) <= 1:
+            return [self._one(b) for b in batches]
+        try:
+            with Session(self.engine) as s:
+                self._serialize(s)
+                results = [self._ingest_in(s, b) if b.items else IngestResult(0, 0, 0) for b in batches]
+                s.commit()
+            return list(results)
+        except StoreError:
+            raise
+        except (OperationalError, sqlite3.OperationalError) as e:
+            raise StoreError(f"cannot store items of {len(todo)} sources: {e}") from e
+        except Exception:  # noqa: BLE001 - one batch's trouble: find it, keep the others
+            return [self._one(b) for b in batches]
+
+    def _one(self, b: Batch) -> IngestResult | StoreError:
+        try:
+            return self.ingest(b.source, b.items, b.matched, now=b.now, story_window=b.story_window,
+                               event_window=b.event_window)
+        except StoreError as e:
+            return e
+
+    def _serialize(self, s: Session) -> None:
+        if self.engine.dialect.name == "postgresql":
+            # instances sharing the database ingest one at a time, as one process's polls
+            # do (SQLite's single writer does it there): two copies of one story polled
+            # at once by two instances must see each other
+            s.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
+
+    def _ingest_in(self, s: Session, b: Batch) -> IngestResult:
+        """One batch inside the caller's transaction; what it wrote is flushed, so the next batch
+        in the same transaction reads it."""
+        known = self._known(s, b.source, b.items, b.matched, b.now, b.story_window, b.event_window)
+        plan = plan_ingest(b.source, b.items, b.matched, known, now=b.now, event_window=b.event_window)
+        self._apply(s, plan, b.source, b.now)
+        s.flush()
         return plan.result
 
     def _known(self, s: Session, source: str, items: list[Item], matched: dict[str, Candidate], now: datetime,

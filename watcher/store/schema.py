@@ -74,7 +74,7 @@ class SourceState(SQLModel, table=True):
 class ItemRow(SQLModel, table=True):
     __tablename__ = "item"
     __table_args__ = (UniqueConstraint("source", "key"), Index("ix_item_url", "url"),
-                      Index("ix_item_seen", "seen_at"))
+                      Index("ix_item_seen", "seen_at"), Index("ix_item_alerted_seen", "alerted", "seen_at"))
     id: int | None = Field(default=None, primary_key=True)
     source: str
     key: str
