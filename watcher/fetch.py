@@ -12,13 +12,24 @@ import contextlib
 import email.utils
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+if "httpx" not in sys.modules:
+    # httpx's package imports its command-line client (click, pygments: an eighth of every start)
+    # whenever those happen to be installed; a None entry makes that import fail, and httpx then
+    # defines its stub `main`, which watcher never calls. Dropped again once httpx is loaded.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    try:
+        import httpx
+    finally:
+        if sys.modules.get("httpx._main", 0) is None:
+            del sys.modules["httpx._main"]
+import httpx  # noqa: E402  # (loaded above; this binds the name for the type checker too)
 
 from . import config, models, redirects
 from .errors import FetchError

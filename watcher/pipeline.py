@@ -39,17 +39,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
-from . import digest, flood, secrets, sentlog, sources
+from . import flood, secrets, sentlog, sources
 from .config import Config, Source, format_duration, format_time
 from .config import Notifier as NotifierCfg
 from .dates import utcnow
 from .errors import FetchError, StoreError, WatcherError
 from .fetch import Fetcher
-from .ingest import Batch, Candidate, IngestResult
 from .models import Item
 from .mute import muted_by
 from .normalize import normalize
-from .notify import Message, health_failing, health_recovered, log_alert, route
 from .poll_state import PollState, PollStates
 from .quickstore import QuickStore
 from .seen import Seen, body_digest, entry_id
@@ -57,8 +55,10 @@ from .sources import Collected, Download
 from .sources.edgar import EdgarGateway
 
 if TYPE_CHECKING:
+    from .ingest import Batch, Candidate, IngestResult
     from .match import Matcher
     from .metrics import Metrics
+    from .notify import Message
     from .notify.deliver import Notifiers
     from .store import Delivery, SourceStateValue, Store
 
@@ -286,6 +286,9 @@ def process(download: Download, source: Source, max_age: float, get_matcher: Cal
     out = Processed(dataclasses.replace(collected, items=[]), items, {}, frozenset(ids), len(ids))
     if not items:
         return out
+    from .ingest import Candidate  # what only a changed feed needs loads only then
+    from .notify import route
+
     matcher = (get_matcher or _worker_matcher)()
     oldest = now - timedelta(seconds=max_age)
     for it in items:
@@ -382,6 +385,8 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
             log.error("parse worker process died; parsing in threads from now on")
             ctx.pool, ctx.worker_is_process = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse"), False
             done = await loop.run_in_executor(ctx.pool, process, *args[:3], ctx.get_matcher, *args[4:])
+        from .ingest import Batch
+
         res = await ingest(ctx, Batch(source.name, done.items, done.matched, now, ctx.cfg.watcher.story_window,
                                       ctx.cfg.watcher.event_window))
         partial = done.collected.error()  # some parts failed: keep what the others produced, mark the source failing
@@ -413,6 +418,8 @@ async def ingest(ctx: Context, batch: Batch) -> IngestResult:
     (Store.ingest_many): group commit, so a pass over many sources pays for a few commits, not
     one per source. Raises StoreError for this batch when it could not be stored."""
     if not batch.items:
+        from .ingest import IngestResult
+
         return IngestResult(0, 0, 0)
     mine: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
     waiting = ctx.shared.ingest_queue
@@ -459,6 +466,8 @@ async def _record_success(ctx: Context, source: Source, st: PollState, now: date
         changes["items_seen"] = n  # what the source served last time it changed (status shows it)
     await save_state(ctx, source.name, changes, defer=defer and not was_alerted)
     if was_alerted:
+        from .notify import health_recovered
+
         await send_health(ctx, health_recovered(source.name, st.failing_since, st.last_error))
 
 
@@ -479,6 +488,8 @@ async def _record_failure(ctx: Context, source: Source, state: PollState, now: d
         await save_state(ctx, source.name, dict(last_error=msg[:500], last_attempt=now, failures=failures,
                                                 failing_since=since, next_poll=now + timedelta(seconds=delay)))
         if not state.health_alerted and (now - since).total_seconds() >= ctx.cfg.watcher.health_after:
+            from .notify import health_failing
+
             if await send_health(ctx, health_failing(source.name, failures, since, msg)):
                 await save_state(ctx, source.name, dict(health_alerted=True))
     except StoreError as se:
@@ -644,6 +655,8 @@ async def _deliver_queue(ctx: Context, name: str, queue: list[Delivery]) -> tupl
             else:
                 failed += 1
         if bundle and notifier is not None and notifier.digest:
+            from . import digest
+
             title, body = digest.render([d.alert for d in bundle], digest.parse(notifier.digest))
             if await _send_bundle(ctx, name, bundle, title, body, "digested", "digest"):
                 sent += len(bundle)
@@ -657,6 +670,8 @@ async def _digest_split(ctx: Context, notifier: NotifierCfg, queue: list[Deliver
     """digest.py for one notifier's claimed queue: the deliveries sent one by one (rules outside
     digest_rules), and this period's digest; the rest wait, held until the next digest time."""
     from zoneinfo import ZoneInfo
+
+    from . import digest
 
     assert notifier.digest is not None
     schedule, tz, now = digest.parse(notifier.digest), ZoneInfo(ctx.cfg.watcher.timezone), ctx.clock()
@@ -690,6 +705,8 @@ async def _send_bundle(ctx: Context, name: str, bundle: list[Delivery], title: s
                        what: str) -> bool:
     """One message for many deliveries (a flood-guard summary, a digest). They are marked `status`
     only when it went out; otherwise they are given back and the notifier waits a little."""
+    from .notify import Message
+
     now = ctx.clock()
     ok, err = await ctx.notifiers.send(name, Message(title, body, "text"))
     if not ok:
@@ -706,6 +723,8 @@ async def _send_bundle(ctx: Context, name: str, bundle: list[Delivery], title: s
 
 async def _send_and_mark(ctx: Context, name: str, d: Delivery) -> tuple[bool, str | None]:
     if name == LOG_NOTIFIER and not ctx.cfg.notifier:
+        from .notify import log_alert
+
         log.warning("%s", log_alert(d.alert))
         ok, err = True, None
     else:

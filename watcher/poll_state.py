@@ -48,8 +48,11 @@ class PollState:
         return cls(**row.model_dump())
 
     def row(self) -> dict[str, Any]:
-        """The source_state row's values."""
-        return dataclasses.asdict(self)
+        """The source_state row's values (every field is a plain value: no deep copy, unlike asdict)."""
+        return {f.name: getattr(self, f.name) for f in _FIELDS}
+
+
+_FIELDS = dataclasses.fields(PollState)
 
 
 def urgent(old: PollState, changes: Mapping[str, SourceStateValue], *, stored: bool) -> bool:
