@@ -52,7 +52,6 @@ from .poll_state import PollState, PollStates
 from .quickstore import QuickStore
 from .seen import Seen, body_digest, entry_id
 from .sources import Collected, Download
-from .sources.edgar import EdgarGateway
 
 if TYPE_CHECKING:
     from .ingest import Batch, Candidate, IngestResult
@@ -60,6 +59,7 @@ if TYPE_CHECKING:
     from .metrics import Metrics
     from .notify import Message
     from .notify.deliver import Notifiers
+    from .sources.edgar import EdgarGateway
     from .store import Delivery, SourceStateValue, Store
 
 log = logging.getLogger("watcher")
@@ -156,6 +156,8 @@ class Shared:
         """The gateway, sending through the newest config's HTTP client (an older one is closed
         a minute after a reload); built on first use."""
         if self._edgar is None:
+            from .sources.edgar import EdgarGateway
+
             self._edgar = EdgarGateway(ctx.fetcher, ctx.cfg.watcher.edgar_rate)
         self._edgar.fetcher = ctx.fetcher
         return self._edgar
@@ -361,7 +363,8 @@ async def _poll(ctx: Context, source: Source, state: PollState, defer: bool) -> 
     started = time.monotonic()
     try:
         download = await sources.KINDS[source.kind].fetch(sources.Request(
-            source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, edgar=ctx.shared.edgar_for(ctx), now=now,
+            source=source, cfg=ctx.cfg, fetcher=ctx.fetcher, now=now,
+            edgar=ctx.shared.edgar_for(ctx) if source.kind.startswith("edgar") else None,
             etag=state.etag, last_modified=state.last_modified))
         fetch_ms = round(1000 * (time.monotonic() - started))
         digest = None if download.not_modified else body_digest(download)
@@ -833,6 +836,8 @@ async def preview(cfg: Config, source: Source, *, clock: Clock = utcnow) -> tupl
     fetcher = Fetcher(cfg.watcher)
     try:
         now = clock()
+        from .sources.edgar import EdgarGateway
+
         kind = sources.KINDS[source.kind]
         download = await kind.fetch(sources.Request(source=source, cfg=cfg, fetcher=fetcher,
                                                     edgar=EdgarGateway(fetcher, cfg.watcher.edgar_rate), now=now))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from .. import config
-from . import edgar, feed
 from .base import Collected, Download, Failure, Kind, Request, fetch_one, only_part
 
 __all__ = ["KINDS", "Collected", "Download", "Failure", "Kind", "Request"]
@@ -21,6 +20,8 @@ class _Feed:
 
     @staticmethod
     def parse(download: Download, source: config.Source, now: datetime) -> Collected:
+        from . import feed  # lxml and the parser load where a body is parsed: the parse worker
+
         return Collected(feed.parse(only_part(download), source))
 
 
@@ -35,8 +36,19 @@ class _Html:
 
 
 class _Edgar:
-    fetch = staticmethod(edgar.fetch)
-    parse = staticmethod(edgar.parse)
+    """EDGAR loads only when a config has EDGAR sources."""
+
+    @staticmethod
+    async def fetch(req: Request) -> Download:
+        from . import edgar
+
+        return await edgar.fetch(req)
+
+    @staticmethod
+    def parse(download: Download, source: config.Source, now: datetime) -> Collected:
+        from . import edgar
+
+        return edgar.parse(download, source, now)
 
 
 KINDS: dict[str, Kind] = {"feed": _Feed(), "html": _Html(), "edgar-filings": _Edgar(), "edgar-search": _Edgar()}

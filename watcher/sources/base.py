@@ -79,7 +79,7 @@ class Request:
     source: config.Source
     cfg: config.Config
     fetcher: HttpFetcher
-    edgar: EdgarGateway
+    edgar: EdgarGateway | None  # the one EDGAR gateway; None for the kinds that do not use it
     now: datetime
     etag: str | None = None
     last_modified: str | None = None

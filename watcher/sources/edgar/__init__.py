@@ -70,7 +70,9 @@ async def fetch(req: Request) -> Download:
     source, now = req.source, req.now if req.now.tzinfo else req.now.replace(tzinfo=UTC)
     timeout, max_bytes = req.cfg.source_timeout(source), req.cfg.watcher.max_bytes
     jobs = _jobs(source, req.cfg.company, now)
-    results = await asyncio.gather(*(req.edgar.get_json_body(u, timeout=timeout, max_bytes=max_bytes)
+    gateway = req.edgar
+    assert gateway is not None, "an EDGAR source is fetched through the gateway"
+    results = await asyncio.gather(*(gateway.get_json_body(u, timeout=timeout, max_bytes=max_bytes)
                                      for _, u in jobs), return_exceptions=True)
     parts: list[tuple[config.Company | None, models.Fetched]] = []
     failures: list[Failure] = []
