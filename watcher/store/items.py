@@ -78,17 +78,12 @@ class Items(Db):
         item without the alert it earned."""
         if not items:
             return IngestResult(0, 0, 0)
-        batch = Batch(source, items, matched, now, story_window, event_window)
         try:
-            with Session(self.engine) as s:
-                self._serialize(s)
-                result = self._ingest_in(s, batch)
-                s.commit()
+            return self._in_one_transaction([Batch(source, items, matched, now, story_window, event_window)])[0]
         except StoreError:
             raise
         except Exception as e:  # noqa: BLE001
             raise StoreError(f"cannot store items of {source}: {e}") from e
-        return result
 
     def ingest_many(self, batches: list[Batch]) -> list[IngestResult | StoreError]:
         """Several polls' items in one transaction (group commit), each planned on what the ones
@@ -100,11 +95,7 @@ class Items(Db):
         if len(todo) <= 1:
             return [self._one(b) for b in batches]
         try:
-            with Session(self.engine) as s:
-                self._serialize(s)
-                results = [self._ingest_in(s, b) if b.items else IngestResult(0, 0, 0) for b in batches]
-                s.commit()
-            return list(results)
+            return list(self._in_one_transaction(batches))
         except StoreError:
             raise
         except (OperationalError, sqlite3.OperationalError) as e:
@@ -119,12 +110,16 @@ class Items(Db):
         except StoreError as e:
             return e
 
-    def _serialize(self, s: Session) -> None:
-        if self.engine.dialect.name == "postgresql":
-            # instances sharing the database ingest one at a time, as one process's polls
-            # do (SQLite's single writer does it there): two copies of one story polled
-            # at once by two instances must see each other
-            s.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
+    def _in_one_transaction(self, batches: list[Batch]) -> list[IngestResult]:
+        with Session(self.engine) as s:
+            if self.engine.dialect.name == "postgresql":
+                # instances sharing the database ingest one at a time, as one process's polls
+                # do (SQLite's single writer does it there): two copies of one story polled
+                # at once by two instances must see each other
+                s.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
+            results = [self._ingest_in(s, b) if b.items else IngestResult(0, 0, 0) for b in batches]
+            s.commit()
+        return results
 
     def _ingest_in(self, s: Session, b: Batch) -> IngestResult:
         """One batch inside the caller's transaction; what it wrote is flushed, so the next batch
