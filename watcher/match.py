@@ -121,7 +121,12 @@ class Matcher:
         frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
         label, weighs = _opinion(t_scan)
         if label is None and s_sents:  # "36氪评论文章认为…", "In this column, the author argues…"
-            label = _cue(s_scan, "opinion_piece", s_sents[0][1])
+            # a view stated in a clause of its own after the facts ("X与Y达成协议…；文章认为其意在…")
+            # is about what follows it, not about the facts reported before the semicolon
+            end = s_sents[0][1]
+            first_event = min((t.start for t in s_scan.triggers), default=end)
+            stop = re.compile(r"[;；]").search(summary, first_event, end)
+            label = _cue(s_scan, "opinion_piece", stop.start() if stop else end)
         lead_end = s_sents[-1][1] if s_sents else 0
         customer_words = _cue(t_scan, "customer_cue", len(title)) or _cue(s_scan, "customer_cue", lead_end)
         deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))

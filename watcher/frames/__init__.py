@@ -87,7 +87,8 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
     that verb is a launch, a hire, a lawsuit ... ("Groq launches new chip"), unless what it
     launches is a deal ("announces merger", "faces a sale"); or what kind of piece the headline,
     or a first lead sentence naming no company, says it is (a history, a deep look)."""
-    feature = sc.cues.get("feature_cue")
+    idioms = sc.cues.get("feature_idiom", [])
+    feature = [c for c in sc.cues.get("feature_cue", []) if not any(s <= c[0] < e for s, e in idioms)]
     if feature:  # "Lightmatter's History and Milestones", "NXP 10-Q: Acquisitions and Divestments"
         return sc.text[feature[0][0]:feature[0][1]]
     if lead is not None and lead[1] is not None:
@@ -105,6 +106,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
             for s, e in others:
                 if trig and trig[0] < s:
                     break
+                if sc.cue_spans("team_noun", max(span[0], s - 8), s):
+                    continue  # "创始人…采用", "創業者を採用": people taken on, the hire of a deal
+
                 ends = re.finditer(r"[，,。；;：:\s]", sc.folded[e:span[1]])
                 clause_end = next((m.start() for m in ends), span[1] - e)
                 if any(e <= x < e + clause_end for x in trig):

@@ -70,13 +70,19 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         if not (a <= k <= b or not describes(g, a)):
             continue
         cue = next((c for c in g.sc.cue_spans("background_cue", g.t[a].start, g.t[b].end)
-                    if not _not_history(g, c[0])), None) if a <= b else None
+                    if not _not_history(g, c[0]) and not _dates_the_news(g, c, k)), None) if a <= b else None
         if cue is not None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
         for j in range(max(a, 1), b + 1):
             if j > k - 20 and (when := dated(g, j)) is not None and before(when[1:], today):
                 return f"history: {' '.join(t.text for t in g.t[when[0]:j + 1])}"
     return None
+
+
+def _dates_the_news(g: English, cue: tuple[int, int], k: int) -> bool:
+    """"Intel invested in the firm after its prototype worked": a cue of what came before, told
+    after the trigger, dates the trigger's event; it makes history only of a trigger after it."""
+    return cue[0] >= g.t[k].end and g.lex.has("cue_before_event", g.sc.folded[cue[0]:cue[1]])
 
 
 def _not_history(g: English, at: int) -> bool:

@@ -716,6 +716,10 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
                 rel[i] = "compound"
             i -= 1
             continue
+        if t.kind == "word" and t.low.endswith("ed") and i > 0 and g.t[i - 1].kind == "word" \
+                and g.is_(i - 1, "participle_adverb") and not t.cap:
+            i -= 2  # "Cerebras' newly announced $1B round", "its recently closed Series B"
+            continue
         if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
                                                                   or t.low.isdigit() or t.hyph
                                                                   or g.nounish(i) and not g.boundary(i))) \
