@@ -467,3 +467,36 @@ def test_mails_in_a_row_are_not_spaced_apart(smtp):
         assert send(n, "mail", n.render("mail", alert(record=record(f"Groq: licence {k}")))) == (True, None)
     wait_for(lambda: len(box.envelopes) == 3)
     assert time.monotonic() - t0 < 5.0
+
+
+# ------------------------------------------------------------- loading one apprise plugin
+PLUGIN_URLS = [
+    "json://127.0.0.1:8080/path?rto=30", "jsons://user:pw@example.com/x", "form://h/p?-X=1", "xml://h:99/",
+    "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "mailto://user:secret@gmail.com",
+    "mailtos://user:pw@mail.example.com?smtp=smtp.example.com&to=a@b.c", "slack://bad", "json://", "mailto://",
+    "https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "tgram://123456789:abc/",
+]
+
+
+@pytest.mark.parametrize("url", PLUGIN_URLS)
+def test_one_plugin_module_builds_what_apprise_builds(url):
+    import apprise
+
+    from watcher.notify.deliver import instantiate
+
+    asset = apprise.AppriseAsset(secure_logging=True)
+    mine, theirs = instantiate(url, asset), apprise.Apprise.instantiate(url, asset=asset)
+    assert (mine is None) == (theirs is None), url
+    if mine is not None:
+        assert type(mine) is type(theirs) and mine.url(privacy=False) == theirs.url(privacy=False)
+
+
+def test_a_json_notifier_loads_one_plugin_module_not_all():
+    import subprocess
+    import sys
+
+    code = ("import sys; from watcher import config; from watcher.notify.deliver import Notifiers; "
+            "Notifiers([config.Notifier(name='n', url='json://127.0.0.1:9/x')]); "
+            "print(sum(m.startswith('apprise.plugins.') and m.count('.') == 2 for m in sys.modules))")
+    loaded = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert 1 <= loaded <= 3  # apprise ships about 130 plugin modules; it imports every one to find a scheme
