@@ -139,10 +139,16 @@ def test_clauses_split_at_commas_and_headline_spaces():
     ("$1.5 billion", 1.5e9, "USD"), ("US$1.2bn", 1.2e9, "USD"), ("10亿元", 1e9, "CNY"),
     ("1 trillion won", 1e12, "KRW"), ("€50M", 5e7, "EUR"), ("HK$19.60", 19.6, "HKD"),
     ("$8-10 billion", 10e9, "USD"), ("$1 to 1.5 billion", 1.5e9, "USD"),  # a range: its upper end
+    # Korean and Japanese write two units in one figure, and a currency word after them
+    ("1조3000억원", 1.3e12, "KRW"), ("1兆3000億円", 1.3e12, "JPY"), ("1억2600만 달러", 1.26e8, "USD"),
+    ("8억 위안", 8e8, "CNY"), ("3000만 달러", 3e7, "USD"), ("9억 달러", 9e8, "USD"), ("100億円", 1e10, "JPY"),
 ])
 def test_amounts(text, value, currency):
     assert amount_value(text) == (pytest.approx(value), currency)
-    assert money_spans(fold(f"raised {text} today"))
+    spans = money_spans(fold(f"raised {text} today"))
+    assert spans
+    if "-" not in text and " to " not in text:  # the whole figure, not a part of it
+        assert fold(f"raised {text} today")[spans[0][0]:spans[0][1]] == fold(text)
 
 
 @pytest.mark.parametrize("text,step,round_", [

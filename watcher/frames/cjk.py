@@ -80,6 +80,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             d = entry.defn
             if not (cs <= t.start < ce) or (d.lang == "en" and not has_cjk(folded[cs:ce])):
                 continue
+            if d.needs == "money" and not any(cs <= m[0] and t.start - 8 <= m[1] <= t.start for m in sc.money):
+                continue  # "8억 위안을 유치": the sum comes just before the verb
             c = Clause(sc, lex, cs, ce, t, names, topic)
             if not _READERS[d.frame](c, entry):
                 continue
@@ -116,8 +118,10 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
         a = c.left[-1]
         passive = c.has("passive_marker", a.end, t.start) is not None
         partner = None if passive or d.frame != "transfer" else _talks_partner(c, a.start)
-        if not passive and d.frame == "transfer" and c.folded[a.end:t.start].lstrip().startswith("を"):
-            c.give(a, "target", "object (を)")  # "ソフトバンクGがアンペアを子会社化": を marks what is bought
+        between = c.folded[a.end:t.start].strip()
+        if not passive and d.frame == "transfer" and (between.startswith("を") or between in ("の", "の全")):
+            # "ソフトバンクGがアンペアを子会社化": を marks what is bought; "Ampereの全持分を…取得": its stake
+            c.give(a, "target", "object (を)" if between.startswith("を") else "its stake (の)")
             c.counter = _agent(c)
             return True
         gap = c.folded[a.end:t.start].strip(" '’‘\"“”")
@@ -328,16 +332,21 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         stop = c.folded.find("。", c.start)
         m = _LEAD_INVESTOR.search(c.folded, c.start, stop if stop >= 0 else len(c.folded))
         c.counter = c.sc.text[m.start(1):m.end(1)] if m else None  # "由红杉中国领投": the lead investor
-    if c.left:
-        a = c.left[-1]
+    left = c.left
+    if d.frame == "raise":
+        for a in [a for a in left if c.starts("source_particle", a.end)]:
+            c.give(a, "investor", "from (…로부터)")  # "텐스토렌트로부터 수주를 확보한 뒤 투자 유치": not the one funded
+        left = [a for a in left if not c.starts("source_particle", a.end)]
+    if left:
+        a = left[-1]
         c.give(a, role, "subject")
         if d.kind == "ipo" and c.has("product_noun", a.end, t.start) and not c.has("stock_word", a.end, t.start):
             c.customer = "a product going on sale (…产品上市)"
         if d.frame == "raise":
-            for b in c.left[:-1]:
+            for b in left[:-1]:
                 if c.has("investor_word", b.end, b.end + 6):
                     c.give(b, "investor", "named")
-    elif c.topic is not None and not c.right:
+    elif c.topic is not None and not c.right and all(a.start != c.topic.start for a in c.left):
         c.give(c.topic, role, "topic")
     elif c.right and d.frame == "issuer":
         a = c.right[0]
@@ -406,7 +415,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     story (…之际), a year or month before the item's own `today` ("2024年递交IPO申请"; a full date
     with its day is the news's own), or the talk of a stock already listed without a first day."""
     t, folded = c.trig, c.folded
-    cue = c.sc.cue_spans("background_cue", c.start, t.start) or c.sc.cue_spans("background_cue", t.start, c.end)
+    records = c.sc.cues.get("record_idiom", [])
+    near = c.sc.cue_spans("background_cue", c.start, t.start) + c.sc.cue_spans("background_cue", t.start, c.end)
+    cue = [x for x in near if not any(s <= x[0] < e for s, e in records)]
     if cue:
         return f"history: {c.sc.text[cue[0][0]:cue[0][1]]!r}"
     for m in _CJK_YEAR.finditer(folded, c.start, t.start):

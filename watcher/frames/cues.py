@@ -66,6 +66,9 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     end = k
     while end + 1 < g.n and not g.punct(end + 1, ",", ";", ":", "\u2014", "(", ")"):
         end += 1
+    perfect = _past_perfect(g, start, k)
+    if perfect is not None:
+        return f"history: past perfect ({perfect!r})"
     for a, b in segments(g, start, end):
         if not (a <= k <= b or not describes(g, a)):
             continue
@@ -76,6 +79,20 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         for j in range(max(a, 1), b + 1):
             if j > k - 20 and (when := dated(g, j)) is not None and before(when[1:], today):
                 return f"history: {' '.join(t.text for t in g.t[when[0]:j + 1])}"
+    return None
+
+
+def _past_perfect(g: English, start: int, k: int) -> str | None:
+    """"VW had said it would invest ...", "Groq had raised $300M before ...": a past perfect before
+    the trigger tells what came before the story's time. Not beside a verb of saying, which shifts
+    the news itself back ("said it had closed a $100M round", "had agreed to sell, people said")."""
+    for i in range(start, k):
+        if g.t[i].low != "had" or not (g.verbish(i + 1) or g.t[i + 1].low.endswith("ed") or g.t[i + 1].kind == "trig"):
+            continue
+        said = [x for x in range(start, g.n) if x != i + 1 and (g.is_(x, "report_verb") or g.t[x].low == "according")]
+        if said:
+            return None
+        return f"had {g.t[i + 1].text}"
     return None
 
 

@@ -389,6 +389,9 @@ class Reader:
                 and not funding_noun_near(g, k):
             return False  # "raises rate limits": not money
         self.give(r, subj, "recipient", "subject")
+        for n in subj.pp("behind") if subj is not None and not subj.rel else []:
+            # "college dropouts behind Etched raise $120M": the company they stand for
+            self.give(r, n, "recipient", "subject (the people behind it)", "head", "member")
         sh = g.head_tok(subj)
         if sh is not None and sh.kind == "trig" and any(e.defn.kind == "funding" for e in sh.entries):
             # "Horizon Robotics' A-plus round is expected to raise $100M": the round's owner
@@ -779,6 +782,8 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
         while v >= 0 and (g.t[v].kind == "money" or g.t[v].kind == "word" and (
                 g.is_(v, "determiner") or g.is_(v, "move_size") or _NUMBER.fullmatch(g.t[v].low))):
             v -= 1
+        if v > 0 and g.is_(v, "particle") and g.t[v - 1].kind in ("word", "trig"):
+            v -= 1  # "closes up 425% in Shanghai debut": the verb before its particle
         if v < 0 or g.t[v].kind in ("punct", "comp"):
             return "", None
         j = v

@@ -350,8 +350,10 @@ class English:
             p -= 1
         if p < 0 or self.is_(p, "report_verb") or self.verbish(p) or self.punct(p):
             return True
-        # "said on Wednesday that ...": a verb of saying a few words back, with no noun between
-        return any(self.is_(x, "report_verb") for x in range(max(0, i - 5), i))
+        # "said on Wednesday that ...": a verb of saying a few words back, with no noun between;
+        # further back when a prepositional phrase follows it ("said at a joint event in Tokyo that")
+        return any(self.is_(x, "report_verb") and (x >= i - 5 or self.is_(x + 1, "preposition"))
+                   for x in range(max(0, i - 9), i))
 
     def in_appositive(self, k: int) -> bool:
         """Is token k inside ", a/the ... ," right after a name (a description of it)?"""
@@ -450,7 +452,10 @@ class English:
         if before >= 0 and (self.is_(before, "preposition") or self.verbish(before)) \
                 and not self.is_(before, "report_verb"):
             # a phrase governed by something else: the clause's own subject is further left
-            return self.clause_subject(before), vg
+            subj = self.clause_subject(before)
+            if subj is not None and self.t[before].low == "behind" and subj.end == before - 1:
+                subj.pps.append(("behind", np))  # "college dropouts behind Etched raise": whom they stand for
+            return subj, vg
         return np, vg
 
     def _closes_relative(self, comma: int) -> bool:

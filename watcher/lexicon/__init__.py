@@ -81,6 +81,7 @@ _IRREGULAR = {
     "put": ["putting"], "set": ["setting"], "come": ["came"], "draw": ["drew", "drawn"],
     "lock": [], "plow": [], "ring": ["rang", "rung"], "shop": ["shopped", "shopping"],
     "bet": ["betting"], "cut": ["cutting"], "swallow": [], "fund": [], "list": [],
+    "write": ["wrote", "written", "writing"],
 }
 _NO_INFLECT = {"to", "be", "by", "of", "in", "up", "on", "a", "an", "the", "for", "with", "at", "as",
                "from", "its", "it", "and", "or", "into", "out", "off", "over", "is", "are", "was", "has",
