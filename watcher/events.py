@@ -273,18 +273,23 @@ _SUFFIX = re.compile(r"\b(?:inc|corp|corporation|co|ltd|limited|llc|plc|group|ho
                      r"systems|the|s)\b\.?")
 
 
+_LATIN_THEN_CJK = re.compile(r"^([A-Za-z][A-Za-z0-9 .&'-]*?)\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af].*$")
+
+
 def _party_key(name: str) -> str:
-    s = unicodedata.normalize("NFKC", name).lower().replace("'s", "")
+    s = unicodedata.normalize("NFKC", name)
+    s = _LATIN_THEN_CJK.sub(r"\1", s)  # "Marvellは", "Marvell官宣": the Latin name a CJK clause went on from
+    s = s.lower().replace("'s", "")
     s = _SUFFIX.sub(" ", s)
     s = re.sub(r"[^\w\u3400-\u9fff]+", " ", s)
     return " ".join(s.split())
 
 
 _HEDGE = re.compile(r"about|around|roughly|nearly|almost|approx|over|more than|at least|up to|as much as|some|"
-                    r"约|近|超|逾|多|余|最高|上限|\d\s*(?:-|–|to)\s*\d", re.I)  # a range is a hedge too
+                    r"约|近|超|逾|多|余|最高|上限|최대|最大|약|約|\d\s*(?:-|–|to)\s*\d", re.I)  # a range is a hedge too
 # a ceiling ("up to $500 million", "最高5亿美元") names the most a round may reach: a report of
 # $300 million is the same round, one of $100 million or $2 billion is not
-_CEILING = re.compile(r"up to|as much as|最高|上限", re.I)
+_CEILING = re.compile(r"up to|as much as|最高|上限|최대|最大", re.I)
 _CROSS_CURRENCY = 1.3  # reference rates are rounded: two currencies compare loosely
 _ROUND_FIGURE = 1.03  # a round figure of hundreds stands for a sum within 3% of it
 

@@ -86,7 +86,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             if not _READERS[d.frame](c, entry):
                 continue
             bg = background(c, d.kind, ctx.today)
-            amount = next((text[m[0]:m[1]] for m in sc.money if cs <= m[0] < ce), None)
+            amount = next((text[m[0]:m[1]] for m in sc.money
+                           if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)), None)
             news = bool(sc.cue_spans("news_marker", cs, ce))
 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
@@ -288,6 +289,17 @@ def _merger(c: Clause, entry: TriggerEntry) -> bool:
     for a in c.names:
         c.give(a, "party", "named")
     return True
+
+
+_VALUED_BEFORE = re.compile(r"(?:估值|企业价值|评价额|기업가치|가치)(?:达到?|为|约|超过?|升至|逾|は|는|은|가|이)?"
+                            r"\s*(?:约|近|약)?\s*$")
+_VALUED_AFTER = re.compile(r"\s*(?:的)?(?:估值|기업가치|의 기업가치|の企業価値|の評価)")
+
+
+def _valued(folded: str, m: tuple[int, int]) -> bool:
+    """Is the sum at m a valuation ("曾估值50亿美元", "企業価値は約26億ドル", "2조원의 기업가치"),
+    not the amount of the event?"""
+    return bool(_VALUED_BEFORE.search(folded, max(0, m[0] - 12), m[0]) or _VALUED_AFTER.match(folded, m[1]))
 
 
 def _hire(c: Clause, entry: TriggerEntry) -> bool:

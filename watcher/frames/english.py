@@ -910,7 +910,8 @@ def buyer_before(g: English, k: int) -> list[str]:
 
 
 _NOT_NAMES = frozenset("""this that these those it itself its they them their we our us he she his her
-the a an who which what one another others itself themselves both all each""".split())
+the a an who which what one another others itself themselves both all each many some few most several
+any anyone everyone everybody someone somebody nobody none""".split())  # "Many will file it under ...": no buyer
 
 
 # ----------------------------------------------------------------------------- pronouns

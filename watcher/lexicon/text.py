@@ -45,22 +45,25 @@ _UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore
          r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs|shekels)(?![a-z]))?")
 _ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零〇]+)"
 _ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
-_ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币|円)"
+_ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币|円|ドル)"
 _RANGE = r"(?: ?(?:-|–|to) ?\d[\d,.]*)?"  # "$8-10 billion", "$1 to 1.5 billion"
 MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
          rf"|\d[\d,.]*{_RANGE} ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
          rf"|\d[\d,.]* (?:dollars|euros|pounds|won|yen|yuan)|"
-         rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}?{_ZH_CUR}|"
-         rf"(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}|"
-         r"\d[\d,.]*\s?(?:조\s?\d[\d,.]*\s?억|억\s?\d[\d,.]*\s?만|억|조|만)\s?(?:원|달러|위안|유로|파운드)"
-         r"|\d[\d,.]*\s?(?:兆\d[\d,.]*[億亿]|[億亿]|兆)円)")
+         # two units in one figure: "32亿5000万美元", "約32億5000万ドル" (before the one-unit forms)
+         rf"(?:近|超|超过|逾|约|数|上|最高|最大)?\d[\d,.]*(?:兆|亿)\d[\d,.]*(?:千万|百万|万|亿)?{_ZH_CUR}|"
+         rf"(?:近|超|超过|逾|约|数|上|最高|最大)?{_ZH_NUM}{_ZH_UNIT}?{_ZH_CUR}|"
+         rf"(?:近|超|超过|逾|约|数|上|最高|最大)?{_ZH_NUM}{_ZH_UNIT}|"
+         r"(?:(?:최대|약|최소)\s?)?\d[\d,.]*\s?(?:조\s?\d[\d,.]*\s?억|억\s?\d[\d,.]*\s?천?\s?만|억|조|천?만)\s?"
+         r"(?:원|달러|위안|유로|파운드)"
+         r"|\d[\d,.]*\s?(?:兆\d[\d,.]*[億亿]|[億亿]|兆|万)(?:円|ドル))")
 # spelled out: "a seven hundred million dollar investment", "two point six billion dollars"
 _SPELLED = (r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
             r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|and)\s+){1,6}(?:million|billion|trillion)"
             r"\s+(?:dollars?|euros?|pounds?|yuan|won|yen)")
 MONEY = rf"(?:{MONEY}|{_SPELLED})"
 MONEY_RE = re.compile(MONEY)
-_BARE_ZH = re.compile(rf"^(?:近|超|超过|逾|约|数|上)?{_ZH_NUM}{_ZH_UNIT}$")
+_BARE_ZH = re.compile(rf"^(?:近|超|超过|逾|约|数|上|最高|最大)?{_ZH_NUM}{_ZH_UNIT}$")
 
 
 def money_spans(folded: str) -> list[tuple[int, int]]:
@@ -89,14 +92,16 @@ _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion
 _SPAN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|to)\s*(\d[\d,]*(?:\.\d+)?)")
 _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c$", "CAD"), ("a$", "AUD"),
              ("s$", "SGD"), ("$", "USD"), ("€", "EUR"), ("eur", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₩", "KRW"),
-             ("krw", "KRW"), ("달러", "USD"), ("위안", "CNY"), ("유로", "EUR"), ("파운드", "GBP"), ("₹", "INR"),
-             ("inr", "INR"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"),
+             ("krw", "KRW"), ("달러", "USD"), ("위안", "CNY"), ("유로", "EUR"), ("파운드", "GBP"), ("ドル", "USD"),
+             ("₹", "INR"), ("inr", "INR"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"),
              ("港币", "HKD"), ("欧元", "EUR"), ("日元", "JPY"), ("韩元", "KRW"), ("新台币", "TWD"), ("台币", "TWD"),
              ("人民币", "CNY"), ("元", "CNY"), ("rmb", "CNY"), ("yuan", "CNY"), ("won", "KRW"), ("원", "KRW"),
              ("yen", "JPY"), ("円", "JPY"), ("euro", "EUR"), ("pound", "GBP"), ("rupee", "INR"), ("dollar", "USD"))
 
 
-_TWO_UNITS = re.compile(r"(\d[\d,.]*)\s?([조兆억])\s?(\d[\d,.]*)\s?([억億亿만])")
+_PARTS = re.compile(r"(\d[\d,.]*)\s?(조|억|천만|백만|만|천|兆|億|亿|千万|百万|万)")
+_PART_SCALE = {"조": 1e12, "兆": 1e12, "억": 1e8, "億": 1e8, "亿": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "万": 1e4,
+               "천": 1e3, "千万": 1e7, "百万": 1e6}
 
 
 def _figure(text: str) -> re.Match[str] | None:
@@ -113,10 +118,9 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
     if m is None:
         return None
     value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1.0)
-    two = _TWO_UNITS.search(text)
-    if two:  # "1조3000억원", "1兆3000億円", "1억2600만 달러": two units in one figure
-        value = float(two.group(1).replace(",", "")) * _SCALE[two.group(2)] \
-            + float(two.group(3).replace(",", "")) * _SCALE[two.group(4)]
+    parts = _PARTS.findall(text)
+    if len(parts) > 1:  # "1조3000억원", "1兆3000億円", "32억5천만 달러": several units in one figure
+        value = sum(float(n.replace(",", "")) * _PART_SCALE[u] for n, u in parts)
     low = text.lower()
     currency = next((code for sign, code in _CURRENCY if sign in low), None)
     return value, currency
