@@ -876,6 +876,8 @@ def names(g: English, np: NP | None) -> list[str]:
         while first < np.head and not (g.t[first].cap or g.t[first].kind == "comp"):
             first += 1
         name = " ".join(x.text for x in g.t[first:np.head + 1])
+        if first > np.start and g.is_(first - 1, "person_title"):
+            return []  # "with founder Jonathan Ross": a person, not the other side of the deal
         if name.lower() in _NOT_NAMES or len(name) < 2:
             return []  # "acquisition by This ...", "led by T." cut short: no name
         if g.lex.has("place_name", name.lower()):
