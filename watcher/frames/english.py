@@ -719,6 +719,12 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
                 rel[i] = "compound"
             i -= 1
             continue
+        if t.kind == "word" and g.is_(i, "superlative") and not t.cap and i > 0 \
+                and (g.t[i - 1].low == "the" or g.t[i - 1].kind == "poss"):
+            # "the biggest IPO", "Shanghai's hottest IPOs": an adjective of degree inside the phrase
+            # ("its largest acquisition" keeps the buyer's "its" out of it)
+            i -= 1
+            continue
         if t.kind == "word" and t.low.endswith("ed") and i > 0 and g.t[i - 1].kind == "word" \
                 and g.is_(i - 1, "participle_adverb") and not t.cap:
             i -= 2  # "Cerebras' newly announced $1B round", "its recently closed Series B"
@@ -766,6 +772,11 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
     if j > 0 and g.is_(j, "particle") and g.t[j - 1].kind == "word":
         j -= 1  # "light up an $80M Series B": the verb before its particle
     t = g.t[j]
+    if t.low == "of" and j > 0 and g.t[j - 1].low in ("one", "another", "some", "among"):
+        j -= 2  # "delivers one of Shanghai's hottest IPOs": the verb before "one of" governs the IPO
+        if j < 0:
+            return "", None
+        t = g.t[j]
     if t.low == "of" and j > 0 and g.t[j - 1].kind == "word" and g.is_(j - 1, "step_noun"):
         j -= 2  # "nears close of a $50M round": the verb before "close" governs the round
         if j >= 0 and g.is_(j, "determiner"):
