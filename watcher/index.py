@@ -241,7 +241,8 @@ def lexicon_entries(lexicon: Lexicon) -> list[TriggerEntry]:
         if "{" in d.term:
             out.append(TriggerEntry(d, parse(d.term)))
             continue
-        for form in inflected(d.term, d.pos if d.pos == "verb" else "none"):
+        # English verbs inflect; a Latin word in another language's list ("IPO" as a Chinese verb) does not
+        for form in inflected(d.term, d.pos if d.pos == "verb" and d.lang == "en" else "none"):
             out.append(TriggerEntry(d, parse(form, inflect=False)))
     return out
 
