@@ -142,6 +142,8 @@ def test_clauses_split_at_commas_and_headline_spaces():
     # Korean and Japanese write two units in one figure, and a currency word after them
     ("1조3000억원", 1.3e12, "KRW"), ("1兆3000億円", 1.3e12, "JPY"), ("1억2600만 달러", 1.26e8, "USD"),
     ("8억 위안", 8e8, "CNY"), ("3000만 달러", 3e7, "USD"), ("9억 달러", 9e8, "USD"), ("100億円", 1e10, "JPY"),
+    ("1700億ウォン", 1.7e11, "KRW"), ("約1兆2000億ウォン", 1.2e12, "KRW"), ("32억5천만 달러", 3.25e9, "USD"),
+    ("約32億5000万ドル", 3.25e9, "USD"), ("32亿5000万美元", 3.25e9, "USD"),
 ])
 def test_amounts(text, value, currency):
     assert amount_value(text) == (pytest.approx(value), currency)
@@ -176,3 +178,16 @@ def test_same_amount():
 def test_short_irregular_verbs_inflect():
     from watcher.lexicon import phrase_forms
     assert {"goes public", "went public", "going public", "gone public"} <= phrase_forms("go public")
+
+
+@pytest.mark.parametrize("text,figure", [
+    ("리벨리온 6000억 투자 유치", "6000억"),  # a Korean sum in won told without 원, before what it is
+    ("1조 규모 인수", "1조"),
+    ("6000억을 벌었다", None),  # a bare figure before anything else is no sum
+])
+def test_korean_bare_won(text, figure):
+    spans = money_spans(fold(text))
+    got = fold(text)[spans[0][0]:spans[0][1]] if spans else None
+    assert got == figure
+    if figure:
+        assert amount_value(figure)[1] == "KRW"

@@ -45,7 +45,7 @@ _UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore
          r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs|shekels)(?![a-z]))?")
 _ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零〇]+)"
 _ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
-_ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币|円|ドル)"
+_ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币|円|ドル|ウォン|ユーロ)"
 _RANGE = r"(?: ?(?:-|–|to) ?\d[\d,.]*)?"  # "$8-10 billion", "$1 to 1.5 billion"
 MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
          rf"|\d[\d,.]*{_RANGE} ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
@@ -56,7 +56,9 @@ MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
          rf"(?:近|超|超过|逾|约|数|上|最高|最大)?{_ZH_NUM}{_ZH_UNIT}|"
          r"(?:(?:최대|약|최소)\s?)?\d[\d,.]*\s?(?:조\s?\d[\d,.]*\s?억|억\s?\d[\d,.]*\s?천?\s?만|억|조|천?만)\s?"
          r"(?:원|달러|위안|유로|파운드)"
-         r"|\d[\d,.]*\s?(?:兆\d[\d,.]*[億亿]|[億亿]|兆|万)(?:円|ドル))")
+         # a Korean sum in won told without 원 before what it is ("6000억 투자 유치", "1조 규모")
+         r"|\d[\d,.]*\s?(?:조\s?\d[\d,.]*\s?억|억|조)(?=\s?(?:원대|규모|투자|유치|대 투자))"
+         r"|\d[\d,.]*\s?(?:兆\d[\d,.]*[億亿]|[億亿]|兆|万)(?:円|ドル|ウォン|ユーロ))")
 # spelled out: "a seven hundred million dollar investment", "two point six billion dollars"
 _SPELLED = (r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
             r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|and)\s+){1,6}(?:million|billion|trillion)"
@@ -93,6 +95,7 @@ _SPAN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|to)\s*(\d[\d,]*(?:\.\d+)?)"
 _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c$", "CAD"), ("a$", "AUD"),
              ("s$", "SGD"), ("$", "USD"), ("€", "EUR"), ("eur", "EUR"), ("£", "GBP"), ("¥", "JPY"), ("₩", "KRW"),
              ("krw", "KRW"), ("달러", "USD"), ("위안", "CNY"), ("유로", "EUR"), ("파운드", "GBP"), ("ドル", "USD"),
+             ("ウォン", "KRW"), ("ユーロ", "EUR"),
              ("₹", "INR"), ("inr", "INR"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"),
              ("港币", "HKD"), ("欧元", "EUR"), ("日元", "JPY"), ("韩元", "KRW"), ("新台币", "TWD"), ("台币", "TWD"),
              ("人民币", "CNY"), ("元", "CNY"), ("rmb", "CNY"), ("yuan", "CNY"), ("won", "KRW"), ("원", "KRW"),
@@ -122,7 +125,8 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
     if len(parts) > 1:  # "1조3000억원", "1兆3000億円", "32억5천만 달러": several units in one figure
         value = sum(float(n.replace(",", "")) * _PART_SCALE[u] for n, u in parts)
     low = text.lower()
-    currency = next((code for sign, code in _CURRENCY if sign in low), None)
+    currency = next((code for sign, code in _CURRENCY if sign in low), None) or (
+        "KRW" if re.search(r"\d\s?[억조]", text) else None)  # "6000억": won unless it says otherwise
     return value, currency
 
 
