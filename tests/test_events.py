@@ -93,6 +93,9 @@ EXTRACT = [
      "SambaNova: sale"),
     ("Celestial AIを約32億5000万ドルで買収", "", "Celestial AI", "acquisition", None, None,
      "約32億5000万ドル", "USD", "Celestial AI: acquisition, 約32億5000万ドル"),
+    # an adjective between the sum and the noun ("a $166 million direct investment")
+    ("Regulators approve a $166 million direct investment in Rebellions", "", "Rebellions", "funding", None, None,
+     "$166 million", "USD", "Rebellions: funding round, $166 million"),
     # the bidder inside a turned-down offer
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),
