@@ -231,6 +231,8 @@ DEFAULT_CONTEXT_WORDS: tuple[str, ...] = (
     "TPU", "LPU", "chiplet", "chiplets", "wafer", "photonic", "optical interconnect", "compute-in-memory",
     "in-memory computing", "analog AI", "edge AI",
     "芯片", "半导体", "处理器", "반도체", "칩", "チップ", "半導体",
+    # the chip giant on the other side of most deals: "エヌビディア…グロック" is Groq, not xAI's Grok
+    "Nvidia", "エヌビディア", "엔비디아", "英伟达", "辉达",
 )
 
 
