@@ -346,3 +346,15 @@ def test_a_country_is_no_counterparty(shipped: Matcher) -> None:
 ])
 def test_same_party(a: str, b: str, want: bool | None) -> None:
     assert events.same_party(a, b) is want
+
+
+@pytest.mark.parametrize(("kinds", "want"), [
+    (["deal", "acquisition"], "acquisition"),  # a mere deal gives way to what it is
+    (["valuation", "funding"], "funding"),  # a valuation to the round that set it
+    (["funding", "ipo"], "ipo"),  # money raised in a listing is the listing's
+    # a headline's valuation beside a takeover offer told in the lead stays the capital event
+    (["valuation", "acquisition"], "valuation"),
+    (["valuation", "acquisition", "funding"], "funding"),
+])
+def test_primary_kind(kinds: list[str], want: str) -> None:
+    assert events.primary(kinds) == want

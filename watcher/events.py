@@ -239,10 +239,16 @@ def primary(kinds: list[str]) -> str:
     first = kinds[0]
     if first in ("funding", "valuation") and ("ipo" in kinds or "spac" in kinds):
         return "ipo" if "ipo" in kinds else "spac"  # money raised in a listing is the listing's (募资, proceeds)
-    if first in ("deal", "valuation"):
+    if first == "deal":
         better = [k for k in kinds if k not in ("deal", "valuation")]
         if better:
-            return min(better, key=_PRIORITY.index) if first == "deal" else better[0]
+            return min(better, key=_PRIORITY.index)
+    if first == "valuation":
+        # the round or listing that set it; a takeover told beside it (an offer the startup turned
+        # down) is another event, not what the headline's valuation is about
+        better = [k for k in kinds if FAMILY.get(k) in ("capital", "listing") and k != "valuation"]
+        if better:
+            return better[0]
     return first
 
 

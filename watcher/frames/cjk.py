@@ -80,8 +80,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             d = entry.defn
             if not (cs <= t.start < ce) or (d.lang == "en" and not has_cjk(folded[cs:ce])):
                 continue
-            if d.needs == "money" and not any(cs <= m[0] and t.start - 8 <= m[1] <= t.start for m in sc.money):
-                continue  # "8억 위안을 유치": the sum comes just before the verb
+            near = 2 if d.lang == "ja" else 8  # "1700億ウォンを調達"; Korean words stand apart: "8억 위안을 유치"
+            if d.needs == "money" and not any(cs <= m[0] and t.start - near <= m[1] <= t.start for m in sc.money):
+                continue  # the sum comes just before the verb
             c = Clause(sc, lex, cs, ce, t, names, topic)
             if not _READERS[d.frame](c, entry):
                 continue
