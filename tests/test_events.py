@@ -96,6 +96,11 @@ EXTRACT = [
     # an adjective between the sum and the noun ("a $166 million direct investment")
     ("Regulators approve a $166 million direct investment in Rebellions", "", "Rebellions", "funding", None, None,
      "$166 million", "USD", "Rebellions: funding round, $166 million"),
+    # a round-up's list: one name, its sum; several names, no one sum is each event's
+    ("Notes", "Notable raises included Recogni ($102 million).", "Recogni", "funding", None, None, "$102 million",
+     "USD", "Recogni: funding round, $102 million"),
+    ("Notes", "Notable raises included Celestial AI ($75 million) and Recogni ($102 million).", "Celestial AI",
+     "funding", None, None, None, None, "Celestial AI: funding round"),
     # the bidder inside a turned-down offer
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),

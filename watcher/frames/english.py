@@ -378,6 +378,13 @@ class Reader:
 
     def _raise_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
+        listed = listed_rounds(g, k)
+        if listed:  # "notable raises included Celestial AI ($75 million), Recogni ($102 million)"
+            for i in listed:
+                r.roles[i] = ("recipient", "one of the rounds listed")
+            # each name has its own sum: one reading cannot carry them all, so a list carries none
+            r.amount = g.t[listed[0] + 2].text if len(listed) == 1 else ""
+            return True
         if self.t.low.startswith("raised") and k > 0 and g.t[k - 1].kind == "money":
             r.amount = g.t[k - 1].text  # "$800M raised": the amount the company of the story raised
             if self.ctx.topic >= 0:
@@ -672,6 +679,14 @@ _NOUN_READERS: dict[str, Callable[[Reader, Reading, NounArgs], None]] = {
 
 
 # ----------------------------------------------------------------------------- phrases around a trigger
+def listed_rounds(g: English, k: int) -> list[int]:
+    """A round-up's list after "raises included": each name with its own sum in brackets."""
+    if k + 1 >= g.n or g.t[k + 1].low not in ("included", "include", "includes", "including"):
+        return []
+    return [i for i in range(k + 2, g.n - 2) if g.t[i].kind == "comp" and g.punct(i + 1, "(")
+            and g.t[i + 2].kind == "money"]
+
+
 def noun_context(g: English, k: int) -> bool:
     """Is the trigger at k used as a noun: after an article, a possessive or an amount?"""
     p = k - 1
