@@ -158,3 +158,28 @@ def test_ipo_stage(shipped: Matcher, text: str, trigger: str, expected: str | No
 def test_deal_fate(shipped: Matcher, text: str, expected: str | None) -> None:
     g = _grammar(shipped, text)
     assert cues.deal_fate(g, _index(g, "deal")) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("딥엑스에 30억원, 퓨리오사AI에 120억원을 투자했다", ["딥엑스에 30억원, 퓨리오사AI에 120억원을 투자했다"]),
+    ("퓨리오사AI는 투자를 받았고, 리벨리온은 상장했다", ["퓨리오사AI는 투자를 받았고,", "리벨리온은 상장했다"]),
+    ("沐曦获10亿元，壁仞获5亿元", ["沐曦获10亿元，", "壁仞获5亿元"]),  # Chinese: each clause has its own verb
+])
+def test_join_gapped(shipped: Matcher, text: str, expected: list[str]) -> None:
+    from watcher.frames.cjk import join_gapped
+    from watcher.lexicon.text import split_clauses
+
+    sc = shipped.index.scan(text)
+    got = join_gapped(split_clauses(text, (0, len(text))), text, sc.money)
+    assert [text[a:b].strip() for a, b in got] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Muxi's (MetaX) IPO", ["Muxi", "'s", "IPO"]),
+    ("Muxi (MetaX) files", ["Muxi", "files"]),
+    ("Groq (backed by BlackRock) raises", ["Groq", "(", "backed", "by", "BlackRock", ")", "raises"]),
+    ("Groq (Cerebras) raises", ["Groq", "(", "Cerebras", ")", "raises"]),  # another company's name stays
+])
+def test_alias_brackets_are_transparent(shipped: Matcher, text: str, expected: list[str]) -> None:
+    sc = shipped.index.scan(text)
+    assert [t.text for t in tokenize(sc, 0, len(text), {}, load_lexicon())] == expected

@@ -63,7 +63,7 @@ class Clause:
 def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: dict[int, str]) -> list[Frame]:
     text, folded = sc.text, sc.folded
     out: list[Frame] = []
-    clauses = split_clauses(text, span)
+    clauses = join_gapped(split_clauses(text, span), text, sc.money)
     first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]]
     topic = first_names[0] if first_names and not time_clause(sc, lex, first_names[0].end, span[1]) else None
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
@@ -103,12 +103,33 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "modifier", mod
                 elif a.start >= t.end and c.has("list_marker", a.end, a.end + 12):
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
-                out.append(replace(base, company=a.what.company, alias=text[a.start:a.end],
-                                   role=role, via=via, doubt=doubts.get(a.start)))
+                own = next((text[m[0]:m[1]] for m in sc.money if a.end <= m[0] <= a.end + 3 and m[1] <= ce
+                            and (d.kind == "valuation") == _valued(folded, m)), None)
+                out.append(replace(base, company=a.what.company, alias=text[a.start:a.end], role=role, via=via,
+                                   doubt=doubts.get(a.start), amount=own or base.amount))  # "딥엑스에 20억원"
             if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE:
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
+
+
+def join_gapped(clauses: list[tuple[int, int]], text: str, money: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pure: Korean conjuncts that share the last one's verb are one clause. "A에 100억원, B에
+    20억원, C에 50억원을 투자했다": a Korean clause that ends in a sum with nothing after it has lost
+    its verb to the next one (gapping), so it joins it."""
+    out: list[tuple[int, int]] = []
+    for cs, ce in clauses:
+        if out and _gapped(text, out[-1], money):
+            out[-1] = (out[-1][0], ce)
+        else:
+            out.append((cs, ce))
+    return out
+
+
+def _gapped(text: str, clause: tuple[int, int], money: list[tuple[int, int]]) -> bool:
+    body = text[clause[0]:clause[1]].rstrip(" ,，;；")
+    end = clause[0] + len(body)
+    return bool(HANGUL.search(body)) and any(clause[0] <= m[0] and m[1] == end for m in money)
 
 
 # ----------------------------------------------------------------------------- roles, by frame type
@@ -437,8 +458,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         if before((int(m.group(1)), int(m.group(2) or 0)), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
     after = folded[t.end:c.end]
-    if c.has("past_relative", t.end, min(c.end, t.end + 10)):
-        return "in a clause about the past (…았던)"  # "메타의 인수 제안을 받았던 퓨리오사AI": the offer it once had
+    past = c.has("past_relative", t.end, min(c.end, t.end + 10))
+    if past:  # "메타의 인수 제안을 받았던 퓨리오사AI": the offer it once had; "買収しており": done before
+        return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
     if _RELATIVE.match(after):

@@ -111,4 +111,23 @@ def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexico
             out.append(Tok("poss", t.end - 1, t.end, "'", "'s"))
         else:
             out.append(t)
+    return _drop_alias_brackets(out)
+
+
+def _drop_alias_brackets(toks: list[Tok]) -> list[Tok]:
+    """Pure: "Muxi's (MetaX) IPO", "Muxi (MetaX) files": a bracket that holds only another name
+    of the company just named says nothing more, so the words read as if it were not there."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        prev = next((p for p in reversed(out[-2:]) if p.kind == "comp"), None) if out else None
+        if (prev is not None and t.kind == "punct" and t.text == "(" and i + 2 < len(toks)
+                and toks[i + 1].kind == "comp" and toks[i + 1].company == prev.company
+                and toks[i + 2].kind == "punct" and toks[i + 2].text == ")"
+                and (out[-1] is prev or out[-1].kind == "poss")):
+            i += 3
+            continue
+        out.append(t)
+        i += 1
     return out
