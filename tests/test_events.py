@@ -268,6 +268,11 @@ def test_fit(case) -> None:
     ("Nvidia H100 rival Groq raises $640M", None),  # a model's name, not the story's number
     ("Cerebras likely to postpone IPO over CFIUS review delay on G42", None),  # a company's name
     ("Groq raises 640M on 3nm chips", None),  # units, not codes
+    ("Cerebras Systems Inc. | S-1 | filed 2024-09-30", None),  # a full date
+    ("AI Weekly #20/2026: Cerebras surges on its debut", None),  # an issue of a year
+    ("Cerebras hits $66B after its May 14 IPO", None),  # a day beside its month
+    ("On 14 May Cerebras listed", None),
+    ("Top 5 chip IPOs of May", "5"),  # a count, not a day
 ])
 def test_marks_of(headline: str, want: str | None) -> None:
     assert events.marks_of(headline) == want
@@ -310,6 +315,13 @@ def test_merge_keeps_the_first_words_and_adds_the_facts() -> None:
     assert events.headline(merged) == "Rivos: acquisition by Meta (closed), $500 million"
     again = events.merge(merged, replace(TAKEOVER, stage="talks"))
     assert again == merged  # an earlier step changes nothing
+
+
+def test_a_joined_report_lends_the_event_no_marks() -> None:
+    """One report's headline number ("May 14") must not shut later reports out of the event."""
+    merged = events.merge(FILING, replace(FILING, marks="14"))
+    assert merged.marks is None
+    assert events.joins(merged, replace(FILING, marks="3"), 0, WINDOW)
 
 
 @pytest.mark.parametrize(("event", "want"), [

@@ -183,3 +183,17 @@ def test_join_gapped(shipped: Matcher, text: str, expected: list[str]) -> None:
 def test_alias_brackets_are_transparent(shipped: Matcher, text: str, expected: list[str]) -> None:
     sc = shipped.index.scan(text)
     assert [t.text for t in tokenize(sc, 0, len(text), {}, load_lexicon())] == expected
+
+
+@pytest.mark.parametrize("after,name,expected", [
+    (" 제안 거절한 퓨리오사AI, 유니콘 등극", "퓨리오사AI", True),  # the FuriosaAI that turned the offer down
+    ("을 추진하던 리벨리온", "리벨리온", True),  # …던: what it was doing
+    (" 추진", None, False),  # no company follows
+    ("에 나선 퓨리오사AI", "퓨리오사AI", True),
+    (" 제안, 퓨리오사AI", "퓨리오사AI", False),  # a comma closes the clause first
+    ("을 마무리 퓨리오사AI", "퓨리오사AI", False),  # no adnominal ending before the name
+])
+def test_korean_relative(after: str, name: str | None, expected: bool) -> None:
+    from watcher.frames.cjk import korean_relative
+
+    assert korean_relative(after, [after.index(name)] if name else []) is expected

@@ -186,13 +186,33 @@ _YEAR = re.compile(r"(?:19|20)\d\d")  # a date, not a mark: outlets add "(Decemb
 _TAG = re.compile(r"[(\[]([A-Za-z]{0,3}-?\d{1,6})[)\]]\s*$")
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_BEFORE = re.compile(_MONTH + r"\s*$", re.I)
+_MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s*" + _MONTH + r"\b", re.I)
+
+
+def _is_date(text: str, start: int, end: int) -> bool:
+    """Pure: is the number at text[start:end] a date or a part of one: a year, a full date
+    ("2024-09-30"), a month or an issue of a year ("5/2026"), or a day beside a month ("May 14",
+    "14 May")? A year range ("2024-25") still marks a report."""
+    n = text[start:end]
+    parts = re.split(r"[-/]", n)
+    if _YEAR.fullmatch(n) or (len(parts) >= 3 and any(_YEAR.fullmatch(p) for p in parts)):
+        return True
+    if len(parts) == 2 and _YEAR.fullmatch(parts[1]) and len(parts[0]) <= 2:
+        return True
+    return len(n) <= 2 and bool(_MONTH_BEFORE.search(text[max(0, start - 12):start])
+                                or _MONTH_AFTER.match(text[end:end + 14]))
+
+
 def marks_of(headline: str) -> str | None:
     """The bare numbers (not amounts, figures or years) and the closing code a headline carries
     (pure): what tells "deal 7" from "deal 8", or "(a0)" from "(b0)". Two reports whose headlines
     carry different ones are two events (as two headlines whose figures differ are two stories
     to cluster.same_story); a headline with none conflicts with nothing."""
     text = headline or ""
-    found = {n for n in _BARE_NUMBER.findall(text) if not _YEAR.fullmatch(n)}
+    found = {m.group(1) for m in _BARE_NUMBER.finditer(text) if not _is_date(text, m.start(1), m.end(1))}
     found |= {c.lower() for c in _TAG.findall(text)}
     return " ".join(sorted(found, key=lambda n: (len(n), n))) if found else None
 
@@ -411,8 +431,7 @@ def merge(open_event: Event, new: Event) -> Event:
                                                        if k != open_event.kind and FAMILY.get(k) == open_event.family
                                                        and k not in ("deal", "valuation"))))
     out = replace(open_event, facts=facts, also=also, counterparty=open_event.counterparty or new.counterparty,
-                  round=open_event.round or new.round, venue=open_event.venue or new.venue,
-                  marks=open_event.marks or new.marks)
+                  round=open_event.round or new.round, venue=open_event.venue or new.venue)
     if step(new) > step(open_event) and new.family == open_event.family:
         out = replace(out, stage=stage_of(new))
     if not open_event.amount and new.amount:

@@ -463,6 +463,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
+        return "in a relative clause (…한 + the company)"  # "인수 제안 거절한 퓨리오사AI, 유니콘 등극"
     if _RELATIVE.match(after):
         de = t.end + after.index("的")
         if not any(t.end <= a.start < de for a in c.names) and _company_follows(c, de + 1) \
@@ -476,6 +478,25 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
         return "the talk of a listed stock, not its listing day"
     return None
+
+
+_KO_ADNOMINAL = re.compile(r"([가-힣]+)\s+$")
+
+
+def korean_relative(after: str, names_at: list[int]) -> bool:
+    """Pure: does the Korean text after a trigger end, within a few words, in a verb that
+    describes the company named next ("인수 제안을 거절한 퓨리오사AI": the FuriosaAI that turned the
+    offer down)? Then the trigger is what the company once did, not the news. The verb is told by
+    its adnominal ending: a last syllable closed by ㄴ (한, 된, 받은) or 던; `names_at` are offsets
+    in `after` where a watched name starts."""
+    for at in names_at:
+        if at > 16 or re.search(r"[,，.。;；]", after[:at]):
+            continue
+        m = _KO_ADNOMINAL.search(after, 0, at)
+        if m and len(m.group(1)) >= 2 and after[:m.start()].strip() and (
+                m.group(1).endswith("던") or (ord(m.group(1)[-1]) - 0xAC00) % 28 == 4):
+            return True
+    return False
 
 
 def _company_follows(c: Clause, at: int) -> bool:

@@ -289,6 +289,9 @@ class Reader:
             first = g.t[obj.start].low if obj is not None else ""
             own = h is not None and (h.low in ("itself", "themselves") or first in ("its", "the") and (
                 g.lex.has("company_noun", h.low) or g.lex.has("own_asset", h.low)))
+            if h is not None and g.lex.has("security_noun", h.low) and h.kind != "comp" \
+                    and not (obj is not None and obj.pp("to")) and not pps_after(g, k, "to"):
+                return False  # "it sold 70 million shares at CNY114.28": an offering of its stock, not a sale of it
             if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
                 r.customer = f"sells {h.text}"
             self.give(r, subj, "target" if own or obj is None else "seller", "subject")
