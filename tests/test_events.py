@@ -104,6 +104,10 @@ EXTRACT = [
     # the bidder inside a turned-down offer
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),
+    # a listing's market value is its valuation, not a sum raised; a share's price is no sum at all
+    ("Cerebras hits a $100 billion valuation on its Nasdaq debut", "", "Cerebras", "ipo", None, None, None,
+     None, "Cerebras: IPO, valued at $100 billion"),
+    ("Cerebras prices its IPO at $185 a share", "", "Cerebras", "ipo", None, None, None, None, "Cerebras: IPO"),
 ]
 
 
@@ -375,3 +379,11 @@ def test_same_party(a: str, b: str, want: bool | None) -> None:
 ])
 def test_primary_kind(kinds: list[str], want: str) -> None:
     assert events.primary(kinds) == want
+
+
+@pytest.mark.parametrize(("amount", "want"), [
+    ("$185", True), ("HK$5.12", True), ("CNY114.28", True), ("5,000円", True),
+    ("$50,000", False), ("$5.55 billion", False), ("100억원", False), ("2.25亿美元", False), (None, False),
+])
+def test_is_price(amount: str | None, want: bool) -> None:
+    assert events.is_price(amount) is want

@@ -242,6 +242,13 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
                                    and k not in ("deal", "valuation")))
         valuation = next((h.valuation for h in hs if h.valuation), None)
+        if is_price(amount):  # "priced at $185", "opened at HK$5.12": a share's price, not a sum raised
+            amount = next((h.amount for h in hs if h.amount and not is_price(h.amount)
+                           and FAMILY.get(h.kind) == FAMILY.get(kind)), None)
+            currency, value = usd(amount)
+        if FAMILY.get(kind) == "listing" and amount and valuation and (
+                amount == valuation or _same_sum(value, usd(valuation)[1])):
+            amount, currency, value = None, None, None  # "a $100 billion valuation on Nasdaq" is no sum raised
         if kind == "valuation":
             valuation = valuation or amount
             amount = next((h.amount for h in hs if h.amount and h.amount != valuation and h.kind == "funding"), None)
@@ -251,6 +258,19 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
                          round=next((h.round for h in hs if h.round), None), valuation=valuation,
                          valuation_usd=usd(valuation)[1], venue=next((h.venue for h in hs if h.venue), None)))
     return out
+
+
+def is_price(amount: str | None) -> bool:
+    """Pure: is an amount as written too small to be a deal's or a round's sum (under US$10,000,
+    or 10,000 of a currency the reference rates do not know)? Then it is a share's price."""
+    if not amount:
+        return False
+    v = amount_value(amount)
+    if v is None or not v[0]:
+        return False
+    value, currency = v
+    rate = USD_RATES.get(currency or "", 1.0)
+    return value * rate < 10_000
 
 
 def primary(kinds: list[str]) -> str:
@@ -481,8 +501,8 @@ def headline(event: Event) -> str:
     line = f"{event.company}: {what}"
     if money:
         line += f", {money}"
-    if event.valuation and kind == "valuation" and not money:
-        line += f", {event.valuation}"
+    if event.valuation and kind in ("valuation", "ipo") and not money:
+        line += f", {event.valuation}" if kind == "valuation" else f", valued at {event.valuation}"
     elif event.valuation and kind != "ipo" and not _same_sum(event.usd, event.valuation_usd):
         line += f" at {event.valuation} valuation" if money else f", valued at {event.valuation}"
     if event.also:
