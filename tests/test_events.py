@@ -105,9 +105,10 @@ EXTRACT = [
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),
     # a listing's market value is its valuation, not a sum raised; a share's price is no sum at all
-    ("Cerebras hits a $100 billion valuation on its Nasdaq debut", "", "Cerebras", "ipo", None, None, None,
-     None, "Cerebras: IPO, valued at $100 billion"),
-    ("Cerebras prices its IPO at $185 a share", "", "Cerebras", "ipo", None, None, None, None, "Cerebras: IPO"),
+    ("Cerebras hits a $100 billion valuation on its Nasdaq debut", "", "Cerebras", "ipo", "listing", None, None,
+     None, "Cerebras: listing, valued at $100 billion"),
+    ("Cerebras prices its IPO at $185 a share", "", "Cerebras", "ipo", "pricing", None, None, None,
+     "Cerebras: IPO pricing"),
 ]
 
 

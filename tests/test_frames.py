@@ -142,6 +142,8 @@ def test_modality(shipped: Matcher, text: str, expected: str) -> None:
     ("Cerebras filed IPO papers in April", "IPO", "filing"),
     ("Cerebras IPO priced above range", "IPO", "pricing"),
     ("Cerebras IPO is the year's largest", "IPO", None),
+    ("Cerebras makes its Nasdaq debut", "makes its Nasdaq debut", "listing"),  # the trigger's own word
+    ("Cerebras set to price its IPO", "price its IPO", "pricing"),
 ])
 def test_ipo_stage(shipped: Matcher, text: str, trigger: str, expected: str | None) -> None:
     g = _grammar(shipped, text)
