@@ -34,6 +34,21 @@ def test_role(kind, role, ok):
     assert (decide.role(replace(BASE, kind=kind, role=role), Item()) is None) is ok
 
 
+HEADLINE_SUM = replace(BASE, field="title", amount="£100m", via="compound")
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (HEADLINE_SUM, Item(), True),
+    # the lead has the company investing the headline's sum in itself: "Fractile will invest £100 million"
+    (HEADLINE_SUM, Item(lead_investments=((0, "£100 million"),)), False),
+    (HEADLINE_SUM, Item(lead_investments=((0, "£20 million"),)), True),  # another sum
+    (HEADLINE_SUM, Item(lead_investments=((1, "£100 million"),)), True),  # another company
+    (replace(HEADLINE_SUM, field="summary"), Item(lead_investments=((0, "£100 million"),)), True),
+])
+def test_role_lead_says_whose_money(frame, item, ok):
+    assert (decide.role(frame, item) is None) is ok
+
+
 @pytest.mark.parametrize("frame,item,ok", [
     (BASE, Item(), True),
     (replace(BASE, customer="buys chips"), Item(), False),

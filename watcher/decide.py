@@ -60,6 +60,7 @@ class Item:
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
+    lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
 
 
 def identity(f: Frame, item: Item) -> str | None:
@@ -71,6 +72,11 @@ def identity(f: Frame, item: Item) -> str | None:
 
 
 def role(f: Frame, item: Item) -> str | None:
+    if f.field == "title" and f.role == "recipient" and f.amount \
+            and any(c == f.company and same_amount(a, f.amount) for c, a in item.lead_investments):
+        # "Minister backs £100m Fractile investment" / lead: "Fractile will invest £100 million in
+        # its UK sites": the lead says whose money the headline's sum is
+        return "the lead has the company investing this sum itself"
     if f.role in ALERTING_ROLES.get(f.kind, frozenset()):
         return None
     return f"{f.role} of the {f.kind} ({f.via})"
@@ -165,7 +171,10 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     denied = tuple({(f.company, f.kind) for f in frames
                     if f.modality == "denial" or f.field == "summary" and f.modality == "negated"})
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
-    item = replace(item, customer_amounts=customer_amounts, denied=denied, headline_investors=investors)
+    lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
+                             and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
+    item = replace(item, customer_amounts=customer_amounts, denied=denied, headline_investors=investors,
+                   lead_investments=lead_investments)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

@@ -795,6 +795,13 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
         if j < 0:
             return "", None
         t = g.t[j]
+    if t.low == "for" and j > 0 and g.t[j - 1].kind == "word" and g.is_(j - 1, "request_noun"):
+        j -= 2  # "made its first public filing for a Hong Kong IPO": the verb before the filing governs it
+        while j >= 0 and g.t[j].kind == "word" and (g.is_(j, "determiner") or g.is_(j, "request_modifier")):
+            j -= 1  # its first public ...
+        if j < 0:
+            return "", None
+        t = g.t[j]
     if t.low == "of" and j > 0 and g.t[j - 1].kind == "word" and g.is_(j - 1, "step_noun"):
         j -= 2  # "nears close of a $50M round": the verb before "close" governs the round
         if j >= 0 and g.is_(j, "determiner"):
