@@ -194,8 +194,19 @@ def test_alias_brackets_are_transparent(shipped: Matcher, text: str, expected: l
     ("에 나선 퓨리오사AI", "퓨리오사AI", True),
     (" 제안, 퓨리오사AI", "퓨리오사AI", False),  # a comma closes the clause first
     ("을 마무리 퓨리오사AI", "퓨리오사AI", False),  # no adnominal ending before the name
+    (" 제안 거절하고 유니콘 오른 '퓨리오사AI' 백준호 대표", "퓨리오사AI", True),  # a quoted name after the verb
 ])
 def test_korean_relative(after: str, name: str | None, expected: bool) -> None:
     from watcher.frames.cjk import korean_relative
 
     assert korean_relative(after, [after.index(name)] if name else []) is expected
+
+
+@pytest.mark.parametrize("after,expected", [
+    (" 등극 후 첫 인터뷰에서", True), (" 유치 이후 상장 추진", True), ("한 뒤, 상장", True),
+    (" 추진", False), ("를 검토", False), (" 후속 투자", False),  # 후속 is "follow-on", not "after"
+])
+def test_korean_after(after: str, expected: bool) -> None:
+    from watcher.frames.cjk import _KO_AFTER
+
+    assert bool(_KO_AFTER.match(after)) is expected

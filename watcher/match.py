@@ -215,7 +215,8 @@ class Matcher:
                     why = decide.CAPITALISED
                 sent = next(((x, y) for x, y in sents if x <= a.start < y), (0, len(sc.text)))
                 in_sentence = any(sent[0] <= c0 < sent[1] for c0, _ in sc.context)
-                kind = _described_as(sc, a.start, a.end) if not in_sentence else None
+                # beside a chip word only a description right against the name counts ("チャットボット「グロック」")
+                kind = _described_as(sc, a.start, a.end, tight=in_sentence)
                 if kind:
                     why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
                 if why is None and d.company in others and not in_sentence:
@@ -229,6 +230,17 @@ class Matcher:
                 if why:
                     out[n][a.start] = why
                     listing.append((sc.text[a.start:a.end], why, fld))
+        # one item means one business by one name: a mention described as another business
+        # ("EV新会社「アンペア」") speaks for the item's other mentions of that name
+        described = {a.what.company: w for n, (sc, _, _) in enumerate(((t, t_sents, "title"), (s, s_sents, "summary")))
+                     for a in sc.aliases if (w := out[n].get(a.start, "")).startswith(decide.DESCRIBED_AS)}
+        for n, (sc, fld) in enumerate(((t, "title"), (s, "summary"))):
+            for a in sc.aliases:
+                d = a.what
+                if a.start not in out[n] and d.company in described and (d.ambiguous or d.case) \
+                        and d.company not in sure:
+                    out[n][a.start] = described[d.company]
+                    listing.append((sc.text[a.start:a.end], described[d.company], fld))
         return out[0], out[1], listing
 
     def _called_company(self, sc: Scan, start: int) -> bool:
@@ -294,21 +306,23 @@ def _valuation(sc: Scan) -> str | None:
     return None
 
 
-_DESCRIPTOR_GAP = re.compile(r"[\s'-]*")
+_DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"
 _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
                      r"\s*[:：]?\s*(?:[A-Z]{1,5}|\d{4,6})|(?!(?:19[5-9]|20\d)\d\s*[)）])\d{4,6})(?:\.(?:HK|SH|SZ|US|KS|KQ|T))?\s*[)）]")
 
 
-def _described_as(sc: Scan, start: int, end: int) -> str | None:
-    """"taxi app Hailo", "Hailo, the taxi app,": a description right beside the name that makes
-    it some other kind of business ("the exchange accepted Enflame's application" is no description)."""
+def _described_as(sc: Scan, start: int, end: int, tight: bool = False) -> str | None:
+    """"taxi app Hailo", "Hailo, the taxi app,", "チャットボット「グロック」": a description right beside
+    the name that makes it some other kind of business ("the exchange accepted Enflame's application"
+    is no description). `tight`: only one right against the name (a space or a quotation mark
+    between), as in a sentence with a chip word."""
     for s, e in sc.cues.get("other_business", []):
-        if e <= start and start - e <= 25 and _DESCRIPTOR_GAP.fullmatch(sc.text[e:start]):
+        if e <= start and start - e <= (3 if tight else 25) and _DESCRIPTOR_GAP.fullmatch(sc.text[e:start]):
             return sc.text[s:e]
-        if s >= end and s - end <= 20 and re.fullmatch(r",?\s*(?:a|an|the)?\s*[\w\s-]*", sc.text[end:s]) \
-                and sc.text[end:end + 1] == ",":
+        if not tight and s >= end and s - end <= 20 \
+                and re.fullmatch(r",?\s*(?:a|an|the)?\s*[\w\s-]*", sc.text[end:s]) and sc.text[end:end + 1] == ",":
             return sc.text[s:e]
     return None
 

@@ -103,6 +103,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "modifier", mod
                 elif a.start >= t.end and c.has("list_marker", a.end, a.end + 12):
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
+                elif c.starts("alongside_marker", a.end):
+                    role, via = "bystander", "alongside (…와 함께)"  # "리벨리온과 함께 … 이끄는 퓨리오사AI"
                 own = next((text[m[0]:m[1]] for m in sc.money if a.end <= m[0] <= a.end + 3 and m[1] <= ce
                             and (d.kind == "valuation") == _valued(folded, m)), None)
                 out.append(replace(base, company=a.what.company, alias=text[a.start:a.end], role=role, via=via,
@@ -463,6 +465,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if HANGUL.search(folded, t.start, t.end) and _KO_AFTER.match(after):
+        return "in a clause of time (…후)"  # "유니콘 등극 후 첫 인터뷰": what came before the news
     if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
         return "in a relative clause (…한 + the company)"  # "인수 제안 거절한 퓨리오사AI, 유니콘 등극"
     if _RELATIVE.match(after):
@@ -480,7 +484,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     return None
 
 
-_KO_ADNOMINAL = re.compile(r"([가-힣]+)\s+$")
+_KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
+# a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
+_KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
 
 
 def korean_relative(after: str, names_at: list[int]) -> bool:
@@ -490,7 +496,7 @@ def korean_relative(after: str, names_at: list[int]) -> bool:
     its adnominal ending: a last syllable closed by ㄴ (한, 된, 받은) or 던; `names_at` are offsets
     in `after` where a watched name starts."""
     for at in names_at:
-        if at > 16 or re.search(r"[,，.。;；]", after[:at]):
+        if at > 24 or re.search(r"[,，.。;；]", after[:at]):
             continue
         m = _KO_ADNOMINAL.search(after, 0, at)
         if m and len(m.group(1)) >= 2 and after[:m.start()].strip() and (
