@@ -230,6 +230,13 @@ JOINS = [
     ("a STAR listing and a Hong Kong one", FILING, replace(FILING, venue="HKEX"), 5, False),
     ("filings never join", Event("Cerebras", "filing"), Event("Cerebras", "filing"), 0, False),
     ("no structure, no join", Event("Groq", ""), Event("Groq", ""), 0, False),
+    # a round being sought names its target: the close may differ
+    ("sought, then closed for more",
+     replace(ROUND, stage="talks", amount="900억", currency="KRW", usd=65.7e6, round=None),
+     replace(ROUND, amount="1700억원", currency="KRW", usd=124.1e6, round=None), 0, True),
+    ("two closed rounds of different sums", replace(ROUND, round=None),
+     replace(ROUND, amount="$1.5 billion", usd=1.5e9, round=None), 0, False),
+    ("sought, but another round's name", replace(ROUND, stage="talks"), replace(ROUND, round="E"), 0, False),
     ("headlines numbered apart", replace(TAKEOVER, marks="7"), replace(TAKEOVER, marks="8"), 0, False),
     ("a numbered headline and a plain one", replace(TAKEOVER, marks="7"), TAKEOVER, 0, True),
     ("the same number", replace(TAKEOVER, marks="2026"), replace(TAKEOVER, marks="2026"), 0, True),

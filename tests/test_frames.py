@@ -210,3 +210,16 @@ def test_korean_after(after: str, expected: bool) -> None:
     from watcher.frames.cjk import _KO_AFTER
 
     assert bool(_KO_AFTER.match(after)) is expected
+
+
+@pytest.mark.parametrize("text,trigger,expected", [
+    ("Groq is in talks to raise $500 million", "raise", True),
+    ("Groq plans to raise $500 million at a $6B valuation", "raise", True),
+    ("Groq seeks funding from sovereign investors", "seeks funding", True),
+    ("Groq raises $500 million", "raises", False),
+    ("Groq raised $500 million, its CEO plans to hire", "raised", False),  # the plan is another's
+])
+def test_sought(shipped: Matcher, text: str, trigger: str, expected: bool) -> None:
+    g = _grammar(shipped, text)
+    assert cues.sought(g, _index(g, trigger)) is expected
+

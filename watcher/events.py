@@ -408,6 +408,8 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # headlines numbered apart ("deal 7", "deal 8") tell two events
     if open_event.family == "deal" and party:
         return True  # one buyer, one target, one window: one deal, whatever price each report heard
+    if open_event.family == "capital" and "talks" in (open_event.stage, new.stage):
+        return True  # a round being sought names its target; the close may differ ("seeks 900억", "raised 1700억")
     return not amounts_conflict(open_event, new)
 
 

@@ -93,7 +93,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
             question = ctx.question and bool(re.search(r"[?？]\s*$", folded[cs:ce]))
-            base = Frame(kind=d.kind, stage=d.stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
+            stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
+            base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
                          snippet=snippet, clause="main", question=question, background=bg, modality=modality,
                          customer=c.customer, rule=entry.rule, news=news)
@@ -113,6 +114,15 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
+
+
+def _sought(c: Clause) -> bool:
+    """"900억 규모 시리즈C 투자유치 추진", "拟融资", "調達を目指す": a round being sought, its sum a target."""
+    t = c.trig
+    if c.folded.startswith("へ", t.end) and not c.folded.startswith("へと", t.end):
+        return True  # "追加調達へ": toward raising
+    return bool(c.has("sought_after", t.end, min(c.end, t.end + 8))
+                or c.has("sought_before", max(c.start, t.start - 4), t.start))
 
 
 def join_gapped(clauses: list[tuple[int, int]], text: str, money: list[tuple[int, int]]) -> list[tuple[int, int]]:

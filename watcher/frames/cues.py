@@ -195,6 +195,14 @@ def describes(g: English, a: int) -> bool:
     return g.is_(a, "relative") or g.is_(a, "determiner") or g.phrase_at(a, "descriptive") >= 0
 
 
+def sought(g: English, k: int) -> bool:
+    """"plans to raise", "in talks to raise $500M", "seeks funding": a round being sought, whose
+    sum is a target (the close may differ), not money raised."""
+    if any(w in g.t[k].low.split() for w in ("seek", "seeks", "seeking", "sought")):
+        return True
+    return g.cue_between("sought_cue", max(0, k - 4), k - 1) is not None if k > 0 else False
+
+
 def modality(g: English) -> str:
     """"denial" or "speculation" when the sentence says so, else "fact". ("Rejects a takeover
     offer" is a deal refused: refusals are triggers of their own, not denial cues.)"""

@@ -122,7 +122,8 @@ class Reader:
             bg = f"an example the sentence {verb}"
         said = cues.modality(g)  # denial beats negation beats speculation
         modality = said if said == "denial" or r.modality == "fact" else r.modality
-        stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else None)
+        stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else
+                            "talks" if r.kind == "funding" and cues.sought(g, k) else None)
         snippet = g.sc.text[g.span[0]:g.span[1]].strip()[:300]
         # "Nvidia's $20B Groq deal: a bubble, or a masterstroke?": the topic before the colon is told,
         # only what follows it is asked
