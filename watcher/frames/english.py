@@ -253,6 +253,8 @@ class Reader:
                 self.give(r, n, "acquirer", "by")
                 r.counter += names(g, n)
             return True
+        if obj is None and (k + 1 >= g.n or g.t[k + 1].kind == "punct") and not self.t.low.startswith("be "):
+            return False  # "advising readers to watch rather than buy.": nothing named is bought
         self.give(r, subj, "acquirer", "subject")
         r.counter += names(g, subj) + names(g, obj)  # the buyer for the bought, the bought for the buyer
         if obj is not None:
@@ -484,7 +486,7 @@ class Reader:
             owner = pronoun_owner(g, k)  # "the price of its IPO"
             if owner >= 0:
                 poss = [owner]
-            elif self.ctx.topic >= 0:
+            elif owner == -1 and self.ctx.topic >= 0:
                 r.roles[-1] = (_TOPIC_ROLE[d.frame], "its (the company of the story)")
         for i, rel in pre.items():
             if rel == "label":
@@ -969,12 +971,15 @@ def sentence_company(g: English, before: int, any_role: bool = False) -> int:
 
 def pronoun_owner(g: English, k: int) -> int:
     """"Cerebras ... increase the price of its IPO": the company "its" refers to, the subject of
-    the clause when that is a watched company, else the one named last before it (-1: none)."""
+    the clause when that is a watched company, else the one named last before it (-1: none; -2:
+    a subject that names another company, whose own "its" it is)."""
     subj = g.clause_subject(k)
     if subj is not None:
         for i, rel in subj.rel.items():
             if rel in ("head", "member"):
                 return i
+        if proper_name(g, subj) and not is_generic_np(g, subj):
+            return -2  # "Blaize Holdings 13D: Bess Ventures reports its stake": its = the subject's own
     for i in range(k - 1, -1, -1):
         if g.t[i].kind == "comp" and not cues.bystander(g, i, k):
             return i
