@@ -102,6 +102,10 @@ EXTRACT = [
     ("Notes", "Notable raises included Celestial AI ($75 million) and Recogni ($102 million).", "Celestial AI",
      "funding", None, None, None, None, "Celestial AI: funding round"),
     # the bidder inside a turned-down offer
+    # Japanese: the licensee opens the clause ("NVIDIAは")
+    ("NVIDIA、Groqと技術ライセンス契約",
+     "NVIDIAはAIチップの挑戦者Groqと非独占的な技術ライセンス契約を締結した。", "Groq",
+     "licence", None, "NVIDIA", None, None, "Groq: licence to NVIDIA"),
     ("FuriosaAI rejects Meta takeover of $800 million", "", "FuriosaAI", "acquisition", "rejected", "Meta",
      "$800 million", "USD", "FuriosaAI: takeover offer from Meta (offer rejected), $800 million"),
     # a listing's market value is its valuation, not a sum raised; a share's price is no sum at all
@@ -372,6 +376,8 @@ def test_a_country_is_no_counterparty(shipped: Matcher) -> None:
     ("Marvellは", "Intel", False),
     ("ソフトバンクG", "SoftBank", True),
     ("中央日報によると", "Marvell", None),  # a local phrase the lexicon does not know: cannot tell
+    ('英伟达"', "엔비디아", True),  # a quotation mark caught at the name's edge
+    ("「英伟达」", "Nvidia", True),
 ])
 def test_same_party(a: str, b: str, want: bool | None) -> None:
     assert events.same_party(a, b) is want

@@ -299,12 +299,16 @@ def compatible(a: str, b: str) -> bool:
     return FAMILY.get(a) == FAMILY.get(b) or frozenset({a, b}) in _BRIDGES
 
 
+_QUOTES = " \"'“”‘’「」『』《》()（）[]【】"
+
+
 def same_party(a: str | None, b: str | None) -> bool | None:
     """Do two counterparties name the same company? None when it cannot be told: one is missing,
     or one is a CJK name the lexicon's [names] table does not map to its Latin one."""
     if not a or not b:
         return None
     names = load()
+    a, b = a.strip(_QUOTES), b.strip(_QUOTES)  # '英伟达"': a quotation mark caught at the name's edge
     x, y = _party_key(names.latin_name(a)), _party_key(names.latin_name(b))
     if not x or not y:
         return None

@@ -202,7 +202,7 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
 
 
 # what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition
-_AGENT_END = re.compile(r"\d|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|"
+_AGENT_END = re.compile(r"\d|は|が|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|"
                         r"日前|近日|收购|并购|买下|入股|投资|领投|控股|的|，|,|、|：|:|\s")
 
 
@@ -366,6 +366,8 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "licensee", "to")
         else:
             c.give(a, "licensor", "object", keep=True)
+    if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
+        c.counter = _agent(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee opens the clause
     return True
 
 
