@@ -378,6 +378,9 @@ def test_a_country_is_no_counterparty(shipped: Matcher) -> None:
     ("中央日報によると", "Marvell", None),  # a local phrase the lexicon does not know: cannot tell
     ('英伟达"', "엔비디아", True),  # a quotation mark caught at the name's edge
     ("「英伟达」", "Nvidia", True),
+    ("엔비디아가", "NVIDIA", True),  # a particle the clause left on the name
+    ("NVIDIAは", "Nvidia", True),
+    ("삼성전자가", "Nvidia", False),
 ])
 def test_same_party(a: str, b: str, want: bool | None) -> None:
     assert events.same_party(a, b) is want

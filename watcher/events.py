@@ -300,6 +300,20 @@ def compatible(a: str, b: str) -> bool:
 
 
 _QUOTES = " \"'“”‘’「」『』《》()（）[]【】"
+_PARTICLE = re.compile(r"(?:가|이|은|는|의|와|과|도|에|は|が|の|と|も)$")
+
+
+def _latin(name: str) -> str:
+    """A counterparty as the lexicon's Latin name where it knows it: quotation marks at its edges
+    ('英伟达"') and a particle the clause left on it ("엔비디아가", "NVIDIAは") do not count."""
+    names = load()
+    name = name.strip(_QUOTES)
+    latin = names.latin_name(name)
+    if latin == name and _PARTICLE.search(name):
+        bare = _PARTICLE.sub("", name)
+        if bare and names.latin_name(bare) != bare or not has_cjk(bare):
+            return names.latin_name(bare)
+    return latin
 
 
 def same_party(a: str | None, b: str | None) -> bool | None:
@@ -307,9 +321,7 @@ def same_party(a: str | None, b: str | None) -> bool | None:
     or one is a CJK name the lexicon's [names] table does not map to its Latin one."""
     if not a or not b:
         return None
-    names = load()
-    a, b = a.strip(_QUOTES), b.strip(_QUOTES)  # '英伟达"': a quotation mark caught at the name's edge
-    x, y = _party_key(names.latin_name(a)), _party_key(names.latin_name(b))
+    x, y = _party_key(_latin(a)), _party_key(_latin(b))
     if not x or not y:
         return None
     if x == y or x in y or y in x:

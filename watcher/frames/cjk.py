@@ -154,6 +154,11 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
         passive = c.has("passive_marker", a.end, t.start) is not None
         partner = None if passive or d.frame != "transfer" else _talks_partner(c, a.start)
         between = c.folded[a.end:t.start].strip()
+        if not passive and d.frame == "transfer" and c.lex.has("cjk_asset", between.rstrip("をの")):
+            # "Groqの技術を買収", "Groq的核心资产": what the company owns changes hands
+            c.give(a, "target", f"its assets ({c.sc.text[a.end:t.start].strip()})")
+            c.counter = _agent(c)
+            return True
         if not passive and d.frame == "transfer" and (between.startswith("を") or between in ("の", "の全")):
             # "ソフトバンクGがアンペアを子会社化": を marks what is bought; "Ampereの全持分を…取得": its stake
             c.give(a, "target", "object (を)" if between.startswith("を") else "its stake (の)")
@@ -293,6 +298,20 @@ def _agent(c: Clause, start: int | None = None) -> str | None:
     return c.sc.text[start:end].strip() or None
 
 
+_JA_SUBJECT = re.compile(r"(?:^|[、，,\s])([A-Za-z][\w.&-]{1,19}|[ァ-ヴー・]{2,12})(?:は|が)")
+
+
+def _ja_subject(c: Clause) -> str | None:
+    """The company a Japanese clause is about before the trigger, written in Latin letters or
+    katakana and marked は or が ("NVIDIAは", "エヌビディアが"), when it is no watched company."""
+    text = c.sc.text
+    found = None
+    for m in _JA_SUBJECT.finditer(text, c.start, c.trig.start):
+        if not any(m.start(1) <= a.start < m.end(1) for a in c.names):
+            found = m.group(1)
+    return c.lex.latin_name(found) if found else None
+
+
 def _object_marker(c: Clause) -> bool:
     """"对Ampere的收购": the watched name on the left is what is bought."""
     a = c.left[-1]
@@ -367,7 +386,7 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         else:
             c.give(a, "licensor", "object", keep=True)
     if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
-        c.counter = _agent(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee opens the clause
+        c.counter = _ja_subject(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee, marked は/が
     return True
 
 
@@ -473,6 +492,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
             return f"history: {c.sc.text[m.start():m.end()]}"
     after = folded[t.end:c.end]
     past = c.has("past_relative", t.end, min(c.end, t.end + 10))
+    if past and re.match(r"[ぁ-ゖ]", past) and not folded.startswith(past, t.end):
+        past = None  # Japanese: only the trigger's own ending ("買収しており"), not another verb's ("と説明しており")
     if past:  # "메타의 인수 제안을 받았던 퓨리오사AI": the offer it once had; "買収しており": done before
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
