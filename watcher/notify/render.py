@@ -143,13 +143,13 @@ def trim(s: str, limit: int) -> str:
 
 def safe_url(url: str | None) -> str:
     """The link as text that cannot break out of a link or a line: characters not allowed in a
-    URL (space, quotes, angle brackets, pipes, controls, other spaces and symbols) are
-    percent-encoded. Letters and digits of other scripts stay as the source wrote them
-    ("/kr/openai의-투자"): an IRI reads better and clicks the same."""
+    URL (space, quotes, angle brackets, pipes, controls, other spaces and separators) are
+    percent-encoded. Letters, digits, marks and punctuation of other scripts stay as the source
+    wrote them ("/kr/openai의-투자", "注目集まる-～-米国"): an IRI reads better and clicks the same."""
     if not url:
         return ""
     s = "".join(ch for ch in str(url).strip() if unicodedata.category(ch) not in ("Cc", "Cf"))
-    s = "".join(ch if ord(ch) > 127 and unicodedata.category(ch)[0] in "LNM" else quote(ch, safe=_URL_SAFE)
+    s = "".join(ch if ord(ch) > 127 and unicodedata.category(ch)[0] in "LNMSP" else quote(ch, safe=_URL_SAFE)
                 for ch in s)
     return s[:URL_MAX]
 
