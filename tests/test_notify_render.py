@@ -98,7 +98,8 @@ def test_log_alert_is_the_text_channel_under_a_marker() -> None:
 @pytest.mark.parametrize("url,shown", [
     ("https://www.example.kr/kr/openai의-100억-달러", "https://www.example.kr/kr/openai의-100억-달러"),  # an IRI stays
     ("https://36kr.example/p/摩尔线程?id=1", "https://36kr.example/p/摩尔线程?id=1"),
-    ("https://x.example/注目集まる-～-米国・半導体", "https://x.example/注目集まる-～-米国・半導体"),  # CJK punctuation stays
+    # the punctuation of other scripts stays too
+    ("https://x.example/注目集まる-～-米国・半導体", "https://x.example/注目集まる-～-米国・半導体"),
     ("https://x.example/a b\"<>|", "https://x.example/a%20b%22%3C%3E%7C"),  # cannot break out of a link
     ("https://x.example/a\u3000b\u2028c", "https://x.example/a%E3%80%80b%E2%80%A8c"),  # other spaces and separators
     ("https://x.example/a\u200bb", "https://x.example/ab"),  # invisible format characters go
