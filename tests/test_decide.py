@@ -68,6 +68,12 @@ def test_customer(frame, item, ok):
     (replace(BASE, background="in a relative clause"), Item(), False),
     (BASE, Item(proceeds="募投"), False),
     (replace(BASE, kind="acquisition", role="target"), Item(proceeds="募投"), True),
+    # a headline's listing stands when only the lead turns to the proceeds; a headline raise does not
+    (replace(BASE, kind="ipo", role="issuer", field="title"), Item(proceeds="IPO proceeds"), True),
+    (replace(BASE, kind="ipo", role="issuer", field="title"), Item(proceeds="IPO proceeds", proceeds_in_title=True),
+     False),
+    (replace(BASE, kind="ipo", role="issuer", field="summary"), Item(proceeds="IPO proceeds"), False),
+    (replace(BASE, field="title"), Item(proceeds="募投"), False),
 ])
 def test_background(frame, item, ok):
     assert (decide.background(frame, item) is None) is ok

@@ -51,6 +51,7 @@ class Item:
     headline_names: bool = True  # the headline names a watched company
     headline_companies: frozenset[int] = frozenset()  # which (indexes of watched companies)
     proceeds: str | None = None  # the item is about spending money already raised ("募投", "IPO proceeds")
+    proceeds_in_title: bool = False  # ... and the headline says so
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
@@ -98,7 +99,9 @@ def customer(f: Frame, item: Item) -> str | None:
 def background(f: Frame, item: Item) -> str | None:
     if f.background:
         return f.background
-    if item.proceeds and f.kind in ("funding", "ipo"):
+    if item.proceeds and (f.kind == "funding" or f.kind == "ipo" and (f.field == "summary" or item.proceeds_in_title)):
+        # a lead that turns to the proceeds does not undo the headline's listing ("MetaX shares
+        # soar after Shanghai IPO" / "... plans to use the IPO proceeds on fabs")
         return f"the item is about spending money already raised ({item.proceeds})"
     return None
 

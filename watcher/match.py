@@ -137,7 +137,8 @@ class Matcher:
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
                         headline_companies=frozenset(a.what.company for a in t_scan.aliases),
-                        proceeds=_cue(t_scan, "proceeds_talk", len(title)) or _cue(s_scan, "proceeds_talk", lead_end))
+                        proceeds=_cue(t_scan, "proceeds_talk", len(title)) or _cue(s_scan, "proceeds_talk", lead_end),
+                        proceeds_in_title=_cue(t_scan, "proceeds_talk", len(title)) is not None)
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
