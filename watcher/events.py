@@ -230,9 +230,10 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
             kinds = ["filing"] if any(h.field == "filing" for h in hs) else [""]  # no structure found
         kind = primary(kinds)
         first = next((h for h in hs if h.kind == kind), hs[0])
-        # a sum told of another family's event (a round beside a takeover) is not this event's
-        amount = first.amount or next((h.amount for h in hs if h.amount and FAMILY.get(h.kind) == FAMILY.get(kind)),
-                                      None)
+        # a sum told of another family's event (a round beside a takeover) is not this event's, nor
+        # is a share's price ("priced at $185", "opened at HK$5.12")
+        sums = [first.amount, *(h.amount for h in hs if FAMILY.get(h.kind) == FAMILY.get(kind))]
+        amount = next((a for a in sums if a and not is_price(a)), None)
         currency, value = usd(amount)
         stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
         # the furthest step the item tells: a listing-day story also names the offer price
@@ -242,10 +243,6 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
                                    and k not in ("deal", "valuation")))
         valuation = next((h.valuation for h in hs if h.valuation), None)
-        if is_price(amount):  # "priced at $185", "opened at HK$5.12": a share's price, not a sum raised
-            amount = next((h.amount for h in hs if h.amount and not is_price(h.amount)
-                           and FAMILY.get(h.kind) == FAMILY.get(kind)), None)
-            currency, value = usd(amount)
         if FAMILY.get(kind) == "listing" and amount and valuation and (
                 amount == valuation or _same_sum(value, usd(valuation)[1])):
             amount, currency, value = None, None, None  # "a $100 billion valuation on Nasdaq" is no sum raised
@@ -311,7 +308,7 @@ def _latin(name: str) -> str:
     latin = names.latin_name(name)
     if latin == name and _PARTICLE.search(name):
         bare = _PARTICLE.sub("", name)
-        if bare and names.latin_name(bare) != bare or not has_cjk(bare):
+        if (bare and names.latin_name(bare) != bare) or not has_cjk(bare):
             return names.latin_name(bare)
     return latin
 

@@ -131,14 +131,15 @@ class Matcher:
         customer_words = _cue(t_scan, "customer_cue", len(title)) or _cue(s_scan, "customer_cue", lead_end)
         deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))
         focus = headline_focus(t_scan, t_sents, lex, (s_scan, s_sents[0] if s_sents else None))
+        title_proceeds = _cue(t_scan, "proceeds_talk", len(title))
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
                         headline_companies=frozenset(a.what.company for a in t_scan.aliases),
-                        proceeds=_cue(t_scan, "proceeds_talk", len(title)) or _cue(s_scan, "proceeds_talk", lead_end),
-                        proceeds_in_title=_cue(t_scan, "proceeds_talk", len(title)) is not None)
+                        proceeds=title_proceeds or _cue(s_scan, "proceeds_talk", lead_end),
+                        proceeds_in_title=title_proceeds is not None)
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -233,9 +234,10 @@ class Matcher:
                     listing.append((sc.text[a.start:a.end], why, fld))
         # one item means one business by one name: a mention described as another business
         # ("EV新会社「アンペア」") speaks for the item's other mentions of that name
-        described = {a.what.company: w for n, (sc, _, _) in enumerate(((t, t_sents, "title"), (s, s_sents, "summary")))
+        fields = ((t, "title"), (s, "summary"))
+        described = {a.what.company: w for n, (sc, _) in enumerate(fields)
                      for a in sc.aliases if (w := out[n].get(a.start, "")).startswith(decide.DESCRIBED_AS)}
-        for n, (sc, fld) in enumerate(((t, "title"), (s, "summary"))):
+        for n, (sc, fld) in enumerate(fields):
             for a in sc.aliases:
                 d = a.what
                 if a.start not in out[n] and d.company in described and (d.ambiguous or d.case) \

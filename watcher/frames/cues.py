@@ -218,9 +218,10 @@ def ipo_stage(g: English, k: int) -> str | None:
     """The IPO step a word within five tokens of the trigger tells ("withdrew its IPO"), or a word
     of the trigger itself ("Nasdaq debut", "price its IPO")."""
     own = g.t[k].low.split()
-    for stage, cls in _STAGE_CLASSES:
-        if len(own) > 1 and any(g.lex.has(cls, w) for w in own):
-            return stage
+    if len(own) > 1:
+        for stage, cls in _STAGE_CLASSES:
+            if any(g.lex.has(cls, w) for w in own):
+                return stage
     for j in range(max(0, k - 5), min(g.n, k + 5)):
         for stage, cls in _STAGE_CLASSES:
             if g.is_(j, cls):
