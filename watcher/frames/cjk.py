@@ -512,6 +512,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a subordinate clause (…后)"
     if backdrop(c.sc, c.lex, t.end):
         return "the backdrop of another story (…后, …之际)"
+    gap = len(folded[c.end:c.end + 3]) - len(folded[c.end:c.end + 3].lstrip())
+    if folded[c.end - 1:c.end] in ("，", ",") and c.starts("now_contrast", c.end + gap):
+        return "the past set against the present (…，如今…)"
     if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
         return "the talk of a listed stock, not its listing day"
     return None
