@@ -442,7 +442,28 @@ def _invest(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "recipient", "object (…투자)")  # "'텐스토렌트' 투자": the investment in it
         else:
             c.give(a, "investor", "subject", keep=True)
+    if not any(role == "recipient" for _, role, _ in c.roles.values()):
+        for a in venture_partners(c):
+            c.give(a, "recipient", "a joint venture with it (与…合资)")
     return True
+
+
+def venture_partners(c: Clause) -> list[Found[AliasDef]]:
+    """"与地平线成立合资企业，投资约24亿欧元": money put into a joint venture the investor forms with
+    a watched company earlier in the sentence is put in beside it; the partner is a name that a
+    word of partnering comes next to (与/和 before it, と/와/과 after it) and a venture word follows."""
+    folded = c.folded
+    stop = max(folded.rfind(p, 0, c.trig.start) for p in "。！？!?")
+    out = []
+    for a in c.sc.aliases:
+        if not stop < a.start < c.trig.start:
+            continue
+        ahead = folded[a.end:a.end + 16].split("。")[0]
+        if not any(w in ahead for w in c.lex.phrases("venture_word")):
+            continue
+        if c.has("partner_before", max(stop + 1, a.start - 5), a.start) or c.starts("partner_after", a.end):
+            out.append(a)
+    return out
 
 
 

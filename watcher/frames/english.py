@@ -438,6 +438,8 @@ class Reader:
                     g.lex.has("product_noun", hn.low) or g.lex.has("own_asset", hn.low)):
                 r.customer = f"invests in {hn.text}"  # "invest heavily in Cerebras' technology": a buyer's
             self.give(r, n, "recipient", "in", "head", "member", "poss", "compound")
+            for i in venture_partners(g, n):
+                r.roles[i] = ("recipient", "in a joint venture with it")
             if not n.rel and self.generic(n) and self.ctx.topic >= 0:
                 r.roles[-1] = ("recipient", "in (the company of the story)")  # "invested in the start-up"
         r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
@@ -640,6 +642,10 @@ class Reader:
             ins += a.names("with")  # "signed investment agreements with Enflame and Biren"
         for i in ins + a.names("for"):
             r.roles[i] = ("recipient", "in")
+        for p, n in a.pps:
+            if p in ("in", "into"):
+                for i in venture_partners(g, n):
+                    r.roles[i] = ("recipient", "in a joint venture with it")
         for i in a.poss:
             r.roles.setdefault(i, ("investor", "possessor") if ins else ("recipient", "possessor"))
         for i in a.comp:
@@ -903,6 +909,16 @@ def pps_after(g: English, k: int, *preps: str) -> list[NP]:
             break
         j += 1
     return out
+
+
+def venture_partners(g: English, np: NP) -> list[int]:
+    """"invest $2.3 billion in a joint venture with Horizon Robotics": the money goes into a company
+    the watched one co-owns, which makes it a capital event of the partner's; the partners are the
+    names after "with" in a phrase whose head is a venture."""
+    h = g.head_tok(np)
+    if h is None or not g.lex.has("venture_noun", h.low):
+        return []
+    return [i for w in np.pp("with") for i, rel in w.rel.items() if rel in ("head", "member")]
 
 
 def names(g: English, np: NP | None) -> list[str]:
