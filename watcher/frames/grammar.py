@@ -182,6 +182,10 @@ class English:
                 j += 1
                 continue
             if t.kind == "punct":
+                tail = self._list_tail(j, end) if j > i and self.punct(j, ",") and self._name_like(j - 1) else None
+                if tail is None:
+                    break
+                j = tail + 1  # "with Xinyaohui, Enflame Technology and Biren Technology": one list
                 break
             if t.kind == "trig" and not self.verbish(j) and j > i and not self.is_(j, "preposition"):
                 j += 1
@@ -239,6 +243,34 @@ class English:
         return all(w.kind == "word" and w.cap and w.text[:1].isupper() and not w.text.isupper()
                    and not self.lex.has("product_noun", w.low) and not self.lex.has("company_noun", w.low)
                    for w in words)
+
+    def _name_like(self, k: int) -> bool:
+        """A watched name, or a capitalised word that may be an unwatched one."""
+        t = self.t[k]
+        return t.kind == "comp" or t.kind == "word" and t.cap and not self.is_(k, "determiner")
+
+    def _list_tail(self, comma: int, end: int) -> int | None:
+        """Where a list of names that goes on at a comma ends: ", B and C" / ", B, C or D", every
+        item a name of at most three words, a watched name among them; None if it is no such list."""
+        k, seen_comp = comma, False
+        while k < end and self.punct(k, ","):
+            k += 1
+            if k < end and self.is_(k, "conjunction"):
+                k += 1
+            n = 0
+            while k < end and self._name_like(k) and n < 3:
+                seen_comp = seen_comp or self.t[k].kind == "comp"
+                k, n = k + 1, n + 1
+            if n == 0:
+                return None
+            if k < end and self.is_(k, "conjunction") and self.t[k].low in ("and", "or"):
+                k += 1
+                n = 0
+                while k < end and self._name_like(k) and n < 3:
+                    seen_comp = seen_comp or self.t[k].kind == "comp"
+                    k, n = k + 1, n + 1
+                return k - 1 if n and seen_comp else None
+        return None
 
     def _np(self, i: int, j: int) -> NP:
         head = j
