@@ -74,6 +74,11 @@ def test_customer(frame, item, ok):
      False),
     (replace(BASE, kind="ipo", role="issuer", field="summary"), Item(proceeds="IPO proceeds"), False),
     (replace(BASE, field="title"), Item(proceeds="募投"), False),
+    # money raised to date in a lead counts only under a headline that has a deal or a sum in it
+    (replace(BASE, field="summary", to_date=True), Item(headline_quiet=True), False),
+    (replace(BASE, field="summary", to_date=True), Item(headline_quiet=False), True),
+    (replace(BASE, field="summary", to_date=False), Item(headline_quiet=True), True),
+    (replace(BASE, field="title", to_date=True), Item(headline_quiet=True), True),
 ])
 def test_background(frame, item, ok):
     assert (decide.background(frame, item) is None) is ok

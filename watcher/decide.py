@@ -5,7 +5,8 @@ A frame alerts when every check passes; the first that fails is the reason `watc
     identity    the name means the chip company (frames.Frame.doubt says why it may not)
     role        the company plays a part that makes it its own deal or capital event
     customer    a corporate deal, not a customer buying products or capacity
-    background  the news, not history told in a relative or subordinate clause or with a time cue
+    background  the news, not history told in a relative or subordinate clause or with a time cue,
+                nor money raised to date written in a lead under a headline about something else
     modality    a report, not a denial, a negation, speculation or a bare question
     opinion     the item is not an opinion piece
     focus       a lead sentence counts unless the headline is about something else
@@ -49,6 +50,7 @@ class Item:
     opinion: str | None = None  # the headline's opinion label ("Opinion:", "【观点】"), if any
     weighs: str | None = None  # the headline's words that weigh valuations ("bubble", "overvalued")
     headline_names: bool = True  # the headline names a watched company
+    headline_quiet: bool = False  # the headline has no trigger word and no sum of money
     headline_companies: frozenset[int] = frozenset()  # which (indexes of watched companies)
     proceeds: str | None = None  # the item is about spending money already raised ("募投", "IPO proceeds")
     proceeds_in_title: bool = False  # ... and the headline says so
@@ -99,6 +101,8 @@ def customer(f: Frame, item: Item) -> str | None:
 def background(f: Frame, item: Item) -> str | None:
     if f.background:
         return f.background
+    if f.to_date and f.field == "summary" and item.headline_quiet:
+        return "money raised to date, in a lead under a headline with no deal or money in it"
     if item.proceeds and (f.kind == "funding" or f.kind == "ipo" and (f.field == "summary" or item.proceeds_in_title)):
         # a lead that turns to the proceeds does not undo the headline's listing ("MetaX shares
         # soar after Shanghai IPO" / "... plans to use the IPO proceeds on fabs")

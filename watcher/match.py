@@ -137,6 +137,7 @@ class Matcher:
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
+                        headline_quiet=bool(title) and not t_scan.triggers and not t_scan.money,
                         headline_companies=frozenset(a.what.company for a in t_scan.aliases),
                         proceeds=title_proceeds or _cue(s_scan, "proceeds_talk", lead_end),
                         proceeds_in_title=title_proceeds is not None)

@@ -203,6 +203,21 @@ def sought(g: English, k: int) -> bool:
     return g.cue_between("sought_cue", max(0, k - 4), k - 1) is not None if k > 0 else False
 
 
+def to_date(g: English, k: int, start: int, end: int) -> bool:
+    """"Etched has raised $625 million to build ...": a perfect raise that neither dates nor details
+    a round (no backer, no round, no time word from the clause's start to the sentence's end or a
+    semicolon) tells money raised to
+    date, whatever it is written beside; "has raised $100M, mainly from Hyundai" tells a round."""
+    i = k - 1
+    while i >= 0 and g.is_(i, "adverb"):
+        i -= 1
+    if i < 0 or g.t[i].low not in ("has", "have"):
+        return False
+    stop = next((j for j in range(k, end + 1) if g.punct(j, ";")), end)
+    return not any(g.is_(j, "round_detail") or g.t[j].kind == "trig" and j != k for j in range(start, stop + 1)) \
+        and g.cue_between("news_marker", start, end) is None
+
+
 def modality(g: English) -> str:
     """"denial" or "speculation" when the sentence says so, else "fact". ("Rejects a takeover
     offer" is a deal refused: refusals are triggers of their own, not denial cues.)"""

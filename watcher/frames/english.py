@@ -144,7 +144,8 @@ class Reader:
                 amount=r.amount,
                 field=self.ctx.field, sentence=self.ctx.sentence, snippet=snippet, clause=label,
                 question=asked, background=bg, modality=modality, customer=r.customer,
-                rule=self.entry.rule, doubt=doubt, news=news))
+                rule=self.entry.rule, doubt=doubt, news=news,
+                to_date=r.kind == "funding" and d.pos == "verb" and cues.to_date(g, k, cs, g.n - 1)))
         return out
 
     # ------------------------------------------------------------------ shared helpers

@@ -27,6 +27,7 @@ class Frame:
     rule: int | None = None  # for a rule's own keyword
     doubt: str | None = None  # why the name may mean someone else (identity)
     news: bool = False  # the sentence marks itself as fresh news ("on Tuesday", "today")
+    to_date: bool = False  # "has raised $625 million": money raised to date, no round told (cues.to_date)
 
 
 @dataclass
