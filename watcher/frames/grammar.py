@@ -401,10 +401,17 @@ class English:
         j = k + 1
         while j < self.n and not self.punct(j):
             j += 1
-        if not (j < self.n and self.punct(j, ",", ")")) or j - i > 12:
-            return False
+        closed = j < self.n and self.punct(j, ",", ")")
+        if not closed and not self._agent_phrase(i + 1, k) or j - i > (12 if closed else 16):
+            return False  # (", a deal made more complicated by Altman's investment in Rain AI.": a
+            # description that ends the sentence, its trigger in a by-phrase of a participle)
         # a description has no verb of its own ("the company has signed ..." is a clause)
         return not any(self.is_(x, "aux") or self.is_(x, "report_verb") for x in range(i + 1, j))
+
+    def _agent_phrase(self, start: int, k: int) -> bool:
+        """Is token k in a by-phrase of a participle ("made more complicated by", "fuelled by")?"""
+        return any(self.t[x].low == "by" and (self.t[x - 1].low.endswith("ed") or self.t[x - 1].low == "made")
+                   for x in range(start + 1, k))
 
     def subject(self, k: int) -> tuple[NP | None, int]:
         """The subject of the verb at token k: (its noun phrase, index where the verb group starts)."""
