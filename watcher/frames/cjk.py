@@ -494,7 +494,7 @@ _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 _CJK_YEAR = re.compile(r"((?:19|20)\d\d)\s?[年년](?:\s?(\d{1,2})\s?[月월])?(?!\s?\d{0,2}[月월]?\s?\d{1,2}\s?[日号일])")
 # "遞交IPO申請時坦承": a clause that ends in 时 ("when it filed") tells the time of something else
-_WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当])时(?![间代期刻髦尚装候])")
+_WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当一])时(?![间代期刻髦尚装候])")  # 一时: at one point
 
 
 def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | None:
