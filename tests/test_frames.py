@@ -223,3 +223,19 @@ def test_sought(shipped: Matcher, text: str, trigger: str, expected: bool) -> No
     g = _grammar(shipped, text)
     assert cues.sought(g, _index(g, trigger)) is expected
 
+
+
+@pytest.mark.parametrize("title,kinds", [
+    # a stake short of control is an investment, not a takeover
+    ("Continental picks up stake in AI chip start-up Recogni", {"funding"}),
+    ("Continental buys a minority stake in Recogni", {"funding"}),
+    ("Continental buys a 60% stake in Recogni", {"acquisition", "funding"}),
+    ("Continental buys a controlling stake in Recogni", {"acquisition", "funding"}),
+    ("Continental buys Recogni", {"acquisition"}),
+    # "spin-off" written as a title of the name after it tells no sale
+    ("MIT spin-off Recogni has received $11 million in Series A funding", {"funding"}),
+    ("Continental weighs a Recogni spin-off", {"sale"}),
+])
+def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[str]) -> None:
+    ex = shipped.explain(title, "")
+    assert {h.kind for h in ex.hits if h.company == "Recogni"} == kinds, ex.frames

@@ -83,6 +83,8 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if d.pos == "verb" and noun_context(g, k):
             return []  # "a $100M raise": the noun reading's to make
+        if d.pos == "verb" and _HYPHENED_PARTICLE.search(self.t.text) and k + 1 < g.n and g.t[k + 1].kind == "comp":
+            return []  # "MIT spin-off Lightmatter": the noun as a title of the name after it, no event
         if d.pos == "verb" and attributive(g, k):
             return []  # "the permissively licensed instruction set": an adjective, not a clause's verb
         if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
@@ -256,6 +258,8 @@ class Reader:
             return True
         if obj is None and (k + 1 >= g.n or g.t[k + 1].kind == "punct") and not self.t.low.startswith("be "):
             return False  # "advising readers to watch rather than buy.": nothing named is bought
+        if obj is not None and minority_stake(g, obj):
+            return False  # "picks up a stake in Recogni": an investment, which the stake noun tells
         self.give(r, subj, "acquirer", "subject")
         r.counter += names(g, subj) + names(g, obj)  # the buyer for the bought, the bought for the buyer
         if obj is not None:
@@ -910,6 +914,23 @@ def pps_after(g: English, k: int, *preps: str) -> list[NP]:
             break
         j += 1
     return out
+
+
+_HYPHENED_PARTICLE = re.compile(r"\w-(?:off|out|up|over)$", re.I)
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent)")
+
+
+def minority_stake(g: English, np: NP) -> bool:
+    """Is the phrase a stake short of control ("a stake", "a minority shareholding", "a 9.9%
+    stake"), not a majority or controlling one ("a 60% stake", "a controlling stake")?"""
+    h = g.head_tok(np)
+    if h is None or not g.lex.has("stake_noun", h.low):
+        return False
+    words = " ".join(t.low for t in g.t[np.start:np.end + 1])
+    if any(w in words.split() for w in ("majority", "controlling", "control", "full", "entire", "whole")):
+        return False
+    m = _PERCENT.search(words)
+    return not (m and float(m.group(1)) > 50)
 
 
 def venture_partners(g: English, np: NP) -> list[int]:
