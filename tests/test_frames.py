@@ -239,3 +239,15 @@ def test_sought(shipped: Matcher, text: str, trigger: str, expected: bool) -> No
 def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[str]) -> None:
     ex = shipped.explain(title, "")
     assert {h.kind for h in ex.hits if h.company == "Recogni"} == kinds, ex.frames
+
+
+@pytest.mark.parametrize("title,summary,amount", [
+    # a plural subject standing for the lead's company raises the sum of several: not its amount
+    ("AI chip startups raise $1.1 billion in one week", "MatX, SambaNova and Axelera together raised the sum. "
+     "MatX brought in $500 million.", "$500 million"),
+    ("AI chip startups pull in over a billion dollars", "MatX got the biggest share of it.", None),
+    ("The startup raises $500 million", "MatX builds chips for language models.", "$500 million"),
+])
+def test_a_group_total_is_no_company_amount(shipped: Matcher, title: str, summary: str, amount: str | None) -> None:
+    hits = [h for h in shipped.explain(title, summary).hits if h.company == "MatX"]
+    assert hits and hits[0].amount == amount, hits

@@ -68,6 +68,7 @@ class Reading:
     customer: str | None = None
     amount: str | None = None
     modality: str = "fact"
+    group: bool = False  # the company of the story stands in for a plural ("AI chip startups raise $1.1B")
 
 
 class Reader:
@@ -100,6 +101,8 @@ class Reader:
             r.amount = amount_after(g, k)
         if d.stage == "rejected" and not r.counter:
             r.counter += bidder_inside(g, self.t.text)  # "rejects Meta takeover": the bidder turned down
+        if r.group:
+            r.amount = None  # "AI chip startups raise $1.1 billion": the sum of several, not the company's
         if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
             r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
@@ -204,6 +207,8 @@ class Reader:
                 return
         if self.ctx.topic >= 0:
             r.roles[-1] = (role, "subject (the company)")
+            head = g.t[subj.head].low
+            r.group = head.endswith("s") and not head.endswith("ss") and g.lex.has("company_noun", head)
 
     def colon_subject(self, r: Reading, subj: NP | None, active: bool) -> None:
         """"Horizon Robotics: Issues Shares …": a headline's verb with no subject after "Name:" is
