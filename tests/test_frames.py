@@ -251,3 +251,14 @@ def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[s
 def test_a_group_total_is_no_company_amount(shipped: Matcher, title: str, summary: str, amount: str | None) -> None:
     hits = [h for h in shipped.explain(title, summary).hits if h.company == "MatX"]
     assert hits and hits[0].amount == amount, hits
+
+
+@pytest.mark.parametrize("summary,valuation", [
+    ("MatX has obtained $150 million, the first part of a Series C, two years after a $600 million Series B "
+     "at a $3 billion valuation.", None),
+    ("MatX has obtained $150 million in a Series C at a $3 billion valuation.", "$3 billion"),
+    ("MatX plans an IPO after a funding round that valued it at $3 billion.", "$3 billion"),
+])
+def test_an_older_rounds_valuation_is_not_the_items(shipped: Matcher, summary: str, valuation: str | None) -> None:
+    hits = [h for h in shipped.explain("MatX news", summary).hits if h.company == "MatX"]
+    assert hits and hits[0].valuation == valuation, hits

@@ -306,8 +306,14 @@ def _valuation(sc: Scan) -> str | None:
     """The valuation an item states: "$4.4 billion valuation", "valued at $5B", "估值达300亿元"."""
     for a, b in sc.money:
         if _VALUED_AFTER.match(sc.text, b) or _VALUED_BEFORE.search(sc.text[max(0, a - 40):a]):
+            cue = _EARLIER_ROUND.search(sc.text[max(0, a - 50):a].split(",")[-1])
+            if cue and any(a - 50 < x < a for x, _ in sc.money):
+                continue  # "... after a $600 million Series B at a $3 billion valuation": an older round's
             return sc.text[a:b]
     return None
+
+
+_EARLIER_ROUND = re.compile(r"\b(?:after|following|since|previous|prior|earlier|last)\b|此前|之前|上一轮|上轮", re.I)
 
 
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
