@@ -159,12 +159,21 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", f"its assets ({c.sc.text[a.end:t.start].strip()})")
             c.counter = _agent(c)
             return True
+        if not passive and d.frame == "transfer" and d.lang == "ja":
+            bare = between.lstrip(")）」』\"'”’ ")
+            if bare in ("", "を", "との"):
+                # "ソフトバンク、Graphcore買収", "グラフコア（Graphcore）を買収", "SambaNovaとの買収交渉": a
+                # Japanese name right before the verb noun, marked by を or dealt with (との), is what is
+                # bought; the buyer takes が, は or a comma
+                c.give(a, "target", "with (との)" if bare == "との" else "object (を)" if bare else "object (…買収)")
+                c.counter = _agent(c)
+                return True
         if not passive and d.frame == "transfer" and (between.startswith("を") or between in ("の", "の全")):
             # "ソフトバンクGがアンペアを子会社化": を marks what is bought; "Ampereの全持分を…取得": its stake
             c.give(a, "target", "object (を)" if between.startswith("を") else "its stake (の)")
             c.counter = _agent(c)
             return True
-        gap = c.folded[a.end:t.start].strip(" '’‘\"“”")
+        gap = c.folded[a.end:t.start].strip(" '’‘\"“”)）」』")  # "그록(Groq)의 자산을": past the bracket
         ko_partner = _korean_partner(c, gap) if not passive and d.frame == "transfer" else None
         if ko_partner:  # "퓨리오사AI가 메타와 인수 협상": talks with a buyer the lexicon knows
             c.give(a, "target", "with (와/과)")
@@ -425,8 +434,8 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
 def _invest(c: Clause, entry: TriggerEntry) -> bool:
     """"领投沐曦" / "投资沐曦": the name after is funded, a name before invests; with capacity or
     compute in the sentence it is a customer's money ("豪掷百亿美元押注Cerebras…部署750MW")."""
-    if c.right:
-        c.give(c.right[0], "recipient", "object")
+    if c.right and not (HANGUL.search(c.folded, c.trig.start, c.trig.end) or entry.defn.lang == "ja"):
+        c.give(c.right[0], "recipient", "object")  # (Korean and Japanese put the object before the verb)
     bought = c.sc.cue_spans("customer_cue", c.start, len(c.folded))
     if bought:
         c.customer = f"a customer's money ({c.sc.text[bought[0][0]:bought[0][1]]})"
