@@ -144,6 +144,8 @@ def test_clauses_split_at_commas_and_headline_spaces():
     ("8억 위안", 8e8, "CNY"), ("3000만 달러", 3e7, "USD"), ("9억 달러", 9e8, "USD"), ("100億円", 1e10, "JPY"),
     ("1700億ウォン", 1.7e11, "KRW"), ("約1兆2000億ウォン", 1.2e12, "KRW"), ("32억5천만 달러", 3.25e9, "USD"),
     ("約32億5000万ドル", 3.25e9, "USD"), ("32亿5000万美元", 3.25e9, "USD"),
+    # a currency sign before a CJK unit: "US$6億", "HK$54亿港元"
+    ("US$6億", 6e8, "USD"), ("HK$54亿港元", 5.4e9, "HKD"), ("$6億ドル", 6e8, "USD"),
 ])
 def test_amounts(text, value, currency):
     assert amount_value(text) == (pytest.approx(value), currency)

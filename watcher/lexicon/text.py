@@ -47,7 +47,8 @@ _ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零
 _ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
 _ZH_CUR = r"(?:美元|美金|元|人民币|日元|韩元|欧元|港元|港币|新台币|台币|円|ドル|ウォン|ユーロ)"
 _RANGE = r"(?: ?(?:-|–|to) ?\d[\d,.]*)?"  # "$8-10 billion", "$1 to 1.5 billion"
-MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
+MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?:千万|百万|十亿|百亿|千亿|亿|億|万|兆){_ZH_CUR}?"  # "US$6億", "HK$54亿"
+         rf"|{_CUR} ?\d[\d,.]*{_RANGE}(?: ?{_UNIT})?"
          rf"|\d[\d,.]*{_RANGE} ?{_UNIT}(?: (?:of|in) (?:funding|capital))?"
          rf"|\d[\d,.]* (?:dollars|euros|pounds|won|yen|yuan)|"
          # two units in one figure: "32亿5000万美元", "約32億5000万ドル" (before the one-unit forms)
