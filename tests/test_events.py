@@ -404,3 +404,16 @@ def test_primary_kind(kinds: list[str], want: str) -> None:
 ])
 def test_is_price(amount: str | None, want: bool) -> None:
     assert events.is_price(amount) is want
+
+
+@pytest.mark.parametrize("tail,want", [
+    ("has raised $150 million, the first close of a Series C round of over $700 million", "C"),
+    ("obtained $150 million, part of a Series C, less than two years after a $600 million Series B", "C"),
+    ("raised $180 million, while Axelera closed a $68 million Series B", None),
+    ("raised $180 million; Axelera closed a Series B", None),
+    ("plans to raise US$595 million through a share placement", "placement"),
+    ("配股募资逾47亿港元", "placement"),
+    ("raised $40 million from Oracle", None),
+])
+def test_the_round_a_sentence_tells_after_its_trigger(tail: str, want: str | None) -> None:
+    assert events.round_told(tail) == want

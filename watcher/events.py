@@ -55,6 +55,12 @@ VALUATION_FACT = "valuation"
 PARTY_FACT = "counterparty"
 _SERIES = re.compile(r"\bseries\s+([a-k])(?:\s*(\d|plus|\+))?\b", re.I)
 _ZH_ROUND = re.compile(r"(pre-?[a-d]|[a-h]\+{0,2}|天使|种子|战略|pre-?ipo)轮", re.I)
+# a listed company selling new shares: one kind of round, never a lettered one
+_PLACEMENT = re.compile(r"\b(?:share placement|placement|placing|follow-on offering|secondary offering|top-up)\b"
+                        r"|(?<!战略)(?<!戰略)(?<!国际)(?<!國際)(?<!公开)(?<!公開)配售|配股|先旧后新|先舊後新|定增|定向增发"
+                        r"|再融资|再融資", re.I)
+_OLDER = re.compile(r"\b(?:after|following|since|before|than|previous|prior|earlier|while|whereas)\b|\band [A-Z]"
+                    r"|[;；。]|此前|之前|以来|以來|上一轮", re.I)
 _STAGE_ROUND = re.compile(r"\b(pre-?seed|seed|angel)\b", re.I)
 
 # a more specific kind leads the title when an item tells several
@@ -157,6 +163,16 @@ def round_name(trigger: str) -> str | None:
         return m.group(1).upper().replace("PRE-", "PRE").replace("天使", "ANGEL").replace("种子", "SEED")
     m = _STAGE_ROUND.search(trigger)
     return m.group(1).lower().replace("pre-", "pre") if m else None
+
+
+def round_told(tail: str) -> str | None:
+    """The round a sentence names after its funding trigger (`tail`: the sentence from the trigger
+    on), before a clause about an older round or another company's: "raised $150 million, the first
+    close of a Series C round" -> "C"; "配股募资" -> "placement"; not the "Series B" of "... two years
+    after a $600 million Series B" or of "..., while Axelera closed a Series B"."""
+    cut = _OLDER.search(tail, 1)
+    part = tail[:cut.start()] if cut else tail
+    return round_name(part) or ("placement" if _PLACEMENT.search(part) else None)
 
 
 def stage_of(e: Event) -> str | None:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from . import decide, lexicon
 from .config import Company, Config, Rule
 from .decide import Item as ItemView
-from .events import FAMILY, round_name, venue_of
+from .events import FAMILY, round_name, round_told, venue_of
 from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
@@ -180,7 +180,9 @@ class Matcher:
                             kinds=tuple(dict.fromkeys(x.kind for x in fs)),
                             stages=tuple(dict.fromkeys(x.stage for x in fs if x.stage)),
                             round=next((r for x in fs if x.kind == "funding" for r in [round_name(x.trigger)] if r),
-                                       None),
+                                       None)
+                            or next((r for x in fs if x.kind == "funding" == f.kind
+                                     for r in [round_told(x.tail)] if r), None),
                             valuation=next((x.amount for x in fs if x.kind == "valuation" and x.amount), None)
                             or (valued if any(x.kind in ("funding", "valuation", "ipo") for x in fs) else None),
                             venue=next((v for x in fs if x.kind in ("ipo", "spac")

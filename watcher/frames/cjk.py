@@ -96,7 +96,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
-                         snippet=snippet, clause="main", question=question, background=bg, modality=modality,
+                         snippet=snippet, tail=text[t.start:span[1]][:160], clause="main", question=question,
+                         background=bg, modality=modality,
                          customer=c.customer, rule=entry.rule, news=news)
             for a, role, via in c.roles.values():
                 mod = modifier(c, a) if a.end <= t.start else None

@@ -27,6 +27,7 @@ class Frame:
     rule: int | None = None  # for a rule's own keyword
     doubt: str | None = None  # why the name may mean someone else (identity)
     news: bool = False  # the sentence marks itself as fresh news ("on Tuesday", "today")
+    tail: str = ""  # the sentence from the trigger on (the round it goes on to name)
     to_date: bool = False  # "has raised $625 million": money raised to date, no round told (cues.to_date)
 
 
