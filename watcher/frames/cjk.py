@@ -546,11 +546,15 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     gap = len(folded[c.end:c.end + 3]) - len(folded[c.end:c.end + 3].lstrip())
     if folded[c.end - 1:c.end] in ("，", ",") and c.starts("now_contrast", c.end + gap):
         return "the past set against the present (…，如今…)"
+    if kind == "valuation" and _KO_IS_UNICORN.search(folded, t.start, c.end):
+        return "a description (…유니콘이며): what the company is, not news of its valuation"
     if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
         return "the talk of a listed stock, not its listing day"
     return None
 
 
+# "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
+_KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
