@@ -417,3 +417,34 @@ def test_is_price(amount: str | None, want: bool) -> None:
 ])
 def test_the_round_a_sentence_tells_after_its_trigger(tail: str, want: str | None) -> None:
     assert events.round_told(tail) == want
+
+
+@pytest.mark.parametrize("before,tail,want", [
+    ("Horizon Robotics said that on September 25, 2025 it ", "signed a placing agreement", "2025-09"),
+    ("Horizon Robotics, founded in 2015, ", "raised $150 million", None),  # a founding year
+    ("", "raised $600 million in 2019, after a 2017 round led by Intel", "2019"),  # not the older round's
+    ("", "raised $100 million, bringing its 2025 revenue guidance up", None),  # a year that qualifies revenue
+    ("2025年6月12日，地平线机器人", "配售6.81亿股", "2025-06"),
+    ("", "raised $150 million on Tuesday", None),
+])
+def test_the_date_a_sentence_gives_its_event(before: str, tail: str, want: str | None) -> None:
+    assert events.told_date(before, tail) == want
+
+
+@pytest.mark.parametrize("a,b,apart", [
+    ("2020", "2025-09", True), ("2025", "2026-01", False), ("2025-12", "2026-02", False),
+    ("2025-09", "2025-12", True), ("2025-09", None, False), (None, None, False),
+])
+def test_dates_apart(a: str | None, b: str | None, apart: bool) -> None:
+    assert events.dates_apart(a, b) is apart
+
+
+def test_two_rounds_whose_reports_date_them_years_apart_are_two_events() -> None:
+    old = events.Event(company="Horizon Robotics", kind="funding", role="recipient", amount="US$900M",
+                       currency="USD", usd=900e6, when="2020-12")
+    new = replace(old, amount="HK$6.34 billion", currency="HKD", usd=811.5e6, when="2025-09")
+    assert events.joins(replace(old, when=None), new, 0, 14 * 86400)  # alike sums, no dates: one event
+    assert not events.joins(old, new, 0, 14 * 86400)
+    # a listing's steps stay one story whatever dates their reports give
+    ipo = events.Event(company="Horizon Robotics", kind="ipo", role="issuer", stage="filing", when="2024-03")
+    assert events.joins(ipo, replace(ipo, stage="listing", when="2024-10"), 0, 14 * 86400)

@@ -403,3 +403,19 @@ def test_database_trouble_fails_the_whole_group_at_once(tmp_path, monkeypatch):
         blocker.rollback()
         blocker.close()
     assert calls == [] and st.count_items() == 0
+
+
+def test_an_event_keeps_the_date_its_reports_give_it(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'w.db'}")
+
+    def round_(**kw):  # type: ignore[no-untyped-def]
+        return deal_hit(**{**dict(rule="capital", kind="funding", role="recipient", counterparty=None,
+                                  amount="US$900M", when="2020-12"), **kw})
+
+    assert report(st, "wire", 1, round_()).new_alerts == 1
+    # a report without a date joins it; one whose date lies years off, with a like sum, is another round
+    assert report(st, "tech", 2, round_(when=None)).new_alerts == 0
+    assert report(st, "wire", 3, round_(amount="HK$6.34 billion", when="2025-09")).new_alerts == 1
+    st.close()
+    rows = sqlite3.connect(tmp_path / "w.db").execute("SELECT told_date FROM event ORDER BY id").fetchall()
+    assert rows == [("2020-12",), ("2025-09",)]  # stored, for the next poll's reports to be weighed against

@@ -56,7 +56,8 @@ PARTY_FACT = "counterparty"
 _SERIES = re.compile(r"\bseries\s+([a-k])(?:\s*(\d|plus|\+))?\b", re.I)
 _ZH_ROUND = re.compile(r"(pre-?[a-d]|[a-h]\+{0,2}|天使|种子|战略|pre-?ipo)轮", re.I)
 # a listed company selling new shares: one kind of round, never a lettered one
-_PLACEMENT = re.compile(r"\b(?:share placement|placement|placing|follow-on offering|secondary offering|top-up)\b"
+_PLACEMENT = re.compile(r"\b(?:share placement|placement|placing|follow-on offering|secondary offering|top-up"
+                        r"|issu(?:e|es|ed|ing) (?:new )?shares)\b"
                         r"|(?<!战略)(?<!戰略)(?<!国际)(?<!國際)(?<!公开)(?<!公開)配售|配股|先旧后新|先舊後新|定增|定向增发"
                         r"|再融资|再融資", re.I)
 _OLDER = re.compile(r"\b(?:after|following|since|before|than|previous|prior|earlier|while|whereas)\b|\band [A-Z]"
@@ -98,6 +99,7 @@ class Event:
     valuation: str | None = None  # as written
     valuation_usd: float | None = None
     marks: str | None = None  # the headline's bare numbers ("deal 7", "3rd"): see marks_of
+    when: str | None = None  # "2025" or "2025-09": the date the report gives the event (told_date)
 
     @property
     def family(self) -> str:
@@ -163,6 +165,51 @@ def round_name(trigger: str) -> str | None:
         return m.group(1).upper().replace("PRE-", "PRE").replace("天使", "ANGEL").replace("种子", "SEED")
     m = _STAGE_ROUND.search(trigger)
     return m.group(1).lower().replace("pre-", "pre") if m else None
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_DATE = re.compile(r"\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+                      r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)?((?:19|20)\d\d)\b"
+                      r"(?![\s-]*(?:revenue|sales|earnings|fiscal|results|guidance|model|lineup))", re.I)
+_CJK_DATE = re.compile(r"((?:19|20)\d\d)\s?[年년]\s?(?:(\d{1,2})\s?[月월])?")
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-\d\d\b")
+_NOT_EVENT_YEAR = re.compile(r"(?:founded|established|started|incorporated|formed|born|since"
+                             r"|成立|创立|創立|创办|創辦|설립|創業|設立)[^,，。;；]{0,12}$", re.I)
+
+
+def told_date(before: str, tail: str) -> str | None:
+    """The date a sentence gives its event, next to the trigger (pure): the date closest to it in
+    the 60 characters before it (`before`) or in its own words after it (`tail`, up to a clause
+    about something older), as "2025" or "2025-09". A founding year, a year that qualifies
+    revenue and a date of something older are none."""
+    cut = _OLDER.search(tail, 1)
+    after = tail[:cut.start()] if cut else tail[:100]
+    found: list[tuple[int, str]] = []
+    for part, sign, base in ((before[-60:], -1, len(before[-60:])), (after, 1, 0)):
+        for m in [*_EN_DATE.finditer(part), *_CJK_DATE.finditer(part), *_ISO_DATE.finditer(part)]:
+            if _NOT_EVENT_YEAR.search(part[:m.start()]):
+                continue
+            if m.re is _EN_DATE:
+                year, month = m.group(2), (str(_MONTHS.index(m.group(1).lower()[:3]) + 1) if m.group(1) else None)
+            else:
+                year, month = m.group(1), m.group(2)
+            when = f"{year}-{int(month):02d}" if month else year
+            found.append((abs(base - m.start()) if sign < 0 else m.start(), when))
+    return min(found)[1] if found else None
+
+
+def dates_apart(a: str | None, b: str | None) -> bool:
+    """Do two told dates lie three months or more apart (pure)? "2020" spans its year; "2025" and
+    "2026-01" are not apart, "2020-12" and "2025-09" are."""
+    if not a or not b:
+        return False
+
+    def span(d: str) -> tuple[int, int]:
+        y, _, m = d.partition("-")
+        return (int(y) * 12 + int(m), int(y) * 12 + int(m)) if m else (int(y) * 12 + 1, int(y) * 12 + 12)
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return max(a0, b0) - min(a1, b1) >= 3
 
 
 def round_told(tail: str) -> str | None:
@@ -269,7 +316,8 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         out.append(Event(company=company, kind=kind, role=first.role, stage=stage, counterparty=counterparty,
                          amount=amount, currency=currency, usd=value, also=also, facts=(), rule=first.rule,
                          round=next((h.round for h in hs if h.round), None), valuation=valuation,
-                         valuation_usd=usd(valuation)[1], venue=next((h.venue for h in hs if h.venue), None)))
+                         valuation_usd=usd(valuation)[1], venue=next((h.venue for h in hs if h.venue), None),
+                         when=next((h.when for h in hs if h.when and FAMILY.get(h.kind) == FAMILY.get(kind)), None)))
     return out
 
 
@@ -435,6 +483,9 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # a STAR Market listing and a Hong Kong one are two
     if open_event.marks and new.marks and open_event.marks != new.marks:
         return False  # headlines numbered apart ("deal 7", "deal 8") tell two events
+    if open_event.family == "capital" and dates_apart(open_event.when, new.when):
+        return False  # "in December 2020" and "on September 25, 2025": two rounds, however alike (a
+        # listing's or a deal's steps, months apart, stay one story)
     if open_event.family == "deal" and party:
         return True  # one buyer, one target, one window: one deal, whatever price each report heard
     if open_event.family == "capital" and "talks" in (open_event.stage, new.stage):
@@ -482,7 +533,8 @@ def merge(open_event: Event, new: Event) -> Event:
                                                        if k != open_event.kind and FAMILY.get(k) == open_event.family
                                                        and k not in ("deal", "valuation"))))
     out = replace(open_event, facts=facts, also=also, counterparty=open_event.counterparty or new.counterparty,
-                  round=open_event.round or new.round, venue=open_event.venue or new.venue)
+                  round=open_event.round or new.round, venue=open_event.venue or new.venue,
+                  when=open_event.when or new.when)
     if step(new) > step(open_event) and new.family == open_event.family:
         out = replace(out, stage=stage_of(new))
     if not open_event.amount and new.amount:

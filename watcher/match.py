@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from . import decide, lexicon
 from .config import Company, Config, Rule
 from .decide import Item as ItemView
-from .events import FAMILY, round_name, round_told, venue_of
+from .events import FAMILY, round_name, round_told, told_date, venue_of
 from .frames import Frame, frames_of, headline_focus, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
@@ -185,6 +185,7 @@ class Matcher:
                                      for r in [round_told(x.tail)] if r), None),
                             valuation=next((x.amount for x in fs if x.kind == "valuation" and x.amount), None)
                             or (valued if any(x.kind in ("funding", "valuation", "ipo") for x in fs) else None),
+                            when=next((w for x in same + fs for w in [told_date(x.before, x.tail)] if w), None),
                             venue=next((v for x in fs if x.kind in ("ipo", "spac")
                                         for v in [venue_of(x.snippet, x.alias)] if v), None))
         order = {r.name: i for i, r in enumerate(self.rules)}

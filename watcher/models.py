@@ -86,6 +86,7 @@ class Hit:
     round: str | None = None  # the round's name when told ("Series H", "B轮")
     valuation: str | None = None  # the valuation when told, as written
     venue: str | None = None  # the exchange a listing is on ("NASDAQ", "HKEX", "STAR")
+    when: str | None = None  # the date the text gives the event ("2025", "2025-09"), if any
 
 
 @dataclass(frozen=True)

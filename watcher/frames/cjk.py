@@ -96,7 +96,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
-                         snippet=snippet, tail=text[t.start:span[1]][:160], clause="main", question=question,
+                         snippet=snippet, tail=text[t.start:span[1]][:160], before=text[span[0]:t.start][-80:],
+                         clause="main", question=question,
                          background=bg, modality=modality,
                          customer=c.customer, rule=entry.rule, news=news)
             for a, role, via in c.roles.values():

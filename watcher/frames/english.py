@@ -148,7 +148,7 @@ class Reader:
                 counterparty=next((c for c in r.counter if c != alias and not (alias and alias in c)), None),
                 amount=r.amount,
                 field=self.ctx.field, sentence=self.ctx.sentence, snippet=snippet, clause=label,
-                tail=g.sc.text[self.t.start:g.span[1]][:160],
+                tail=g.sc.text[self.t.start:g.span[1]][:160], before=g.sc.text[g.span[0]:self.t.start][-80:],
                 question=asked, background=bg, modality=modality, customer=r.customer,
                 rule=self.entry.rule, doubt=doubt, news=news,
                 to_date=r.kind == "funding" and d.pos == "verb" and cues.to_date(g, k, cs, g.n - 1)))

@@ -28,6 +28,7 @@ class Frame:
     doubt: str | None = None  # why the name may mean someone else (identity)
     news: bool = False  # the sentence marks itself as fresh news ("on Tuesday", "today")
     tail: str = ""  # the sentence from the trigger on (the round it goes on to name)
+    before: str = ""  # the sentence up to the trigger (the date it may give the event)
     to_date: bool = False  # "has raised $625 million": money raised to date, no round told (cues.to_date)
 
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-HEAD = "0004"
-ORDER = ("0001", "0002", "0003", "0004")  # every revision, oldest first (a test holds this to Alembic's own chain)
+HEAD = "0005"
+# every revision, oldest first (a test holds this to Alembic's own chain)
+ORDER = ("0001", "0002", "0003", "0004", "0005")
 LEGACY = "legacy"
 _HERE = Path(__file__).parent
 _TRACE_TABLE = "item"  # a table every watcher database has had

@@ -267,7 +267,7 @@ class Items(Db):
             saved.reports, saved.last_seen = ev.reports, ev.last_seen
             saved.amount, saved.currency, saved.usd = e.amount, e.currency, e.usd
             saved.counterparty, saved.stage, saved.round, saved.venue = e.counterparty, e.stage, e.round, e.venue
-            saved.marks = e.marks
+            saved.marks, saved.told_date = e.marks, e.when
             saved.valuation, saved.valuation_usd = e.valuation, e.valuation_usd
             saved.alert_id = real(ev.alert)
             s.add(saved)

@@ -212,6 +212,7 @@ class EventRow(SQLModel, table=True):
     valuation_usd: float | None = None
     venue: str | None = None
     marks: str | None = None  # the bare numbers of its first headline (events.marks_of)
+    told_date: str | None = None  # the date its reports give it ("2025-09"; events.told_date)
 
 
 class OutboxRow(SQLModel, table=True):
@@ -404,7 +405,7 @@ def _event_of(row: EventRow, labels: tuple[tuple[str, ...], tuple[str, ...]] = (
                         counterparty=row.counterparty, amount=row.amount, currency=row.currency, usd=row.usd,
                         also=labels[0], facts=labels[1],
                         rule=row.rule, round=row.round, valuation=row.valuation, valuation_usd=row.valuation_usd,
-                        venue=row.venue, marks=row.marks)
+                        venue=row.venue, marks=row.marks, when=row.told_date)
 
 
 def _event_row(e: events.Event, now: datetime) -> EventRow:
@@ -412,7 +413,7 @@ def _event_row(e: events.Event, now: datetime) -> EventRow:
                     amount=e.amount, currency=e.currency, usd=e.usd, rule=e.rule, first_seen=now, last_seen=now,
                     reports=1,
                     round=e.round, valuation=e.valuation,
-                    valuation_usd=e.valuation_usd, venue=e.venue, marks=e.marks)
+                    valuation_usd=e.valuation_usd, venue=e.venue, marks=e.marks, told_date=e.when)
 
 
 def item_of(row: ItemRow) -> Item:
