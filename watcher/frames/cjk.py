@@ -383,10 +383,11 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     t, d = c.trig, entry.defn
     if d.pos == "verb" and c.has("ip_noun", c.start, c.end) is None:
         return False  # 授权 a distributor, 许可 a permit: no technology changes hands
-    obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.start) is not None
+    # "获得Arm授权", and the Japanese noun that holds its own verb ("ライセンス取得")
+    obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None
     if c.left:
         a = c.left[-1]
-        gets = c.starts("obtain_verb", a.end)
+        gets = c.starts("obtain_verb", a.end) or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
         if obtain and not gets:
             c.give(a, "licensor", "named")
         else:

@@ -244,6 +244,21 @@ class English:
                    and not self.lex.has("product_noun", w.low) and not self.lex.has("company_noun", w.low)
                    for w in words)
 
+    def _named_unit(self, k: int, head: int) -> bool:
+        """Is the head a noun for the company itself ("unit", "startup", "subsidiary") that the name
+        at k names, with at most two plain words between ("Kunlunxin chip unit")? Not a noun for
+        someone beside it ("a Groq rival", "a Cerebras customer")."""
+        if not 0 < head - k <= 3 or not self.lex.has("self_noun", self.t[head].low):
+            return False
+        if k > 0 and self.t[k - 1].low in ("ex", "former"):
+            return False  # "Ex-Groq engineers' new startup": someone else's
+        between = self.t[k + 1:head]
+        if "'" in self.sc.text[self.t[k].end:self.t[head].start]:
+            return False  # "Groq engineers' startup": a possessive in between
+        return all((w.kind == "word" and not w.cap or w.text in ("AI", "GPU", "RISC-V"))
+                   and not self.lex.has("person_noun", w.low) and not self.lex.has("team_noun", w.low)
+                   for w in between)
+
     def _name_like(self, k: int) -> bool:
         """A watched name, or a capitalised word that may be an unwatched one."""
         t = self.t[k]
@@ -292,6 +307,8 @@ class English:
                 np.rel[k] = "member"
             elif self._longer_name(k, head):
                 np.rel[k] = "head"  # "Black Sesame Intelligence is buying ...": the company's longer name
+            elif self._named_unit(k, head):
+                np.rel[k] = "head"  # "its Kunlunxin chip unit", "the Groq startup": the unit is the company
             else:
                 np.rel[k] = "compound"
         # every name of a list that ends at the head is a head too ("Groq and Cerebras")
@@ -470,6 +487,10 @@ class English:
         if self.t[vg].low == "to" and "poss" in np.rel.values():
             return np, vg  # "Enflame's application to list", "Groq's plan to raise": the possessor's own act
         before = np.start - 1
+        if not np.rel and before > 0 and self.t[before].low in ("and", "or") and self.t[before - 1].kind == "word":
+            left = self.np_left(before - 1)  # "Untether AI's assets and team snapped up": both conjuncts
+            if left is not None and left.rel:
+                return NP(left.start, np.end, np.head, dict(left.rel), left.pps + np.pps), vg
         if before >= 0 and self.punct(before, ","):
             # ", the AI chip startup," after a name: the name is the subject
             if self.is_(np.start, "determiner") or self.phrase_at(np.start, "descriptive") >= 0:
