@@ -596,9 +596,12 @@ class Reader:
             r.roles.setdefault(i, ("licensor", "with"))
         for i in a.poss + a.comp:
             r.roles.setdefault(i, ("licensor", "named"))
+        # "a licence for Cadence interface IP", "... to Arm's cores": an IP vendor's, taken in
+        vendor_ip = any(g.lex.has("ip_vendor", g.t[i].low) for p, n in a.pps if p in ("for", "to", "of")
+                        for i in range(n.start, n.end + 1) if g.t[i].kind != "comp")
         if a.gsubj is not None:
             obtain = g.lex.has("obtain_verb", a.gov.split(" ")[0])
-            if frm or (obtain and not with_):
+            if frm or vendor_ip or (obtain and not with_):
                 self.give(r, a.gsubj, "licensee", "subject of " + a.gov, "head", "member")
             else:
                 self.give(r, a.gsubj, "licensor" if not with_ else "party", "subject of " + a.gov, "head", "member")
@@ -715,6 +718,9 @@ def noun_context(g: English, k: int) -> bool:
     p = k - 1
     if p >= 0 and g.t[p].kind == "money" and g.t[k].low.endswith("ed"):
         return False  # "$800M raised": a participle after the sum
+    if p >= 0 and g.t[p].kind in ("word", "trig") and g.lex.has("signing_verb", g.t[p].low) \
+            and not g.t[k].low.endswith(("s", "ed", "ing")):
+        return True  # "signs licence", "inks deal": the object of a verb of signing
     return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
 
 

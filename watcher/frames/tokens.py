@@ -26,6 +26,20 @@ class Tok:
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\w+(?:[.&]\w+)*(?:'(?!s\b)\w+)*%?|'s\b|\S")
 
 
+
+_HYPHENS = ("\u2013", "\u2010", "\u2011")  # en dash, hyphen, non-breaking hyphen
+
+
+def _joins(text: str, s: int, e: int) -> bool:
+    """Does the dash at s..e stand between two letters or digits, with no space?"""
+    return 0 < s and e < len(text) and text[s - 1].isalnum() and text[e].isalnum()
+
+
+def _after_hyphen(text: str, s: int) -> bool:
+    """Is the token at s joined to the word before it by a hyphen ("Nvidia-backed", "Nvidia–Groq")?"""
+    return s > 0 and text[s - 1] == "-" or s > 1 and text[s - 1] in _HYPHENS and text[s - 2].isalnum()
+
+
 def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexicon) -> list[Tok]:
     """Tokens of text[start:end]: names, triggers and amounts as single tokens, then words."""
     text, folded = sc.text, sc.folded
@@ -70,7 +84,9 @@ def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexico
                 if 0 < s and e < len(text) and text[s - 1] == " " and text[e] == " ":
                     toks.append(Tok("punct", s, e, "\u2014", "\u2014"))  # a dash between words
                 continue
-            toks.append(Tok(kind, s, e, w, folded[s:e].strip(), hyph=s > 0 and text[s - 1] == "-",
+            if kind == "punct" and w in _HYPHENS and _joins(text, s, e):
+                continue  # "Nvidia–Groq deal": an en dash that joins two words is a hyphen
+            toks.append(Tok(kind, s, e, w, folded[s:e].strip(), hyph=_after_hyphen(text, s),
                             cap=w[:1].isupper()))
 
     for s, e, kind, what in taken:
@@ -78,10 +94,10 @@ def tokenize(sc: Scan, start: int, end: int, doubts: dict[int, str], lex: Lexico
         if kind == "comp":
             assert isinstance(what, Found)
             toks.append(Tok("comp", s, e, text[s:e], folded[s:e], company=what.what.company,
-                            hyph=s > 0 and text[s - 1] == "-", cap=True, doubt=doubts.get(s)))
+                            hyph=_after_hyphen(text, s), cap=True, doubt=doubts.get(s)))
         elif kind == "trig":
             toks.append(Tok("trig", s, e, text[s:e], folded[s:e], entries=what,  # type: ignore[arg-type]
-                            hyph=s > 0 and text[s - 1] == "-", cap=text[s:s + 1].isupper()))
+                            hyph=_after_hyphen(text, s), cap=text[s:s + 1].isupper()))
         else:
             toks.append(Tok("money", s, e, text[s:e], folded[s:e]))
         pos = e
