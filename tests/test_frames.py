@@ -262,3 +262,19 @@ def test_a_group_total_is_no_company_amount(shipped: Matcher, title: str, summar
 def test_an_older_rounds_valuation_is_not_the_items(shipped: Matcher, summary: str, valuation: str | None) -> None:
     hits = [h for h in shipped.explain("MatX news", summary).hits if h.company == "MatX"]
     assert hits and hits[0].valuation == valuation, hits
+
+
+WORDINGS = [json.loads(line) for line in (ROOT / "tests/data/wording_cases.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c["title"][:60],
+                 marks=[pytest.mark.xfail(strict=True, reason=c["gap"])] if "gap" in c else [])
+    for c in WORDINGS])
+def test_new_wordings(shipped: Matcher, case: dict) -> None:
+    """Headlines written for this table (not taken from any corpus), one per cause of issue 8: the
+    name meaning something else, someone else's event, background, customer deals, denials,
+    licence direction, and the ways a real deal is told. A known gap is marked, and its test fails
+    the day it is read right (strict xfail), so that the mark comes off."""
+    assert bool(shipped.explain(case["title"], case["summary"]).hits) == case["alert"]
