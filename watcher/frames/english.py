@@ -618,6 +618,13 @@ class Reader:
         self._own_noun(r, a, "recipient")
 
     def _issuer_noun(self, r: Reading, a: NounArgs) -> None:
+        g, k = self.g, self.k
+        prev = g.t[k - 1] if k > 0 else None
+        if g.t[k].low == "listing" and prev is not None and prev.kind == "word" and not prev.cap \
+                and not g.is_(k - 1, "determiner") and not g.is_(k - 1, "preposition") \
+                and k + 1 < g.n and g.t[k + 1].kind == "comp":
+            np = g.np_right(k + 1)  # "Baidu mulls listing Kunlunxin chip arm": a gerund and its object
+            self.give(r, np, "issuer", "object (listing …)", "head", "member")
         self._own_noun(r, a, "issuer")
 
     def _own_noun(self, r: Reading, a: NounArgs, role: str) -> None:
