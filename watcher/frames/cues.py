@@ -255,6 +255,22 @@ def deal_fate(g: English, k: int) -> str | None:
     return "talks"
 
 
+def deal_approach(g: English, k: int) -> str | None:
+    """"Meta nears deal for Rivos", "Intel strikes a deal for SambaNova": the stage the verb before a
+    deal noun tells (talks, agreed), or None. The caller asks for "for" after the noun: a deal for
+    a company is a deal to buy it, where a deal with one may be a partnership."""
+    i = k - 1
+    while i >= 0 and g.is_(i, "determiner"):
+        i -= 1
+    if i < 0:
+        return None
+    if g.phrase_ending(i, "deal_near") >= 0:
+        return "talks"
+    if g.phrase_ending(i, "deal_reach") >= 0:
+        return "agreed"
+    return None
+
+
 def stock_talk(g: English, k: int) -> bool:
     """"Its shares have almost doubled from the HK$3.99 price of its IPO": a listing named as the
     reference of a stock already trading, not its first day."""

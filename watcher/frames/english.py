@@ -270,6 +270,10 @@ class Reader:
         r.counter += names(g, subj) + names(g, obj)  # the buyer for the bought, the bought for the buyer
         if obj is not None:
             h = g.head_tok(obj)
+            if h is not None and h.kind == "money" and (obj.pp("from") or pps_after(g, k, "from")) \
+                    and any(e.defn.kind == "funding" for e in self.t.entries):
+                return False  # "picks up $155 million from Nvidia": money taken in, which a raise reads
+                # (not "buy $51 million worth of chips from Rain AI": a purchase)
             if h is not None and h.kind == "money":
                 r.customer = "buys an amount of something"
             elif h is not None and g.lex.has("product_noun", h.low) and not proper_name(g, obj):
@@ -490,6 +494,8 @@ class Reader:
             return False  # a product's debut, not a listing
         if d.needs == "money" and r.amount is None:
             fate = cues.deal_fate(g, k) if r.kind == "deal" else None
+            if fate is None and r.kind == "deal" and any(p == "for" for p, _ in pps):
+                fate = cues.deal_approach(g, k)  # "Meta nears deal for chip startup Rivos"
             if fate is None:
                 return False
             r.stage = r.stage or fate
