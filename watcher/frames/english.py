@@ -189,7 +189,9 @@ class Reader:
         if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":
             return True
         definite = g.lex.has("definite", words[0].low)
-        return g.lex.has("company_noun", h.low) and (definite or self.ctx.bare_topic)
+        # a headline's clause that opens on a bare "startup" after ";" or ":" speaks of its company
+        opens = self.ctx.field == "title" and np.start > 0 and g.punct(np.start - 1, ";", ":") and len(words) == 1
+        return g.lex.has("company_noun", h.low) and (definite or self.ctx.bare_topic or opens)
 
     def word_is(self, cls: str) -> bool:
         """Is the trigger's first word of this lexicon class?"""
