@@ -58,6 +58,11 @@ def test_role_lead_says_whose_money(frame, item, ok):
     # a priced "deal" among capacity words, with no acquisition, licence or team in the item
     (replace(BASE, kind="deal", role="party"), Item(customer_words="megawatts"), False),
     (replace(BASE, kind="deal", role="party"), Item(customer_words="capacity", deal_words=True), True),
+    # a lead's "the funding" under a headline whose sum is a grant is the grant; a round it names is its own
+    (replace(BASE, field="summary", alias="", trigger="funding"), Item(headline_sum_is="grant"), False),
+    (replace(BASE, field="summary", alias="", trigger="Series C round"), Item(headline_sum_is="grant"), True),
+    (replace(BASE, field="summary", alias="Groq", trigger="funding"), Item(headline_sum_is="grant"), True),
+    (replace(BASE, field="title", alias="", trigger="funding"), Item(headline_sum_is="grant"), True),
 ])
 def test_customer(frame, item, ok):
     assert (decide.customer(frame, item) is None) is ok

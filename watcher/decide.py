@@ -14,6 +14,7 @@ A frame alerts when every check passes; the first that fails is the reason `watc
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -41,6 +42,7 @@ CAPITALISED = "a capitalised headline: the name may be an ordinary word"
 OTHER_HOLDER = "another business is also called this"
 SHARED_NAME = "a name other businesses hold too"
 DESCRIBED_AS = "described as another kind of business:"
+PERSON = "a person's name (an honorific or a given name before it)"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Item:
     headline_amounts: tuple[str, ...] = ()  # amounts the headline names
     customer_amounts: tuple[str, ...] = ()  # amounts some frame of the item shows to be a customer's
     customer_words: str | None = None  # the headline or lead speaks of capacity, supply, compute ...
+    headline_sum_is: str | None = None  # what the headline's sum is when it is no capital ("grant", "contract")
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
@@ -93,9 +96,16 @@ def customer(f: Frame, item: Item) -> str | None:
     same = next((a for a in item.customer_amounts if same_amount(a, f.amount)), None)
     if same:
         return f"a customer deal: {same} is a customer's money elsewhere in the item"
+    if f.field == "summary" and not f.alias and not f.amount and item.headline_sum_is and f.kind == "funding" \
+            and not _NAMES_A_ROUND.search(f.trigger):
+        # "Axelera AI awarded €61.6 million EuroHPC grant" / "The funding ...": the lead's word for it
+        return f"the lead's {f.trigger!r} is the headline's {item.headline_sum_is}"
     if f.kind == "deal" and item.customer_words and not item.deal_words:
         return f"a customer deal: a deal about {item.customer_words}, with no acquisition, licence or team in it"
     return None
+
+
+_NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.I)  # a round of its own, not a word for the sum
 
 
 def background(f: Frame, item: Item) -> str | None:

@@ -135,6 +135,7 @@ class Matcher:
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
+                        headline_sum_is=_sum_is(t_scan, lex),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
                         headline_quiet=bool(title) and not t_scan.triggers and not t_scan.money,
@@ -225,6 +226,8 @@ class Matcher:
                 kind = _described_as(sc, a.start, a.end, tight=in_sentence)
                 if kind:
                     why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
+                elif self._person_named(sc, a.start):
+                    why = decide.PERSON  # "shipping heir Nikos Rivos", "Mr. Rivos"
                 if why is None and d.company in others and not in_sentence:
                     why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
                 elif why is None and not context and business and self._shared(d) and not sure - {d.company}:
@@ -249,6 +252,17 @@ class Matcher:
                     out[n][a.start] = described[d.company]
                     listing.append((sc.text[a.start:a.end], described[d.company], fld))
         return out[0], out[1], listing
+
+    def _person_named(self, sc: Scan, start: int) -> bool:
+        """A person's surname, not the company: an honorific right before the name ("Mr. Rivos"),
+        or a given name after a word for a person ("shipping heir Nikos Rivos")."""
+        m = _GIVEN_NAME.search(sc.text, max(0, start - 40), start)
+        if m is None:
+            return False
+        if m.group("title"):
+            return True
+        words = sc.folded[max(0, m.start() - 30):m.start()].split()
+        return bool(words) and self.lexicon.has("person_word", words[-1])
 
     def _called_company(self, sc: Scan, start: int) -> bool:
         """"智驾解决方案商地平线", "芯片公司地平线": a company noun right before a CJK name makes it a
@@ -305,6 +319,16 @@ _VALUED_BEFORE = re.compile(r"(?:valued\s+(?:it\s+)?at|valuing\s+(?:it|the\s+\w+
                             r"nearly|over|more\s+than|约|近)?\s*$", re.I)
 
 
+def _sum_is(sc: Scan, lex: lexicon.Lexicon) -> str | None:
+    """What a headline's sum is when a word after it says it is money received but no capital raised
+    ("€61.6 million EuroHPC grant", "$100M contract"): that word, else None."""
+    for _, b in sc.money:
+        for w in sc.folded[b:b + 40].split()[:3]:
+            if lex.has("sum_received_noun", w.strip(",.;:")):
+                return w.strip(",.;:")
+    return None
+
+
 def _valuation(sc: Scan) -> str | None:
     """The valuation an item states: "$4.4 billion valuation", "valued at $5B", "估值达300亿元"."""
     for a, b in sc.money:
@@ -319,6 +343,8 @@ def _valuation(sc: Scan) -> str | None:
 _EARLIER_ROUND = re.compile(r"\b(?:after|following|since|previous|prior|earlier|last)\b|此前|之前|上一轮|上轮", re.I)
 
 
+# right before a name: an honorific, or a capitalised given name ("Nikos Rivos"), to the name's start
+_GIVEN_NAME = re.compile(r"(?:(?P<title>\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lady|Lord)\.?)|\b[A-Z][a-z]{2,})\s+$")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"

@@ -244,7 +244,12 @@ class Reader:
         money raised unless a noun after it says otherwise ("$20M contract")."""
         g, k = self.g, self.k
         m = next((i for i in range(k + 1, min(g.n, k + 4)) if g.t[i].kind == "money"), None)
-        if m is None or not all(g.is_(i, "determiner") or g.is_(i, "amount_lead") for i in range(k + 1, m)):
+        gerund = g.t[k].low.split(" ")[0].endswith("ing")
+
+        def leads(i: int) -> bool:  # "tops up with $250M", "closing of $68M"
+            return g.is_(i, "determiner") or g.is_(i, "amount_lead") or g.t[i].low == "with" \
+                or g.t[i].low == "of" and gerund
+        if m is None or not all(leads(i) for i in range(k + 1, m)):
             return False
         r.amount = g.t[m].text
         for j in range(m + 1, min(g.n, m + 4)):  # "$50M contract", "$50M government contract"

@@ -443,6 +443,8 @@ class English:
             return None, vg
         if self.is_(j, "preposition") and self.t[k].low.split(" ")[0].endswith("ing") and j < k:
             return self.clause_subject(j), vg  # "the final stage of raising ...": the clause's subject
+        if self.is_(j, "report_verb") and self.t[k].low.split(" ")[0].endswith("ing") and j == k - 1:
+            return self.clause_subject(j), vg  # "Axelera AI announces closing of $68M Series B": its own act
         if self.is_(j, "relative") and not self._complementizer(j):
             # "Groq, which raised ..." / "startup that raised ...": the antecedent
             a = j - 1
