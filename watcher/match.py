@@ -28,7 +28,7 @@ from . import decide, lexicon
 from .config import Company, Config, Rule
 from .decide import Item as ItemView
 from .events import FAMILY, round_name, round_told, told_date, venue_of
-from .frames import Frame, frames_of, headline_focus, lead_subject
+from .frames import Frame, frames_of, headline_focus, labelled, lead_subject
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
 from .lexicon.text import fold, split_sentences
@@ -375,9 +375,8 @@ def _topic_doubt(sc: Scan, company: int, doubts: dict[int, str]) -> str | None:
 
 def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
     """The company a headline is about: its first name that is no label ("摩尔线程概念股")."""
-    labels = lex.phrases("zh_label")
     for a in sc.aliases:
-        if not any(sc.folded.startswith(w, a.end) for w in labels):
+        if not labelled(sc, lex, a.start, a.end):
             return int(a.what.company)
     return -1
 

@@ -26,14 +26,14 @@ from datetime import UTC, datetime
 
 from ..index import Scan
 from ..lexicon import Lexicon, has_cjk
-from .cjk import backdrop, cjk_frames, time_clause
+from .cjk import backdrop, cjk_frames, labelled, time_clause
 from .cues import bystander
 from .english import english_frames
 from .grammar import English
 from .tokens import Tok, tokenize
 from .values import Ctx, Frame
 
-__all__ = ["Frame", "Ctx", "frames_of", "lead_subject", "headline_focus", "tokenize", "English"]
+__all__ = ["Frame", "Ctx", "frames_of", "lead_subject", "headline_focus", "labelled", "tokenize", "English"]
 
 
 def sentence_tokens(sc: Scan, span: tuple[int, int], lex: Lexicon) -> list[Tok]:
@@ -55,7 +55,7 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
         for a in sc.aliases:
             before = sc.folded[span[0]:a.start]
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")) \
-                    and not time_clause(sc, lex, a.end, span[1]):
+                    and not time_clause(sc, lex, a.end, span[1]) and not labelled(sc, lex, a.start, a.end):
                 return int(a.what.company)
         return -1
     g = English(sentence_tokens(sc, span, lex), sc, lex, span)

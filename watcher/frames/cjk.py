@@ -64,7 +64,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     text, folded = sc.text, sc.folded
     out: list[Frame] = []
     clauses = join_gapped(split_clauses(text, span), text, sc.money)
-    first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]]
+    first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]
+                   and not _labelled(sc, lex, a)]
     topic = first_names[0] if first_names and not time_clause(sc, lex, first_names[0].end, span[1]) else None
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
@@ -387,7 +388,11 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None
     if c.left:
         a = c.left[-1]
-        gets = c.starts("obtain_verb", a.end) or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
+        # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
+        # licence makes the name the one that takes it
+        between = c.has("obtain_verb", a.end, t.start) is not None
+        obtain = obtain or between
+        gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
         if obtain and not gets:
             c.give(a, "licensor", "named")
         else:
@@ -397,6 +402,9 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "licensee", "to")
         else:
             c.give(a, "licensor", "object", keep=True)
+    if not c.left and not c.right and c.topic is not None:
+        # "텐스토렌트, 日 LSTC에 … IP 라이선스": the headline's subject before the comma licenses
+        c.give(c.topic, "licensee" if obtain else "licensor", "topic")
     if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
         c.counter = _ja_subject(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee, marked は/が
     return True
@@ -501,6 +509,18 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     return None
 
 
+def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
+    """Is the CJK name at start..end a label on someone else ("前沐曦核心成员", "그래프코어 출신들이",
+    "그래프코어 엔지니어 출신", "沐曦系")? Then it is no topic for the sentence's later clauses (pure)."""
+    after = sc.folded[end:end + 10].lstrip()
+    return sc.folded[max(0, start - 1):start] == "前" or any(after.startswith(w) for w in lex.phrases("zh_label")) \
+        or any(w in after for w in lex.phrases("alumni_word"))
+
+
+def _labelled(sc: Scan, lex: Lexicon, a: Found[AliasDef]) -> bool:
+    return labelled(sc, lex, a.start, a.end)
+
+
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
@@ -516,7 +536,7 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     with its day is the news's own), or the talk of a stock already listed without a first day."""
     t, folded = c.trig, c.folded
     records = c.sc.cues.get("record_idiom", [])
-    near = c.sc.cue_spans("background_cue", c.start, t.start) + c.sc.cue_spans("background_cue", t.start, c.end)
+    near = c.sc.cue_spans("background_cue", c.start, c.end)  # before, after or around it ("多轮融资")
     cue = [x for x in near if not any(s <= x[0] < e for s, e in records)]
     if cue:
         return f"history: {c.sc.text[cue[0][0]:cue[0][1]]!r}"
