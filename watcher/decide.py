@@ -63,6 +63,7 @@ class Item:
     customer_amounts: tuple[str, ...] = ()  # amounts some frame of the item shows to be a customer's
     customer_words: str | None = None  # the headline or lead speaks of capacity, supply, compute ...
     headline_sum_is: str | None = None  # what the headline's sum is when it is no capital ("grant", "contract")
+    received_amounts: tuple[str, ...] = ()  # sums the headline or lead calls a grant, a contract, an order
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
@@ -96,6 +97,9 @@ def customer(f: Frame, item: Item) -> str | None:
     same = next((a for a in item.customer_amounts if same_amount(a, f.amount)), None)
     if same:
         return f"a customer deal: {same} is a customer's money elsewhere in the item"
+    if f.kind == "funding" and f.amount and any(same_amount(a, f.amount) for a in item.received_amounts):
+        # "Axelera AI gets up to 61.6 million euros from EuroHPC" / "... awarded a grant of up to 61.6 million euros"
+        return f"{f.amount} is a grant, contract or order elsewhere in the item, not capital raised"
     if f.field == "summary" and not f.alias and not f.amount and item.headline_sum_is and f.kind == "funding" \
             and not _NAMES_A_ROUND.search(f.trigger):
         # "Axelera AI awarded €61.6 million EuroHPC grant" / "The funding ...": the lead's word for it

@@ -136,6 +136,7 @@ class Matcher:
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex),
+                        received_amounts=_received(t_scan, lex, len(title)) + _received(s_scan, lex, lead_end),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),
                         headline_quiet=bool(title) and not t_scan.triggers and not t_scan.money,
@@ -327,6 +328,21 @@ def _sum_is(sc: Scan, lex: lexicon.Lexicon) -> str | None:
             if lex.has("sum_received_noun", w.strip(",.;:")):
                 return w.strip(",.;:")
     return None
+
+
+def _received(sc: Scan, lex: lexicon.Lexicon, end: int) -> tuple[str, ...]:
+    """Sums the text calls money received that is no capital: "a grant of up to 61.6 million
+    euros", "a $100M contract" (up to `end`)."""
+    out = []
+    for a, b in sc.money:
+        if b > end:
+            break
+        after = [w.strip(",.;:") for w in sc.folded[b:b + 40].split()[:3]]
+        before = sc.folded[max(0, a - 30):a].split()[-4:]
+        if any(lex.has("sum_received_noun", w) for w in after) or "of" in before and any(
+                lex.has("sum_received_noun", w) for w in before[:before.index("of")]):
+            out.append(sc.text[a:b])
+    return tuple(out)
 
 
 def _valuation(sc: Scan) -> str | None:

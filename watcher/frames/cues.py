@@ -271,6 +271,16 @@ def deal_approach(g: English, k: int) -> str | None:
     return None
 
 
+def reference_price(g: English, k: int) -> bool:
+    """"has more than quadrupled from its December listing price", "trades below its IPO price": the
+    listing's price as the yardstick of a stock already trading, not the listing (unless the sentence
+    tells the first day: "opened 468 per cent above its IPO price")."""
+    if k + 1 >= g.n or g.t[k + 1].low not in ("price", "prices", "level", "levels"):
+        return False
+    return any(g.t[j].low in ("from", "above", "below", "over", "under", "since")
+               for j in range(max(0, k - 4), k)) and g.cue_between("listing_day", 0, g.n - 1) is None
+
+
 def stock_talk(g: English, k: int) -> bool:
     """"Its shares have almost doubled from the HK$3.99 price of its IPO": a listing named as the
     reference of a stock already trading, not its first day."""
@@ -279,6 +289,23 @@ def stock_talk(g: English, k: int) -> bool:
     if h is None or h.low not in ("shares", "stock"):
         return False
     return g.cue_between("listing_day", 0, g.n - 1) is None
+
+
+def discussed(g: English, k: int) -> str | None:
+    """"Feldman talks about why Cerebras pulled its first IPO filing": an event inside a why/how
+    question that a verb of discussion governs is a topic of the talk, not the news. Returns the
+    verb, or None."""
+    for j in range(k - 1, max(-1, k - 14), -1):
+        if g.punct(j, ";", ":", "(", ")", "."):
+            return None
+        if g.t[j].kind == "word" and g.t[j].low in ("why", "how", "whether"):
+            v = j - 1
+            if v >= 0 and g.t[v].low == "about":
+                v -= 1
+            if v >= 0 and g.t[v].kind == "word" and g.is_(v, "discuss_verb"):
+                return g.t[v].text
+            return None
+    return None
 
 
 def cited(g: English, k: int) -> str | None:

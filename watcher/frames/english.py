@@ -119,12 +119,14 @@ class Reader:
             seg_end += 1
         news = g.cue_between("news_marker", cs, seg_end) is not None
         bg = cues.background(g, k, label, self.ctx.today)
-        if bg is None and r.kind == "ipo" and d.pos == "noun" and cues.stock_talk(g, k):
+        if bg is None and r.kind == "ipo" and d.pos == "noun" and (cues.stock_talk(g, k) or cues.reference_price(g, k)):
             bg = "the talk of a listed stock, not its listing day"
         nounlike = d.pos == "noun" or self.t.low.endswith("ing") and k > 0 and (
             g.t[k - 1].kind in ("comp", "poss", "money") or g.is_(k - 1, "determiner"))  # "the Groq licensing deal"
         if bg is None and nounlike and (verb := cues.cited(g, k)):
             bg = f"an example the sentence {verb}"
+        if bg is None and (verb := cues.discussed(g, k)):
+            bg = f"a topic of the talk ({verb} why/how …), not the news"
         said = cues.modality(g)  # denial beats negation beats speculation
         modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else
@@ -382,6 +384,10 @@ class Reader:
         vendor = obj is not None and not own and any(
             g.lex.has("ip_vendor", g.t[i].low) or (g.t[i].cap and g.t[i].kind == "word" and i != obj.start)
             for i in range(obj.start, obj.end + 1))
+        if (frm or other_owner or vendor and not to) and subj is not None and not subj.rel and self.generic(subj) \
+                and self.ctx.topic >= 0:
+            # "one of the first startups to license Arm's server design": the company of the story takes it in
+            r.roles[-1] = ("licensee", "subject (the company)")
         if frm:
             self.give(r, subj, "licensee", "subject")
             for n in frm:
@@ -492,6 +498,8 @@ class Reader:
     # ------------------------------------------------------------------ nouns
     def _noun(self, r: Reading) -> bool:
         g, k, d = self.g, self.k, self.d
+        if k + 1 < g.n and g.t[k + 1].kind == "word" and g.is_(k + 1, "investor_noun"):
+            return False  # "Etched's seed investors", "its Series A backers": people, not an event
         start, pre = premodifiers(g, k)
         pps = noun_pps(g, k)
         r.amount = next((g.t[i].text for i in range(start, k) if g.t[i].kind == "money"), None) \
@@ -649,6 +657,9 @@ class Reader:
         for i in a.names("led by", "from", "by"):
             r.roles.setdefault(i, ("investor", "led by"))
             r.counter.append(g.t[i].text)
+        if r.kind == "valuation" and not r.roles and a.start > 0 and g.t[a.start - 1].low == "at":
+            # "Cerebras shares change hands at $14 billion valuation": the clause's subject is valued
+            self.give(r, g.clause_subject(a.start - 1), role, "valued (at …)", "head", "member", "poss", "compound")
         if a.gsubj is not None and not any(x[0] == role for x in r.roles.values()):
             invests = g.lex.has("round_investor_verb", a.gov.split(" ")[0])  # "Nvidia leads the round"
             self.give(r, a.gsubj, "investor" if invests else role, "subject of " + a.gov, "head", "member")
@@ -793,6 +804,9 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
                 and g.is_(i - 1, "participle_adverb") and not t.cap:
             i -= 2  # "Cerebras' newly announced $1B round", "its recently closed Series B"
             continue
+        if t.kind == "trig" and i + 1 < k and g.t[i + 1].kind == "money" and i > 0 and g.t[i - 1].kind != "money" \
+                and any(e.defn.pos == "verb" for e in t.entries):
+            break  # "engineers raise $20 million seed": the verb before the sum ends the phrase
         if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
                                                                   or t.low.isdigit() or t.hyph
                                                                   or g.nounish(i) and not g.boundary(i))) \
