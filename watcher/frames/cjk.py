@@ -513,8 +513,9 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     """Is the CJK name at start..end a label on someone else ("前沐曦核心成员", "그래프코어 출신들이",
     "그래프코어 엔지니어 출신", "沐曦系")? Then it is no topic for the sentence's later clauses (pure)."""
     after = sc.folded[end:end + 10].lstrip()
+    rival = re.split(r"[，,。；;\s]", sc.folded[end:end + 14])[0]  # "米セレブラスやGroqに対抗": the rivals named
     return sc.folded[max(0, start - 1):start] == "前" or any(after.startswith(w) for w in lex.phrases("zh_label")) \
-        or any(w in after for w in lex.phrases("alumni_word"))
+        or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker"))
 
 
 def _labelled(sc: Scan, lex: Lexicon, a: Found[AliasDef]) -> bool:
