@@ -64,6 +64,7 @@ class Item:
     customer_words: str | None = None  # the headline or lead speaks of capacity, supply, compute ...
     headline_sum_is: str | None = None  # what the headline's sum is when it is no capital ("grant", "contract")
     received_amounts: tuple[str, ...] = ()  # sums the headline or lead calls a grant, a contract, an order
+    related_stocks: str | None = None  # the headline is about stocks riding the event ("수혜주", "장비주")
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
@@ -115,6 +116,9 @@ _NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.
 def background(f: Frame, item: Item) -> str | None:
     if f.background:
         return f.background
+    if item.related_stocks and f.kind in ("ipo", "funding", "valuation"):
+        # "🔥리벨리온 상장 임박?! 수혜주 3종목": a story about the stocks that ride the company's event
+        return f"the backdrop of a story about other stocks ({item.related_stocks})"
     if f.to_date and f.field == "summary" and item.headline_quiet:
         return "money raised to date, in a lead under a headline with no deal or money in it"
     if item.proceeds and (f.kind == "funding" or f.kind == "ipo" and (f.field == "summary" or item.proceeds_in_title)):

@@ -424,6 +424,11 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         for a in [a for a in left if c.starts("source_particle", a.end)]:
             c.give(a, "investor", "from (…로부터)")  # "텐스토렌트로부터 수주를 확보한 뒤 투자 유치": not the one funded
         left = [a for a in left if not c.starts("source_particle", a.end)]
+    if left and _in_ko_relative(c, left[-1]):
+        # "텐스토렌트 등에 투자해 온 삼성 카탈리스트펀드가 … 시리즈B에 참여": the name sits in a clause
+        # that describes someone else, who is the one the round belongs to
+        c.give(left[-1], "modifier", "in a relative clause (…온 + someone else)")
+        left = []
     if left:
         a = left[-1]
         c.give(a, role, "subject")
@@ -554,6 +559,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a clause of time (…时)"
     if HANGUL.search(folded, t.start, t.end) and _KO_AFTER.match(after):
         return "in a clause of time (…후)"  # "유니콘 등극 후 첫 인터뷰": what came before the news
+    if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
+        return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
     if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
         return "in a relative clause (…한 + the company)"  # "인수 제안 거절한 퓨리오사AI, 유니콘 등극"
     if _RELATIVE.match(after):
@@ -580,7 +587,25 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
+_KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
+
+
+def _in_ko_relative(c: Clause, a: Found[AliasDef]) -> bool:
+    """Is a Korean name before the trigger inside a relative clause about another noun: not marked
+    as a subject (이/가/은/는) or owner (의), and followed by a verb in its adnominal form (ㄴ-final or
+    던) and then more words before the trigger?"""
+    between = c.folded[a.end:c.trig.start]
+    if not HANGUL.search(between) or re.match(r"\s?(?:이|가|은|는|의)(?:\s|$)", between):
+        return False
+    words = between.split()
+    for n, w in enumerate(words[:-1]):
+        if any(x.endswith(("가", "이")) for x in words[:n]):
+            return False  # a subject of its own comes first ("세레브라스 시스템즈가 … 주도한 …")
+        adnominal = w in ("온", "던") or len(w) >= 2 and w.endswith(("한", "된", "온", "던", "받은"))
+        if adnominal and not re.search(r"\d", w):
+            return True  # "투자해 온", "투자한", "투자했던"
+    return False
 
 
 def korean_relative(after: str, names_at: list[int]) -> bool:
