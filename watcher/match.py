@@ -207,6 +207,7 @@ class Matcher:
         context = bool(t.context or s.context)
         sure = {a.what.company for sc in (t, s) for a in sc.aliases
                 if not a.what.case and not a.what.ambiguous or _TICKER.match(sc.text, a.end)
+                or _CORP_AFTER.match(sc.text, a.end)
                 or a.what.ambiguous and self._called_company(sc, a.start)}
         others = {c: n for sc in (t, s) for c, n in sc.others}
         business = _cue(t, "other_business", len(t.text)) or _cue(s, "other_business", len(s.text))
@@ -362,6 +363,9 @@ _EARLIER_ROUND = re.compile(r"\b(?:after|following|since|previous|prior|earlier|
 
 # right before a name: an honorific, or a capitalised given name ("Nikos Rivos"), to the name's start
 _GIVEN_NAME = re.compile(r"(?:(?P<title>\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lady|Lord)\.?)|\b[A-Z][a-z]{2,})\s+$")
+# a web domain joined to the name ("Etched.ai, Inc."): the company's own name, not the word (a legal
+# form alone proves nothing: Positron Corporation is another company)
+_CORP_AFTER = re.compile(r"\.(?:ai|io)\b")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"

@@ -188,6 +188,8 @@ class Reader:
                 continue  # "a $50M startup", "DARPA-backed startup"
             if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low)):
                 return False
+        if h.low == "we" and any(g.is_(j, "moved_on_verb") for j in range(0, np.start)):
+            return False  # "I've co-founded Kestrel Silicon — and we just raised": the new company
         if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":
             return True
         definite = g.lex.has("definite", words[0].low)
@@ -210,6 +212,8 @@ class Reader:
             if near >= 0:
                 r.roles[near] = (role, "subject (it)")
                 return
+            if g.t[subj.head].low == "we" and any(g.is_(j, "moved_on_verb") for j in range(0, subj.start)):
+                return  # the writer's new company, not the story's
         if self.ctx.topic >= 0:
             r.roles[-1] = (role, "subject (the company)")
             head = g.t[subj.head].low
@@ -749,9 +753,13 @@ def noun_context(g: English, k: int) -> bool:
     p = k - 1
     if p >= 0 and g.t[p].kind == "money" and g.t[k].low.endswith("ed"):
         return False  # "$800M raised": a participle after the sum
-    if p >= 0 and g.t[p].kind in ("word", "trig") and g.lex.has("signing_verb", g.t[p].low) \
+    v = p
+    while v > 0 and (g.t[v].kind == "comp" or g.t[v].kind == "word" and g.t[v].cap):
+        v -= 1  # "takes Arm licence": a name before the noun
+    if v >= 0 and g.t[v].kind in ("word", "trig") and (g.lex.has("signing_verb", g.t[v].low)
+                                                       or v < p and g.lex.has("obtain_verb", g.t[v].low)) \
             and not g.t[k].low.endswith(("s", "ed", "ing")):
-        return True  # "signs licence", "inks deal": the object of a verb of signing
+        return True  # "signs licence", "inks deal", "takes Arm licence": the object of a verb of signing
     return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
 
 
@@ -1047,7 +1055,10 @@ def sentence_company(g: English, before: int, any_role: bool = False) -> int:
     for i in range(0, before):
         if g.t[i].kind == "comp" and not cues.bystander(g, i, before):
             if any_role:
-                return i
+                # "After 6 years at d-Matrix, I've co-founded Kestrel Silicon — and we just raised": a
+                # company founded or joined since is who "we" are
+                moved = any(g.is_(j, "moved_on_verb") for j in range(i + 1, before))
+                return -1 if moved else i
             subj = g.clause_subject(i + 1)
             return i if subj is not None and subj.rel.get(i) in ("head", "member") else -1
     return -1
