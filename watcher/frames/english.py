@@ -84,6 +84,8 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if d.pos == "verb" and noun_context(g, k):
             return []  # "a $100M raise": the noun reading's to make
+        if d.pos == "verb" and d.frame == "licence" and self.t.low.startswith("licence"):
+            return []  # "licence" is the noun ("license" the verb, in the spelling that tells them apart)
         if d.pos == "verb" and _HYPHENED_PARTICLE.search(self.t.text) and k + 1 < g.n and g.t[k + 1].kind == "comp":
             return []  # "MIT spin-off Lightmatter": the noun as a title of the name after it, no event
         if d.pos == "verb" and attributive(g, k):
@@ -186,8 +188,10 @@ class Reader:
         for n, x in enumerate(words[1:], np.start + 1):
             if x.kind == "money" or x.kind == "trig" and g.is_(n, "label_suffix"):
                 continue  # "a $50M startup", "DARPA-backed startup"
-            if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low)):
-                return False
+            placed = n == np.start + 1 and g.lex.has("definite", words[0].low) and not x.hyph \
+                and g.lex.has("place_noun_head", h.low)  # "his Toronto startup", "the Eindhoven company"
+            if x.kind != "word" or x.cap and not (loud or x.text.isupper() or g.lex.has("place", x.low) or placed):
+                return False  # ("the ChatGPT maker" names someone else)
         if h.low == "we" and any(g.is_(j, "moved_on_verb") for j in range(0, np.start)):
             return False  # "I've co-founded Kestrel Silicon — and we just raised": the new company
         if g.lex.has("anaphor", " ".join(x.low for x in words)) or h.low == "it":
@@ -385,9 +389,13 @@ class Reader:
         own = obj is not None and g.cue_between("own_tech", obj.start, obj.end) is not None
         other_owner = obj is not None and any(i not in subject_names and rel in ("poss", "compound", "head")
                                               for i, rel in obj.rel.items())
-        vendor = obj is not None and not own and any(
+        # "Esperanto to license its RISC-V AI designs": its own; not under a report verb ("Cadence said
+        # Taalas will license its controller IP": the speaker's)
+        own_pronoun = obj is not None and g.is_(obj.start, "possessive_pronoun") \
+            and not any(g.is_(j, "report_verb") for j in range(0, k))
+        vendor = obj is not None and not own and not own_pronoun and any(
             g.lex.has("ip_vendor", g.t[i].low) or (g.t[i].cap and g.t[i].kind == "word" and i != obj.start)
-            for i in range(obj.start, obj.end + 1))
+            for i in range(obj.start, obj.end + 1))  # (not "license its RISC-V AI designs": its own)
         if (frm or other_owner or vendor and not to) and subj is not None and not subj.rel and self.generic(subj) \
                 and self.ctx.topic >= 0:
             # "one of the first startups to license Arm's server design": the company of the story takes it in
@@ -506,6 +514,8 @@ class Reader:
             return False  # "Etched's seed investors", "its Series A backers": people, not an event
         start, pre = premodifiers(g, k)
         pps = noun_pps(g, k)
+        if not pps and k + 1 < g.n and g.t[k + 1].kind == "trig" and not g.verbish(k + 1):
+            pps = noun_pps(g, k + 1)  # "a purchase deal for high-bandwidth memory": the compound's own phrases
         r.amount = next((g.t[i].text for i in range(start, k) if g.t[i].kind == "money"), None) \
             or next((g.money_near(n.start, n.end) for p, n in pps if p in ("of", "worth", "at", "for")
                      and g.money_near(n.start, n.end)), None)
@@ -526,6 +536,12 @@ class Reader:
                 poss = [owner]
             elif owner == -1 and self.ctx.topic >= 0:
                 r.roles[-1] = (_TOPIC_ROLE[d.frame], "its (the company of the story)")
+        if not poss and not comp and self.ctx.topic >= 0 and -1 not in r.roles and r.kind != "valuation":
+            for x in range(start, k):
+                if g.t[x].kind == "poss" and self.generic(g.np_left(x - 1)):
+                    # "the Eindhoven company's new $68 million round": the company of the story's
+                    r.roles[-1] = (_TOPIC_ROLE[d.frame], "possessor (the company of the story)")
+                    break
         for i, rel in pre.items():
             if rel == "label":
                 r.roles[i] = ("modifier", f"label ({g.t[i + 1].text})")
@@ -540,13 +556,20 @@ class Reader:
                            or g.is_(x, "subordinator") for x in range(cstart, start))
         if not r.roles and self.ctx.topic >= 0 and (gsubj is not None and self.generic(gsubj)
                                                      or gsubj is None and heads_clause):
-            r.roles[-1] = ("party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame], "the company of the story")
+            role = "party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame]
+            if d.frame == "licence" and gov and g.lex.has("obtain_verb", gov.split(" ")[0].lower()):
+                role = "licensee"  # "the Dutch startup has taken a licence to its FlexNoC IP"
+            r.roles[-1] = (role, "the company of the story")
         if any(g.is_(i, "negation") and g.t[i].low != "no" for i in range(max(0, start - 4), start)):
             r.modality = "negated"  # "has not confirmed a licensing agreement" ("said no to an offer" is a refusal)
         return True
 
     def _transfer_noun(self, r: Reading, a: NounArgs) -> None:
         g = self.g
+        for p, n in a.pps:
+            h = g.head_tok(n)
+            if p in ("of", "for") and h is not None and h.kind != "comp" and g.lex.has("product_noun", h.low):
+                r.customer = f"a purchase of {h.text}"  # "a purchase deal for high-bandwidth memory"
         of, by = a.names("of", "for"), a.names("by")
         for i in of:
             r.roles[i] = ("target", "of")
@@ -610,6 +633,10 @@ class Reader:
         to = [i for p, n in a.pps if p == "to" for i, rel in n.rel.items() if rel in ("head", "member")]
         for i in [i for p, n in a.pps if p == "to" for i, rel in n.rel.items() if rel in ("poss", "compound")]:
             r.roles[i] = ("licensor", "to (its technology)")  # "a licence to Axelera's core"
+        for _, n in [(p, n) for p, n in a.pps if p == "to" and g.is_(n.start, "possessive_pronoun")]:
+            owner = pronoun_owner(g, n.start)  # "paying ... Groq's last valuation for a licence to its architecture"
+            if owner >= 0:
+                r.roles.setdefault(owner, ("licensor", "to (its technology)"))
         for i in frm:
             r.roles[i] = ("licensor", "from")
         for i in [i for p, n in a.pps if p == "for" for i, rel in n.rel.items() if rel in ("poss", "compound")]:
@@ -621,9 +648,11 @@ class Reader:
             r.roles.setdefault(i, ("licensor", "with"))
         for i in a.poss + a.comp:
             r.roles.setdefault(i, ("licensor", "named"))
-        # "a licence for Cadence interface IP", "... to Arm's cores": an IP vendor's, taken in
+        # "a licence for Cadence interface IP", "... to Arm's cores", "UCIe chiplet interconnect licence":
+        # an IP vendor's, taken in
         vendor_ip = any(g.lex.has("ip_vendor", g.t[i].low) for p, n in a.pps if p in ("for", "to", "of")
-                        for i in range(n.start, n.end + 1) if g.t[i].kind != "comp")
+                        for i in range(n.start, n.end + 1) if g.t[i].kind != "comp") \
+            or any(g.lex.has("ip_vendor", g.t[i].low) for i in _words_before(g, self.k, 5))
         if a.gsubj is not None:
             obtain = g.lex.has("obtain_verb", a.gov.split(" ")[0])
             if frm or vendor_ip or (obtain and not with_):
@@ -754,8 +783,9 @@ def noun_context(g: English, k: int) -> bool:
     if p >= 0 and g.t[p].kind == "money" and g.t[k].low.endswith("ed"):
         return False  # "$800M raised": a participle after the sum
     v = p
-    while v > 0 and (g.t[v].kind == "comp" or g.t[v].kind == "word" and g.t[v].cap):
-        v -= 1  # "takes Arm licence": a name before the noun
+    while v > 0 and v > k - 4 and (g.t[v].kind == "comp" or g.t[v].kind == "word" and (
+            g.t[v].cap or g.is_(v, "determiner") or not g.verbish(v) and not g.is_(v, "preposition"))):
+        v -= 1  # "takes Arm licence", "signed a multiyear purchase deal": words before the noun
     if v >= 0 and g.t[v].kind in ("word", "trig") and (g.lex.has("signing_verb", g.t[v].low)
                                                        or v < p and g.lex.has("obtain_verb", g.t[v].low)) \
             and not g.t[k].low.endswith(("s", "ed", "ing")):
@@ -960,7 +990,7 @@ def pps_after(g: English, k: int, *preps: str) -> list[NP]:
     out = []
     j = k + 1
     while j < g.n and not g.punct(j, ";", ":", "\u2014"):
-        if g.is_(j, "preposition") and g.t[j].low in preps:
+        if g.is_(j, "preposition") and g.t[j].low in preps and not g.t[j].hyph:  # not "die-to-die"
             np = g.np_right(j + 1)
             if np is not None:
                 out.append(np)
@@ -985,6 +1015,17 @@ def minority_stake(g: English, np: NP) -> bool:
         return False
     m = _PERCENT.search(words)
     return not (m and float(m.group(1)) > 50)
+
+
+def _words_before(g: English, k: int, most: int) -> list[int]:
+    """The plain words right before token k, back to a preposition, punctuation or a name (at most
+    `most`): the words that describe a noun ("for UCIe chiplet interconnect licence")."""
+    out: list[int] = []
+    j = k - 1
+    while j >= 0 and len(out) < most and g.t[j].kind == "word" and not g.is_(j, "preposition"):
+        out.append(j)
+        j -= 1
+    return out
 
 
 def venture_partners(g: English, np: NP) -> list[int]:
