@@ -84,8 +84,9 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if d.pos == "verb" and noun_context(g, k):
             return []  # "a $100M raise": the noun reading's to make
-        if d.pos == "verb" and d.frame == "licence" and self.t.low.startswith("licence"):
-            return []  # "licence" is the noun ("license" the verb, in the spelling that tells them apart)
+        if d.pos == "verb" and self.t.low == "licence" and k > 0 and g.t[k - 1].kind == "word" \
+                and not g.t[k - 1].cap and not g.is_(k - 1, "aux") and g.t[k - 1].low not in ("to", "will", "would"):
+            return []  # "UCIe chiplet interconnect licence": the noun after its describing words
         if d.pos == "verb" and _HYPHENED_PARTICLE.search(self.t.text) and k + 1 < g.n and g.t[k + 1].kind == "comp":
             return []  # "MIT spin-off Lightmatter": the noun as a title of the name after it, no event
         if d.pos == "verb" and attributive(g, k):
