@@ -390,7 +390,8 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         a = c.left[-1]
         # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
         # licence makes the name the one that takes it
-        between = c.has("obtain_verb", a.end, t.start) is not None
+        # ("摩尔线程已签约授权使用其…IP": licensed to use another's IP)
+        between = c.has("obtain_verb", a.end, t.start) is not None or c.folded.startswith("使用", t.end)
         obtain = obtain or between
         gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
         if obtain and not gets:
@@ -573,6 +574,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a subordinate clause (…后)"
     if backdrop(c.sc, c.lex, t.end):
         return "the backdrop of another story (…后, …之际)"
+    if kind in ("ipo", "acquisition", "merger", "sale") and re.match(r"\s?を受け", after):
+        # "上場を受け、…ETFに資金流入": following the listing (a licence or a round "を受け" is received)
+        return "the backdrop of another story (…を受け)"
     gap = len(folded[c.end:c.end + 3]) - len(folded[c.end:c.end + 3].lstrip())
     if folded[c.end - 1:c.end] in ("，", ",") and c.starts("now_contrast", c.end + gap):
         return "the past set against the present (…，如今…)"
