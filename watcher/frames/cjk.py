@@ -113,7 +113,12 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                             and (d.kind == "valuation") == _valued(folded, m)), None)
                 out.append(replace(base, company=a.what.company, alias=text[a.start:a.end], role=role, via=via,
                                    doubt=doubts.get(a.start), amount=own or base.amount))  # "딥엑스에 20억원"
-            if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE:
+            # (not when the sentence names the story's company only after the trigger: "智谱完成新一轮融资
+            # 推理集群大规模采用天数智芯GPU" tells someone else's round, the company being its supplier)
+            later = [a for a in sc.aliases if a.what.company == ctx.topic and span[0] <= a.start < span[1]]
+            if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE \
+                    and not (later and all(a.start > t.start for a in later)) \
+                    and not _own_subject(folded[cs:t.start]):
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
@@ -441,8 +446,8 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
                     c.give(b, "investor", "named")
     elif c.topic is not None and not c.right and all(a.start != c.topic.start for a in c.left):
         c.give(c.topic, role, "topic")
-    elif c.right and d.frame == "issuer":
-        a = c.right[0]
+    elif c.right and d.frame == "issuer" and not HANGUL.search(c.folded, t.start, t.end):
+        a = c.right[0]  # (Korean puts the object before the verb: "상장…리벨리온 고객사" names someone else)
         if len(c.folded[t.end:a.start].strip()) <= 3:
             c.give(a, role, "object")
     return True
@@ -513,6 +518,18 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     if c.folded[max(c.start, a.start - 1):a.start] == "前":
         return "former (前…)"
     return None
+
+
+_KO_JA_SUBJECT = re.compile(r"([가-힣A-Za-z0-9ァ-ヿ一-鿿]{2,})(?:이|가|は|が)(?=[\s、,]|$)")
+_SELF_WORDS = ("회사", "당사", "이 회사", "同社", "当社", "自社", "동사")
+
+
+def _own_subject(before: str) -> bool:
+    """Does a Korean or Japanese clause name its own subject before the trigger ("…기업 세미파이브가
+    코스닥에 상장했다")? Then the story's company is not the one the clause tells of, unless the subject
+    is a word for it ("회사가", "同社は")."""
+    m = _KO_JA_SUBJECT.search(before)
+    return m is not None and not m.group(1).endswith(_SELF_WORDS)
 
 
 def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
