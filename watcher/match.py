@@ -247,11 +247,15 @@ class Matcher:
         fields = ((t, "title"), (s, "summary"))
         described = {a.what.company: w for n, (sc, _) in enumerate(fields)
                      for a in sc.aliases if (w := out[n].get(a.start, "")).startswith(decide.DESCRIBED_AS)}
+        # the very name that was described ("영국 게임사 리벨리온" in the lead, "리벨리온" in the headline)
+        described_names = {sc.text[a.start:a.end] for n, (sc, _) in enumerate(fields) for a in sc.aliases
+                           if out[n].get(a.start, "").startswith(decide.DESCRIBED_AS)
+                           and has_cjk(sc.text[a.start:a.end])}
         for n, (sc, fld) in enumerate(fields):
             for a in sc.aliases:
                 d = a.what
-                if a.start not in out[n] and d.company in described and (d.ambiguous or d.case) \
-                        and d.company not in sure:
+                if a.start not in out[n] and d.company in described and (
+                        (d.ambiguous or d.case) and d.company not in sure or sc.text[a.start:a.end] in described_names):
                     out[n][a.start] = described[d.company]
                     listing.append((sc.text[a.start:a.end], described[d.company], fld))
         return out[0], out[1], listing

@@ -515,8 +515,8 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     if rel and "由" not in rel and any(v in rel for v in c.lex.phrases("zh_relative_verb")):
         # (not "Ayar Labs宣布完成由Advent领投的D轮融资": a clause with 由 tells who led the round)
         return "in a clause about another company (…的)"
-    if c.folded[max(c.start, a.start - 1):a.start] == "前":
-        return "former (前…)"
+    if c.folded[max(c.start, a.start - 1):a.start] in ("前", "元"):
+        return "former (前…, 元…)"
     return None
 
 
@@ -537,7 +537,8 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     "그래프코어 엔지니어 출신", "沐曦系")? Then it is no topic for the sentence's later clauses (pure)."""
     after = sc.folded[end:end + 10].lstrip()
     rival = re.split(r"[，,。；;\s]", sc.folded[end:end + 14])[0]  # "米セレブラスやGroqに対抗": the rivals named
-    return sc.folded[max(0, start - 1):start] == "前" or any(after.startswith(w) for w in lex.phrases("zh_label")) \
+    former = sc.folded[max(0, start - 1):start] in ("前", "元")
+    return former or any(after.startswith(w) for w in lex.phrases("zh_label")) \
         or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker"))
 
 
@@ -577,6 +578,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a clause of time (…时)"
     if HANGUL.search(folded, t.start, t.end) and _KO_AFTER.match(after):
         return "in a clause of time (…후)"  # "유니콘 등극 후 첫 인터뷰": what came before the news
+    if HANGUL.search(folded, t.start, t.end) and (pm := _KO_FOR_PERSON.match(after)) \
+            and (pm.group(1).endswith("던") or (ord(pm.group(1)[-1]) - 0xAC00) % 28 == 4):
+        return "in a relative clause about a person (…이끈 임원)"  # "투자 유치 이끈 임원": who led it, now news
     if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
         return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
     if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
@@ -607,8 +611,11 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
-# a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
+# after a trigger, a verb in its adnominal form and a person ("투자 유치 이끈 임원"): the person is the news
+_KO_FOR_PERSON = re.compile(r"^\s?(?:[가-힣]{1,4}\s+)?([가-힣]{1,4})\s+"
+                            r"(?:임원|대표|부사장|사장|전무|상무|본부장|책임자|총괄|담당자|주역)")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
+# a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
 
 
