@@ -433,7 +433,7 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
     if left and _in_ko_relative(c, left[-1]):
         # "텐스토렌트 등에 투자해 온 삼성 카탈리스트펀드가 … 시리즈B에 참여": the name sits in a clause
         # that describes someone else, who is the one the round belongs to
-        c.give(left[-1], "modifier", "in a relative clause (…온 + someone else)")
+        c.give(left[-1], "modifier", "in a relative clause (…온, …쓰는 + someone else)")
         left = []
     if left:
         a = left[-1]
@@ -630,7 +630,8 @@ def _in_ko_relative(c: Clause, a: Found[AliasDef]) -> bool:
     for n, w in enumerate(words[:-1]):
         if any(x.endswith(("가", "이")) for x in words[:n]):
             return False  # a subject of its own comes first ("세레브라스 시스템즈가 … 주도한 …")
-        adnominal = w in ("온", "던") or len(w) >= 2 and w.endswith(("한", "된", "온", "던", "받은"))
+        adnominal = w in ("온", "던") or len(w) >= 2 and w.endswith(("한", "된", "온", "던", "받은", "쓰는", "하는",
+                                                                    "만드는", "이끄는"))
         if adnominal and not re.search(r"\d", w):
             return True  # "투자해 온", "투자한", "투자했던"
     return False
