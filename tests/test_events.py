@@ -232,6 +232,10 @@ JOINS = [
     ("another company", TAKEOVER, replace(TAKEOVER, company="Groq"), 0, False),
     ("the IPO is approved", FILING, replace(FILING, stage="approval"), 5, True),
     ("a STAR listing and a Hong Kong one", FILING, replace(FILING, venue="HKEX"), 5, False),
+    ("the STAR Market is a board of the Shanghai exchange", replace(FILING, venue="STAR"), replace(FILING, venue="SSE"),
+     5, True),
+    ("Shanghai's STAR board and Shenzhen's ChiNext are two", replace(FILING, venue="STAR"),
+     replace(FILING, venue="CHINEXT"), 5, False),
     ("filings never join", Event("Cerebras", "filing"), Event("Cerebras", "filing"), 0, False),
     ("no structure, no join", Event("Groq", ""), Event("Groq", ""), 0, False),
     # a round being sought names its target: the close may differ

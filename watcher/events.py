@@ -138,6 +138,8 @@ _VENUES = (("NASDAQ", r"nasdaq|纳斯达克|納斯達克"), ("NYSE", r"nyse|new 
            ("KRX", r"kosdaq|kospi|korea exchange|코스닥|코스피"), ("TSE", r"tokyo stock exchange|東証|东京证券交易所"),
            ("LSE", r"london stock exchange|伦敦证券交易所"), ("TSX", r"toronto stock exchange|\btsx\b"))
 _VENUE_RE = [(code, re.compile(rx, re.I)) for code, rx in _VENUES]
+# a board and the exchange it belongs to: "the Shanghai Stock Exchange" and "the STAR Market" are one venue
+_EXCHANGE = {"STAR": "SSE", "CHINEXT": "SZSE"}
 
 
 def venue_of(text: str, name: str = "") -> str | None:
@@ -479,8 +481,9 @@ def joins(open_event: Event, new: Event, age: float, window: float) -> bool:
         return False  # the startup buying is not the startup being bought (a mere "deal" must name the same other side)
     if open_event.round and new.round and open_event.round != new.round:
         return False  # Series G and Series H are two rounds
-    if open_event.venue and new.venue and open_event.venue != new.venue:
-        return False  # a STAR Market listing and a Hong Kong one are two
+    if open_event.venue and new.venue and _EXCHANGE.get(open_event.venue, open_event.venue) \
+            != _EXCHANGE.get(new.venue, new.venue):
+        return False  # a STAR Market listing and a Hong Kong one are two (STAR is a board of Shanghai's)
     if open_event.marks and new.marks and open_event.marks != new.marks:
         return False  # headlines numbered apart ("deal 7", "deal 8") tell two events
     if open_event.family == "capital" and dates_apart(open_event.when, new.when):

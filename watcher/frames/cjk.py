@@ -169,6 +169,11 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             return True
         if not passive and d.frame == "transfer" and d.lang == "ja":
             bare = between.lstrip(")）」』\"'”’ ")
+            if bare.startswith("の") and "を" in bare:
+                # "EnfabricaのCEOとエンジニアチームを…獲得": what the company owns (its people, its assets)
+                c.give(a, "team" if c.has("team_noun", a.end, t.start) else "target", "its … (の…を)")
+                c.counter = _agent(c)
+                return True
             if bare in ("", "を", "との"):
                 # "ソフトバンク、Graphcore買収", "グラフコア（Graphcore）を買収", "SambaNovaとの買収交渉": a
                 # Japanese name right before the verb noun, marked by を or dealt with (との), is what is
