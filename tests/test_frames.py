@@ -235,6 +235,8 @@ def test_sought(shipped: Matcher, text: str, trigger: str, expected: bool) -> No
     # "spin-off" written as a title of the name after it tells no sale
     ("MIT spin-off Recogni has received $11 million in Series A funding", {"funding"}),
     ("Continental weighs a Recogni spin-off", {"sale"}),
+    # a spin-off told with a listing is a step toward the listing
+    ("Continental weighs spinning off Recogni in a separate listing", {"ipo"}),
 ])
 def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[str]) -> None:
     ex = shipped.explain(title, "")
@@ -278,3 +280,9 @@ def test_new_wordings(shipped: Matcher, case: dict) -> None:
     licence direction, and the ways a real deal is told. A known gap is marked, and its test fails
     the day it is read right (strict xfail), so that the mark comes off."""
     assert bool(shipped.explain(case["title"], case["summary"]).hits) == case["alert"]
+
+
+def test_holders_name_the_company_they_hold(shipped: Matcher) -> None:
+    """"BurTech shareholders approve merger with Blaize": the other side is BurTech, not its holders."""
+    hits = shipped.explain("BurTech shareholders approve merger with AI chipmaker Blaize", "").hits
+    assert [h.counterparty for h in hits] == ["BurTech"], hits

@@ -106,6 +106,9 @@ class Reader:
             r.counter += bidder_inside(g, self.t.text)  # "rejects Meta takeover": the bidder turned down
         if r.group:
             r.amount = None  # "AI chip startups raise $1.1 billion": the sum of several, not the company's
+        if r.kind == "sale" and self.t.low.startswith(("spin", "spinning")) and any(
+                x.kind == "trig" and any(e.defn.kind == "ipo" for e in x.entries) for x in g.t):
+            r.kind = "ipo"  # "Baidu weighs spinning off Kunlunxin in a separate listing": a listing step
         if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
             r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
@@ -1039,11 +1042,17 @@ def venture_partners(g: English, np: NP) -> list[int]:
     return [i for w in np.pp("with") for i, rel in w.rel.items() if rel in ("head", "member")]
 
 
+_HOLDERS = frozenset({"shareholders", "stockholders", "holders", "unitholders", "owners", "investors", "backers"})
+
+
 def names(g: English, np: NP | None) -> list[str]:
     """The proper name a phrase ends in, for the other side of a deal ("Nvidia", "SoftBank Group")."""
     if np is None:
         return []
     h = g.head_tok(np)
+    if h is not None and h.low in _HOLDERS and np.head > np.start:
+        # "BurTech shareholders approve the merger": the company whose holders they are
+        return names(g, NP(np.start, np.head - 1, np.head - 1, {}))
     if h is not None and (h.cap or h.kind == "comp"):
         first = np.start
         while first < np.head and not (g.t[first].cap or g.t[first].kind == "comp"):
