@@ -207,7 +207,7 @@ class Matcher:
         context = bool(t.context or s.context)
         sure = {a.what.company for sc in (t, s) for a in sc.aliases
                 if not a.what.case and not a.what.ambiguous or _TICKER.match(sc.text, a.end)
-                or _CORP_AFTER.match(sc.text, a.end)
+                or _DOMAIN_AFTER.match(sc.text, a.end)
                 or a.what.ambiguous and self._called_company(sc, a.start)}
         others = {c: n for sc in (t, s) for c, n in sc.others}
         business = _cue(t, "other_business", len(t.text)) or _cue(s, "other_business", len(s.text))
@@ -326,29 +326,27 @@ _VALUED_BEFORE = re.compile(r"(?:valued\s+(?:it\s+)?at|valuing\s+(?:it|the\s+\w+
                             r"nearly|over|more\s+than|约|近)?\s*$", re.I)
 
 
+def _received_noun(sc: Scan, lex: lexicon.Lexicon, a: int, b: int, before_too: bool = True) -> str | None:
+    """The word that calls the sum at a..b money received but no capital raised: right after it
+    ("€61.6 million EuroHPC grant", "$100M contract") or before its "of" ("a grant of up to …")."""
+    after = next((w for w in (x.strip(",.;:") for x in sc.folded[b:b + 40].split()[:3])
+                  if lex.has("sum_received_noun", w)), None)
+    if after is not None or not before_too:
+        return after
+    before = sc.folded[max(0, a - 30):a].split()[-4:]
+    return next((w for w in before[:before.index("of")] if lex.has("sum_received_noun", w)), None) \
+        if "of" in before else None
+
+
 def _sum_is(sc: Scan, lex: lexicon.Lexicon) -> str | None:
-    """What a headline's sum is when a word after it says it is money received but no capital raised
-    ("€61.6 million EuroHPC grant", "$100M contract"): that word, else None."""
-    for _, b in sc.money:
-        for w in sc.folded[b:b + 40].split()[:3]:
-            if lex.has("sum_received_noun", w.strip(",.;:")):
-                return w.strip(",.;:")
-    return None
+    """What a headline's sum is when a word right after it says it is money received but no capital
+    raised ("€61.6 million EuroHPC grant"): that word, else None."""
+    return next((w for a, b in sc.money if (w := _received_noun(sc, lex, a, b, before_too=False))), None)
 
 
 def _received(sc: Scan, lex: lexicon.Lexicon, end: int) -> tuple[str, ...]:
-    """Sums the text calls money received that is no capital: "a grant of up to 61.6 million
-    euros", "a $100M contract" (up to `end`)."""
-    out = []
-    for a, b in sc.money:
-        if b > end:
-            break
-        after = [w.strip(",.;:") for w in sc.folded[b:b + 40].split()[:3]]
-        before = sc.folded[max(0, a - 30):a].split()[-4:]
-        if any(lex.has("sum_received_noun", w) for w in after) or "of" in before and any(
-                lex.has("sum_received_noun", w) for w in before[:before.index("of")]):
-            out.append(sc.text[a:b])
-    return tuple(out)
+    """Sums the text calls money received that is no capital (up to `end`)."""
+    return tuple(sc.text[a:b] for a, b in sc.money if b <= end and _received_noun(sc, lex, a, b))
 
 
 def _valuation(sc: Scan) -> str | None:
@@ -369,7 +367,7 @@ _EARLIER_ROUND = re.compile(r"\b(?:after|following|since|previous|prior|earlier|
 _GIVEN_NAME = re.compile(r"(?:(?P<title>\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lady|Lord)\.?)|\b[A-Z][a-z]{2,})\s+$")
 # a web domain joined to the name ("Etched.ai, Inc."): the company's own name, not the word (a legal
 # form alone proves nothing: Positron Corporation is another company)
-_CORP_AFTER = re.compile(r"\.(?:ai|io)\b")
+_DOMAIN_AFTER = re.compile(r"\.(?:ai|io)\b")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"

@@ -65,7 +65,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     out: list[Frame] = []
     clauses = join_gapped(split_clauses(text, span), text, sc.money)
     first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]
-                   and not _labelled(sc, lex, a)]
+                   and not labelled(sc, lex, a.start, a.end)]
     topic = first_names[0] if first_names and not time_clause(sc, lex, first_names[0].end, span[1]) else None
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
@@ -545,10 +545,6 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     former = sc.folded[max(0, start - 1):start] in ("前", "元")
     return former or any(after.startswith(w) for w in lex.phrases("zh_label")) \
         or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker"))
-
-
-def _labelled(sc: Scan, lex: Lexicon, a: Found[AliasDef]) -> bool:
-    return labelled(sc, lex, a.start, a.end)
 
 
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
