@@ -36,9 +36,6 @@ ALERTING_ROLES: dict[str, frozenset[str]] = {
 }
 LEAD_SENTENCES = 2  # sentences of the summary that are judged
 
-# what a headline may say it is that reports no company's event: its bare event words are topics
-NOT_NEWS_PIECES = frozenset({"agenda", "conference schedule", "is hiring", "are hiring", "we're hiring", "job posting",
-                             "job opening"})
 # why a name may mean someone else (match.py finds these; identity() weighs them)
 AMBIGUOUS_NAME = "an ambiguous name with no chip word in the item"
 CAPITALISED = "a capitalised headline: the name may be an ordinary word"
@@ -60,6 +57,7 @@ class Item:
     proceeds: str | None = None  # the item is about spending money already raised ("募投", "IPO proceeds")
     proceeds_in_title: bool = False  # ... and the headline says so
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
+    focus_reports_nothing: bool = False  # ... and it says the piece reports no event ("Agenda", "is hiring")
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
     headline_amounts: tuple[str, ...] = ()  # amounts the headline names
@@ -159,8 +157,7 @@ def focus(f: Frame, item: Item) -> str | None:
             and not item.headline_alerts:
         # "Fractile commits £100m to UK expansion. The investment ...": the company's own spending
         return "the headline has the company spending its own money; the lead's investment is that"
-    if f.field == "title" and not f.alias and f.via == "the company of the story" and item.focus is not None \
-            and item.focus.lower() in NOT_NEWS_PIECES:
+    if f.field == "title" and not f.alias and f.via == "the company of the story" and item.focus_reports_nothing:
         # "Agenda: AI Infra Summit — Panel: Funding the next wave of inference silicon": a bare event
         # word in a headline that says what kind of piece it is names no company's event
         return f"the headline is about something else ({item.focus}); its {f.trigger!r} names no company"

@@ -133,6 +133,7 @@ class Matcher:
         focus = headline_focus(t_scan, t_sents, lex, (s_scan, s_sents[0] if s_sents else None))
         title_proceeds = _cue(t_scan, "proceeds_talk", len(title))
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
+                        focus_reports_nothing=focus is not None and lex.has("not_news_piece", focus.lower()),
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex),
