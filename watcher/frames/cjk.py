@@ -46,9 +46,11 @@ class Clause:
         return [a for a in self.names if a.start >= self.trig.end]
 
     def has(self, cls: str, start: int, end: int) -> str | None:
-        """A word of this class within folded[start:end]."""
+        """The word of this class that comes first within folded[start:end] (the longest, of those
+        that start there): one answer whatever order the class's set iterates in."""
         text = self.folded[start:end]
-        return next((w for w in self.lex.phrases(cls) if w in text), None)
+        found = [w for w in self.lex.phrases(cls) if w in text]
+        return min(found, key=lambda w: (text.find(w), -len(w))) if found else None
 
     def starts(self, cls: str, at: int) -> bool:
         return any(self.folded.startswith(w, at) for w in self.lex.phrases(cls))
