@@ -375,7 +375,36 @@ def test_a_country_is_no_counterparty(shipped: Matcher) -> None:
     assert (h.kind, h.counterparty) == ("licence", None)
 
 
+@pytest.mark.parametrize(("title", "kind"), [
+    ("Biren raises $200 million, plans Hong Kong IPO", "funding"),  # the listing is only planned
+    ("Biren secures $207 million, eyes Hong Kong listing", "funding"),
+    ("Enflame pulls in 2 billion yuan and is preparing for a STAR Market IPO", "funding"),
+    ("Horizon Robotics raises $696 million in Hong Kong IPO", "ipo"),  # the raise is the IPO's
+    ("Cerebras plans IPO after raising $1.1 billion", "ipo"),  # the listing leads the headline
+    ("MetaX IPO raises 3.9 billion yuan", "ipo"),
+])
+def test_a_listing_planned_beside_a_raise_is_no_listing(shipped: Matcher, title: str, kind: str) -> None:
+    (e,) = events.from_hits(shipped.explain(title, "").hits)
+    assert e.kind == kind
+
+
+def test_a_sum_before_another_kind_of_event_is_not_the_deals(shipped: Matcher) -> None:
+    # Korean and Chinese put a sum before its verb: the sum before 투자 유치 is the raise's, not the
+    # stalled takeover's told earlier in the headline
+    title = "삼바노바, 인텔과의 인수 협상이 멈추자 최대 3억 달러 규모의 새 투자 유치에 나서"
+    hits = {h.kind: h for h in shipped.explain(title, "").hits}
+    assert hits["acquisition"].amount is None
+    assert hits["funding"].amount == "최대 3억 달러"
+    # a noun right before the sum still names it
+    hits = {h.kind: h for h in shipped.explain("리벨리온, 합병 뒤 기업가치 1조원 넘는 통합 법인 출범", "").hits}
+    assert hits["valuation"].valuation == "1조원"
+
+
 @pytest.mark.parametrize(("a", "b", "want"), [
+    ("米インテル", "Intel", True),  # a country written before a name the lexicon knows
+    ("美国英特尔", "Intel", True),
+    ("미국 인텔", "Intel", True),
+    ("英伟达", "Intel", False),  # 英 opens a name of its own here
     ("Marvellは", "Marvell官宣", True),  # a Latin name a Japanese or Chinese clause goes on from
     ("Marvellは", "Intel", False),
     ("ソフトバンクG", "SoftBank", True),

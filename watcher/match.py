@@ -171,6 +171,7 @@ class Matcher:
             if key in hits:
                 continue
             f = fs[0]
+            fs = [x for x in fs if not planned_beside(x, fs, lex)]
             # the event as every passing frame of the company tells it: the first frame leads, the
             # others fill in what it leaves open (the buyer, the amount) and add kinds and stages
             same = [x for x in fs if x.kind == f.kind]
@@ -395,6 +396,19 @@ def _topic_doubt(sc: Scan, company: int, doubts: dict[int, str]) -> str | None:
     starts = [a.start for a in sc.aliases if a.what.company == company]
     reasons = [doubts.get(s) for s in starts]
     return reasons[0] if reasons and all(reasons) else None
+
+
+def planned_beside(x: Frame, fs: list[Frame], lex: lexicon.Lexicon) -> bool:
+    """Pure: is x a listing only planned beside a raise the item leads with ("Biren raises new funds,
+    plans Hong Kong IPO", "secures $207 million, eyes a listing")? Its name is the subject of a verb
+    of planning, and it names no sum of its own: the raise is the event, the IPO a plan. ("raises
+    $696 million in Hong Kong IPO": the IPO is the raise's, one event; "has also refiled for an IPO":
+    a step of its own.)"""
+    if not fs or fs[0].kind != "funding" or x.kind not in ("ipo", "spac") or x.amount or x.stage:
+        return False
+    if not x.via.startswith("subject of "):
+        return False
+    return lex.has("plan_verb", x.via.removeprefix("subject of ").lower())
 
 
 def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:

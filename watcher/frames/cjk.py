@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ..events import FAMILY
 from ..index import AliasDef, Found, Scan, TriggerEntry
 from ..lexicon import HANGUL, Lexicon, has_cjk
 from ..lexicon.text import split_clauses
@@ -91,7 +92,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                 continue
             bg = background(c, d.kind, ctx.today)
             amount = next((text[m[0]:m[1]] for m in sc.money
-                           if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)), None)
+                           if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)
+                           and not _sum_of_other(sc, t, m, ce)), None)
             news = bool(sc.cue_spans("news_marker", cs, ce))
 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
@@ -189,6 +191,9 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.counter = _agent(c)
             return True
         gap = c.folded[a.end:t.start].strip(" '’‘\"“”)）」』")  # "그록(Groq)의 자산을": past the bracket
+        tail = c.has("name_tail", a.end, t.start)
+        if tail and gap.startswith(tail):
+            gap = gap[len(tail):].strip()  # "삼바노바 시스템즈 인수": the rest of the company's name
         ko_partner = _korean_partner(c, gap) if not passive and d.frame == "transfer" else None
         if ko_partner:  # "퓨리오사AI가 메타와 인수 협상": talks with a buyer the lexicon knows
             c.give(a, "target", "with (와/과)")
@@ -371,6 +376,20 @@ def _merger(c: Clause, entry: TriggerEntry) -> bool:
 _VALUED_BEFORE = re.compile(r"(?:估值|企业价值|评价额|기업가치|가치)(?:达到?|为|约|超过?|升至|逾|は|는|은|가|이)?"
                             r"\s*(?:约|近|약)?\s*$")
 _VALUED_AFTER = re.compile(r"\s*(?:的)?(?:估值|기업가치|의 기업가치|の企業価値|の評価)")
+
+
+def _sum_of_other(sc: Scan, t: Found[TriggerEntry], m: tuple[int, int], end: int) -> bool:
+    """Is the sum at m a deal's while the trigger is a raise's or a listing's, or the other way
+    round, because the other's trigger follows it within a few characters ("인수 협상 교착…삼바노바,
+    최대 5억 달러 신규 투자 유치": the sum is the raise's, not the takeover's)? CJK puts a sum before its
+    verb; a trigger right before the sum names it ("기업가치 1조원")."""
+    if t.end <= m[0] <= t.end + 8:
+        return False
+    after = [o.start for o in sc.triggers if m[1] <= o.start <= min(m[1] + 12, end)]  # "5억 달러 규모의 신규 투자"
+    if not after:
+        return False
+    deal = FAMILY.get(t.what.defn.kind) == "deal"
+    return all((FAMILY.get(o.what.defn.kind) == "deal") != deal for o in sc.triggers if o.start == min(after))
 
 
 def _valued(folded: str, m: tuple[int, int]) -> bool:

@@ -140,6 +140,10 @@ SPAN_CLASSES = frozenset({
     "deal_context_cue", "proceeds_talk", "listing_day",
 })
 
+# Word classes read only on a name already found (what comes before or after it), never looked
+# for in a text: the index leaves them out ("米" or "中" would hit in every other sentence).
+NAME_CLASSES = frozenset({"country_prefix", "name_tail"})
+
 # --------------------------------------------------------------------------- the data
 KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
 FRAMES = ("transfer", "sale", "merger", "hire", "licence", "raise", "invest", "issuer")
@@ -170,7 +174,15 @@ class Lexicon:
     def latin_name(self, name: str) -> str:
         """A company's name in Latin script, where the data files know the local one ("英伟达",
         "輝達", "엔비디아" -> "Nvidia"); otherwise the name as given."""
-        return self.names.get(_fold_term(name.strip()), name)
+        key = _fold_term(name.strip())
+        latin = self.names.get(key)
+        if latin is None:
+            # "米インテル", "美国英特尔": a country before a name the table knows (only then: "英伟达"
+            # is a name of its own)
+            for prefix in sorted(self.words.get("country_prefix", ()), key=len, reverse=True):
+                if key.startswith(prefix) and (rest := key[len(prefix):].lstrip("・· ")) in self.names:
+                    return self.names[rest]
+        return latin or name
 
     def has(self, cls: str, folded: str) -> bool:
         return folded in self.words.get(cls, frozenset())
