@@ -333,6 +333,10 @@ def _received_noun(sc: Scan, lex: lexicon.Lexicon, a: int, b: int, before_too: b
     ("€61.6 million EuroHPC grant", "$100M contract") or before its "of" ("a grant of up to …")."""
     after = next((w for w in (x.strip(",.;:") for x in sc.folded[b:b + 40].split()[:3])
                   if lex.has("sum_received_noun", w)), None)
+    if after is None and has_cjk(sc.folded[a:b + 2]):
+        # "정부 AI반도체 과제 250억원 확보", "获得2亿元政府补贴": the word is near the sum, before or after it
+        near = sc.folded[max(0, a - 10):a] + "|" + sc.folded[b:b + 8]
+        after = next((w for w in sorted(lex.phrases("sum_received_noun")) if has_cjk(w) and w in near), None)
     if after is not None or not before_too:
         return after
     before = sc.folded[max(0, a - 30):a].split()[-4:]

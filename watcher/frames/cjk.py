@@ -122,7 +122,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             later = [a for a in sc.aliases if a.what.company == ctx.topic and span[0] <= a.start < span[1]]
             if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE \
                     and not (later and all(a.start > t.start for a in later)) \
-                    and not _own_subject(folded[cs:t.start]):
+                    and not _own_subject(folded[cs:t.start]) and not _zh_own_subject(c):
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
@@ -550,6 +550,24 @@ _KO_JA_SUBJECT = re.compile(r"([가-힣A-Za-z0-9ァ-ヿ一-鿿]{2,})(?:이|가|�
 _SELF_WORDS = ("회사", "당사", "이 회사", "同社", "当社", "自社", "동사")
 
 
+def _zh_own_subject(c: Clause) -> bool:
+    """Does a Chinese clause open with a name of its own before the trigger ("大模型公司智谱宣布完成
+    …融资")? Then it tells of that company, not of the story's; a word for a company ("公司宣布",
+    "这家独角兽完成") still stands for the story's."""
+    if HANGUL.search(c.folded, c.start, c.trig.start) or re.search(r"[\u3040-\u30ff]", c.folded[c.start:c.trig.start]):
+        return False
+    agent = _agent(c)
+    if not agent or not re.search(r"[\u4e00-\u9fffA-Za-z]{2}$", agent):
+        return False
+    at = c.folded.find(agent.lower(), c.start, c.trig.start)
+    if at < 0 or not c.folded.startswith(_ZH_SPEAKS, at + len(agent)):
+        return False  # only a name that speaks for itself ("智谱宣布"), not an adverb ("同时完成")
+    return not any(agent.endswith(w) for w in c.lex.phrases("zh_company_noun") | c.lex.phrases("zh_self_word"))
+
+
+_ZH_SPEAKS = ("宣布", "表示", "透露", "公告", "披露", "称")
+
+
 def _own_subject(before: str) -> bool:
     """Does a Korean or Japanese clause name its own subject before the trigger ("…기업 세미파이브가
     코스닥에 상장했다")? Then the story's company is not the one the clause tells of, unless the subject
@@ -590,7 +608,10 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     for m in _CJK_YEAR.finditer(folded, c.start, t.start):
         if before((int(m.group(1)), int(m.group(2) or 0)), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
-    after = folded[t.end:c.end]
+    end = t.end
+    while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 1 and o.end > end), None)):
+        end = nxt  # "시리즈D 투자 유치를 이끈 임원": the trigger goes on in the next one
+    after = folded[end:c.end]
     past = c.has("past_relative", t.end, min(c.end, t.end + 10))
     if past and re.match(r"[ぁ-ゖ]", past) and not folded.startswith(past, t.end):
         past = None  # Japanese: only the trigger's own ending ("買収しており"), not another verb's ("と説明しており")
@@ -633,8 +654,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
-# after a trigger, a verb in its adnominal form and a person ("투자 유치 이끈 임원"): the person is the news
-_KO_FOR_PERSON = re.compile(r"^\s?(?:[가-힣]{1,4}\s+)?([가-힣]{1,4})\s+"
+# after a trigger, a verb in its adnominal form and a person ("투자 유치 이끈 임원", "…를 이끈 전략 담당 임원"):
+# the person is the news
+_KO_FOR_PERSON = re.compile(r"^\s?(?:[가-힣]{1,4}\s+)?([가-힣]{1,4})\s+(?:[가-힣]{1,4}\s+){0,2}"
                             r"(?:임원|대표|부사장|사장|전무|상무|본부장|책임자|총괄|담당자|주역)")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
@@ -694,7 +716,7 @@ def time_clause(sc: Scan, lex: Lexicon, at: int, end: int) -> bool:
 def backdrop(sc: Scan, lex: Lexicon, end: int) -> bool:
     """Does a trigger ending at `end` only date another event ("上市后推出", "上市大涨之际")?"""
     words = lex.phrases("after_marker") | lex.phrases("backdrop")
-    window = sc.folded[end:end + 8]
+    window = sc.folded[end:end + 9].lstrip(" ")  # Korean puts a space before the next word ("상장 대박에")
     cut = re.search(r"[，,。；;\s]", window)
     window = window[:cut.start()] if cut else window
     window = _NOT_AFTER.sub("", window)  # "登陆科创板背后": behind it, not after it

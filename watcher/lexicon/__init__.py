@@ -142,7 +142,7 @@ SPAN_CLASSES = frozenset({
 
 # Word classes read only on a name already found (what comes before or after it), never looked
 # for in a text: the index leaves them out ("米" or "中" would hit in every other sentence).
-NAME_CLASSES = frozenset({"country_prefix", "name_tail"})
+NAME_CLASSES = frozenset({"country_prefix", "name_tail", "zh_self_word"})
 
 # --------------------------------------------------------------------------- the data
 KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
