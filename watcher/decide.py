@@ -111,6 +111,7 @@ def customer(f: Frame, item: Item) -> str | None:
     return None
 
 
+_POINTS_BACK = re.compile(r"\b(?:the|this|that)\s+$", re.I)  # "the investment": one the item told already
 _NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.I)  # a round of its own, not a word for the sum
 
 
@@ -122,6 +123,11 @@ def background(f: Frame, item: Item) -> str | None:
         return f"the backdrop of a story about other stocks ({item.related_stocks})"
     if f.to_date and f.field == "summary" and item.headline_quiet:
         return "money raised to date, in a lead under a headline with no deal or money in it"
+    if f.field == "summary" and item.headline_quiet and f.kind == "funding" and not f.amount \
+            and _POINTS_BACK.search(f.before) and not _NAMES_A_ROUND.search(f.trigger):
+        # "Groq picks Equinix for first European data centre" / "Groq said the investment is part of a
+        # wider expansion": the lead's "the investment" is the headline's own (the site), no round
+        return f"the lead's 'the {f.trigger}' points back to a headline with no deal or money in it"
     if item.proceeds and (f.kind == "funding" or f.kind == "ipo" and (f.field == "summary" or item.proceeds_in_title)):
         # a lead that turns to the proceeds does not undo the headline's listing ("MetaX shares
         # soar after Shanghai IPO" / "... plans to use the IPO proceeds on fabs")
