@@ -173,7 +173,7 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             return True
         if not passive and d.frame == "transfer" and d.lang == "ja":
             bare = between.lstrip(")）」』\"'”’ ")
-            if bare.startswith("の") and "を" in bare:
+            if bare.startswith("の") and "を" in bare and "が" not in bare:  # not past a subject of its own
                 # "EnfabricaのCEOとエンジニアチームを…獲得": what the company owns (its people, its assets)
                 c.give(a, "team" if c.has("team_noun", a.end, t.start) else "target", "its … (の…を)")
                 c.counter = _agent(c)
@@ -624,6 +624,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if HANGUL.search(folded, t.start, t.end) and (pm := _KO_FOR_PERSON.match(after)) \
             and (pm.group(1).endswith("던") or (ord(pm.group(1)[-1]) - 0xAC00) % 28 == 4):
         return "in a relative clause about a person (…이끈 임원)"  # "투자 유치 이끈 임원": who led it, now news
+    if _JA_FOR_PERSON.match(after):
+        return "in a relative clause about a person (…を担った元CFO)"  # who handled it is the news
     if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
         return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
     if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
@@ -658,6 +660,11 @@ _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
 # the person is the news
 _KO_FOR_PERSON = re.compile(r"^\s?(?:[가-힣]{1,4}\s+)?([가-힣]{1,4})\s+(?:[가-힣]{1,4}\s+){0,2}"
                             r"(?:임원|대표|부사장|사장|전무|상무|본부장|책임자|총괄|담당자|주역)")
+# Japanese: a verb in its past adnominal form right after the trigger, then a person ("売却交渉を担った
+# 元最高財務責任者が…就いた"): the event is what the person once handled
+_JA_FOR_PERSON = re.compile(r"^[^、。,，]{0,8}?(?:った|した|いた|めた|えた|れた|んだ)\s?(?:元|前)?"
+                            r"(?:最高\w{1,4}[責责]任者|cfo|ceo|cto|coo|[幹干]部|役[員员]|副社[長长]|社[長长]|会[長长]|担当者|"
+                            r"[責责]任者|首[脳脑]|[創创]業者|[創创]业者)")  # the text is folded to simplified forms
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
