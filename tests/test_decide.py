@@ -61,7 +61,10 @@ def test_role_lead_says_whose_money(frame, item, ok):
     # a lead's "the funding" under a headline whose sum is a grant is the grant; a round it names is its own
     (replace(BASE, field="summary", alias="", trigger="funding"), Item(headline_sum_is="grant"), False),
     (replace(BASE, field="summary", alias="", trigger="Series C round"), Item(headline_sum_is="grant"), True),
-    (replace(BASE, field="summary", alias="Groq", trigger="funding"), Item(headline_sum_is="grant"), True),
+    # "EnCharge AI wins $18.6M DARPA award" / "EnCharge AI has received $18.6M in funding from DARPA": the
+    # lead's word for the award, whether it names the company or not
+    (replace(BASE, field="summary", alias="Groq", trigger="funding"), Item(headline_sum_is="grant"), False),
+    (replace(BASE, field="summary", alias="Groq", trigger="Series B funding"), Item(headline_sum_is="grant"), True),
     (replace(BASE, field="title", alias="", trigger="funding"), Item(headline_sum_is="grant"), True),
 ])
 def test_customer(frame, item, ok):

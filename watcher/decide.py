@@ -69,6 +69,7 @@ class Item:
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
+    headline_customer: tuple[tuple[int, str, str], ...] = ()  # (company, kind, why): the headline's customer deals
     lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
 
 
@@ -99,12 +100,17 @@ def customer(f: Frame, item: Item) -> str | None:
     same = next((a for a in item.customer_amounts if same_amount(a, f.amount)), None)
     if same:
         return f"a customer deal: {same} is a customer's money elsewhere in the item"
+    said = next((why for c, k, why in item.headline_customer if c == f.company and k == f.kind), None)
+    if said and f.field == "summary" and not f.alias:
+        # "퓨리오사AI, 판교 사옥 건물 인수" / "매입 대금은 …": the lead's bare word is the headline's purchase
+        return f"a customer deal: the headline's ({said})"
     if f.kind == "funding" and f.amount and any(same_amount(a, f.amount) for a in item.received_amounts):
         # "Axelera AI gets up to 61.6 million euros from EuroHPC" / "... awarded a grant of up to 61.6 million euros"
         return f"{f.amount} is a grant, contract or order elsewhere in the item, not capital raised"
-    if f.field == "summary" and not f.alias and not f.amount and item.headline_sum_is and f.kind == "funding" \
+    if f.field == "summary" and not f.amount and item.headline_sum_is and f.kind == "funding" \
             and not _NAMES_A_ROUND.search(f.trigger):
-        # "Axelera AI awarded €61.6 million EuroHPC grant" / "The funding ...": the lead's word for it
+        # "Axelera AI awarded €61.6 million EuroHPC grant" / "The funding ...", "EnCharge AI has received
+        # $18.6 million in funding from DARPA": the lead's word for the headline's sum
         return f"the lead's {f.trigger!r} is the headline's {item.headline_sum_is}"
     if f.kind == "deal" and item.customer_words and not item.deal_words:
         return f"a customer deal: a deal about {item.customer_words}, with no acquisition, licence or team in it"
@@ -209,8 +215,9 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
+    bought = tuple((f.company, f.kind, f.customer) for f in frames if f.field == "title" and f.customer)
     item = replace(item, customer_amounts=customer_amounts, denied=denied, headline_investors=investors,
-                   lead_investments=lead_investments)
+                   lead_investments=lead_investments, headline_customer=bought)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

@@ -137,7 +137,9 @@ class Matcher:
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex),
-                        related_stocks=_cue(t_scan, "related_stocks", len(title)),
+                        related_stocks=_cue(t_scan, "related_stocks", len(title)) or (
+                            # "摩尔线程概念股午后拉升": concept stocks in a headline that tells no event itself
+                            _cue(t_scan, "concept_stocks", len(title)) if not t_scan.triggers else None),
                         received_amounts=_received(t_scan, lex, len(title)) + _received(s_scan, lex, lead_end),
                         customer_words=customer_words, deal_words=deal_words,
                         headline_names=bool(t_scan.aliases),

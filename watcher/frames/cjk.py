@@ -229,6 +229,9 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
         c.counter = _korean_buyer(c)  # "퓨리오사AI, 메타 인수 제안 거절"
     if not c.right and _product_right(c) and c.has("zh_company_noun", t.end, c.end) is None:
         c.customer = "sells or buys products"
+    prop = c.has("property_noun", max(c.start, t.start - 8), min(c.end, t.end + 10))
+    if prop and d.frame == "transfer":
+        c.customer = f"buys property ({prop}), not a company"  # "收购上海一栋研发楼", "사옥 건물 인수"
     won = c.has("customer_object", t.end, c.end)
     if won and d.frame == "transfer":
         c.customer = f"wins or buys a customer's {won}"  # "拿下中国移动…订单"
@@ -559,6 +562,8 @@ def _zh_own_subject(c: Clause) -> bool:
     agent = _agent(c)
     if not agent or not re.search(r"[\u4e00-\u9fffA-Za-z]{2}$", agent):
         return False
+    if c.lex.latin_name(agent) != agent:
+        return True  # a company the lexicon knows ("寒武纪募集资金将投向…")
     at = c.folded.find(agent.lower(), c.start, c.trig.start)
     if at < 0 or not c.folded.startswith(_ZH_SPEAKS, at + len(agent)):
         return False  # only a name that speaks for itself ("智谱宣布"), not an adverb ("同时完成")
@@ -624,6 +629,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if HANGUL.search(folded, t.start, t.end) and (pm := _KO_FOR_PERSON.match(after)) \
             and (pm.group(1).endswith("던") or (ord(pm.group(1)[-1]) - 0xAC00) % 28 == 4):
         return "in a relative clause about a person (…이끈 임원)"  # "투자 유치 이끈 임원": who led it, now news
+    if _JA_FOR_INVESTOR.match(after):
+        return "in a relative clause about an investor (…に出資する米VC)"
     if _JA_FOR_PERSON.match(after):
         return "in a relative clause about a person (…を担った元CFO)"  # who handled it is the news
     if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
@@ -665,6 +672,9 @@ _KO_FOR_PERSON = re.compile(r"^\s?(?:[가-힣]{1,4}\s+)?([가-힣]{1,4})\s+(?:[�
 _JA_FOR_PERSON = re.compile(r"^[^、。,，]{0,8}?(?:った|した|いた|めた|えた|れた|んだ)\s?(?:元|前)?"
                             r"(?:最高\w{1,4}[責责]任者|cfo|ceo|cto|coo|[幹干]部|役[員员]|副社[長长]|社[長长]|会[長长]|担当者|"
                             r"[責责]任者|首[脳脑]|[創创]業者|[創创]业者)")  # the text is folded to simplified forms
+# Japanese: the trigger in a verb's adnominal form describing an investor ("Cerebras・Groqに出資する米VC")
+_JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(?:米|英|中国|国内|日本|海外)?\S{0,6}?"
+                              r"(?:vc|ファンド|投資会社|キャピタル|ベンチャーキャピタル|投資家)")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")

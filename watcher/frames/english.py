@@ -215,6 +215,8 @@ class Reader:
         if frame in ("hire", "invest") or r.roles or not self.generic(subj) or subj is None:
             return
         role = "acquirer" if frame == "transfer" and active else _TOPIC_ROLE.get(frame, "party")
+        if g.t[subj.head].low == "it" and said_by_other(g, subj.start):
+            return
         if g.t[subj.head].low in ("it", "we"):
             near = sentence_company(g, subj.start, any_role=g.t[subj.head].low == "we")
             if near >= 0:
@@ -1130,6 +1132,13 @@ def pronoun_owner(g: English, k: int) -> int:
         if g.t[i].kind == "comp" and not cues.bystander(g, i, k):
             return i
     return -1
+
+
+def said_by_other(g: English, at: int) -> bool:
+    """"Marvell said it will buy XConn": an "it" right after a named company's verb of saying is
+    that company, not the company of the story."""
+    return at >= 2 and g.is_(at - 1, "speech_verb") and g.t[at - 2].kind == "word" and g.t[at - 2].cap \
+        and not (g.sc.title_case or g.sc.shouting)
 
 
 def owner_of_pronoun(g: English, obj: NP, subj: NP | None, k: int) -> int:
