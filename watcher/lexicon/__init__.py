@@ -179,7 +179,11 @@ class Lexicon:
         if latin is None:
             # "米インテル", "美国英特尔": a country before a name the table knows (only then: "英伟达"
             # is a name of its own)
-            for prefix in sorted(self.words.get("country_prefix", ()), key=len, reverse=True):
+            prefixes = self.__dict__.get("_prefixes")
+            if prefixes is None:
+                prefixes = tuple(sorted(self.words.get("country_prefix", ()), key=len, reverse=True))
+                object.__setattr__(self, "_prefixes", prefixes)
+            for prefix in prefixes:
                 if key.startswith(prefix) and (rest := key[len(prefix):].lstrip("・· ")) in self.names:
                     return self.names[rest]
         return latin or name
