@@ -21,7 +21,7 @@ from .lexicon.text import MONEY, fold, on_boundary
 PLACEHOLDERS = ("{money}", "{company}", "{any}")
 _SPLIT = re.compile(r"(\{[^{}]*\})")
 # up to four words, or (in text without spaces) up to eight characters
-_ANY = r"(?:(?:[^\s,;:.!?]+\s+){0,4}?|[^\s,;:.!?，。；：！？]{0,8}?)"
+_ANY = r"(?:(?:(?:(?:[A-Za-z]\.){2,}|[^\s,;:.!?]+)\s+){0,4}?|[^\s,;:.!?，。；：！？]{0,8}?)"  # "U.S." is one word
 SLOT = "\ue000"  # what a watched name is masked with in text a {company} term is matched against
 _SLOT_RX = f"{SLOT}+(?:'s)?"
 

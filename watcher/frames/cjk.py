@@ -408,6 +408,8 @@ def _hire(c: Clause, entry: TriggerEntry) -> bool:
     for a in c.right + c.left:
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
+        elif c.folded.startswith("の", a.end) and c.starts("team_noun", a.end + 1):
+            c.give(a, "team", "its people (のCEOと…)")  # "エンファブリカのCEOと技術者を…迎え入れ"
         elif korean and a.end <= c.trig.start and c.has("team_noun", a.end, min(c.trig.start, a.end + 16)):
             c.give(a, "team", "object (…의 인력)")
     return True
