@@ -275,10 +275,15 @@ def reference_price(g: English, k: int) -> bool:
     """"has more than quadrupled from its December listing price", "trades below its IPO price": the
     listing's price as the yardstick of a stock already trading, not the listing (unless the sentence
     tells the first day: "opened 468 per cent above its IPO price")."""
-    if k + 1 >= g.n or g.t[k + 1].low not in ("price", "prices", "level", "levels"):
+    after = k + 1 < g.n and g.t[k + 1].low in ("price", "prices", "level", "levels")
+    # "above the prices of their December IPOs": the price named before the listing
+    of = next((j for j in range(max(0, k - 5), k - 1)
+               if g.t[j].low in ("price", "prices") and g.t[j + 1].low == "of"), None)
+    if not after and of is None:
         return False
+    at = k if of is None else of
     return any(g.t[j].low in ("from", "above", "below", "over", "under", "since")
-               for j in range(max(0, k - 4), k)) and g.cue_between("listing_day", 0, g.n - 1) is None
+               for j in range(max(0, at - 4), at)) and g.cue_between("listing_day", 0, g.n - 1) is None
 
 
 def stock_talk(g: English, k: int) -> bool:
