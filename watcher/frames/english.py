@@ -311,8 +311,11 @@ class Reader:
             for n in obj.pp("of", "in"):
                 self.give(r, n, "target", "of")
         h = g.head_tok(obj)
+        # (not another owner's: "agreed to buy ABB's robotics division")
+        others = obj is not None and any(g.t[x].kind == "poss" and x > obj.start and g.t[x - 1].cap
+                                         for x in range(obj.start, obj.end + 1))
         if obj is not None and not obj.rel and h is not None and g.lex.has("own_asset", h.low) \
-                and self.ctx.topic >= 0 and not r.customer:
+                and self.ctx.topic >= 0 and not r.customer and not others:
             r.roles[-1] = ("target", "object (the company's assets)")  # "AINekko purchased the ET-SoC-1 IP"
         if not any(x[0] == "target" for x in r.roles.values()) and obj is not None and r.customer is None:
             if not any(x.cap or x.kind == "comp" or g.lex.has("company_noun", x.low)
