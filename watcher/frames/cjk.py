@@ -631,6 +631,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if HANGUL.search(folded, t.start, t.end) and (pm := _KO_FOR_PERSON.match(after)) \
             and (pm.group(1).endswith("던") or (ord(pm.group(1)[-1]) - 0xAC00) % 28 == 4):
         return "in a relative clause about a person (…이끈 임원)"  # "투자 유치 이끈 임원": who led it, now news
+    if HANGUL.search(folded, t.start, t.end) and _KO_FOR_INVESTOR.match(after):
+        return "in a relative clause about an investor (…에 초기 투자한 KT인베스트먼트)"
     if _JA_FOR_INVESTOR.match(after):
         return "in a relative clause about an investor (…に出資する米VC)"
     if _JA_FOR_PERSON.match(after):
@@ -677,6 +679,10 @@ _JA_FOR_PERSON = re.compile(r"^[^、。,，]{0,8}?(?:った|した|いた|めた
 # Japanese: the trigger in a verb's adnominal form describing an investor ("Cerebras・Groqに出資する米VC")
 _JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(?:米|英|中国|国内|日本|海外)?\S{0,6}?"
                               r"(?:vc|ファンド|投資会社|キャピタル|ベンチャーキャピタル|投資家)")
+# Korean: after the trigger, a verb in its adnominal form and an investor ("리벨리온에 초기 투자한
+# KT인베스트먼트가", "유니콘을 초기에 발굴한 벤처캐피털이"): the event describes the investor
+_KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[가-힣]{0,4}(?:한|던|온)\s+\w{0,12}?"
+                              r"(?:인베스트먼트|벤처스|파트너스|캐피탈|캐피털|벤처캐피털|투자사|운용사|vc)")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
