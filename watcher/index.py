@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
-from .lexicon import NAME_CLASSES, SPAN_CLASSES, Lexicon, TriggerDef, has_cjk, inflected
+from .lexicon import SPAN_CLASSES, UNINDEXED_CLASSES, Lexicon, TriggerDef, has_cjk, inflected
 from .lexicon.text import fold, is_shouting, is_title_case, money_spans, on_boundary
 from .terms import SLOT, Term, parse
 
@@ -106,8 +106,8 @@ class Index:
             for anchor in x.term.anchors:
                 add(anchor, "exclude", x)
         for cls, words in lexicon.words.items():
-            if cls in NAME_CLASSES:
-                continue  # read on a name already found, never looked for in a text
+            if cls in UNINDEXED_CLASSES:
+                continue  # read by the frames directly, never looked for in a text
             for w in words:
                 if cls in SPAN_CLASSES or " " in w or has_cjk(w):
                     add(w, "cue", cls)

@@ -122,7 +122,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             later = [a for a in sc.aliases if a.what.company == ctx.topic and span[0] <= a.start < span[1]]
             if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE \
                     and not (later and all(a.start > t.start for a in later)) \
-                    and not _own_subject(folded[cs:t.start]) and not _zh_own_subject(c):
+                    and not _own_subject(folded[cs:t.start]) and not _zh_own_subject(c) \
+                    and not c.has("group_subject", cs, t.start):  # "其投资的两家GPU公司…登陆科创板": several
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)

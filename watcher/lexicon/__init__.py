@@ -140,9 +140,9 @@ SPAN_CLASSES = frozenset({
     "deal_context_cue", "proceeds_talk", "listing_day", "related_stocks", "concept_stocks",
 })
 
-# Word classes read only on a name already found (what comes before or after it), never looked
-# for in a text: the index leaves them out ("米" or "中" would hit in every other sentence).
-NAME_CLASSES = frozenset({"country_prefix", "name_tail", "zh_self_word"})
+# Word classes the frames read from the lexicon directly (around a name already found, or in one
+# clause), never looked for by the index: it leaves them out ("米" or "中" would hit everywhere).
+UNINDEXED_CLASSES = frozenset({"country_prefix", "name_tail", "zh_self_word", "group_subject"})
 
 # --------------------------------------------------------------------------- the data
 KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
