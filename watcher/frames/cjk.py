@@ -428,7 +428,8 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
         # licence makes the name the one that takes it
         # ("摩尔线程已签约授权使用其…IP": licensed to use another's IP)
-        between = c.has("obtain_verb", a.end, t.start) is not None or c.folded.startswith("使用", t.end)
+        between = c.has("obtain_verb", a.end, t.start) is not None or c.folded.startswith("使用", t.end) \
+            or _others_ip(c, a.end)
         obtain = obtain or between
         gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
         if obtain and not gets:
@@ -446,6 +447,18 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
         c.counter = _ja_subject(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee, marked は/が
     return True
+
+
+def _others_ip(c: Clause, at: int) -> bool:
+    """"SiMa.ai、次世代SoCにArmのCPUのIPをライセンス", "리벨리온, Arm의 CSS 라이선스": a company the
+    lexicon knows owns (の/의/的) what is licensed, between the watched name and the trigger: the
+    watched company takes someone else's IP in."""
+    gap = c.folded[at:c.trig.start]
+    for m in re.finditer(r"([a-z][a-z0-9&.-]*|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,8})(?:の|의|的)", gap):
+        word = c.sc.text[at + m.start(1):at + m.end(1)]
+        if c.lex.latin_name(word) != word or c.lex.has("ip_vendor", word.lower()):
+            return True
+    return False
 
 
 def _own(c: Clause, entry: TriggerEntry) -> bool:
