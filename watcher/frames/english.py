@@ -151,6 +151,8 @@ class Reader:
                 company, alias, doubt = g.t[i].company, g.t[i].text, g.t[i].doubt
                 if role != "modifier" and cues.bystander(g, i, k):
                     role, via = "bystander", "named as a point of comparison"
+                elif _labels_another(g, i):
+                    role, via = "modifier", f"label ({g.t[i + 1].text} {g.t[i + 2].text})"
             out.append(Frame(
                 kind=r.kind, stage=stage, trigger=self.t.text, company=company, alias=alias, role=role, via=via,
                 counterparty=next((c for c in r.counter if c != alias and not (alias and alias in c)), None),
@@ -1135,6 +1137,13 @@ def pronoun_owner(g: English, k: int) -> int:
         if g.t[i].kind == "comp" and not cues.bystander(g, i, k):
             return i
     return -1
+
+
+def _labels_another(g: English, i: int) -> bool:
+    """"Horizon Robotics spin-off D-Robotics raised …": a watched name, a noun for what came out of
+    it, and another capitalised name: the name labels that other company, whose event it is."""
+    return i + 2 < g.n and g.lex.has("label_noun", g.t[i + 1].low.replace("-", " ")) \
+        and g.t[i + 2].cap and g.t[i + 2].kind in ("word", "comp") and not (g.sc.title_case or g.sc.shouting)
 
 
 def said_by_other(g: English, at: int) -> bool:
