@@ -107,16 +107,18 @@ def customer(f: Frame, item: Item) -> str | None:
     if f.kind == "funding" and f.amount and any(same_amount(a, f.amount) for a in item.received_amounts):
         # "Axelera AI gets up to 61.6 million euros from EuroHPC" / "... awarded a grant of up to 61.6 million euros"
         return f"{f.amount} is a grant, contract or order elsewhere in the item, not capital raised"
-    if f.field == "summary" and not f.amount and item.headline_sum_is and f.kind == "funding" \
-            and not _NAMES_A_ROUND.search(f.trigger):
+    if not f.amount and item.headline_sum_is and f.kind == "funding" and not _NAMES_A_ROUND.search(f.trigger) \
+            and (f.field == "summary" or _SUM_IN.search(f.before)):
         # "Axelera AI awarded €61.6 million EuroHPC grant" / "The funding ...", "EnCharge AI has received
-        # $18.6 million in funding from DARPA": the lead's word for the headline's sum
+        # $18.6 million in funding from DARPA", a headline's "€61.6 mln in EuroHPC funding": the sum's word
         return f"the lead's {f.trigger!r} is the headline's {item.headline_sum_is}"
     if f.kind == "deal" and item.customer_words and not item.deal_words:
         return f"a customer deal: a deal about {item.customer_words}, with no acquisition, licence or team in it"
     return None
 
 
+# "61.6 mln euros in EuroHPC funding": the word before the trigger names whose money the sum is
+_SUM_IN = re.compile(r"\d[\d.,]*\s*(?:[a-z]+\s+)?(?:euros?|dollars?|yuan|won|yen)?\s*in\s+[\w-]+\s+$", re.I)
 _POINTS_BACK = re.compile(r"\b(?:the|this|that)\s+$", re.I)  # "the investment": one the item told already
 _NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.I)  # a round of its own, not a word for the sum
 
@@ -141,10 +143,15 @@ def background(f: Frame, item: Item) -> str | None:
     return None
 
 
+_DENIED_AS = {"acquisition": "takeover", "sale": "takeover", "merger": "takeover"}  # one change of owner
+
+
 def modality(f: Frame, item: Item) -> str | None:
     if f.modality == "denial":
         return "a denial"
-    if (f.company, f.kind) in item.denied:
+    if (f.company, f.kind) in item.denied or (f.company, _DENIED_AS.get(f.kind, f.kind)) in item.denied:
+        # (a sale denied denies the takeover: "Hailo has not agreed to a sale" / "… agreed to be acquired";
+        # a licence confirmed beside a takeover denied stands)
         return "the item denies it" if f.field == "title" else "the headline denies it"
     if f.modality == "negated":
         return "negated"
@@ -210,8 +217,9 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     customer_amounts = tuple(f.amount for f in frames if f.customer and f.amount and f.kind != "deal")
     # a headline's denial covers its lead; a lead that denies or negates what the headline claims
     # ("Nvidia has not confirmed a licensing agreement") covers the headline
-    denied = tuple({(f.company, f.kind) for f in frames
-                    if f.modality == "denial" or f.field == "summary" and f.modality == "negated"})
+    denied = tuple({(f.company, k) for f in frames
+                    if f.modality == "denial" or f.field == "summary" and f.modality == "negated"
+                    for k in (f.kind, _DENIED_AS.get(f.kind, f.kind))})
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")

@@ -334,7 +334,7 @@ def _received_noun(sc: Scan, lex: lexicon.Lexicon, a: int, b: int, before_too: b
     """The word that calls the sum at a..b money received but no capital raised: right after it
     ("€61.6 million EuroHPC grant", "$100M contract") or before its "of" ("a grant of up to …")."""
     after = next((w for w in (x.strip(",.;:") for x in sc.folded[b:b + 40].split()[:3])
-                  if lex.has("sum_received_noun", w)), None)
+                  if lex.has("sum_received_noun", w) or lex.has("public_funder", w)), None)  # "in DARPA funding"
     if after is None and has_cjk(sc.folded[a:b + 2]):
         # "정부 AI반도체 과제 250억원 확보", "获得2亿元政府补贴": the word is near the sum, before or after it
         near = sc.folded[max(0, a - 10):a] + "|" + sc.folded[b:b + 8]

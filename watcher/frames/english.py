@@ -801,6 +801,9 @@ def noun_context(g: English, k: int) -> bool:
                                                        or v < p and g.lex.has("obtain_verb", g.t[v].low)) \
             and not g.t[k].low.endswith(("s", "ed", "ing")):
         return True  # "signs licence", "inks deal", "takes Arm licence": the object of a verb of signing
+    if p >= 1 and g.t[p].kind == "comp" and g.t[p - 1].kind == "poss" and " " not in g.t[k].low \
+            and not g.t[k].low.endswith(("s", "ed", "ing")):
+        return True  # "SoftBank's Ampere purchase": a name between a possessive and the noun modifies it
     return p >= 0 and (g.t[p].kind in ("money", "poss") or g.t[p].kind == "word" and g.is_(p, "noun_marker"))
 
 
