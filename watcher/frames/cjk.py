@@ -406,6 +406,8 @@ def _hire(c: Clause, entry: TriggerEntry) -> bool:
     """"收编Groq团队", "Groq团队加入英伟达": a name followed by a team word; in Korean the team may
     follow a few words on ("그록의 기술과 인력을 확보": its technology and its people)."""
     korean = HANGUL.search(c.folded, c.trig.start, c.trig.end) is not None
+    if entry.defn.pos == "noun" and c.right and not c.left:
+        c.give(c.right[0], "team", "object of the acqui-hire")  # "豪掷逾9亿美元acqui-hire Enfabrica"
     for a in c.right + c.left:
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
@@ -421,8 +423,10 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     t, d = c.trig, entry.defn
     if d.pos == "verb" and c.has("ip_noun", c.start, c.end) is None:
         return False  # 授权 a distributor, 许可 a permit: no technology changes hands
-    # "获得Arm授权", and the Japanese noun that holds its own verb ("ライセンス取得")
-    obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None
+    # "获得Arm授权", and the Japanese noun that holds its own verb ("ライセンス取得"); a licence brought in
+    # ("Arm IP 라이선스 도입", "ライセンス導入") is taken, not given
+    obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None \
+        or c.folded[t.end:t.end + 4].lstrip(" を를을").startswith(("도입", "导入"))
     if c.left:
         a = c.left[-1]
         # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
@@ -554,7 +558,8 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     """A name before the trigger that belongs to something else: a label after it ("摩尔线程概念股"),
     a clause about another company ("红杉投资的沐曦", "前壁仞员工创办的"), "former" (前…)."""
     between = c.folded[a.end:c.trig.start]
-    if any(between.startswith(w) for w in c.lex.phrases("zh_label")):
+    if any(between.startswith(w) for w in c.lex.phrases("zh_label")) \
+            and not any(between.startswith(w) for w in c.lex.phrases("own_organ")):  # "…股东特别大会通过收购"
         return f"label ({between[:4]})"
     rel = between.split("的")[0] if "的" in between else ""
     if rel and "由" not in rel and any(v in rel for v in c.lex.phrases("zh_relative_verb")):
@@ -603,6 +608,8 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     after = sc.folded[end:end + 10].lstrip()
     rival = re.split(r"[，,。；;\s]", sc.folded[end:end + 14])[0]  # "米セレブラスやGroqに対抗": the rivals named
     former = sc.folded[max(0, start - 1):start] in ("前", "元")
+    if any(after.startswith(w) for w in lex.phrases("own_organ")):
+        return False  # "黑芝麻智能股东特别大会通过收购…议案": the company's own meeting, not its shareholders
     return former or any(after.startswith(w) for w in lex.phrases("zh_label")) \
         or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker"))
 

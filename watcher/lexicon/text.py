@@ -1,7 +1,8 @@
 """How text is cut and folded before anything is looked up in it: the same for every language.
 
-- fold(): lower case, hyphens as spaces, Traditional Chinese as Simplified, same length as the
-  input so that offsets found in the folded text point into the original;
+- fold(): lower case, hyphens as spaces, full-width Latin letters and digits as ASCII, Traditional
+  Chinese as Simplified, same length as the input so that offsets found in the folded text point
+  into the original;
 - split_units(): sentences, and for CJK also clauses (at the full-width comma);
 - MONEY: amounts in any currency and unit ("$1.2B", "US$50 million", "1 trillion won", "10亿元");
 - word boundaries: Latin/digit edges need a non-word neighbour, CJK edges none;
@@ -13,12 +14,15 @@ import re
 
 from . import CJK_CHAR, CJK_RANGES, HANGUL, is_cjk, to_simplified
 
+# full-width Latin letters and digits as ASCII ("Ｇｒｏｑ", "１００億円"): one character each, so offsets hold
+_FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF41 + i: 0x61 + i for i in range(26)}}
+
 
 def fold(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two ("İ")
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    low = low.replace("-", " ").replace("\u2019", "'").replace("\u2018", "'")
+    low = low.replace("-", " ").replace("\u2019", "'").replace("\u2018", "'").translate(_FULL_WIDTH)
     return to_simplified(low)
 
 
