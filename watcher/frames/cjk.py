@@ -567,6 +567,8 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
         return "in a clause about another company (…的)"
     if c.folded[max(c.start, a.start - 1):a.start] in ("前", "元"):
         return "former (前…, 元…)"
+    if any(w in between[:6] for w in c.lex.phrases("alumni_word")):
+        return "former staff (…元幹部, …출신)"  # "グラフコア元幹部が東京で新会社、…調達"
     return None
 
 
