@@ -609,7 +609,10 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     "그래프코어 엔지니어 출신", "沐曦系")? Then it is no topic for the sentence's later clauses (pure)."""
     after = sc.folded[end:end + 10].lstrip()
     rival = re.split(r"[，,。；;\s]", sc.folded[end:end + 14])[0]  # "米セレブラスやGroqに対抗": the rivals named
-    former = sc.folded[max(0, start - 1):start] in ("前", "元")
+    former = sc.folded[max(0, start - 1):start] in ("前", "元") \
+        or sc.folded[max(0, start - 7):start].endswith(("ex ", "former ")) \
+        or sc.text[end:end + 1] == "-" and lex.has("label_suffix", re.split(r"[^a-z]", sc.folded[end + 1:end + 14])[0])
+    # ("ex-Groq engineers", "former Groq staff", "a Groq-backed firm": English labels too)
     if any(after.startswith(w) for w in lex.phrases("own_organ")):
         return False  # "黑芝麻智能股东特别大会通过收购…议案": the company's own meeting, not its shareholders
     return former or any(after.startswith(w) for w in lex.phrases("zh_label")) \
