@@ -499,6 +499,9 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         a = c.right[0]  # (Korean puts the object before the verb: "상장…리벨리온 고객사" names someone else)
         if len(c.folded[t.end:a.start].strip()) <= 3:
             c.give(a, role, "object")
+    elif c.right and d.frame == "raise" and c.folded[t.start:t.end] in ("增资", "注资") \
+            and not c.folded[t.end:c.right[0].start].strip():
+        c.give(c.right[0], role, "object (增资X)")  # "全资子公司拟2亿元增资瀚博半导体": money put into it
     return True
 
 
