@@ -43,6 +43,7 @@ OTHER_HOLDER = "another business is also called this"
 SHARED_NAME = "a name other businesses hold too"
 DESCRIBED_AS = "described as another kind of business:"
 PERSON = "a person's name (an honorific or a given name before it)"
+WORK_TITLE = "the title of a book, game or film (『…』, 《…》)"
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,9 @@ class Matcher:
                 in_sentence = any(sent[0] <= c0 < sent[1] for c0, _ in sc.context)
                 # beside a chip word only a description right against the name counts ("チャットボット「グロック」")
                 kind = _described_as(sc, a.start, a.end, tight=in_sentence)
-                if kind:
+                if _WORK_TITLE.match(sc.text[max(0, a.start - 1):a.end + 1]):
+                    why = decide.WORK_TITLE  # "人気ゲーム『リベリオン』", "电影《地平线》"
+                elif kind:
                     why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
                 elif self._person_named(sc, a.start):
                     why = decide.PERSON  # "shipping heir Nikos Rivos", "Mr. Rivos"
@@ -379,6 +381,7 @@ _DOMAIN_AFTER = re.compile(r"\.(?:ai|io)\b")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"
+_WORK_TITLE = re.compile(r"^[『《].*[』》]$")  # CJK brackets that hold the title of a book, game or film
 _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
                      r"\s*[:：]?\s*(?:[A-Z]{1,5}|\d{4,6})|(?!(?:19[5-9]|20\d)\d\s*[)）])\d{4,6})(?:\.(?:HK|SH|SZ|US|KS|KQ|T))?\s*[)）]")
 

@@ -408,6 +408,8 @@ def _hire(c: Clause, entry: TriggerEntry) -> bool:
     korean = HANGUL.search(c.folded, c.trig.start, c.trig.end) is not None
     if entry.defn.pos == "noun" and c.right and not c.left:
         c.give(c.right[0], "team", "object of the acqui-hire")  # "豪掷逾9亿美元acqui-hire Enfabrica"
+    if c.left and c.has("team_noun", c.trig.start, c.trig.end):
+        c.give(c.left[-1], "team", "its people (…人材を譲渡)")  # "エンファブリカ、…に技術と人材を譲渡"
     for a in c.right + c.left:
         if c.starts("team_noun", a.end):
             c.give(a, "team", "object")
@@ -495,6 +497,8 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
                     c.give(b, "investor", "named")
     elif c.topic is not None and not c.right and all(a.start != c.topic.start for a in c.left):
         c.give(c.topic, role, "topic")
+        if d.kind == "ipo" and c.has("on_sale_noun", c.start, t.start):
+            c.customer = "a product going on sale (…车型…上市)"  # "搭载车型年内上市"
     elif c.right and d.frame == "issuer" and not HANGUL.search(c.folded, t.start, t.end):
         a = c.right[0]  # (Korean puts the object before the verb: "상장…리벨리온 고객사" names someone else)
         if len(c.folded[t.end:a.start].strip()) <= 3:
