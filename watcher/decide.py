@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .frames import Frame
-from .lexicon.text import same_amount
+from .lexicon.text import MONEY, same_amount
 
 # the parts that make an event the company's own, by kind
 ALERTING_ROLES: dict[str, frozenset[str]] = {
@@ -119,7 +119,7 @@ def customer(f: Frame, item: Item) -> str | None:
 
 
 # "61.6 mln euros in EuroHPC funding": the word before the trigger names whose money the sum is
-_SUM_IN = re.compile(r"\d[\d.,]*\s*(?:[a-z]+\s+)?(?:euros?|dollars?|yuan|won|yen)?\s*in\s+[\w-]+\s+$", re.I)
+_SUM_IN = re.compile(rf"(?:{MONEY})\s*in\s+[\w-]+\s+$", re.I)
 _POINTS_BACK = re.compile(r"\b(?:the|this|that)\s+$", re.I)  # "the investment": one the item told already
 _NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.I)  # a round of its own, not a word for the sum
 

@@ -595,12 +595,10 @@ def _zh_own_subject(c: Clause) -> bool:
     if c.lex.latin_name(agent) != agent:
         return True  # a company the lexicon knows ("寒武纪募集资金将投向…")
     at = c.folded.find(agent.lower(), c.start, c.trig.start)
-    if at < 0 or not c.folded.startswith(_ZH_SPEAKS, at + len(agent)):
+    if at < 0 or not c.folded.startswith(tuple(c.lex.phrases("zh_speech_verb")), at + len(agent)):
         return False  # only a name that speaks for itself ("智谱宣布"), not an adverb ("同时完成")
     return not any(agent.endswith(w) for w in c.lex.phrases("zh_company_noun") | c.lex.phrases("zh_self_word"))
 
-
-_ZH_SPEAKS = ("宣布", "表示", "透露", "公告", "披露", "称")
 
 
 def _own_subject(before: str) -> bool:

@@ -1152,7 +1152,7 @@ def _labels_another(g: English, i: int) -> bool:
 def said_by_other(g: English, at: int) -> bool:
     """"Marvell said it will buy XConn": an "it" right after a named company's verb of saying is
     that company, not the company of the story."""
-    return at >= 2 and g.is_(at - 1, "speech_verb") and g.t[at - 2].kind == "word" and g.t[at - 2].cap \
+    return at >= 2 and g.is_(at - 1, "report_verb") and g.t[at - 2].kind == "word" and g.t[at - 2].cap \
         and not (g.sc.title_case or g.sc.shouting)
 
 

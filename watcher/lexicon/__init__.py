@@ -143,7 +143,7 @@ SPAN_CLASSES = frozenset({
 # Word classes the frames read from the lexicon directly (around a name already found, or in one
 # clause), never looked for by the index: it leaves them out ("米" or "中" would hit everywhere).
 UNINDEXED_CLASSES = frozenset({"country_prefix", "name_tail", "zh_self_word", "group_subject", "own_organ",
-                               "on_sale_noun"})
+                               "on_sale_noun", "zh_speech_verb"})
 
 # --------------------------------------------------------------------------- the data
 KINDS = ("acquisition", "merger", "sale", "acquihire", "licence", "funding", "valuation", "ipo", "spac", "deal")
