@@ -59,6 +59,7 @@ class Item:
     proceeds_in_title: bool = False  # ... and the headline says so
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     focus_reports_nothing: bool = False  # ... and it says the piece reports no event ("Agenda", "is hiring")
+    focus_spends: bool = False  # ... and it is a verb of spending ("spends US$5.5 bln on Celestial AI")
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
     headline_amounts: tuple[str, ...] = ()  # amounts the headline names
@@ -187,6 +188,9 @@ def focus(f: Frame, item: Item) -> str | None:
         return None  # the headline names this very sum: the story is about it
     if f.company in item.headline_companies and item.deal_words and f.kind in ("acquihire", "licence"):
         return None  # "Nvidia spends $900M to attract Enfabrica talent": the headline's verb tells the deal
+    if f.company in item.headline_companies and item.focus_spends and item.headline_amounts \
+            and f.kind in ("acquisition", "merger", "deal"):
+        return None  # "Marvell spends up to US$5.5 bln on Celestial AI" / lead: "will buy Celestial AI": what it buys
 
     return f"the story is about something else (headline: {item.focus})"
 

@@ -134,6 +134,7 @@ class Matcher:
         title_proceeds = _cue(t_scan, "proceeds_talk", len(title))
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         focus_reports_nothing=focus is not None and lex.has("not_news_piece", focus.lower()),
+                        focus_spends=focus is not None and lex.has("spend_verb", focus.lower()),
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex),

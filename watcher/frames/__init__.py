@@ -54,8 +54,8 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
     if has_cjk(seg):
         for a in sc.aliases:
             before = sc.folded[span[0]:a.start]
-            if sc.folded.startswith(("에서", "로부터", "으로부터", "에게서"), a.end):
-                continue  # "퓨리오사AI에서 … 하던 엔지니어들이": where someone worked, not the subject
+            if sc.folded.startswith(("에서", "로부터", "으로부터", "에게서", "で", "から"), a.end):
+                continue  # "퓨리오사AI에서 … 하던 엔지니어들이", "米Cerebrasで…していた": where someone worked
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")) \
                     and not time_clause(sc, lex, a.end, span[1]) and not labelled(sc, lex, a.start, a.end):
                 return int(a.what.company)

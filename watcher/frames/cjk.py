@@ -576,7 +576,15 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
         return "former (前…, 元…)"
     if any(w in between[:6] for w in c.lex.phrases("alumni_word")):
         return "former staff (…元幹部, …출신)"  # "グラフコア元幹部が東京で新会社、…調達"
+    if _JA_PERSON_FOUNDED.search(between):
+        return "the past of a company's founder (…技術者が設立した)"
     return None
+
+
+# Japanese: people, then the company they founded, between a name and the trigger ("米Groqで…を開発して
+# いた技術者が東京で設立したスタートアップが…調達"): the name is where the founders worked (text folded)
+_JA_PERSON_FOUNDED = re.compile(r"(?:技[术術]者|エンジニア|研究者|[开開][发發]者|[干幹]部|社[员員]|出身者|メンバー)"
+                                r"(?:ら|たち)?が[^、。,，]{0,12}?(?:[设設]立|[创創][业業]|立ち上げ|起[业業])した")
 
 
 _KO_JA_SUBJECT = re.compile(r"([가-힣A-Za-z0-9ァ-ヿ一-鿿]{2,})(?:이|가|は|が)(?=[\s、,]|$)")

@@ -45,7 +45,7 @@ _QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|a
          r"another|an additional|additional|a fresh|fresh|new|some|close to|less than|under|an estimated|"
          r"a reported|a whopping|a massive|a record)\s+)?")
 _CUR = r"(?:us\$|usd ?|c\$|a\$|s\$|hk\$|nt\$|rmb ?|eur ?|cad ?|krw ?|inr ?|jpy ?|[$€£¥₩₹])"
-_UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|b|trillion|tn|thousand|k|crore|lakh)(?![a-z])"
+_UNIT = (r"(?:million|mln|mn|mil|m|billion|bln|bn|bil\.?|b|trillion|tril\.?|tn|thousand|k|crore|lakh)(?![a-z])"
          r"(?: (?:won|yen|yuan|euros?|dollars|pounds|rupees|francs|shekels)(?![a-z]))?")
 _ZH_NUM = r"(?:\d[\d,.]*|[数几十百千万亿两一二三四五六七八九零〇]+)"
 _ZH_UNIT = r"(?:亿|万|千万|百万|十亿|百亿|千亿)"
@@ -91,10 +91,12 @@ def money_spans(folded: str) -> list[tuple[int, int]]:
 
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "mil": 1e6, "m": 1e6,
-          "billion": 1e9, "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "crore": 1e7,
+          "billion": 1e9, "bln": 1e9, "bn": 1e9, "bil": 1e9, "b": 1e9, "trillion": 1e12, "tril": 1e12, "tn": 1e12,
+          "crore": 1e7,
           "lakh": 1e5, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
           "千亿": 1e11, "억": 1e8, "조": 1e12, "億": 1e8, "兆": 1e12, "만": 1e4}
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|mln|mn|mil|bln|bn|tn|crore|lakh|"
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|tril|mln|mn|mil|bln|bil|bn|tn|"
+                     r"crore|lakh|"
                      r"十万|百万|千万|十亿|百亿|千亿|万|亿|억|조|만|億|兆|k|m|b)?(?![a-z])", re.I)
 _SPAN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|to)\s*(\d[\d,]*(?:\.\d+)?)")
 _CURRENCY = (("us$", "USD"), ("usd", "USD"), ("hk$", "HKD"), ("nt$", "TWD"), ("c$", "CAD"), ("a$", "AUD"),
