@@ -237,6 +237,9 @@ def test_sought(shipped: Matcher, text: str, trigger: str, expected: bool) -> No
     ("Continental weighs a Recogni spin-off", {"sale"}),
     # a spin-off told with a listing is a step toward the listing
     ("Continental weighs spinning off Recogni in a separate listing", {"ipo"}),
+    # a term sheet for a company is sale talks; one for a round is the round
+    ("Continental signs a term sheet for Recogni", {"acquisition"}),
+    ("Recogni signs term sheet for $120M Series B", {"funding"}),
 ])
 def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[str]) -> None:
     ex = shipped.explain(title, "")

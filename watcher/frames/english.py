@@ -291,6 +291,10 @@ class Reader:
             return False  # "advising readers to watch rather than buy.": nothing named is bought
         if obj is not None and minority_stake(g, obj):
             return False  # "picks up a stake in Recogni": an investment, which the stake noun tells
+        if obj is not None and any(x.kind == "trig" and any(e.defn.kind == "funding" for e in x.entries)
+                                   and not g.lex.has("stake_noun", x.low) for x in g.t[obj.start:obj.end + 1]):
+            return False  # "signs term sheet for $120M Series B": a round, which its own noun reads
+            # (not "buys a 60% stake in Recogni": a stake can be control)
         self.give(r, subj, "acquirer", "subject")
         r.counter += names(g, subj) + names(g, obj)  # the buyer for the bought, the bought for the buyer
         if obj is not None:
