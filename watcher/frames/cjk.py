@@ -111,6 +111,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "modifier", mod
                 elif a.start >= t.end and c.has("list_marker", a.end, a.end + 12):
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
+                elif a.end <= t.start and c.has("example_marker", a.end, a.end + 4):
+                    role, via = "bystander", "an example of a kind (…같은)"  # "리벨리온 같은 대어의 상장"
                 elif c.starts("alongside_marker", a.end):
                     role, via = "bystander", "alongside (…와 함께)"  # "리벨리온과 함께 … 이끄는 퓨리오사AI"
                 own = next((text[m[0]:m[1]] for m in sc.money if a.end <= m[0] <= a.end + 3 and m[1] <= ce
@@ -512,8 +514,10 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
 def _invest(c: Clause, entry: TriggerEntry) -> bool:
     """"领投沐曦" / "投资沐曦": the name after is funded, a name before invests; with capacity or
     compute in the sentence it is a customer's money ("豪掷百亿美元押注Cerebras…部署750MW")."""
-    if c.right and not (HANGUL.search(c.folded, c.trig.start, c.trig.end) or entry.defn.lang == "ja"):
+    if c.right and not (HANGUL.search(c.folded, c.trig.start, c.trig.end) or entry.defn.lang == "ja") \
+            and not c.starts("fund_noun", c.trig.end):
         c.give(c.right[0], "recipient", "object")  # (Korean and Japanese put the object before the verb)
+        # (not "通过参投基金间接持有摩尔线程股权": the fund is what was invested in, the name what it holds)
     bought = c.sc.cue_spans("customer_cue", c.start, len(c.folded))
     if bought:
         c.customer = f"a customer's money ({c.sc.text[bought[0][0]:bought[0][1]]})"

@@ -369,6 +369,9 @@ class Reader:
                 for n in (subj.pp("of", "from", "at") if subj else []):
                     self.give(r, n, "team", "of")
                 r.counter += names(g, obj)
+                first = g.t[subj.start].low if subj is not None else ""
+                if not r.roles and self.ctx.topic >= 0 and (first in ("our", "their") or g.lex.has("definite", first)):
+                    r.roles[-1] = ("team", "subject (the company's team)")  # "our team is joining Meta"
             return True
         if obj is None or not (any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
                                    if x.kind == "word") or g.cue_between("team_noun", obj.start, obj.end)):
@@ -620,8 +623,9 @@ class Reader:
 
     def _merger_noun(self, r: Reading, a: NounArgs) -> None:
         g, k = self.g, self.k
-        for i in a.poss + a.comp + a.names("with", "of", "between") + (a.names("for") if r.kind == "deal" else []):
-            r.roles.setdefault(i, ("party", "named"))  # "a $1.6B deal for SambaNova"
+        for i in a.poss + a.comp + a.names("with", "of", "between") + (a.names("for") if r.kind in ("deal", "merger")
+                                                                         else []):
+            r.roles.setdefault(i, ("party", "named"))  # "a $1.6B deal for SambaNova", "merger agreement for …"
         if a.gsubj is not None:
             self.give(r, a.gsubj, "party", "subject of " + a.gov, "head", "member")
             r.counter += names(g, a.gsubj)
@@ -750,7 +754,8 @@ class Reader:
                 for i in n.rel:
                     r.roles[i] = ("modifier", f"modifier of {h.text!r}")
         if a.gsubj is not None and not any(x[0] == "recipient" for x in r.roles.values()):
-            spends = any(p in ("in", "into") for p, _ in a.pps)  # "lines up an investment in India"
+            # "lines up an investment in India", "pledges up to GBP 1bn UK investment": its own money
+            spends = any(p in ("in", "into") for p, _ in a.pps) or g.lex.has("to_recipient_verb", a.gov.lower())
             self.give(r, a.gsubj, "investor" if spends else "recipient", "subject of " + a.gov, "head", "member")
 
 
