@@ -70,6 +70,7 @@ class Item:
     related_stocks: str | None = None  # the headline is about stocks riding the event ("수혜주", "장비주")
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
+    speculated: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline only speculates about
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
     headline_customer: tuple[tuple[int, str, str], ...] = ()  # (company, kind, why): the headline's customer deals
     lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
@@ -159,6 +160,10 @@ def modality(f: Frame, item: Item) -> str | None:
         return "negated"
     if f.modality == "speculation":
         return "speculation"
+    if f.field == "title" and (f.company, _DENIED_AS.get(f.kind, f.kind)) in item.speculated:
+        # "Who will buy Cerebras? Three suitors that would make sense": the rest of the headline
+        # goes on with the guess
+        return "the headline speculates about it"
     if f.question and not item.report_in_question and f.field == "title":
         return "a question, not a report"
     return None
@@ -225,11 +230,14 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     denied = tuple({(f.company, k) for f in frames
                     if f.modality == "denial" or f.field == "summary" and f.modality == "negated"
                     for k in (f.kind, _DENIED_AS.get(f.kind, f.kind))})
+    speculated = tuple({(f.company, _DENIED_AS.get(f.kind, f.kind)) for f in frames
+                        if f.field == "title" and f.modality == "speculation"})
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
     bought = tuple((f.company, f.kind, f.customer) for f in frames if f.field == "title" and f.customer)
-    item = replace(item, customer_amounts=customer_amounts, denied=denied, headline_investors=investors,
+    item = replace(item, customer_amounts=customer_amounts, denied=denied, speculated=speculated,
+                   headline_investors=investors,
                    lead_investments=lead_investments, headline_customer=bought)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)

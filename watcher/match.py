@@ -114,7 +114,10 @@ class Matcher:
                            topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, lead_topic, doubts_s),
                            today=today)
         strict_lead = lead_subject(s_scan, s_sents[0], lex, loose=False) if s_sents else -1
-        summary_topic = title_topic if title_topic >= 0 else strict_lead if strict_lead >= 0 else lead_topic
+        # (a headline naming companies only as points of comparison or credentials is about someone
+        # else: its lead's loose mentions do not make the story theirs)
+        summary_topic = title_topic if title_topic >= 0 else strict_lead if strict_lead >= 0 or t_scan.aliases \
+            else lead_topic
         frames += frames_of(s_scan, lex, s_sents, "summary", summary_topic, doubts_s,
                             topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, summary_topic, doubts_s),
                             today=today)
@@ -422,9 +425,12 @@ def planned_beside(x: Frame, fs: list[Frame], lex: lexicon.Lexicon) -> bool:
 
 
 def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
-    """The company a headline is about: its first name that is no label ("摩尔线程概念股")."""
+    """The company a headline is about: its first name that is no label ("摩尔线程概念股") and no
+    point of comparison or investor's credential ("Eclipse, an early backer of Cerebras, closes …")."""
+    cues = tuple(lex.phrases("bystander_cue"))
     for a in sc.aliases:
-        if not labelled(sc, lex, a.start, a.end):
+        before = sc.folded[max(0, a.start - 24):a.start].rstrip()
+        if not labelled(sc, lex, a.start, a.end) and not before.endswith(cues):
             return int(a.what.company)
     return -1
 

@@ -697,6 +697,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if kind in ("ipo", "acquisition", "merger", "sale") and re.match(r"\s?を受け", after):
         # "上場を受け、…ETFに資金流入": following the listing (a licence or a round "を受け" is received)
         return "the backdrop of another story (…を受け)"
+    if kind in ("ipo", "acquisition", "merger", "sale", "licence", "acquihire") \
+            and re.match(r"[ぁ-ゖ]{0,2}?や", after) and "を受け" in re.split(r"[、，,。；;]", after)[0]:
+        return "the backdrop of another story (…や…を受け)"  # "Groq技術の取り込みや…買収を受け": the list it ends
     gap = len(folded[c.end:c.end + 3]) - len(folded[c.end:c.end + 3].lstrip())
     if folded[c.end - 1:c.end] in ("，", ",") and c.starts("now_contrast", c.end + gap):
         return "the past set against the present (…，如今…)"

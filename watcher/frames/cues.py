@@ -58,6 +58,8 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         return "in a subordinate clause"
     if label == "descriptive":
         return "in a descriptive clause about a company"
+    if label == "concurrent" and (time := time_relative(g, k)):
+        return f"in a clause that describes a time ({time}, when …)"
     # the trigger's own stretch between commas, plus a fronted phrase ("Back in 2021, Groq
     # raised ..."), never a description of a name ("Rain AI, backed by Altman, is looking ...")
     _, start = g.clause_of(k)
@@ -77,9 +79,40 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         if cue is not None:
             return f"history: {g.sc.text[cue[0]:cue[1]]!r}"
         for j in range(max(a, 1), b + 1):
-            if j > k - 20 and (when := dated(g, j)) is not None and before(when[1:], today):
+            if j > k - 20 and (when := dated(g, j) or bare_month(g, j, today, a)) is not None \
+                    and before(when[1:], today):
                 return f"history: {' '.join(t.text for t in g.t[when[0]:j + 1])}"
     return None
+
+
+def time_relative(g: English, k: int) -> str | None:
+    """"… has traded on Nasdaq since January, when it completed its SPAC merger": a when-clause
+    after a comma and a time names what happened then, like a relative clause. Returns the time."""
+    _, w = g.clause_of(k)  # a concurrent clause starts at its "when"
+    if w < 2 or g.t[w].low != "when" or not g.punct(w - 1, ","):
+        return None
+    t = w - 2
+    if g.t[t].kind == "word" and (g.is_(t, "month") or _YEAR.fullmatch(g.t[t].low) or g.is_(t, "time_noun")):
+        return g.t[t].text
+    return None
+
+
+def bare_month(g: English, j: int, today: tuple[int, int], start: int) -> tuple[int, int, int] | None:
+    """A month without a year, told in the past tense ("raised a $100 million Series B led by Tiger
+    Global in February"): (where it starts, the year it was last that month, the month), or None.
+    Not a month ahead ("plans to list in March"), nor a day ("on February 3")."""
+    if today == (0, 0) or not g.is_(j, "month") or g.t[j].low[:3] not in _MONTHS or g.t[j].kind != "word":
+        return None
+    if j + 1 < g.n and (_YEAR.fullmatch(g.t[j + 1].low) or g.t[j + 1].low.isdigit()):
+        return None
+    p = j - 1
+    if p < 0 or not (g.t[p].low in ("in", "since", "back") or g.t[p].kind == "trig" and g.t[p].low.endswith(" in")):
+        return None
+    if not any(g.is_(x, "past_verb") or g.t[x].kind in ("word", "trig") and g.t[x].low.endswith("ed")
+               for x in range(start, p + 1)):
+        return None
+    month = _MONTHS.index(g.t[j].low[:3]) + 1
+    return p, today[0] if month <= today[1] else today[0] - 1, month
 
 
 def _past_perfect(g: English, start: int, k: int) -> str | None:
@@ -132,6 +165,8 @@ def dated(g: English, j: int) -> tuple[int, int, int] | None:
         return None  # "the Securities Act of 1933": a name's year; "in July of 2024", "the end of 2023" date
     if p >= 0 and g.t[p].low in ("in", "since", "during", "back", "of", "by", "around"):
         return p, int(g.t[j].low), month
+    if p >= 0 and g.t[p].kind == "trig" and g.t[p].low.endswith((" in", " since")):
+        return p, int(g.t[j].low), month  # "The company listed in October 2024": the trigger holds the "in"
     return None
 
 

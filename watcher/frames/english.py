@@ -352,6 +352,9 @@ class Reader:
         return True
 
     def _merger_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
+        h = self.g.head_tok(subj)
+        if h is not None and h.kind == "word" and self.g.lex.has("product_noun", h.low):
+            return False  # "Enfabrica's fabric chip merges a NIC and a PCIe switch": a design, not companies
         self.give(r, subj, "party", "subject")
         self.give(r, obj, "party", "object")
         r.counter += names(self.g, subj) + names(self.g, obj)
