@@ -531,6 +531,10 @@ def _invest(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "recipient", "object (에/의)")  # "삼성전자가 텐스토렌트에 … 투자": 에 marks who is funded
         elif HANGUL.search(c.folded, c.trig.start, c.trig.end) and not after.strip():
             c.give(a, "recipient", "object (…투자)")  # "'텐스토렌트' 투자": the investment in it
+        elif entry.defn.pos == "noun" and not after.strip():
+            c.give(a, "recipient", "its shares (…的特别股)")  # "取得Ayar Labs的特别股": paper it issued
+        elif _KO_OWN_ROUND.match(after):
+            c.give(a, "recipient", "its round (…가 진행한)")  # "텐스토렌트가 진행한 1억 달러 규모 투자 라운드에 참여"
         else:
             c.give(a, "investor", "subject", keep=True)
     if not any(role == "recipient" for _, role, _ in c.roles.values()):
@@ -729,6 +733,9 @@ _JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(
 # KT인베스트먼트가", "유니콘을 초기에 발굴한 벤처캐피털이"): the event describes the investor
 _KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[가-힣]{0,4}(?:한|던|온)\s+\w{0,12}?"
                               r"(?:인베스트먼트|벤처스|파트너스|캐피탈|캐피털|벤처캐피털|투자사|운용사|vc)")
+# Korean: a name as the subject of a relative clause that runs the round ("텐스토렌트가 진행한 … 투자 라운드"):
+# the round is its own, whoever joins it
+_KO_OWN_ROUND = re.compile(r"^\s?(?:가|이)\s?(?:진행|실시|추진|유치)(?:한|하는|하던|중인|해 온)\s")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
