@@ -67,8 +67,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     text, folded = sc.text, sc.folded
     out: list[Frame] = []
     clauses = join_gapped(split_clauses(text, span), text, sc.money)
+    compared = [m.span() for m in _COMPARED.finditer(folded, span[0], span[1])]
     first_names = [a for a in sc.aliases if clauses and clauses[0][0] <= a.start < clauses[0][1]
-                   and not labelled(sc, lex, a.start, a.end)]
+                   and not labelled(sc, lex, a.start, a.end) and not any(s < a.start < e for s, e in compared)]
     topic = first_names[0] if first_names and not time_clause(sc, lex, first_names[0].end, span[1]) else None
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
@@ -113,6 +114,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
                 elif a.end <= t.start and c.has("example_marker", a.end, a.end + 4):
                     role, via = "bystander", "an example of a kind (…같은)"  # "리벨리온 같은 대어의 상장"
+                elif any(m.start() < a.start < m.end() for m in _COMPARED.finditer(folded, cs, ce)):
+                    role, via = "bystander", "a point of comparison (与…不同)"  # "与摩尔线程、沐曦等…的同行不同"
                 elif c.starts("alongside_marker", a.end):
                     role, via = "bystander", "alongside (…와 함께)"  # "리벨리온과 함께 … 이끄는 퓨리오사AI"
                 own = next((text[m[0]:m[1]] for m in sc.money if a.end <= m[0] <= a.end + 3 and m[1] <= ce
@@ -493,6 +496,8 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         c.give(a, role, "subject")
         if d.kind == "ipo" and c.has("product_noun", a.end, t.start) and not c.has("stock_word", a.end, t.start):
             c.customer = "a product going on sale (…产品上市)"
+        elif d.kind == "ipo" and _MODEL_BEFORE.search(c.folded, a.end, t.start):
+            c.customer = "a product going on sale (M100…上市)"  # "昆仑芯路线图曝光：M100明年初上市": a model launches
         if d.frame == "raise":
             for b in left[:-1]:
                 if c.has("investor_word", b.end, b.end + 6):
@@ -501,6 +506,8 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         c.give(c.topic, role, "topic")
         if d.kind == "ipo" and c.has("on_sale_noun", c.start, t.start):
             c.customer = "a product going on sale (…车型…上市)"  # "搭载车型年内上市"
+        elif d.kind == "ipo" and _MODEL_BEFORE.search(c.folded, c.start, t.start):
+            c.customer = "a product going on sale (M100…上市)"  # "M100明年初上市": a model launches
     elif c.right and d.frame == "issuer" and not HANGUL.search(c.folded, t.start, t.end):
         a = c.right[0]  # (Korean puts the object before the verb: "상장…리벨리온 고객사" names someone else)
         if len(c.folded[t.end:a.start].strip()) <= 3:
@@ -582,7 +589,9 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
         return "in a clause about another company (…的)"
     if c.folded[max(c.start, a.start - 1):a.start] in ("前", "元"):
         return "former (前…, 元…)"
-    if any(w in between[:6] for w in c.lex.phrases("alumni_word")):
+    # (also across a list: "리벨리온과 삼성전자 출신 엔지니어들이 세운 스타트업")
+    reach = 16 if re.match(r"\s?(?:과|와|및|·|、|,|や|と|和|及)", between) else 6
+    if any(w in between[:reach] for w in c.lex.phrases("alumni_word")):
         return "former staff (…元幹部, …출신)"  # "グラフコア元幹部が東京で新会社、…調達"
     if _JA_PERSON_FOUNDED.search(between):
         return "the past of a company's founder (…技術者が設立した)"
@@ -643,6 +652,12 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
+# a comparison: "与摩尔线程、沐曦等仍在排队上市的同行不同" (unlike them), "与沐曦相比"
+_COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似)")
+# a month of this year ("今年7月", "올해 7월")
+_THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
+# a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
+_MODEL_BEFORE = re.compile(r"(?<![a-z])[a-z]{1,4}\d{2,4}[a-z]?[\u4e00-\u9fff]{0,6}$")
 _CJK_YEAR = re.compile(r"((?:19|20)\d\d)\s?[年년](?:\s?(\d{1,2})\s?[月월])?(?!\s?\d{0,2}[月월]?\s?\d{1,2}\s?[日号일])")
 # "遞交IPO申請時坦承": a clause that ends in 时 ("when it filed") tells the time of something else
 _WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当一])时(?![间代期刻髦尚装候])")  # 一时: at one point
@@ -661,6 +676,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"history: {c.sc.text[cue[0][0]:cue[0][1]]!r}"
     for m in _CJK_YEAR.finditer(folded, c.start, t.start):
         if before((int(m.group(1)), int(m.group(2) or 0)), today):
+            return f"history: {c.sc.text[m.start():m.end()]}"
+    for m in _THIS_YEAR_MONTH.finditer(folded, c.start, t.start):  # "今年7月的最新一轮融资"
+        if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
     end = t.end
     while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 1 and o.end > end), None)):

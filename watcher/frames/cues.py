@@ -58,6 +58,8 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         return "in a subordinate clause"
     if label == "descriptive":
         return "in a descriptive clause about a company"
+    if contact_relative(g, k):
+        return f"in a relative clause (… {g.t[k - 1].text} {g.t[k].text})"
     if label == "concurrent" and (time := time_relative(g, k)):
         return f"in a clause that describes a time ({time}, when …)"
     # the trigger's own stretch between commas, plus a fronted phrase ("Back in 2021, Groq
@@ -85,6 +87,22 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     return None
 
 
+def contact_relative(g: English, k: int) -> bool:
+    """"… techniques from the Groq technology it licensed in December": a noun, then a pronoun and
+    the trigger's past verb, is a relative clause without its "that" (what the noun is)."""
+    if k < 2 or g.t[k - 1].low not in ("it", "they", "we", "he", "she"):
+        return False
+    w = g.t[k].low.split(" ")[0]
+    if g.t[k].kind != "trig" or not (w.endswith("ed") or g.lex.has("deal_past", w)):
+        return False
+    if any(g.is_(j, "report_verb") for j in range(max(0, k - 6), k - 1)):
+        return False  # "said this week it raised $1 billion": what was said
+    n = k - 2
+    return g.t[n].kind in ("word", "comp") and not g.punct(n) and not g.verbish(n) \
+        and not g.is_(n, "preposition") and not g.is_(n, "report_verb") and g.phrase_at(n, "subordinator") < 0 \
+        and g.t[n].low not in ("and", "or", "but", "that", "as", "because", "when", "if", "so")
+
+
 def time_relative(g: English, k: int) -> str | None:
     """"… has traded on Nasdaq since January, when it completed its SPAC merger": a when-clause
     after a comma and a time names what happened then, like a relative clause. Returns the time."""
@@ -108,8 +126,10 @@ def bare_month(g: English, j: int, today: tuple[int, int], start: int) -> tuple[
     p = j - 1
     if p < 0 or not (g.t[p].low in ("in", "since", "back") or g.t[p].kind == "trig" and g.t[p].low.endswith(" in")):
         return None
-    if not any(g.is_(x, "past_verb") or g.t[x].kind in ("word", "trig") and g.t[x].low.endswith("ed")
-               for x in range(start, p + 1)):
+    if not any(g.is_(x, "past_verb") or g.t[x].kind in ("word", "trig")
+               and ((w := g.t[x].low.split(" ")[0]).endswith("ed") or g.lex.has("past_verb", w)
+                    or g.lex.has("deal_past", w))
+               for x in range(start, p + 1)):  # (a trigger's own first word too: "took on its engineers in June")
         return None
     month = _MONTHS.index(g.t[j].low[:3]) + 1
     return p, today[0] if month <= today[1] else today[0] - 1, month
@@ -204,8 +224,11 @@ def _fronted_start(g: English, start: int) -> int:
 
 
 def market_reaction(g: English, k: int) -> bool:
-    """"Shares jumped after Marvell unveiled an acquisition": the clause says why the market moved."""
+    """"Shares jumped after Marvell unveiled an acquisition": the clause says why the market moved
+    (not "has traded on Nasdaq since completing its merger": since how long it has traded)."""
     _, start = g.clause_of(k)
+    if 0 <= start < g.n and g.t[start].low == "since":
+        return False
     return any(g.is_(j, "market_move") for j in range(max(0, start - 12), start))
 
 

@@ -399,7 +399,10 @@ class Reader:
         "X licenses Arm's cores" / "... from Arm" (X licensee)."""
         g, k = self.g, self.k
         frm = (obj.pp("from") if obj else []) + pps_after(g, k, "from")
-        to = (obj.pp("to") if obj else []) + pps_after(g, k, "to")
+        # (a "to" that names someone: not "… for a CPU chiplet to sit alongside its accelerator")
+        to = [n for n in (obj.pp("to") if obj else []) + pps_after(g, k, "to")
+              if n.rel or g.t[n.start].cap or g.t[n.start].kind == "comp" or g.is_(n.start, "determiner")
+              and any(g.t[i].cap for i in range(n.start, n.end + 1))]
         if self.voice == "passive":
             self.give(r, subj, "licensor", "subject (its technology)", "poss", "compound", "head")
             for n in to:
