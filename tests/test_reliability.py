@@ -63,13 +63,16 @@ def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):
     items = [dict(DEAL, title=f"Groq to acquire compiler startup Zeta{k} Labs", link=f"https://n.example/{k}")
              for k in range(8)]
     env.write([("wire", env.feed("/w.xml", rss(items)))])
-    gate = {"n": 0}
+    gate = {"n": 0, "done": 0}
     orig = env.sink._httpd.RequestHandlerClass.do_POST
 
     def slow(handler, _orig=orig):
         gate["n"] += 1
-        time.sleep(0.3)  # the receiver is slow, so the kill lands between deliveries
-        return _orig(handler)
+        try:
+            time.sleep(0.3)  # the receiver is slow, so the kill lands between deliveries
+            return _orig(handler)
+        finally:
+            gate["done"] += 1
 
     monkeypatch.setattr(env.sink._httpd.RequestHandlerClass, "do_POST", slow)
     p = subprocess.Popen([sys.executable, "-m", "watcher", "--config", str(env.cfg), "run"], cwd=env.tmp,
@@ -80,6 +83,8 @@ def test_kill_9_mid_delivery_loses_nothing(env, monkeypatch):
         p.wait(10)
     finally:
         p.kill()
+    # a request the killed process had sent is still being received: let the receiver finish it
+    wait_for(lambda: gate["done"] == gate["n"], 10, "the receiver to finish the request in flight")
     monkeypatch.setattr(env.sink._httpd.RequestHandlerClass, "do_POST", orig)
     assert 2 <= len(env.sink.posts) < 8
     assert env.run("once").returncode == 0
