@@ -56,6 +56,8 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
             before = sc.folded[span[0]:a.start]
             if sc.folded.startswith(("에서", "로부터", "으로부터", "에게서", "で", "から"), a.end):
                 continue  # "퓨리오사AI에서 … 하던 엔지니어들이", "米Cerebrasで…していた": where someone worked
+            if before.endswith("由"):
+                continue  # "由地平线机器人事业部拆分而来的地瓜机器人": where it came from, not the subject
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")) \
                     and not time_clause(sc, lex, a.end, span[1]) and not labelled(sc, lex, a.start, a.end):
                 return int(a.what.company)
@@ -101,7 +103,10 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
     for span in sentences:
         seg = sc.text[span[0]:span[1]]
         if has_cjk(seg):
-            others = sorted(sc.cue_spans("other_event", span[0], span[1]))
+            # (not one inside quotes: "1.2조 뿌리친 퓨리오사AI…'레니게이드 양산에 집중'" quotes its stance)
+            quoted = [(span[0] + m.start(), span[0] + m.end()) for m in _QUOTED.finditer(seg)]
+            others = sorted(o for o in sc.cue_spans("other_event", span[0], span[1])
+                            if not any(a <= o[0] < b for a, b in quoted))
             # a trigger that only dates the event ("上市后推出新品", "上市大涨之际") does not lead it
             trig = sorted(t.start for t in sc.triggers if span[0] <= t.start < span[1]
                           and not backdrop(sc, lex, t.end))
@@ -139,6 +144,9 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
                     return None  # "Carlyle exits Ampere in SoftBank's $6.5bn acquisition"
                 return tok.text
     return None
+
+
+_QUOTED = re.compile(r"['‘\"“「『][^'’\"”」』]{1,40}['’\"”」』]")
 
 
 def _deal_is_the_means(g: English, j: int) -> bool:

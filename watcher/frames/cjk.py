@@ -453,8 +453,11 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         else:
             c.give(a, "licensor", "object", keep=True)
     if not c.left and not c.right and c.topic is not None:
-        # "텐스토렌트, 日 LSTC에 … IP 라이선스": the headline's subject before the comma licenses
-        c.give(c.topic, "licensee" if obtain else "licensor", "topic")
+        # "텐스토렌트, 日 LSTC에 … IP 라이선스": the headline's subject before the comma licenses; one
+        # that gets an IP vendor's licence takes it in ("武当C1200芯片获得Arm车规级IP授权")
+        vendor = any(c.lex.has("ip_vendor", w) for w in re.findall(r"[a-z][a-z0-9]*", c.folded[c.start:t.start]))
+        taken = obtain or vendor and c.has("obtain_verb", c.start, t.start) is not None
+        c.give(c.topic, "licensee" if taken else "licensor", "topic")
     if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
         c.counter = _ja_subject(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee, marked は/が
     return True
@@ -654,6 +657,9 @@ _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 # a comparison: "与摩尔线程、沐曦等仍在排队上市的同行不同" (unlike them), "与沐曦相比"
 _COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似)")
+# Japanese: a valuation that describes the company ("評価額44億ドルの新興"), the 新 folded to simplified
+_JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億|万|兆)?\s?(?:ドル|円|ユーロ)の"
+                           r"(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
@@ -727,6 +733,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "the past set against the present (…，如今…)"
     if kind == "valuation" and _KO_IS_UNICORN.search(folded, t.start, c.end):
         return "a description (…유니콘이며): what the company is, not news of its valuation"
+    if kind == "valuation" and _JA_VALUED_AS.match(after):
+        return "a description (評価額…の新興): what the company is, not news of its valuation"
     if kind == "ipo" and c.has("stock_talk", c.start, c.end) and not c.has("listing_day", c.start, c.end):
         return "the talk of a listed stock, not its listing day"
     return None

@@ -124,6 +124,9 @@ def bare_month(g: English, j: int, today: tuple[int, int], start: int) -> tuple[
     if j + 1 < g.n and (_YEAR.fullmatch(g.t[j + 1].low) or g.t[j + 1].low.isdigit()):
         return None
     p = j - 1
+    month = _MONTHS.index(g.t[j].low[:3]) + 1
+    if p >= 0 and g.t[p].low == "last":  # "with its extended Series C last December": the last one before now
+        return p, today[0] if month < today[1] else today[0] - 1, month
     if p < 0 or not (g.t[p].low in ("in", "since", "back") or g.t[p].kind == "trig" and g.t[p].low.endswith(" in")):
         return None
     if not any(g.is_(x, "past_verb") or g.t[x].kind in ("word", "trig")
@@ -131,7 +134,6 @@ def bare_month(g: English, j: int, today: tuple[int, int], start: int) -> tuple[
                     or g.lex.has("deal_past", w))
                for x in range(start, p + 1)):  # (a trigger's own first word too: "took on its engineers in June")
         return None
-    month = _MONTHS.index(g.t[j].low[:3]) + 1
     return p, today[0] if month <= today[1] else today[0] - 1, month
 
 

@@ -839,9 +839,16 @@ def attributive(g: English, k: int) -> bool:
 
 
 def verb_context(g: English, k: int) -> bool:
-    """Is it used as a verb: after "to", an auxiliary or a name?"""
+    """Is it used as a verb: after "to", an auxiliary or a name? (Not after a name that itself
+    follows a word of the clause: "completes Celestial AI purchase", "with Celestial AI purchase" is
+    the name and its noun.)"""
     p = k - 1
+    if p >= 1 and g.t[p].kind == "comp" and g.t[p - 1].kind == "word" and not g.t[p - 1].cap \
+            and not any(g.is_(p - 1, c) for c in ("aux", "conjunction", "relative", "report_verb")) \
+            and g.phrase_ending(p - 1, "subordinator") < 0 and g.phrase_ending(p - 1, "concurrent") < 0:
+        return False
     return p >= 0 and (g.t[p].low == "to" or g.is_(p, "aux") or g.t[p].kind == "comp") and not noun_context(g, k)
+
 
 
 def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
