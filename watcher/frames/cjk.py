@@ -112,6 +112,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "modifier", mod
                 elif a.start >= t.end and c.has("list_marker", a.end, a.end + 12):
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
+                elif a.end <= t.start and c.has("peer_marker", a.end, a.end + 6):
+                    role, via = "bystander", "a peer (…等同业)"  # "摩尔线程、沐曦等同业陆续登陆资本市场"
                 elif a.end <= t.start and c.has("example_marker", a.end, a.end + 4):
                     role, via = "bystander", "an example of a kind (…같은)"  # "리벨리온 같은 대어의 상장"
                 elif any(m.start() < a.start < m.end() for m in _COMPARED.finditer(folded, cs, ce)):
@@ -722,7 +724,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a subordinate clause (…后)"
     if backdrop(c.sc, c.lex, t.end):
         return "the backdrop of another story (…后, …之际)"
-    if kind in ("ipo", "acquisition", "merger", "sale") and re.match(r"\s?を受け", after):
+    if (kind in ("ipo", "acquisition", "merger", "sale") or folded[t.start:t.end].endswith("取引")) \
+            and re.match(r"\s?を受け", after):  # ("ライセンス取引を受け": following the deal, not a licence received)
         # "上場を受け、…ETFに資金流入": following the listing (a licence or a round "を受け" is received)
         return "the backdrop of another story (…を受け)"
     if kind in ("ipo", "acquisition", "merger", "sale", "licence", "acquihire") \
@@ -757,7 +760,7 @@ _JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(
                               r"(?:vc|ファンド|投資会社|キャピタル|ベンチャーキャピタル|投資家)")
 # Korean: after the trigger, a verb in its adnominal form and an investor ("리벨리온에 초기 투자한
 # KT인베스트먼트가", "유니콘을 초기에 발굴한 벤처캐피털이"): the event describes the investor
-_KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[가-힣]{0,4}(?:한|던|온)\s+\w{0,12}?"
+_KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[가-힣]{0,4}(?:한|던|온|은)\s+\w{0,12}?"
                               r"(?:인베스트먼트|벤처스|파트너스|캐피탈|캐피털|벤처캐피털|투자사|운용사|vc)")
 # Korean: a name as the subject of a relative clause that runs the round ("텐스토렌트가 진행한 … 투자 라운드"):
 # the round is its own, whoever joins it

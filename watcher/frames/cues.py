@@ -90,8 +90,10 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
 def contact_relative(g: English, k: int) -> bool:
     """"… techniques from the Groq technology it licensed in December": a noun, then a pronoun and
     the trigger's past verb, is a relative clause without its "that" (what the noun is)."""
-    if k < 2 or g.t[k - 1].low not in ("it", "they", "we", "he", "she"):
-        return False
+    # (another company's name, not the watched one the noun introduces: "Dutch startup Axelera secured")
+    named = k >= 2 and g.t[k - 1].cap and g.t[k - 1].kind == "word" and g.is_(k - 2, "company_noun")
+    if k < 2 or g.t[k - 1].low not in ("it", "they", "we", "he", "she") and not named:
+        return False  # (a name too after a company noun: "Ampere, the chip company SoftBank bought in November")
     w = g.t[k].low.split(" ")[0]
     if g.t[k].kind != "trig" or not (w.endswith("ed") or g.lex.has("deal_past", w)):
         return False
