@@ -71,6 +71,7 @@ class Item:
     deal_words: bool = False  # ... or of an acquisition, a licence, a team, a stake
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     speculated: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline only speculates about
+    licensees: frozenset[int] = frozenset()  # companies the item names as taking a licence in
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
     headline_customer: tuple[tuple[int, str, str], ...] = ()  # (company, kind, why): the headline's customer deals
     lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
@@ -90,6 +91,10 @@ def role(f: Frame, item: Item) -> str | None:
         # "Minister backs £100m Fractile investment" / lead: "Fractile will invest £100 million in
         # its UK sites": the lead says whose money the headline's sum is
         return "the lead has the company investing this sum itself"
+    if f.kind == "licence" and not f.alias and f.company in item.licensees:
+        # "Rebellions has licensed Arm's Neoverse subsystem … The startup said licensing the cores spares it
+        # …": a bare licence word goes on about the licence the item has it taking in
+        return "the item has the company taking this licence in"
     if f.role in ALERTING_ROLES.get(f.kind, frozenset()):
         return None
     return f"{f.role} of the {f.kind} ({f.via})"
@@ -232,11 +237,12 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
                     for k in (f.kind, _DENIED_AS.get(f.kind, f.kind))})
     speculated = tuple({(f.company, _DENIED_AS.get(f.kind, f.kind)) for f in frames
                         if f.field == "title" and f.modality == "speculation"})
+    licensees = frozenset(f.company for f in frames if f.kind == "licence" and f.role == "licensee" and f.alias)
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
     bought = tuple((f.company, f.kind, f.customer) for f in frames if f.field == "title" and f.customer)
-    item = replace(item, customer_amounts=customer_amounts, denied=denied, speculated=speculated,
+    item = replace(item, customer_amounts=customer_amounts, denied=denied, speculated=speculated, licensees=licensees,
                    headline_investors=investors,
                    lead_investments=lead_investments, headline_customer=bought)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)

@@ -434,8 +434,9 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         return False  # 授权 a distributor, 许可 a permit: no technology changes hands
     # "获得Arm授权", and the Japanese noun that holds its own verb ("ライセンス取得"); a licence brought in
     # ("Arm IP 라이선스 도입", "ライセンス導入") is taken, not given
+    # ("…IP的授权客户": the licence's customer)
     obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None \
-        or c.folded[t.end:t.end + 4].lstrip(" を를을").startswith(("도입", "导入"))
+        or c.folded[t.end:t.end + 4].lstrip(" を를을").startswith(("도입", "导入", "客户"))
     if c.left:
         a = c.left[-1]
         # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
@@ -444,7 +445,8 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
         between = c.has("obtain_verb", a.end, t.start) is not None or c.folded.startswith("使用", t.end) \
             or _others_ip(c, a.end)
         obtain = obtain or between
-        gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",")
+        gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",") \
+            or c.folded.startswith("客户", t.end)  # "地平线成为其…IP的授权客户": the customer of the licence
         if obtain and not gets:
             c.give(a, "licensor", "named")
         else:

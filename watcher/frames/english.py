@@ -353,8 +353,11 @@ class Reader:
 
     def _merger_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         h = self.g.head_tok(subj)
-        if h is not None and h.kind == "word" and self.g.lex.has("product_noun", h.low):
-            return False  # "Enfabrica's fabric chip merges a NIC and a PCIe switch": a design, not companies
+        if h is not None and h.kind == "word" and (self.g.lex.has("product_noun", h.low) or subj is not None and (
+                "poss" in subj.rel.values() and not self.g.lex.has("company_noun", h.low))):
+            # "Enfabrica's fabric chip merges a NIC and a PCIe switch", "SiMa.ai's first-generation MLSoC
+            # combines its accelerator with Arm cores": a design the company owns, not companies
+            return False
         self.give(r, subj, "party", "subject")
         self.give(r, obj, "party", "object")
         r.counter += names(self.g, subj) + names(self.g, obj)
@@ -483,6 +486,11 @@ class Reader:
 
     def _invest_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
+        h = g.head_tok(obj)
+        if self.t.low.startswith("join") and obj is not None and h is not None and h.kind == "word" \
+                and not g.lex.has("company_noun", h.low) and not g.is_(obj.start, "determiner") \
+                and not any(g.t[i].kind == "trig" for i in range(obj.start, min(g.n, obj.end + 2))):
+            return False  # "joins Celestial AI board": a seat, not a round (a round's noun is a trigger)
         self.give(r, subj, "investor", "subject")
         r.counter += names(g, subj)
         if obj is not None:
@@ -578,8 +586,11 @@ class Reader:
         _, cstart = g.clause_of(k)
         heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") or g.is_(x, "concurrent")
                            or g.is_(x, "subordinator") for x in range(cstart, start))
-        if not r.roles and self.ctx.topic >= 0 and (gsubj is not None and self.generic(gsubj)
-                                                     or gsubj is None and heads_clause):
+        # (not another company's own: "CoreWeave's IPO prospectus flags Cerebras and Groq")
+        owned = d.kind in ("ipo", "valuation") and any(g.t[i].kind == "poss" and i > 0 and g.t[i - 1].kind == "word"
+                                                      and g.t[i - 1].cap for i in range(max(0, start - 2), k))
+        if not r.roles and self.ctx.topic >= 0 and not owned and (gsubj is not None and self.generic(gsubj)
+                                                                  or gsubj is None and heads_clause):
             role = "party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame]
             if d.frame == "licence" and gov and g.lex.has("obtain_verb", gov.split(" ")[0].lower()):
                 role = "licensee"  # "the Dutch startup has taken a licence to its FlexNoC IP"
