@@ -667,7 +667,7 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
-_MODEL_BEFORE = re.compile(r"(?<![a-z])[a-z]{1,4}\d{2,4}[a-z]?[\u4e00-\u9fff]{0,6}$")
+_MODEL_BEFORE = re.compile(r"(?<![a-z])[a-z]{1,4}\d{2,4}[a-z]?(?:[\u4e00-\u9fff]|\d){0,10}$")
 _CJK_YEAR = re.compile(r"((?:19|20)\d\d)\s?[年년](?:\s?(\d{1,2})\s?[月월])?(?!\s?\d{0,2}[月월]?\s?\d{1,2}\s?[日号일])")
 # "遞交IPO申請時坦承": a clause that ends in 时 ("when it filed") tells the time of something else
 _WHEN = re.compile(r"^[^，,。；;]{0,5}?(?<![同及暂临按准届适当一])时(?![间代期刻髦尚装候])")  # 一时: at one point
