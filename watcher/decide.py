@@ -35,6 +35,7 @@ ALERTING_ROLES: dict[str, frozenset[str]] = {
     "ipo": frozenset({"issuer", "recipient", "target"}),
 }
 LEAD_SENTENCES = 2  # sentences of the summary that are judged
+SLOT_VIA = "{company} slot"  # how a keyword with a {company} slot ties its company (match._slot_frames)
 
 # why a name may mean someone else (match.py finds these; identity() weighs them)
 AMBIGUOUS_NAME = "an ambiguous name with no chip word in the item"
@@ -72,6 +73,7 @@ class Item:
     denied: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline denies
     speculated: tuple[tuple[int, str], ...] = ()  # (company, kind) the headline only speculates about
     licensees: frozenset[int] = frozenset()  # companies the item names as taking a licence in
+    dated: tuple[tuple[int, str, str, int, str], ...] = ()  # (company, kind, field, sentence, trigger) told as history
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
     headline_customer: tuple[tuple[int, str, str], ...] = ()  # (company, kind, why): the headline's customer deals
     lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
@@ -134,6 +136,11 @@ _NAMES_A_ROUND = re.compile(r"round|series|seed|轮|라운드|シリーズ", re.
 def background(f: Frame, item: Item) -> str | None:
     if f.background:
         return f.background
+    if f.via == SLOT_VIA and any(c == f.company and k == f.kind and fld == f.field and n == f.sentence
+                                 and t in f.trigger.lower() for c, k, fld, n, t in item.dated):
+        # "Kinara's team joined NXP when the $307 million purchase closed in October": the user's
+        # "{company}'s team joined" keyword is history when the clause its words sit in is
+        return "history, as the clause of its words tells"
     if item.related_stocks and f.kind in ("ipo", "funding", "valuation"):
         # "🔥리벨리온 상장 임박?! 수혜주 3종목": a story about the stocks that ride the company's event
         return f"the backdrop of a story about other stocks ({item.related_stocks})"
@@ -238,11 +245,14 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     speculated = tuple({(f.company, _DENIED_AS.get(f.kind, f.kind)) for f in frames
                         if f.field == "title" and f.modality == "speculation"})
     licensees = frozenset(f.company for f in frames if f.kind == "licence" and f.role == "licensee" and f.alias)
+    dated = tuple((f.company, f.kind, f.field, f.sentence, f.trigger.lower()) for f in frames
+                  if f.background and f.via != SLOT_VIA)
     investors = frozenset(f.company for f in frames if f.field == "title" and f.role == "investor" and f.alias)
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
     bought = tuple((f.company, f.kind, f.customer) for f in frames if f.field == "title" and f.customer)
     item = replace(item, customer_amounts=customer_amounts, denied=denied, speculated=speculated, licensees=licensees,
+                   dated=dated,
                    headline_investors=investors,
                    lead_investments=lead_investments, headline_customer=bought)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)

@@ -121,7 +121,8 @@ class Matcher:
         frames += frames_of(s_scan, lex, s_sents, "summary", summary_topic, doubts_s,
                             topic_doubt=t_doubt if title_topic >= 0 else _topic_doubt(s_scan, summary_topic, doubts_s),
                             today=today)
-        frames += self._slot_frames(t_scan, "title", doubts_t) + self._slot_frames(s_scan, "summary", doubts_s)
+        frames += self._slot_frames(t_scan, "title", doubts_t, t_sents) \
+            + self._slot_frames(s_scan, "summary", doubts_s, s_sents)
         label, weighs = _opinion(t_scan)
         if label is None and s_sents:  # "36氪评论文章认为…", "In this column, the author argues…"
             # a view stated in a clause of its own after the facts ("X与Y达成协议…；文章认为其意在…")
@@ -295,20 +296,24 @@ class Matcher:
         return next((n for n in self.companies[d.company].other_names
                      if re.search(rf"(?<!\w){re.escape(low)}(?!\w)", n.lower())), None)
 
-    def _slot_frames(self, sc: Scan, fld: str, doubts: dict[int, str]) -> list[Frame]:
-        """Keywords with a {company} slot name the company's part themselves."""
+    def _slot_frames(self, sc: Scan, fld: str, doubts: dict[int, str],
+                     sents: list[tuple[int, int]]) -> list[Frame]:
+        """Keywords with a {company} slot name the company's part themselves. Each is placed in its
+        sentence, so a summary's slot past the lead is no lead (decide.lead)."""
         out = []
         for t in sc.triggers:
             entry = t.what
             assert isinstance(entry, TriggerEntry)
             if not entry.term.has_company:
                 continue
+            sentence = next((n for n, (a, b) in enumerate(sents) if a <= t.start < b),
+                            0 if fld == "title" else decide.LEAD_SENTENCES)
             for a in sc.aliases:
                 if t.start <= a.start and a.end <= t.end:
                     kind = entry.defn.kind
                     out.append(Frame(kind=kind, stage=None, trigger=sc.text[t.start:t.end],
                                      company=a.what.company, alias=sc.text[a.start:a.end],
-                                     role=SLOT_ROLE[kind], via="{company} slot", field=fld,
+                                     role=SLOT_ROLE[kind], via=decide.SLOT_VIA, field=fld, sentence=sentence,
                                      snippet=sc.text[max(0, t.start - 80):t.end + 80].strip(), rule=entry.rule,
                                      doubt=doubts.get(a.start)))
         return out
