@@ -101,8 +101,8 @@ def contact_relative(g: English, k: int) -> bool:
         return False  # "said this week it raised $1 billion": what was said
     n = k - 2
     return g.t[n].kind in ("word", "comp") and not g.punct(n) and not g.verbish(n) \
-        and not g.is_(n, "preposition") and not g.is_(n, "report_verb") and g.phrase_at(n, "subordinator") < 0 \
-        and g.t[n].low not in ("and", "or", "but", "that", "as", "because", "when", "if", "so")
+        and not any(g.is_(n, c) for c in ("preposition", "report_verb", "conjunction", "relative")) \
+        and g.phrase_at(n, "subordinator") < 0 and g.phrase_ending(n, "concurrent") < 0
 
 
 def time_relative(g: English, k: int) -> str | None:
