@@ -13,6 +13,7 @@ from cli_env import Env, rss
 from test_cli import DEAL
 
 from watcher import config
+from watcher.errors import StoreError
 from watcher.pipeline import Context, deliver, poll_all, poll_source, run_once
 
 T = TypeVar("T")
@@ -150,6 +151,17 @@ def test_run_once_polls_every_source_then_delivers_and_a_rerun_is_silent(env):
     assert sum(r.new_alerts for r in again.results) == 0
     titles = [p["title"] for p in env.sink.posts]
     assert titles[0].startswith("Groq: licence to Nvidia") and titles[1:] == ["watcher: broken is failing"]
+
+
+def test_a_first_once_whose_database_cannot_be_created_fails_with_a_store_error(env):
+    """A first pass opens its new database in a thread while the sources are fetched; the
+    opening's failure reaches the caller as the database's error, not as a hang or a crash."""
+    env.write([("wire", env.feed("/w.xml", rss([DEAL])))])
+    env.cfg.write_text(env.cfg.read_text(encoding="utf-8").replace(
+        "sqlite:///watcher.db", f"sqlite:///{env.tmp / 'gone' / 'watcher.db'}"), encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot open database"):
+        asyncio.run(run_once(config.load(env.cfg), clock=Clock()))
+    assert env.sink.posts == []
 
 
 def test_a_repeated_body_is_a_304_and_entries_served_before_skip_the_matcher(env):

@@ -31,7 +31,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,7 +49,7 @@ from .models import Item
 from .mute import muted_by
 from .normalize import normalize
 from .poll_state import PollState, PollStates
-from .quickstore import QuickStore
+from .quickstore import QuickStore, sqlite_path
 from .seen import Seen, body_digest, entry_id
 from .sources import Collected, Download
 
@@ -100,12 +100,14 @@ class Shared:
     seen: Seen = field(default_factory=Seen)  # what each source served last time (seen.py)
     stopping: bool = False  # set on shutdown: finish the send in flight, start no other
     quick: QuickStore | None = None  # `once` on SQLite: what a quiet pass needs, without SQLAlchemy
+    new_file: bool = False  # the SQLite file did not exist: no source has a state to read yet
     # polls between their request and their store: bounded, so that bodies and parsed items never
     # pile up behind the store (2,000 sources starting at once held 150 MB of them)
     poll_slots: asyncio.Semaphore | None = None
     metrics: Metrics | None = None  # the daemon's, when [watcher] metrics is set (metrics.py)
     journal: Path | None = None  # sends the database could not record, kept across a restart (sentlog.py)
     _store: Store | None = None
+    _opening: Future[Store] | None = None  # open_soon's thread
     _edgar: EdgarGateway | None = None
 
     def __post_init__(self) -> None:
@@ -114,12 +116,34 @@ class Shared:
 
     @property
     def store(self) -> Store:
-        """The full store, opened on first use when a quick one stands in for it."""
+        """The full store, opened on first use when a quick one stands in for it (or waited for,
+        when open_soon started it; its error is raised here)."""
         if self._store is None:
-            from .store import Store
+            if self._opening is not None:
+                self._store = self._opening.result()
+            else:
+                from .store import Store
 
-            self._store = Store(self.url)
+                self._store = Store(self.url)
         return self._store
+
+    def open_soon(self) -> None:
+        """Start opening the full store in a thread: importing SQLAlchemy and declaring the
+        tables takes a quarter of a second, which a first `once` spends fetching instead."""
+        if self._store is not None or self._opening is not None:
+            return
+        opening: Future[Store] = Future()
+
+        def work() -> None:
+            try:
+                from .store import Store
+
+                opening.set_result(Store(self.url))
+            except BaseException as e:  # noqa: BLE001 - handed to whoever asks for the store
+                opening.set_exception(e)
+
+        self._opening = opening
+        threading.Thread(target=work, name="store-open", daemon=True).start()
 
     @property
     def quiet(self) -> QuickStore | None:
@@ -127,6 +151,8 @@ class Shared:
         return self.quick if self._store is None else None
 
     def source_rows(self) -> list[dict[str, Any]]:
+        if self.new_file and self._store is None:
+            return []  # a database this pass creates holds no state yet: no need to wait for it
         quick = self.quiet
         return quick.source_rows() if quick is not None else self.store.source_rows()
 
@@ -149,6 +175,11 @@ class Shared:
     def close(self) -> None:
         if self.quick is not None:
             self.quick.close()
+        if self._store is None and self._opening is not None:
+            try:
+                self._store = self._opening.result()
+            except Exception:  # noqa: BLE001 - it never opened: nothing to close
+                pass
         if self._store is not None:
             self._store.close()
 
@@ -179,16 +210,16 @@ class Context:
 
     @classmethod
     def build(cls, cfg: Config, shared: Shared | Store | None = None, *, worker_process: bool = False,
-              eager_notifiers: bool = True, clock: Clock = utcnow) -> Context:
+              eager_notifiers: bool = True, open_soon: bool = False, clock: Clock = utcnow) -> Context:
         """`shared`: the part kept from a running context (or just a Store). `worker_process`:
         parse and match in a forked worker process, so that a one-shot poll of many feeds uses a
         second core; call it before any thread exists (fork safety). `eager_notifiers=False`
-        builds the apprise notifiers (0.1 s) only when something is sent."""
+        builds the apprise notifiers (0.1 s) only when something is sent. `open_soon`: a store to
+        open (no quick one stands in) opens in a thread while the first sources are fetched, and
+        the worker builds its matcher meanwhile (everything in a new database is new)."""
         if not isinstance(shared, Shared):
             url = config_mod.database_url(cfg) if shared is None else shared.url
             shared = Shared(url=url, clock=clock, _store=shared)
-        if shared.quick is None:
-            shared.store  # noqa: B018 - open it now: a database that cannot be opened fails the start
         if shared.poll_slots is None:
             shared.poll_slots = asyncio.Semaphore(cfg.watcher.concurrency)
         ctx = cls(cfg=cfg, shared=shared, fetcher=Fetcher(cfg.watcher),
@@ -203,6 +234,17 @@ class Context:
             else:
                 ctx.pool.shutdown(wait=False)
                 ctx.pool, ctx.worker_is_process = pool, True
+        if shared.quick is None:
+            if open_soon and shared._store is None:
+                shared.open_soon()
+                if ctx.worker_is_process:
+                    ctx.pool.submit(_warm_worker)
+            else:
+                try:
+                    shared.store  # noqa: B018 - open it now: a database that cannot be opened fails the start
+                except BaseException:
+                    ctx.pool.shutdown(wait=False, cancel_futures=True)
+                    raise
         return ctx
 
     @property
@@ -264,6 +306,10 @@ def _worker_matcher() -> Matcher:
         assert _WORKER_CFG is not None, "a worker process gets its config at start"
         _WORKER_MATCHER = build_matcher(_WORKER_CFG)
     return _WORKER_MATCHER
+
+
+def _warm_worker() -> None:
+    _worker_matcher()  # built now, returned to no one (a matcher is no thing to pickle)
 
 
 @dataclass(frozen=True)
@@ -785,21 +831,28 @@ async def run_once(cfg: Config, *, clock: Clock = utcnow) -> OnceResult:
     already accepted need no new check, others are checked in a thread while the sources answer,
     and a bad one raises NotifyError (a config error)."""
     url = config_mod.database_url(cfg)
-    shared = Shared(url=url, clock=clock, quick=QuickStore.open(url))  # SQLAlchemy loads only if needed
-    ctx = Context.build(cfg, shared, worker_process=len(cfg.source) > 1, eager_notifiers=False)
+    path = sqlite_path(url)
+    shared = Shared(url=url, clock=clock, quick=QuickStore.open(url),  # SQLAlchemy loads only if needed
+                    new_file=path is not None and not path.exists())
+    ctx = Context.build(cfg, shared, worker_process=len(cfg.source) > 1, eager_notifiers=False, open_soon=True)
     fingerprint = notifier_fingerprint(cfg)
-    building: asyncio.Future[Notifiers] | None = None
+
+    async def check_notifiers() -> Notifiers | None:
+        if await asyncio.to_thread(ctx.shared.get_meta, "notifiers_ok") == fingerprint:
+            return None
+        return await asyncio.to_thread(_notifiers, cfg)
+
+    building = asyncio.ensure_future(check_notifiers())  # beside the polls: it may wait for the store
     try:
-        if await asyncio.to_thread(ctx.shared.get_meta, "notifiers_ok") != fingerprint:
-            building = asyncio.ensure_future(asyncio.to_thread(_notifiers, cfg))
         results = await poll_all(ctx)
-        if building is not None:
-            ctx._notifiers = await building
+        built = await building
+        if built is not None:
+            ctx._notifiers = built
             await asyncio.to_thread(ctx.store.set_meta, "notifiers_ok", fingerprint)
         sent, failed = await deliver(ctx, ignore_backoff=True)
         return OnceResult(results, sent, failed)
     finally:
-        if building is not None and not building.done():
+        if not building.done():
             await asyncio.wait([building])
         await ctx.aclose()
         ctx.shared.close()
