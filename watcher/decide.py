@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .frames import Frame
+from .lexicon import has_cjk
 from .lexicon.text import MONEY, same_amount
 
 # the parts that make an event the company's own, by kind
@@ -81,8 +82,9 @@ class Item:
 
 def identity(f: Frame, item: Item) -> str | None:
     # "closes acquisition of Ampere": only a company is bought, whatever else the name means
+    # (an English object: "新電力大手が同業を買収、契約アンペアごとの…" names the unit after the verb)
     if f.doubt == AMBIGUOUS_NAME and f.role == "target" and f.kind in ("acquisition", "sale", "merger") \
-            and f.via in ("of", "object"):
+            and f.via in ("of", "object") and not has_cjk(f.trigger):
         return None
     return f.doubt
 

@@ -433,11 +433,28 @@ def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
     """The company a headline is about: its first name that is no label ("摩尔线程概念股") and no
     point of comparison or investor's credential ("Eclipse, an early backer of Cerebras, closes …")."""
     cues = tuple(lex.phrases("bystander_cue"))
+    parts = tuple(f" {w}" for w in lex.phrases("component_marker"))
+    skipped = -1  # where the last name passed over ends: the names listed with it go too
     for a in sc.aliases:
-        before = sc.folded[max(0, a.start - 24):a.start].rstrip()
-        if not labelled(sc, lex, a.start, a.end) and not before.endswith(cues):
+        before = " " + sc.folded[max(0, a.start - 24):a.start].rstrip()
+        if skipped >= 0 and sc.folded[skipped:a.start].strip() in ("、", ",", "，", "和", "与", "及", "and", "&"):
+            skipped = a.end  # "同行摩尔线程、沐曦": the rest of the list of peers
+            continue
+        if before.endswith(parts) and lex.has("product_noun", _next_word(sc.folded, a.end)):
+            continue  # "Raspberry Pi soars as AI Kit with Hailo chip flies off shelves": a part's maker
+        if before.endswith(cues):
+            skipped = a.end
+            continue
+        if before.endswith(("前", "元")) and any(sc.folded.startswith(w, a.end) for w in lex.phrases("team_noun")):
+            continue  # "前Cerebras工程师在台创业…获种子轮": former staff, the startup they founded is the news
+        if not labelled(sc, lex, a.start, a.end):
             return int(a.what.company)
     return -1
+
+
+def _next_word(folded: str, at: int) -> str:
+    m = re.match(r"\s*([\w.-]+)", folded[at:at + 30])
+    return m.group(1) if m else ""
 
 
 def _cue(sc: Scan, cls: str, end: int) -> str | None:
@@ -448,7 +465,8 @@ def _cue(sc: Scan, cls: str, end: int) -> str | None:
 def _opinion(sc: Scan) -> tuple[str | None, str | None]:
     """(a label that makes the headline a view: "Opinion:", "【观点】"; words that weigh valuations)."""
     label = None
-    for s, e in sc.cues.get("opinion_label", []):
+    labels = sc.cues.get("opinion_label", []) + (sc.cues.get("notebook_label", []) if not sc.aliases else [])
+    for s, e in labels:
         before, after = sc.text[:s].strip(), sc.text[e:e + 2].strip()
         if before in ("", "【", "[", "(") or after[:1] in (":", "|", "】", "]", "：", ")") \
                 or before.endswith(("|", "-")):

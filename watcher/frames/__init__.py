@@ -58,6 +58,8 @@ def lead_subject(sc: Scan, span: tuple[int, int], lex: Lexicon, loose: bool = Tr
                 continue  # "퓨리오사AI에서 … 하던 엔지니어들이", "米Cerebrasで…していた": where someone worked
             if before.endswith("由"):
                 continue  # "由地平线机器人事业部拆分而来的地瓜机器人": where it came from, not the subject
+            if before.endswith(tuple(lex.phrases("worked_at"))) and sc.folded.startswith("的", a.end):
+                continue  # "由两位曾任职Cerebras的架构师创办的新创公司": where its founders worked
             if span[0] <= a.start <= span[0] + 6 and not any(w in before for w in lex.phrases("with_marker")) \
                     and not time_clause(sc, lex, a.end, span[1]) and not labelled(sc, lex, a.start, a.end):
                 return int(a.what.company)

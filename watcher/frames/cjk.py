@@ -74,7 +74,10 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
     parts = _parts(sc.folded, span)
+    carried: str | None = None  # the history of the clause before, for a clause that goes on with its event
     for cs, ce in clauses:
+        told = carried
+        carried = None
         part = next((p for p in parts if p[0] <= cs < p[1]), span)  # a denial speaks for its own part
         modality = "denial" if sc.cue_spans("denial_cue", part[0], part[1]) else (
             "speculation" if sc.cue_spans("speculation_cue", part[0], part[1]) else "fact")
@@ -92,6 +95,12 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             if not _READERS[d.frame](c, entry):
                 continue
             bg = background(c, d.kind, ctx.today)
+            if bg is None and told and d.kind in _CAPITAL and not names and not _own_time(c):
+                # "公司去年底完成D轮融资，估值约26亿美元": a clause with no name and no time of its own
+                # goes on with the clause before it, the round's valuation or the listing's proceeds
+                bg = f"{told} (the clause before)"
+            elif bg is not None and d.kind in _CAPITAL and _past_time(c, ctx.today):
+                carried = bg  # (a time, not any history: "累计", "一度" date nothing)
             amount = next((text[m[0]:m[1]] for m in sc.money
                            if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)
                            and not _sum_of_other(sc, t, m, ce)), None)
@@ -134,6 +143,22 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
+
+
+_CAPITAL = ("funding", "valuation", "ipo")
+
+
+def _own_time(c: Clause) -> bool:
+    """The clause says when, or that it is news: a year or month, or a news marker."""
+    return bool(_CJK_YEAR.search(c.folded, c.start, c.end) or _THIS_YEAR_MONTH.search(c.folded, c.start, c.end)
+                or c.has("news_marker", c.start, c.end) or c.has("background_cue", c.start, c.end))
+
+
+def _past_time(c: Clause, today: tuple[int, int]) -> bool:
+    """The clause dates its event in the past: a year or month before `today`, or a past time word."""
+    return bool(any(before((int(m.group(1)), int(m.group(2) or 0)), today)
+                    for m in _CJK_YEAR.finditer(c.folded, c.start, c.end))
+                or c.has("past_time", c.start, c.end))
 
 
 def _sought(c: Clause) -> bool:
@@ -596,6 +621,9 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
         return "in a clause about another company (…的)"
     if c.folded[max(c.start, a.start - 1):a.start] in ("前", "元"):
         return "former (前…, 元…)"
+    if between.startswith("的") and c.folded[max(0, a.start - 5):a.start].endswith(
+            tuple(c.lex.phrases("worked_at"))):
+        return "where its people worked (曾任职…的)"  # "由曾任职Cerebras的架构师创办的新创公司…募资"
     # (also across a list: "리벨리온과 삼성전자 출신 엔지니어들이 세운 스타트업")
     reach = 16 if re.match(r"\s?(?:과|와|및|·|、|,|や|と|和|及)", between) else 6
     if any(w in between[:reach] for w in c.lex.phrases("alumni_word")):
@@ -691,11 +719,12 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
     end = t.end
-    while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 1 and o.end > end), None)):
-        end = nxt  # "시리즈D 투자 유치를 이끈 임원": the trigger goes on in the next one
+    while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 3 and o.end > end
+                        and folded[end:o.start].strip() in ("", "과", "와", "및")), None)):
+        end = nxt  # "시리즈D 투자 유치를 이끈 임원": the trigger goes on in the next one ("합병과 시리즈C …")
     after = folded[end:c.end]
-    past = c.has("past_relative", t.end, min(c.end, t.end + 10))
-    if past and re.match(r"[ぁ-ゖ]", past) and not folded.startswith(past, t.end):
+    past = c.has("past_relative", end, min(c.end, end + 10))
+    if past and re.match(r"[ぁ-ゖ]", past) and not folded.startswith(past, end):
         past = None  # Japanese: only the trigger's own ending ("買収しており"), not another verb's ("と説明しており")
     if past:  # "메타의 인수 제안을 받았던 퓨리오사AI": the offer it once had; "買収しており": done before
         return f"in a clause about the past (…{past})"
@@ -714,6 +743,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a relative clause about a person (…を担った元CFO)"  # who handled it is the news
     if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
         return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
+    if kind in ("acquisition", "merger", "sale", "licence", "acquihire") and (adn := _JA_ADNOMINAL.match(after)) \
+            and any(a.start == end + adn.end() for a in c.names):
+        return "in a relative clause (…された + the company)"  # "メタに買収された米Rivosの元エンジニアら"
     if korean_relative(after, [a.start - t.end for a in c.names if a.start >= t.end]):
         return "in a relative clause (…한 + the company)"  # "인수 제안 거절한 퓨리오사AI, 유니콘 등극"
     if _RELATIVE.match(after):
@@ -745,6 +777,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     return None
 
 
+# Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
+# prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
+_JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
@@ -769,7 +804,7 @@ _KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[�
 _KO_OWN_ROUND = re.compile(r"^\s?(?:가|이)\s?(?:진행|실시|추진|유치)(?:한|하는|하던|중인|해 온)\s")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
-_KO_AFTER = re.compile(r"^\s?[가-힣]{0,4}\s?(?:후|이후|뒤|다음)(?=[\s,，]|$)")
+_KO_AFTER = re.compile(r"^\s?(?:[가-힣]{1,4}\s?){0,2}?(?:후|이후|뒤|다음)(?=[\s,，]|$)")  # "… 제안을 거절한 뒤"
 
 
 def _in_ko_relative(c: Clause, a: Found[AliasDef]) -> bool:

@@ -52,6 +52,10 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     date is history when it lies before `today` (year, month), the month the item was published."""
     if pending(g, k):
         label = "main"
+    if (after := follows_event(g, k)) is not None:
+        return f"history: what the news follows ({after} …)"
+    if told_before(g, k):
+        return f"history: a deal told before ({g.t[k - 1].text} …)"
     if label == "relative":
         return "in a relative clause"
     if label == "subordinate" and not market_reaction(g, k):
@@ -204,6 +208,33 @@ def before(when: tuple[int, int], today: tuple[int, int]) -> bool:
     if not month:
         return year < today[0]
     return year * 12 + month < today[0] * 12 + today[1] - 1
+
+
+def follows_event(g: English, k: int) -> str | None:
+    """"The agreement follows SambaNova's recent fundraising": a trigger noun that is the object of
+    a verb of sequence (after_verb) is the earlier event the news comes after; the verb, or None."""
+    if g.t[k].kind != "trig" or not any(e.defn.pos == "noun" for e in g.t[k].entries):
+        return None
+    i = k - 1
+    while i >= 0 and k - i <= 6 and (g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss", "money")
+                                     or g.t[i].kind == "word" and not g.verbish(i) and not g.is_(i, "preposition")
+                                     and g.phrase_ending(i, "after_verb") < 0):
+        i -= 1
+    first = g.phrase_ending(i, "after_verb")
+    return " ".join(t.text for t in g.t[first:i + 1]) if first >= 0 else None
+
+
+def told_before(g: English, k: int) -> bool:
+    """"a loan to cover its pending purchase of Ampere": a deal noun after "pending" (announced_before)
+    is a deal told before, unless what befalls it now follows ("… wins approval", deal_stage)."""
+    i = k - 1
+    while i >= 0 and (g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss")):
+        i -= 1
+    return (i >= 0 and g.t[k].kind == "trig" and any(e.defn.pos == "noun" and e.defn.kind in
+                                                        ("acquisition", "merger", "sale") for e in g.t[k].entries)
+            and g.phrase_ending(i, "announced_before") >= 0
+            and g.cue_between("deal_stage", k + 1, g.n - 1) is None
+            and not any(g.is_(j, "stage_approval") for j in range(k + 1, g.n)))
 
 
 def pending(g: English, k: int) -> bool:

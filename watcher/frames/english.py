@@ -91,6 +91,8 @@ class Reader:
             return []  # "MIT spin-off Lightmatter": the noun as a title of the name after it, no event
         if d.pos == "verb" and attributive(g, k):
             return []  # "the permissively licensed instruction set": an adjective, not a clause's verb
+        if d.pos == "verb" and part_of_name(g, k):
+            return []  # "Samsung's Catalyst Fund is among its investors": a name, not a clause's verb
         if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
                                                           for e in self.t.entries):
             return []
@@ -282,6 +284,10 @@ class Reader:
     def _transfer_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
         if self.voice == "passive":
+            h = g.head_tok(subj)
+            if h is not None and h.kind == "word" and g.lex.has("product_noun", h.low) and subj is not None \
+                    and not proper_name(g, subj):
+                r.customer = f"{h.text} bought"  # "Graphcore's former office building bought by an investor"
             self.give(r, subj, "target", "subject")
             for n in (obj.pp("by") if obj else []) + pps_after(g, k, "by"):
                 self.give(r, n, "acquirer", "by")
@@ -566,7 +572,8 @@ class Reader:
             owner = pronoun_owner(g, k)  # "the price of its IPO"
             if owner >= 0:
                 poss = [owner]
-            elif owner == -1 and self.ctx.topic >= 0:
+            elif owner == -1 and self.ctx.topic >= 0 and not (d.kind == "funding" and named_between(g, start, k)):
+                # (not "to cover its OpenAI investment": the name before the noun is what it put money in)
                 r.roles[-1] = (_TOPIC_ROLE[d.frame], "its (the company of the story)")
         if not poss and not comp and self.ctx.topic >= 0 and -1 not in r.roles and r.kind != "valuation":
             for x in range(start, k):
@@ -889,7 +896,9 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
                 and g.is_(i - 1, "participle_adverb") and not t.cap:
             i -= 2  # "Cerebras' newly announced $1B round", "its recently closed Series B"
             continue
-        if t.kind == "trig" and i + 1 < k and g.t[i + 1].kind == "money" and i > 0 and g.t[i - 1].kind != "money" \
+        sum_at = i + 2 if i + 2 < k and g.t[i + 1].kind == "word" and g.t[i + 1].text.isupper() \
+            and len(g.t[i + 1].text) <= 4 else i + 1  # "raise GBP 3m pre-seed": past a currency code
+        if t.kind == "trig" and sum_at < k and g.t[sum_at].kind == "money" and i > 0 and g.t[i - 1].kind != "money" \
                 and any(e.defn.pos == "verb" for e in t.entries):
             break  # "engineers raise $20 million seed": the verb before the sum ends the phrase
         if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
@@ -987,6 +996,22 @@ def governor(g: English, start: int) -> tuple[str, NP | None]:
 def is_generic_np(g: English, np: NP) -> bool:
     h = g.head_tok(np)
     return h is not None and (h.low == "it" or g.lex.has("company_noun", h.low) or g.lex.has("anaphor", h.low))
+
+
+def named_between(g: English, start: int, k: int) -> bool:
+    """A name of another company among a noun's describing words ("its OpenAI investment"): a
+    capitalised word that is no place and no word the lexicon knows, in a sentence not in Title Case."""
+    return not (g.sc.title_case or g.sc.shouting) and any(
+        g.t[x].kind == "word" and g.t[x].cap and g.t[x].text[:1].isupper() and not g.lex.has("place", g.t[x].low)
+        and not g.is_(x, "determiner") and not g.is_(x, "possessive_pronoun") for x in range(start, k))
+
+
+def part_of_name(g: English, k: int) -> bool:
+    """A verb capitalised after a capitalised word in a sentence that is not Title Case: a word of
+    a name ("Samsung's Catalyst Fund", "the Vision Fund"), not a verb."""
+    t = g.t[k]
+    return (not (g.sc.title_case or g.sc.shouting) and k > 0 and t.text[:1].isupper() and not t.text.isupper()
+            and g.t[k - 1].kind == "word" and g.t[k - 1].cap and g.t[k - 1].text[:1].isupper())
 
 
 def proper_name(g: English, np: NP) -> bool:
