@@ -193,3 +193,21 @@ def test_korean_bare_won(text, figure):
     assert got == figure
     if figure:
         assert amount_value(figure)[1] == "KRW"
+
+
+def test_the_lexicon_is_kept_between_runs_and_a_bad_copy_is_rebuilt(tmp_path, monkeypatch):
+    """load() keeps what it built in the cache folder, keyed by the data files' bytes; a damaged
+    copy is read as none, and a folder it cannot write to only means nothing is kept."""
+    from watcher import lexicon
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = lexicon.load.__wrapped__()
+    kept = list((tmp_path / "watcher").glob("lexicon-*.marshal"))
+    assert len(kept) == 1
+    assert lexicon.load.__wrapped__() == built  # read back from the copy
+    kept[0].write_bytes(b"not marshal data")
+    assert lexicon.load.__wrapped__() == built
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where the folder should be
+    assert lexicon.load.__wrapped__() == built
