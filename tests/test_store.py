@@ -419,3 +419,31 @@ def test_an_event_keeps_the_date_its_reports_give_it(tmp_path):
     st.close()
     rows = sqlite3.connect(tmp_path / "w.db").execute("SELECT told_date FROM event ORDER BY id").fetchall()
     assert rows == [("2020-12",), ("2025-09",)]  # stored, for the next poll's reports to be weighed against
+
+
+def test_sqlites_driver_sql_writes_and_reads_items_as_the_core_statements_do(tmp_path, monkeypatch):
+    """On SQLite the ingest's key and URL reads and its plain insert go through the driver; what
+    they store, row for row, and what a later ingest sees of it, is what the core statements give."""
+    import sqlite3
+
+    from watcher.store import items as items_mod
+
+    when = datetime(2025, 12, 24, 9, 30, 1, 5, tzinfo=UTC)
+    dated = normalize(RawItem(guid="d", title="Chip firm ships a new board", link="https://x.example/d",
+                              summary="Nothing of note.", published=when), "s")
+    batch = [item(n, title=f"Chip firm ships board number {n}") for n in range(3)] + [dated]
+    rows = []
+    for name, driver in (("driver", True), ("core", False)):
+        monkeypatch.setattr(items_mod, "DRIVER_SQL", driver)
+        st = Store(f"sqlite:///{tmp_path / name}.db")
+        assert ingest(st, "s", batch, alert=False).new_items == 4
+        assert ingest(st, "s", batch, alert=False).new_items == 0  # known by key
+        again = [normalize(RawItem(guid=f"other{n}", title=f"Chip firm ships board number {n}",
+                                   link=f"https://x.example/{n}"), "t") for n in range(3)]
+        assert ingest(st, "t", again, alert=False).new_items == 0  # known by URL
+        st.close()
+        con = sqlite3.connect(tmp_path / f"{name}.db")
+        rows.append(con.execute("SELECT * FROM item ORDER BY id").fetchall())
+        con.close()
+    assert len(rows[0]) == 7  # the four, and the other source's three copies of known addresses
+    assert rows[0] == rows[1]

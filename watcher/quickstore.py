@@ -32,8 +32,11 @@ def sqlite_path(url: str) -> Path | None:
     return None if not rest or rest == ":memory:" else Path(rest)
 
 
-def _to_db(value: Any) -> Any:
+def to_db(value: Any) -> Any:
+    """A value as SQLAlchemy writes it to SQLite: an aware datetime as naive UTC text, a bool as 0/1."""
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise StoreError("naive datetime given to the store; use aware UTC")
         return value.astimezone(UTC).strftime(_DATETIME)
     return value
 
@@ -104,7 +107,7 @@ class QuickStore:
         sql = f"INSERT INTO source_state ({cols}) VALUES ({marks}) ON CONFLICT (name) DO UPDATE SET {sets}"
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.conn.executemany(sql, [tuple(_to_db(r[c]) for c in STATE_COLUMNS) for r in rows])
+            self.conn.executemany(sql, [tuple(to_db(r[c]) for c in STATE_COLUMNS) for r in rows])
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

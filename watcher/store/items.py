@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -25,6 +26,7 @@ from ..ingest import (
     plan_ingest,
 )
 from ..models import EventInfo, Item
+from ..quickstore import to_db
 from .base import Db
 from .schema import (
     AlertFactRow,
@@ -68,6 +70,26 @@ _SAME_REPORT = sa_select(_RP.c.id).where(_RP.c.alert_id == bindparam("alert"), _
                                          _RP.c.link.is_not_distinct_from(bindparam("link")))
 _INSERT_REPORT = insert(_RP)
 _COMPANIES = sa_select(_IC.c.item_id, _IC.c.company).where(_IC.c.item_id.in_(bindparam("ids", expanding=True)))
+
+# The same two reads and the plain items' insert as SQLite's own SQL, run through the driver
+# (Connection.exec_driver_sql): SQLAlchemy's compile-and-bind step cost more than SQLite itself on a
+# first poll (6,000 items in 200 batches). Written from the table's quoted names; values stored
+# exactly as the UTCDateTime and Boolean types store them (quickstore.to_db; test_store compares).
+DRIVER_SQL = True  # False: the core statements on SQLite too (the test that both write the same sets it)
+_PLAIN = ("source", "key", "url", "link", "title", "summary", "story_key", "published", "seen_at", "form",
+          "form_items", "company", "event", "alerted", "companies", "pruned")
+_Q = sqlite_dialect().identifier_preparer.quote
+_LITE_INSERT_ITEM = (f"INSERT INTO {_Q(_I.name)} ({', '.join(_Q(c) for c in _PLAIN)}) "
+                     f"VALUES ({', '.join('?' * len(_PLAIN))})")
+
+
+def _lite_known_keys(n: int) -> str:
+    return f"SELECT {_Q('key')} FROM {_Q(_I.name)} WHERE {_Q('source')} = ? AND {_Q('key')} IN ({', '.join('?' * n)})"
+
+
+def _lite_by_url(n: int) -> str:
+    cols = ", ".join(_Q(c) for c in ("url", "id", "alerted", "story_id", "source", "story_key"))
+    return f"SELECT {cols} FROM {_Q(_I.name)} WHERE {_Q('url')} IN ({', '.join('?' * n)}) ORDER BY {_Q('id')}"
 
 
 class Items(Db):
@@ -136,14 +158,20 @@ class Items(Db):
         seen (and the story each carries), and, when something matched, the alerted stories and
         open events it may join."""
         conn = s.connection()
+        lite = conn.dialect.name == "sqlite" and DRIVER_SQL
         keys: set[str] = set()
         for chunk in _chunks([it.key for it in items], 500):
-            keys.update(conn.execute(_KNOWN_KEYS, {"source": source, "keys": chunk}).scalars())
+            if lite:
+                keys.update(r[0] for r in conn.exec_driver_sql(_lite_known_keys(len(chunk)), (source, *chunk)))
+            else:
+                keys.update(conn.execute(_KNOWN_KEYS, {"source": source, "keys": chunk}).scalars())
         # url -> the first item of each story told at that address: (item, the alerted item of its
         # story, source, story key), oldest first
         at: dict[str, dict[str, tuple[int, int | None, str, str]]] = {}
         for chunk in _chunks([it.url for it in items if it.url and it.key not in keys], 500):
-            for url, iid, alerted, story, source_, key in conn.execute(_BY_URL, {"urls": chunk}):
+            rows = conn.exec_driver_sql(_lite_by_url(len(chunk)), tuple(chunk)) if lite \
+                else conn.execute(_BY_URL, {"urls": chunk})
+            for url, iid, alerted, story, source_, key in rows:
                 at.setdefault(url, {}).setdefault(key, (iid, iid if alerted else story, source_, key))
         firsts = [r for stories in at.values() for _, r, _, _ in stories.values() if r is not None]
         if not any(it.key in matched and it.key not in keys for it in items):
@@ -281,7 +309,11 @@ class Items(Db):
                     if value not in have:
                         s.add(EventLabelRow(event_id=saved.id, kind=kind, value=value))
         if plain:
-            s.connection().execute(_INSERT_ITEM, plain)  # core executemany: no ORM bulk path
+            conn = s.connection()
+            if conn.dialect.name == "sqlite" and DRIVER_SQL:
+                conn.exec_driver_sql(_LITE_INSERT_ITEM, [tuple(to_db(r[c]) for c in _PLAIN) for r in plain])
+            else:
+                conn.execute(_INSERT_ITEM, plain)  # core executemany: no ORM bulk path
 
     @staticmethod
     def _add_also_to(s: Session, alert_id: int, label: str, link: str | None) -> None:
