@@ -139,7 +139,9 @@ class Matcher:
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         focus_reports_nothing=focus is not None and lex.has("not_news_piece", focus.lower()),
                         focus_spends=focus is not None and lex.has("spend_verb", focus.lower()),
-                        report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents),
+                        # (a lead does not make "Will SambaNova find a buyer ...?" a report: it asks the future)
+                        report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents)
+                        and not lex.has("question_modal", title.split(" ", 1)[0].lower()),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex),
                         related_stocks=_cue(t_scan, "related_stocks", len(title)) or (
@@ -472,6 +474,12 @@ def _opinion(sc: Scan) -> tuple[str | None, str | None]:
                 or before.endswith(("|", "-")):
             label = sc.text[s:e]
             break
+    for s, e in sc.cues.get("forecast_label", []):
+        # a forecast closing a headline or one of its parts ("券商2026年展望：…", "…IPOを大胆予測　…",
+        # "…市場関係者の見方"): the piece guesses what may come
+        if label is None and (sc.text[e:e + 1] in ("", ":", "：", "\u3000", "|", "】", "…")
+                              or sc.text.startswith("..", e) or sc.text[e:e + 1] == " " and has_cjk(sc.text[s:e])):
+            label = sc.text[s:e]
     spans = sc.cues.get("opinion_cue")
     return label, (sc.text[spans[0][0]:spans[0][1]] if spans else None)
 

@@ -74,6 +74,12 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
     # "摩尔线程，科创板IPO获受理"; not "继黑芝麻智能…递表后，晶泰…"
     snippet = text[span[0]:span[1]].strip()[:300]
     parts = _parts(sc.folded, span)
+    # a sentence that opens with another company the lexicon knows ("寒武纪公告称，…拟募资…"): its
+    # capital events are that company's own, not the story's
+    opener = folded[span[0]:span[1]].lstrip(" 【[「“\"'")
+    other_opens = any(opener.startswith(k) for k in lex.names) and not any(
+        a.start - span[0] <= len(folded[span[0]:span[1]]) - len(opener) + 1 for a in sc.aliases
+        if span[0] <= a.start < span[1])
     carried: str | None = None  # the history of the clause before, for a clause that goes on with its event
     for cs, ce in clauses:
         told = carried
@@ -139,7 +145,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             if not c.roles and ctx.topic >= 0 and not names and d.frame in _TOPIC_ROLE \
                     and not (later and all(a.start > t.start for a in later)) \
                     and not _own_subject(folded[cs:t.start]) and not _zh_own_subject(c) \
-                    and not c.has("group_subject", cs, t.start):  # "其投资的两家GPU公司…登陆科创板": several
+                    and not c.has("group_subject", cs, t.start) \
+                    and not (other_opens and d.kind in _CAPITAL):  # "其投资的两家GPU公司…登陆科创板": several
                 out.append(replace(base, company=ctx.topic, role=_TOPIC_ROLE[d.frame], via="the company of the story",
                                    doubt=ctx.topic_doubt))
     return dedupe(out)
@@ -624,6 +631,10 @@ def modifier(c: Clause, a: Found[AliasDef]) -> str | None:
     if between.startswith("的") and c.folded[max(0, a.start - 5):a.start].endswith(
             tuple(c.lex.phrases("worked_at"))):
         return "where its people worked (曾任职…的)"  # "由曾任职Cerebras的架构师创办的新创公司…募资"
+    first, last = _list_around(c, a)
+    if c.folded.startswith("的", last.end) and c.folded[max(0, first.start - 5):first.start].endswith(
+            tuple(c.lex.phrases("backed_before"))):
+        return "what an investor backed (曾押中…的)"  # "曾押中摩尔线程、沐曦的浦江芯火基金完成二期募资"
     # (also across a list: "리벨리온과 삼성전자 출신 엔지니어들이 세운 스타트업")
     reach = 16 if re.match(r"\s?(?:과|와|및|·|、|,|や|と|和|及)", between) else 6
     if any(w in between[:reach] for w in c.lex.phrases("alumni_word")):
@@ -641,6 +652,21 @@ _JA_PERSON_FOUNDED = re.compile(r"(?:技[术術]者|エンジニア|研究者|[�
 
 _KO_JA_SUBJECT = re.compile(r"([가-힣A-Za-z0-9ァ-ヿ一-鿿]{2,})(?:이|가|は|が)(?=[\s、,]|$)")
 _SELF_WORDS = ("회사", "당사", "이 회사", "同社", "当社", "自社", "동사")
+
+
+def _list_around(c: Clause, a: Found[AliasDef]) -> tuple[Found[AliasDef], Found[AliasDef]]:
+    """The first and last name of the list `a` stands in ("摩尔线程、沐曦"), or `a` twice."""
+    names = sorted(c.sc.aliases, key=lambda x: x.start)
+    i = names.index(a)
+    lo = hi = i
+    while lo > 0 and c.folded[names[lo - 1].end:names[lo].start].strip() in _LIST_JOINS:
+        lo -= 1
+    while hi + 1 < len(names) and c.folded[names[hi].end:names[hi + 1].start].strip() in _LIST_JOINS:
+        hi += 1
+    return names[lo], names[hi]
+
+
+_LIST_JOINS = ("、", ",", "，", "和", "与", "及", "以及")
 
 
 def _zh_own_subject(c: Clause) -> bool:
@@ -730,6 +756,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if (an := _SINCE_EVENT.match(after)) is not None:
+        return f"a time since the event ({an.group(0).strip()})"  # "上市满月", "買収から1年", "합병 1년"
     if HANGUL.search(folded, t.start, t.end) and _KO_AFTER.match(after):
         return "in a clause of time (…후)"  # "유니콘 등극 후 첫 인터뷰": what came before the news
     if HANGUL.search(folded, t.start, t.end) and (pm := _KO_FOR_PERSON.match(after)) \
@@ -758,7 +786,7 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a subordinate clause (…后)"
     if backdrop(c.sc, c.lex, t.end):
         return "the backdrop of another story (…后, …之际)"
-    if (kind in ("ipo", "acquisition", "merger", "sale") or folded[t.start:t.end].endswith("取引")) \
+    if (kind in ("ipo", "acquisition", "merger", "sale") or folded[t.start:t.end].endswith(("取引", "契约", "契約"))) \
             and re.match(r"\s?を受け", after):  # ("ライセンス取引を受け": following the deal, not a licence received)
         # "上場を受け、…ETFに資金流入": following the listing (a licence or a round "を受け" is received)
         return "the backdrop of another story (…を受け)"
@@ -780,6 +808,11 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 # Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
 # prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
 _JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
+# a span of time right after the trigger: how long ago the event was ("上市满月", "買収から1年", "합병 1년…",
+# "上市一周年"); not a time within which it may come ("一年内")
+_SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|一|两|二|三|半)?\s?(?:周年|年|个月|月)"
+                          r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|一|两|二|三|半)\s?"
+                          r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월))(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")

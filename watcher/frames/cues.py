@@ -52,6 +52,9 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     date is history when it lies before `today` (year, month), the month the item was published."""
     if pending(g, k):
         label = "main"
+    if g.t[k].kind == "trig" and any(e.defn.pos == "noun" and e.defn.kind == "valuation" for e in g.t[k].entries) \
+            and (year := dated_noun(g, k, today)) is not None:
+        return f"history: {year}"
     if (after := follows_event(g, k)) is not None:
         return f"history: what the news follows ({after} …)"
     if told_before(g, k):
@@ -208,6 +211,30 @@ def before(when: tuple[int, int], today: tuple[int, int]) -> bool:
     if not month:
         return year < today[0]
     return year * 12 + month < today[0] * 12 + today[1] - 1
+
+
+def negated_noun(g: English, k: int) -> bool:
+    """"The company has announced no listing plans", "had no need for outside investors or a
+    separate listing": "no" or "without" before a trigger noun in its stretch of the clause, with
+    no verb between, says there is none."""
+    for j in range(k - 1, max(-1, k - 9), -1):
+        t = g.t[j]
+        if t.kind == "word" and t.low in ("no", "without"):
+            return True
+        if t.kind == "punct" or g.is_(j, "verb_group") or g.is_(j, "aux") or t.kind == "trig" \
+                or g.phrase_at(j, "subordinator") >= 0:
+            return False
+    return False
+
+
+def dated_noun(g: English, k: int, today: tuple[int, int]) -> str | None:
+    """"its 2021 valuation of $5bn": a year right before a valuation noun, before this year (not
+    "a 2024 IPO", a plan, nor a round's name: "its 2021 Series C")."""
+    for j in (k - 1, k - 2):
+        if j >= 0 and re.fullmatch(r"(?:19|20)\d\d", g.t[j].text) and today != (0, 0) \
+                and int(g.t[j].text) < today[0] and (j == k - 1 or g.t[j + 1].kind == "word"):
+            return g.t[j].text
+    return None
 
 
 def follows_event(g: English, k: int) -> str | None:

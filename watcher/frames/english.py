@@ -91,6 +91,9 @@ class Reader:
             return []  # "MIT spin-off Lightmatter": the noun as a title of the name after it, no event
         if d.pos == "verb" and attributive(g, k):
             return []  # "the permissively licensed instruction set": an adjective, not a clause's verb
+        if (d.pos == "noun" or self.t.low.endswith("ing")) and k + 1 < g.n and g.t[k + 1].kind == "word" \
+                and (g.is_(k + 1, "fiscal_noun") or g.is_(k + 1, "cost_noun")):
+            return []  # "Groq licensing outlay shows in cash flow", "its debut earnings report": a figure
         if d.pos == "verb" and part_of_name(g, k):
             return []  # "Samsung's Catalyst Fund is among its investors": a name, not a clause's verb
         if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
@@ -100,6 +103,8 @@ class Reader:
         ok = self._verb(r) if d.pos in ("verb", "phrase") else self._noun(r)
         if not ok:
             return []
+        if d.pos == "noun" and cues.negated_noun(g, k):
+            r.modality = "negated"  # "has announced no listing plans", "no need for ... a separate listing"
         if r.amount is None and d.pos in ("verb", "phrase"):
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
         if r.amount is None and not r.customer:
@@ -322,6 +327,11 @@ class Reader:
             self.give(r, obj, "target", "object", "head", "member", "poss")
             for n in obj.pp("of", "in"):
                 self.give(r, n, "target", "of")
+            last = max([obj.end] + [n.end for _, n in obj.pps])
+            if not obj.rel and not any(n.rel for _, n in obj.pps) and g.punct(last + 1, ","):
+                # "in talks to acquire one of them, AI chip start-up SambaNova Systems": the name that
+                # stands beside a nameless object is what is bought
+                self.give(r, g.np_right(last + 2), "target", "object (beside it)", "head")
         h = g.head_tok(obj)
         # (not another owner's: "agreed to buy ABB's robotics division")
         others = obj is not None and any(g.t[x].kind == "poss" and x > obj.start and g.t[x - 1].cap
@@ -550,6 +560,8 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if k + 1 < g.n and g.t[k + 1].kind == "word" and g.is_(k + 1, "investor_noun"):
             return False  # "Etched's seed investors", "its Series A backers": people, not an event
+        if k + 1 < g.n and g.t[k + 1].kind == "word" and r.kind == "funding" and g.is_(k + 1, "investor_kind"):
+            return False  # "Seed firm behind Positron AI closes its second fund": a kind of investor
         start, pre = premodifiers(g, k)
         pps = noun_pps(g, k)
         if not pps and k + 1 < g.n and g.t[k + 1].kind == "trig" and not g.verbish(k + 1):
