@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from ..events import FAMILY
 from ..index import AliasDef, Found, Scan, TriggerEntry
-from ..lexicon import HANGUL, Lexicon, has_cjk
+from ..lexicon import HANGUL, KANA, Lexicon, has_cjk
 from ..lexicon.text import split_clauses
 from .cues import before
 from .english import dedupe
@@ -530,6 +530,10 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
         # that describes someone else, who is the one the round belongs to
         c.give(left[-1], "modifier", "in a relative clause (…온, …쓰는 + someone else)")
         left = []
+    if left and d.frame == "raise" and c.folded[t.start:t.end] == "出资" and not KANA.search(c.folded, c.start, c.end) \
+            and re.fullmatch(r"\s?(?:拟|将|计划|宣布|公告|以)?\s?", c.folded[left[-1].end:t.start]):
+        c.give(left[-1], "investor", "subject (…出资: it puts money in)")  # "沐曦拟出资2亿元作为有限合伙人"
+        return True
     if left:
         a = left[-1]
         c.give(a, role, "subject")
@@ -714,7 +718,7 @@ _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
 # a comparison: "与摩尔线程、沐曦等仍在排队上市的同行不同" (unlike them), "与沐曦相比"
-_COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似)")
+_COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似|的差距|的差异)")
 # Japanese: a valuation that describes the company ("評価額44億ドルの新興"), the 新 folded to simplified
 _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億|万|兆)?\s?(?:ドル|円|ユーロ)の"
                            r"(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
@@ -810,8 +814,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 _JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
 # a span of time right after the trigger: how long ago the event was ("上市满月", "買収から1年", "합병 1년…",
 # "上市一周年"); not a time within which it may come ("一年内")
-_SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|一|两|二|三|半)?\s?(?:周年|年|个月|月)"
-                          r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|一|两|二|三|半)\s?"
+_SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
+                          r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|[一两二三四五六七八九十半])\s?"
                           r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월))(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")

@@ -252,16 +252,24 @@ def follows_event(g: English, k: int) -> str | None:
 
 
 def told_before(g: English, k: int) -> bool:
-    """"a loan to cover its pending purchase of Ampere": a deal noun after "pending" (announced_before)
-    is a deal told before, unless what befalls it now follows ("… wins approval", deal_stage)."""
+    """"a loan to cover its pending purchase of Ampere", "ahead of its expected IPO": a deal or IPO
+    noun after "pending", "expected" (announced_before) is one told before, unless what befalls it
+    now follows ("… wins approval", deal_stage) or a listing step stands beside it."""
+    t = g.t[k]
+    if t.kind != "trig" or not any(e.defn.pos == "noun" and e.defn.kind in ("acquisition", "merger", "sale", "ipo")
+                                   for e in t.entries):
+        return False
     i = k - 1
-    while i >= 0 and (g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss")):
-        i -= 1
-    return (i >= 0 and g.t[k].kind == "trig" and any(e.defn.pos == "noun" and e.defn.kind in
-                                                        ("acquisition", "merger", "sale") for e in g.t[k].entries)
-            and g.phrase_ending(i, "announced_before") >= 0
-            and g.cue_between("deal_stage", k + 1, g.n - 1) is None
-            and not any(g.is_(j, "stage_approval") for j in range(k + 1, g.n)))
+    while i >= 0 and g.phrase_ending(i, "announced_before") < 0 and (
+            g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss")):
+        i -= 1  # ("its expected IPO": "expected" is also a determiner's word, as in "an expected $1bn")
+    if i < 0 or g.phrase_ending(i, "announced_before") < 0:
+        return False
+    if any(e.defn.kind == "ipo" for e in t.entries) and any(
+            g.is_(j, cls) for j in range(max(0, k - 3), min(g.n, k + 4)) for _, cls in _STAGE_CLASSES):
+        return False  # "prices its expected IPO": a step beside it
+    return g.cue_between("deal_stage", k + 1, g.n - 1) is None \
+        and not any(g.is_(j, "stage_approval") for j in range(k + 1, g.n))
 
 
 def pending(g: English, k: int) -> bool:

@@ -507,6 +507,16 @@ class Reader:
                 and not g.lex.has("company_noun", h.low) and not g.is_(obj.start, "determiner") \
                 and not any(g.t[i].kind == "trig" for i in range(obj.start, min(g.n, obj.end + 2))):
             return False  # "joins Celestial AI board": a seat, not a round (a round's noun is a trigger)
+        money = g.money_near(k + 1, min(g.n - 1, k + 4))
+        if self.voice == "passive" and money is not None and not g.is_(k, "descriptive"):
+            # (not "…, backed by $270m": a description of the company)
+            # "Mythic has been recapitalised with $13 million from investors": the subject takes the money
+            self.give(r, subj, "recipient", "subject (passive)")
+            for n in pps_after(g, k, "by", "from"):
+                self.give(r, n, "investor", "by")
+                r.counter += names(g, n)
+            r.amount = money
+            return True
         self.give(r, subj, "investor", "subject")
         r.counter += names(g, subj)
         if obj is not None:
@@ -560,7 +570,8 @@ class Reader:
         g, k, d = self.g, self.k, self.d
         if k + 1 < g.n and g.t[k + 1].kind == "word" and g.is_(k + 1, "investor_noun"):
             return False  # "Etched's seed investors", "its Series A backers": people, not an event
-        if k + 1 < g.n and g.t[k + 1].kind == "word" and r.kind == "funding" and g.is_(k + 1, "investor_kind"):
+        nxt = k + 2 if k + 2 < g.n and g.t[k + 1].low == "stage" else k + 1  # "a seed-stage investor in Groq"
+        if nxt < g.n and g.t[nxt].kind == "word" and r.kind == "funding" and g.is_(nxt, "investor_kind"):
             return False  # "Seed firm behind Positron AI closes its second fund": a kind of investor
         start, pre = premodifiers(g, k)
         pps = noun_pps(g, k)
@@ -1206,6 +1217,10 @@ def pronoun_owner(g: English, k: int) -> int:
                 return i
         if proper_name(g, subj) and not is_generic_np(g, subj):
             return -2  # "Blaize Holdings 13D: Bess Ventures reports its stake": its = the subject's own
+        h = g.head_tok(subj)
+        if h is not None and h.kind == "word" and (g.lex.has("investor_kind", h.low)
+                                                   or g.lex.has("investor_noun", h.low)):
+            return -2  # "An early Groq backer sells part of its stake": the backer's own
     for i in range(k - 1, -1, -1):
         if g.t[i].kind == "comp" and not cues.bystander(g, i, k):
             return i

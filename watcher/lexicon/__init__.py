@@ -43,6 +43,8 @@ CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 # Hangul (syllables and jamo): Korean puts spaces between its words, unlike Chinese and Japanese
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# kana: Japanese writes them among its Han characters, Chinese never does
+KANA = re.compile("[\u3040-\u30ff]")
 
 
 def is_cjk(ch: str) -> bool:
