@@ -243,6 +243,8 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
                 and (not gap or gap[:1] in ("을", "를", "의")):
             c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
             c.counter = _korean_buyer(c)
+            if gap.startswith("의") and (won := c.has("product_noun", a.end, t.start)):
+                c.customer = f"buys its {won}"  # "세레브라스 시스템즈의 … 연산 능력을 … 사들이기로": its products
             return True
         if partner:  # "英特尔与SambaNova展开收购谈判": talks with the startup are talks to buy it
             c.give(a, "target", "with (与)")
@@ -469,13 +471,19 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     # ("…IP的授权客户": the licence's customer)
     obtain = c.has("obtain_verb", max(c.start, t.start - 6), t.end) is not None \
         or c.folded[t.end:t.end + 4].lstrip(" を를을").startswith(("도입", "导入", "客户"))
+    # "地平线机器人已签署授权协议，将在…芯片中采用Arm最新的CPU核心": the sentence goes on to adopt an IP
+    # vendor's design, so the licence is taken in
+    rest = c.folded[t.end:c.folded.find("。", t.end) if "。" in c.folded[t.end:] else len(c.folded)]
+    adopts = any(c.lex.has("ip_vendor", w) for m in re.finditer(r"(?:采用|使用|导入|搭载)", rest)
+                 for w in re.findall(r"[a-z][a-z0-9]*", rest[m.end():m.end() + 8]))
+    obtain = obtain or adopts
     if c.left:
         a = c.left[-1]
         # "Tenstorrent获得Arm授权", "爱芯元智宣布获得Arm…IP授权": an obtain verb between the name and the
         # licence makes the name the one that takes it
         # ("摩尔线程已签约授权使用其…IP": licensed to use another's IP)
         between = c.has("obtain_verb", a.end, t.start) is not None or c.folded.startswith("使用", t.end) \
-            or _others_ip(c, a.end)
+            or _others_ip(c, a.end) or adopts
         obtain = obtain or between
         gets = between or d.lang == "ja" and c.folded[a.end:a.end + 1] in ("が", "は", "、", ",") \
             or c.folded.startswith("客户", t.end)  # "地平线成为其…IP的授权客户": the customer of the licence
@@ -816,7 +824,7 @@ _JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓�
 # "上市一周年"); not a time within which it may come ("一年内")
 _SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
                           r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|[一两二三四五六七八九十半])\s?"
-                          r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월))(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
+                          r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월)|(?:한|두|세|네)\s?(?:달|해)\s?만)(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
