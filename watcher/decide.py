@@ -62,6 +62,7 @@ class Item:
     focus: str | None = None  # the headline's own non-deal event ("launches"), if it has one
     focus_reports_nothing: bool = False  # ... and it says the piece reports no event ("Agenda", "is hiring")
     focus_spends: bool = False  # ... and it is a verb of spending ("spends US$5.5 bln on Celestial AI")
+    focus_results: bool = False  # ... and it is a company's results ("Nvidia results to test nerves after … pact")
     headline_alerts: bool = False  # a headline frame passed every check
     report_in_question: bool = False  # a question headline that still reports ("in talks", "reportedly")
     headline_amounts: tuple[str, ...] = ()  # amounts the headline names
@@ -205,7 +206,8 @@ def focus(f: Frame, item: Item) -> str | None:
         return None
     if any(same_amount(a, f.amount) for a in item.headline_amounts):
         return None  # the headline names this very sum: the story is about it
-    if f.company in item.headline_companies and item.deal_words and f.kind in ("acquihire", "licence"):
+    if f.company in item.headline_companies and item.deal_words and f.kind in ("acquihire", "licence") \
+            and not item.focus_results:
         return None  # "Nvidia spends $900M to attract Enfabrica talent": the headline's verb tells the deal
     if f.company in item.headline_companies and item.focus_spends and item.headline_amounts \
             and f.kind in ("acquisition", "merger", "deal"):

@@ -139,6 +139,8 @@ class Matcher:
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         focus_reports_nothing=focus is not None and lex.has("not_news_piece", focus.lower()),
                         focus_spends=focus is not None and lex.has("spend_verb", focus.lower()),
+                        focus_results=focus is not None and (lex.has("fiscal_noun", focus.lower())
+                                                             or focus.lower() == "preview"),
                         # (a lead does not make "Will SambaNova find a buyer ...?" a report: it asks the future)
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents)
                         and not lex.has("question_modal", title.split(" ", 1)[0].lower()),

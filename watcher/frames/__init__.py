@@ -130,6 +130,15 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
             np = g.np_right(s)
             if np is None:
                 continue
+            words = g.t[np.start:np.end + 1]
+            head = g.t[np.end]
+            known = {n.lower() for n in g.lex.names.values()}
+            if (g.lex.has("fiscal_noun", head.low) or head.low == "preview" and len(words) > 1
+                    and g.lex.has("fiscal_noun", words[-2].low)) and not any(x.kind == "trig" for x in words) \
+                    and any(x.kind == "comp" or x.low in known for x in words):
+                # "Nvidia results to test nerves after $20 billion Groq pact", "Nvidia earnings preview: …":
+                # a company's results (not "Lottery results for … IPO", nor an earnings call's news)
+                return head.text
             j = np.end + 1
             while j < g.n and g.is_(j, "verb_group") and g.t[j].kind == "word":
                 j += 1

@@ -129,6 +129,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "bystander", "one of a list (…等)"  # "竞争加剧：壁仞、沐曦等企业"
                 elif a.end <= t.start and c.has("peer_marker", a.end, a.end + 6):
                     role, via = "bystander", "a peer (…等同业)"  # "摩尔线程、沐曦等同业陆续登陆资本市场"
+                elif a.end <= t.start and folded[max(cs, _list_around(c, a)[0].start - 4):_list_around(c, a)[0].start] \
+                        .endswith(tuple(lex.phrases("bystander_cue"))):
+                    role, via = "bystander", "a peer (同行…)"  # "同行摩尔线程、沐曦已相继上市"
                 elif a.end <= t.start and c.has("example_marker", a.end, a.end + 4):
                     role, via = "bystander", "an example of a kind (…같은)"  # "리벨리온 같은 대어의 상장"
                 elif any(m.start() < a.start < m.end() for m in _COMPARED.finditer(folded, cs, ce)):
@@ -729,7 +732,8 @@ _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 _COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似|的差距|的差异)")
 # Japanese: a valuation that describes the company ("評価額44億ドルの新興"), the 新 folded to simplified
 _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億|万|兆)?\s?(?:ドル|円|ユーロ)の"
-                           r"(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
+                           r"[^、。，,\s]{0,6}?(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
+# ("評価額44億ドルの光半導体新興": a kind of company may stand between)
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")

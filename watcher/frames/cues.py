@@ -69,6 +69,10 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         return f"in a relative clause (… {g.t[k - 1].text} {g.t[k].text})"
     if label == "concurrent" and (time := time_relative(g, k)):
         return f"in a clause that describes a time ({time}, when …)"
+    if absolute_with(g, k):
+        return "in an absolute phrase (…, with X buying Y): the backdrop of the sentence"
+    if label == "concurrent" and (given := conceded(g, k)):
+        return f"a given the news is set against ({given} …)"  # "pushes back tape-out despite Series C cash"
     # the trigger's own stretch between commas, plus a fronted phrase ("Back in 2021, Groq
     # raised ..."), never a description of a name ("Rain AI, backed by Altman, is looking ...")
     _, start = g.clause_of(k)
@@ -249,6 +253,27 @@ def follows_event(g: English, k: int) -> str | None:
         i -= 1
     first = g.phrase_ending(i, "after_verb")
     return " ".join(t.text for t in g.t[first:i + 1]) if first >= 0 else None
+
+
+def absolute_with(g: English, k: int) -> bool:
+    """"Photonics has drawn interest lately, with Marvell buying Celestial AI": "with", a name and a
+    trigger in its -ing form, after a comma, set the scene for the sentence's own news."""
+    if not g.t[k].low.split(" ")[0].endswith("ing"):
+        return False
+    j = k - 1
+    while j > 0 and g.t[j].kind in ("word", "comp") and g.t[j].low != "with" and (g.t[j].cap or g.t[j].kind == "comp"):
+        j -= 1
+    return j < k - 1 and j > 0 and g.t[j].low == "with" and g.punct(j - 1, ",")
+
+
+def conceded(g: English, k: int) -> str | None:
+    """"Tachyum pushes back Prodigy tape-out again despite Series C cash": a trigger in a phrase
+    opened by "despite" / "in spite of" (concession_marker) is a given, not the news."""
+    _, cs = g.clause_of(k)
+    for j in range(cs, k):
+        if g.phrase_at(j, "concession_marker") >= 0:
+            return g.t[j].text
+    return None
 
 
 def told_before(g: English, k: int) -> bool:

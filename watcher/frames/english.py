@@ -94,6 +94,8 @@ class Reader:
         if (d.pos == "noun" or self.t.low.endswith("ing")) and k + 1 < g.n and g.t[k + 1].kind == "word" \
                 and (g.is_(k + 1, "fiscal_noun") or g.is_(k + 1, "cost_noun")):
             return []  # "Groq licensing outlay shows in cash flow", "its debut earnings report": a figure
+        if self.t.hyph and k + 1 < g.n and g.is_(k + 1, "company_noun"):
+            return []  # "a Texas patent-licensing company": what kind of company it is
         if d.pos == "verb" and part_of_name(g, k):
             return []  # "Samsung's Catalyst Fund is among its investors": a name, not a clause's verb
         if d.pos == "noun" and verb_context(g, k) and any(e.defn.pos == "verb" and e.defn.lang == "en"
@@ -360,6 +362,11 @@ class Reader:
                 return False  # "it sold 70 million shares at CNY114.28": an offering of its stock, not a sale of it
             if h is not None and g.lex.has("product_noun", h.low) and h.kind != "comp":
                 r.customer = f"sells {h.text}"
+            kinds = ("company_noun", "own_asset", "stake_noun", "security_noun", "product_noun", "team_noun")
+            if obj is not None and h is not None and h.kind == "word" and not h.cap and not obj.rel and not own \
+                    and not any(g.lex.has(c, h.low) for c in kinds) and not self.t.low.startswith("spin") \
+                    and not g.is_(obj.start, "determiner"):
+                return False  # "it offloads work the CPU cannot handle": nothing a company owns changes hands
             self.give(r, subj, "target" if own or obj is None else "seller", "subject")
             self.give(r, obj, "target", "object", "head", "member", "poss", "compound")
         for n in (obj.pp("to") if obj else []) + pps_after(g, k, "to"):
@@ -398,6 +405,8 @@ class Reader:
         if obj is None or not (any(g.lex.has("team_noun", x.low) for x in g.t[obj.start:obj.end + 1]
                                    if x.kind == "word") or g.cue_between("team_noun", obj.start, obj.end)):
             return True
+        if any(x.kind == "word" and x.low in ("former", "ex") for x in g.t[obj.start:obj.end + 1]):
+            return True  # "hires former Cerebras and Graphcore architects": people who left, not a team taken
         # "hires Groq's team", "brings on Enfabrica CEO Rochan Sankar", "picks up the team"
         self.give(r, obj, "team", "object", "poss", "compound", "member")
         for n in obj.pp("of", "from", "at"):

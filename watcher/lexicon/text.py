@@ -65,7 +65,7 @@ MONEY = (rf"{_QUAL}(?:{_CUR} ?\d[\d,.]*(?:千万|百万|十亿|百亿|千亿|亿
          r"|\d[\d,.]*\s?(?:조\s?\d[\d,.]*\s?억|억|조)(?=\s?(?:원대|규모|투자|유치|대 투자))"
          r"|\d[\d,.]*\s?(?:兆\d[\d,.]*[億亿]|[億亿]|兆|万)(?:円|ドル|ウォン|ユーロ))")
 # spelled out: "a seven hundred million dollar investment", "two point six billion dollars"
-_SPELLED = (r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+_SPELLED = (r"(?:(?:half|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
             r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|and)\s+){1,6}(?:million|billion|trillion)"
             r"\s+(?:dollars?|euros?|pounds?|yuan|won|yen)")
 MONEY = rf"(?:{MONEY}|{_SPELLED})"
@@ -126,7 +126,7 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
     """"$1.5 billion" -> (1.5e9, "USD"); "10亿元" -> (1e9, "CNY"); None when there is no number."""
     m = _figure(text)
     if m is None:
-        return None
+        return _spelled_value(text)
     value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1.0)
     parts = _PARTS.findall(text)
     if len(parts) > 1:  # "1조3000억원", "1兆3000億円", "32억5천만 달러": several units in one figure
@@ -135,6 +135,32 @@ def amount_value(text: str) -> tuple[float, str | None] | None:
     currency = next((code for sign, code in _CURRENCY if sign in low), None) or (
         "KRW" if re.search(r"\d\s?[억조]", text) else None)  # "6000억": won unless it says otherwise
     return value, currency
+
+
+_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def _spelled_value(text: str) -> tuple[float, str | None] | None:
+    """"half a billion dollars" -> (5e8, "USD"), "two billion yuan" -> (2e9, "CNY"); None otherwise."""
+    words = re.findall(r"[a-z]+", text.lower())
+    unit = next((i for i, w in enumerate(words) if w in ("million", "billion", "trillion")), None)
+    if unit is None:
+        return None
+    value = 0.0
+    for w in words[:unit]:
+        if w == "hundred":
+            value = (value or 1.0) * 100
+        elif w in _WORD_NUMBERS:
+            value += _WORD_NUMBERS[w]
+    if "half" in words[:unit]:
+        value = (value or 1.0) * 0.5
+    if not value:
+        return None
+    low = text.lower()
+    currency = next((code for sign, code in _CURRENCY if sign in low), None)
+    return value * _SCALE[words[unit]], currency
 
 
 def amount_step(text: str) -> float | None:
