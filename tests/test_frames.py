@@ -252,6 +252,9 @@ def test_the_kinds_an_item_is_read_as(shipped: Matcher, title: str, kinds: set[s
      "MatX brought in $500 million.", "$500 million"),
     ("AI chip startups pull in over a billion dollars", "MatX got the biggest share of it.", None),
     ("The startup raises $500 million", "MatX builds chips for language models.", "$500 million"),
+    # ... also when the plural stands before a participle ("with $1.1B raised")
+    ("Chip startups dominate early-week venture tally with $1.1B raised in a day",
+     "MatX leads the week, ahead of SambaNova and Axelera AI.", None),
 ])
 def test_a_group_total_is_no_company_amount(shipped: Matcher, title: str, summary: str, amount: str | None) -> None:
     hits = [h for h in shipped.explain(title, summary).hits if h.company == "MatX"]
@@ -289,3 +292,4 @@ def test_holders_name_the_company_they_hold(shipped: Matcher) -> None:
     """"BurTech shareholders approve merger with Blaize": the other side is BurTech, not its holders."""
     hits = shipped.explain("BurTech shareholders approve merger with AI chipmaker Blaize", "").hits
     assert [h.counterparty for h in hits] == ["BurTech"], hits
+

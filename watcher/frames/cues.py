@@ -69,6 +69,8 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
         return f"in a relative clause (… {g.t[k - 1].text} {g.t[k].text})"
     if label == "concurrent" and (time := time_relative(g, k)):
         return f"in a clause that describes a time ({time}, when …)"
+    if set_aside(g, k):
+        return "an alternative set aside (from …ing … to …ing)"  # "pivots from buying SambaNova to backing it"
     if absolute_with(g, k):
         return "in an absolute phrase (…, with X buying Y): the backdrop of the sentence"
     if label == "concurrent" and (given := conceded(g, k)):
@@ -253,6 +255,14 @@ def follows_event(g: English, k: int) -> str | None:
         i -= 1
     first = g.phrase_ending(i, "after_verb")
     return " ".join(t.text for t in g.t[first:i + 1]) if first >= 0 else None
+
+
+def set_aside(g: English, k: int) -> bool:
+    """"Intel pivots from buying SambaNova to backing it": a trigger in its -ing form right after
+    "from", with "to" and another -ing form later in the sentence, is what was given up."""
+    if k == 0 or g.t[k - 1].low != "from" or not g.t[k].low.split(" ")[0].endswith("ing"):
+        return False
+    return any(g.t[j].low == "to" and g.t[j + 1].low.split(" ")[0].endswith("ing") for j in range(k + 1, g.n - 1))
 
 
 def absolute_with(g: English, k: int) -> bool:

@@ -113,6 +113,9 @@ class Reader:
             r.amount = amount_after(g, k)
         if d.stage == "rejected" and not r.counter:
             r.counter += bidder_inside(g, self.t.text)  # "rejects Meta takeover": the bidder turned down
+        if -1 in r.roles and self.ctx.field == "title" and any(
+                x.kind == "word" and x.low.endswith("s") and g.lex.has("company_noun", x.low) for x in g.t[:k]):
+            r.group = True  # "Chip startups dominate venture tally with $1.1B raised": the lead's company is one
         if r.group:
             r.amount = None  # "AI chip startups raise $1.1 billion": the sum of several, not the company's
         if r.kind == "sale" and self.t.low.startswith(("spin", "spinning")) and any(
