@@ -268,11 +268,13 @@ def set_aside(g: English, k: int) -> bool:
 def absolute_with(g: English, k: int) -> bool:
     """"Photonics has drawn interest lately, with Marvell buying Celestial AI": "with", a name and a
     trigger in its -ing form, after a comma, set the scene for the sentence's own news."""
-    if not g.t[k].low.split(" ")[0].endswith("ing"):
+    if not g.t[k].low.split(" ")[0].endswith(("ing", "ed")):
         return False
     j = k - 1
     while j > 0 and g.t[j].kind in ("word", "comp") and g.t[j].low != "with" and (g.t[j].cap or g.t[j].kind == "comp"):
         j -= 1
+    if j == 0 and g.t[0].low == "with" and any(g.punct(i, ",") for i in range(k + 1, g.n)):
+        return True  # "With Groq folded into Nvidia, Cerebras is the last big independent": fronted
     return j < k - 1 and j > 0 and g.t[j].low == "with" and g.punct(j - 1, ",")
 
 

@@ -333,7 +333,8 @@ class Reader:
             for n in obj.pp("of", "in"):
                 self.give(r, n, "target", "of")
             last = max([obj.end] + [n.end for _, n in obj.pps])
-            if not obj.rel and not any(n.rel for _, n in obj.pps) and g.punct(last + 1, ","):
+            if not obj.rel and not any(n.rel for _, n in obj.pps) and g.punct(last + 1, ",") \
+                    and not any(x.cap for x in g.t[obj.start:obj.end + 1]):  # (a nameless object: "one of them")
                 # "in talks to acquire one of them, AI chip start-up SambaNova Systems": the name that
                 # stands beside a nameless object is what is bought
                 self.give(r, g.np_right(last + 2), "target", "object (beside it)", "head")
