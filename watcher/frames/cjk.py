@@ -797,8 +797,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         if not any(t.end <= a.start < de for a in c.names) and _company_follows(c, de + 1) \
                 and (any(a.start >= t.end for a in c.names) or not c.left):
             return "in a relative clause (…的)"
-    if re.match(r"[^，,。]{0,6}(?:" + "|".join(map(re.escape, c.lex.phrases("after_marker"))) + r")(?:[，,]|$)",
-                after):
+    if re.match(r"[^，,。]{0,16}(?:" + "|".join(map(re.escape, c.lex.phrases("after_marker"))) + r")(?:[，,]|$)",
+                after):  # ("收购Celestial AI后，市场看好…": past a name too)
         return "in a subordinate clause (…后)"
     if backdrop(c.sc, c.lex, t.end):
         return "the backdrop of another story (…后, …之际)"
@@ -828,7 +828,8 @@ _JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓�
 # "上市一周年"); not a time within which it may come ("一年内")
 _SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
                           r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|[一两二三四五六七八九十半])\s?"
-                          r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월)|(?:한|두|세|네)\s?(?:달|해)\s?만)(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
+                          r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월)|(?:한|두|세|네)\s?(?:달|해)\s?만"
+                          r"|(?:일주일|이틀|사흘|보름)\s?만)(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
