@@ -734,6 +734,10 @@ _COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|�
 _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億|万|兆)?\s?(?:ドル|円|ユーロ)の"
                            r"[^、。，,\s]{0,6}?(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
 # ("評価額44億ドルの光半導体新興": a kind of company may stand between)
+# Japanese: a month without a year or a day, as when a past event happened ("10月には…取り下げた"), and
+# the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
+_JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
+_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
@@ -760,6 +764,11 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     for m in _THIS_YEAR_MONTH.finditer(folded, c.start, t.start):  # "今年7月的最新一轮融资"
         if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
+    if today != (0, 0) and _JA_DONE.search(folded, t.end, c.end):
+        for m in _JA_BARE_MONTH.finditer(folded, c.start, t.start):  # "10月には…IPO申請を取り下げた"
+            month = int(m.group(1))
+            if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
+                return f"history: {c.sc.text[m.start():m.end()]}"
     end = t.end
     while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 3 and o.end > end
                         and folded[end:o.start].strip() in ("", "과", "와", "및")), None)):
