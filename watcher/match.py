@@ -449,6 +449,8 @@ def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
         if before.endswith(cues):
             skipped = a.end
             continue
+        if before.endswith((" former", " ex")) and not labelled(sc, lex, a.start, a.end):
+            continue  # "Stealth startup from former SambaNova architects raises $12 million": their new company
         if before.endswith(("前", "元")) and any(sc.folded.startswith(w, a.end) for w in lex.phrases("team_noun")):
             continue  # "前Cerebras工程师在台创业…获种子轮": former staff, the startup they founded is the news
         if not labelled(sc, lex, a.start, a.end):

@@ -478,7 +478,9 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     # vendor's design, so the licence is taken in
     rest = c.folded[t.end:c.folded.find("。", t.end) if "。" in c.folded[t.end:] else len(c.folded)]
     adopts = any(c.lex.has("ip_vendor", w) for m in re.finditer(r"(?:采用|使用|导入|搭载)", rest)
-                 for w in re.findall(r"[a-z][a-z0-9]*", rest[m.end():m.end() + 8]))
+                 for w in re.findall(r"[a-z][a-z0-9]*", rest[m.end():m.end() + 8])) \
+        or any(c.lex.has("ip_vendor", w) for m in _BASED_ON.finditer(c.folded, c.start, t.start)
+               for w in re.findall(r"[a-z][a-z0-9]*", c.folded[m.end():m.end() + 8]))  # "…基于Arm车规IP授权"
     obtain = obtain or adopts
     if c.left:
         a = c.left[-1]
@@ -737,6 +739,8 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # Japanese: a month without a year or a day, as when a past event happened ("10月には…取り下げた"), and
 # the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
 _JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
+_BASED_ON = re.compile(r"基于")  # "…基于Arm车规IP授权": built on another's IP
+_ZH_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:底|初|中|末|份)?(?!\d)")
 _JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
@@ -764,6 +768,11 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     for m in _THIS_YEAR_MONTH.finditer(folded, c.start, t.start):  # "今年7月的最新一轮融资"
         if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
+    if today != (0, 0) and "已" in folded[c.start:t.start]:
+        for m in _ZH_BARE_MONTH.finditer(folded, c.start, t.start):  # "公司6月底已向科创板递交上市申请"
+            month = int(m.group(1))
+            if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
+                return f"history: {c.sc.text[m.start():m.end()]}"
     if today != (0, 0) and _JA_DONE.search(folded, t.end, c.end):
         for m in _JA_BARE_MONTH.finditer(folded, c.start, t.start):  # "10月には…IPO申請を取り下げた"
             month = int(m.group(1))
@@ -857,7 +866,7 @@ _JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(
 # Korean: after the trigger, a verb in its adnominal form and an investor ("리벨리온에 초기 투자한
 # KT인베스트먼트가", "유니콘을 초기에 발굴한 벤처캐피털이"): the event describes the investor
 _KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[가-힣]{0,4}(?:한|던|온|은)\s+\w{0,12}?"
-                              r"(?:인베스트먼트|벤처스|파트너스|캐피탈|캐피털|벤처캐피털|투자사|운용사|vc)")
+                              r"(?:인베스트먼트|벤처스|파트너스|캐피탈|캐피털|벤처캐피털|투자사|운용사|vc|펀드)")
 # Korean: a name as the subject of a relative clause that runs the round ("텐스토렌트가 진행한 … 투자 라운드"):
 # the round is its own, whoever joins it
 _KO_OWN_ROUND = re.compile(r"^\s?(?:가|이)\s?(?:진행|실시|추진|유치)(?:한|하는|하던|중인|해 온)\s")

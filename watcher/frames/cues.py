@@ -298,7 +298,7 @@ def told_before(g: English, k: int) -> bool:
         return False
     i = k - 1
     while i >= 0 and g.phrase_ending(i, "announced_before") < 0 and (
-            g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss")):
+            g.is_(i, "determiner") or g.t[i].kind in ("comp", "poss", "money")):
         i -= 1  # ("its expected IPO": "expected" is also a determiner's word, as in "an expected $1bn")
     if i < 0 or g.phrase_ending(i, "announced_before") < 0:
         return False
