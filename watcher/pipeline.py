@@ -480,11 +480,16 @@ async def ingest(ctx: Context, batch: Batch) -> IngestResult:
             while waiting and (not take or n + len(waiting[0][0].items) <= INGEST_GROUP_ITEMS):
                 take.append(waiting.pop(0))
                 n += len(take[-1][0].items)
-            work = asyncio.ensure_future(asyncio.to_thread(ctx.store.ingest_many, [b for b, _ in take]))
+            # (the store is looked up in the thread: a first `once` may still be opening it, open_soon)
+            work = asyncio.ensure_future(asyncio.to_thread(_ingest_many, ctx.shared, [b for b, _ in take]))
             # every batch taken gets its answer, even if this task is cancelled while the store works
             work.add_done_callback(functools.partial(_settle, [f for _, f in take]))
             await asyncio.wait([work])
     return await mine
+
+
+def _ingest_many(shared: Shared, batches: list[Batch]) -> list[IngestResult | StoreError]:
+    return shared.store.ingest_many(batches)
 
 
 def _settle(futures: list[asyncio.Future[IngestResult]],

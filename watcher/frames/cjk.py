@@ -477,10 +477,8 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     # "地平线机器人已签署授权协议，将在…芯片中采用Arm最新的CPU核心": the sentence goes on to adopt an IP
     # vendor's design, so the licence is taken in
     rest = c.folded[t.end:c.folded.find("。", t.end) if "。" in c.folded[t.end:] else len(c.folded)]
-    adopts = any(c.lex.has("ip_vendor", w) for m in re.finditer(r"(?:采用|使用|导入|搭载)", rest)
-                 for w in re.findall(r"[a-z][a-z0-9]*", rest[m.end():m.end() + 8])) \
-        or any(c.lex.has("ip_vendor", w) for m in _BASED_ON.finditer(c.folded, c.start, t.start)
-               for w in re.findall(r"[a-z][a-z0-9]*", c.folded[m.end():m.end() + 8]))  # "…基于Arm车规IP授权"
+    adopts = _adopts_vendor(c, rest, "adopt_verb") \
+        or _adopts_vendor(c, c.folded[c.start:t.start], "built_on")  # "…基于Arm车规IP授权"
     obtain = obtain or adopts
     if c.left:
         a = c.left[-1]
@@ -510,6 +508,17 @@ def _licence(c: Clause, entry: TriggerEntry) -> bool:
     if c.counter is None and any(role == "licensor" for _, role, _ in c.roles.values()):
         c.counter = _ja_subject(c)  # "NVIDIAはGroqと…ライセンス契約を締結": the licensee, marked は/が
     return True
+
+
+def _adopts_vendor(c: Clause, text: str, cls: str) -> bool:
+    """Does `text` name an IP vendor right after a word of `cls` ("采用Arm最新的CPU核心", "基于Arm车规IP")?"""
+    for w in c.lex.phrases(cls):
+        at = text.find(w)
+        while at >= 0:
+            if any(c.lex.has("ip_vendor", v) for v in re.findall(r"[a-z][a-z0-9]*", text[at + len(w):at + len(w) + 8])):
+                return True
+            at = text.find(w, at + 1)
+    return False
 
 
 def _others_ip(c: Clause, at: int) -> bool:
@@ -739,7 +748,6 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # Japanese: a month without a year or a day, as when a past event happened ("10月には…取り下げた"), and
 # the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
 _JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
-_BASED_ON = re.compile(r"基于")  # "…基于Arm车规IP授权": built on another's IP
 _ZH_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:底|初|中|末|份)?(?!\d)")
 _JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み")
 # a month of this year ("今年7月", "올해 7월")
