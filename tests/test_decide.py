@@ -132,6 +132,28 @@ def test_focus(frame, item, ok):
     assert (decide.focus(frame, item) is None) is ok
 
 
+SECOND = replace(BASE, field="summary", sentence=1)
+RECALLS = Item(second_recalls="日前已")
+
+
+@pytest.mark.parametrize("frame,item,ok", [
+    (SECOND, RECALLS, False),  # "…驱动更新" / "公司科创板上市申请日前已获…通过"
+    (SECOND, Item(), True),  # no word recalls it
+    (replace(SECOND, sentence=0), RECALLS, True),  # the first sentence is the lead's news
+    (replace(SECOND, field="title"), RECALLS, True),
+    (SECOND, replace(RECALLS, second_adds=True), True),  # "集团同日公告，旗下昆仑芯已…递表"
+    (SECOND, replace(RECALLS, told_first=frozenset({(0, "capital")})), True),  # the headline told this round
+    (SECOND, replace(RECALLS, told_first=frozenset({(0, "deal")})), False),  # ... it told a licence taken in
+    (SECOND, replace(RECALLS, told_first=frozenset({(1, "capital")})), False),  # ... another company's round
+    (SECOND, replace(RECALLS, scene_families=frozenset({"capital"})), True),  # a headline about rounds in general
+    (SECOND, replace(RECALLS, scene_families=frozenset({"listing"})), False),
+    (replace(SECOND, amount="$650 million"), replace(RECALLS, headline_amounts=("$650 Million",)), True),
+])
+def test_recalled(frame, item, ok):
+    assert (decide.recalled(frame, item) is None) is ok
+    assert (decide.focus(frame, item) is None) is ok or item.focus is not None
+
+
 @pytest.mark.parametrize("sentence,ok", [(0, True), (1, True), (2, False)])
 def test_lead(sentence, ok):
     assert (decide.lead(replace(BASE, field="summary", sentence=sentence), Item()) is None) is ok

@@ -9,7 +9,8 @@ A frame alerts when every check passes; the first that fails is the reason `watc
                 nor money raised to date written in a lead under a headline about something else
     modality    a report, not a denial, a negation, speculation or a bare question
     opinion     the item is not an opinion piece
-    focus       a lead sentence counts unless the headline is about something else
+    focus       a lead sentence counts unless the headline is about something else, and a lead's
+                second sentence that recalls the company's earlier event is an aside (recalled)
     lead        only the headline and the first sentences of the summary are judged
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from .events import FAMILY
 from .frames import Frame
 from .lexicon import has_cjk
 from .lexicon.text import MONEY, same_amount
@@ -79,6 +81,11 @@ class Item:
     headline_investors: frozenset[int] = frozenset()  # companies the headline has investing their own money
     headline_customer: tuple[tuple[int, str, str], ...] = ()  # (company, kind, why): the headline's customer deals
     lead_investments: tuple[tuple[int, str], ...] = ()  # (company, amount) the lead has investing its own money
+    second_recalls: str | None = None  # the lead's second sentence recalls an earlier event ("日前已获", "recently")
+    second_adds: bool = False  # ... or says it is more news of the day ("also", "同日", "이날")
+    scene_families: frozenset[str] = frozenset()  # event families a headline naming no company tells ("又一个IPO")
+    told_first: frozenset[tuple[int, str | None]] = frozenset()  # (company, family) of the headline's and first
+    # lead sentence's frames
 
 
 def identity(f: Frame, item: Item) -> str | None:
@@ -193,7 +200,25 @@ def opinion(f: Frame, item: Item) -> str | None:
     return None
 
 
+def recalled(f: Frame, item: Item) -> str | None:
+    """A lead's second sentence that recalls the company's earlier event, in a story whose headline
+    and first sentence tell something else: "摩尔线程…驱动更新" / "…公司科创板上市申请日前已获上市委审议
+    通过", "Groq opens Saudi data centre" / "It recently raised $750M". Not when that sentence says it
+    is more news ("also", "同日", "이날"), when the company's event of that family was told first, when
+    the headline names its sum, nor when a headline naming no company is about events of that family
+    ("上海又将跑出一个百亿级IPO" / "…摩尔线程、沐曦股份已递表")."""
+    if f.field != "summary" or f.sentence != LEAD_SENTENCES - 1 or not item.second_recalls or item.second_adds:
+        return None
+    if (f.company, FAMILY.get(f.kind)) in item.told_first or FAMILY.get(f.kind) in item.scene_families:
+        return None
+    if any(same_amount(a, f.amount) for a in item.headline_amounts):
+        return None  # "Why a Silicon Startup Just Landed $650 Million" / "Groq has recently secured $650 million"
+    return f"an earlier event recalled ({item.second_recalls!r}) in a lead about something else"
+
+
 def focus(f: Frame, item: Item) -> str | None:
+    if (why := recalled(f, item)) is not None:
+        return why
     if f.field == "summary" and not f.alias and f.role == "recipient" and f.company in item.headline_investors \
             and not item.headline_alerts:
         # "Fractile commits £100m to UK expansion. The investment ...": the company's own spending
@@ -255,10 +280,11 @@ def judge(frames: list[Frame], item: Item) -> list[tuple[Frame, tuple[str, str] 
     lead_investments = tuple((f.company, f.amount) for f in frames if f.field == "summary" and f.sentence == 0
                              and f.role == "investor" and f.alias and f.amount and f.kind == "funding")
     bought = tuple((f.company, f.kind, f.customer) for f in frames if f.field == "title" and f.customer)
+    told_first = frozenset((f.company, FAMILY.get(f.kind)) for f in frames if f.field == "title" or f.sentence == 0)
     item = replace(item, customer_amounts=customer_amounts, denied=denied, speculated=speculated, licensees=licensees,
                    dated=dated,
                    headline_investors=investors,
-                   lead_investments=lead_investments, headline_customer=bought)
+                   lead_investments=lead_investments, headline_customer=bought, told_first=told_first)
     headline_ok = any(f.field == "title" and all(c(f, item) is None for _, c in _OWN) for f in frames)
     item = replace(item, headline_alerts=headline_ok)
     return [(f, first_failure(f, item)) for f in frames]

@@ -136,6 +136,8 @@ class Matcher:
         deal_words = bool(_cue(t_scan, "deal_context_cue", len(title)) or _cue(s_scan, "deal_context_cue", lead_end))
         focus = headline_focus(t_scan, t_sents, lex, (s_scan, s_sents[0] if s_sents else None))
         title_proceeds = _cue(t_scan, "proceeds_talk", len(title))
+        second = s_sents[1] if len(s_sents) > 1 else None
+        recalls = s_scan.cue_spans("recall_cue", *second) if second else []
         view = ItemView(opinion=label, weighs=weighs, focus=focus,
                         focus_reports_nothing=focus is not None and lex.has("not_news_piece", focus.lower()),
                         focus_spends=focus is not None and lex.has("spend_verb", focus.lower()),
@@ -155,7 +157,11 @@ class Matcher:
                         headline_quiet=bool(title) and not t_scan.triggers and not t_scan.money,
                         headline_companies=frozenset(a.what.company for a in t_scan.aliases),
                         proceeds=title_proceeds or _cue(s_scan, "proceeds_talk", lead_end),
-                        proceeds_in_title=title_proceeds is not None)
+                        proceeds_in_title=title_proceeds is not None,
+                        second_recalls=summary[recalls[0][0]:recalls[0][1]] if recalls else None,
+                        second_adds=bool(second and s_scan.cue_spans("more_news", *second)),
+                        scene_families=frozenset() if _names_anyone(t_scan, lex)
+                        else frozenset(FAMILY.get(t.what.defn.kind, "") for t in t_scan.triggers))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
         if form:
@@ -431,6 +437,18 @@ def planned_beside(x: Frame, fs: list[Frame], lex: lexicon.Lexicon) -> bool:
     if not x.via.startswith("subject of "):
         return False
     return lex.has("plan_verb", x.via.removeprefix("subject of ").lower())
+
+
+def _names_anyone(sc: Scan, lex: lexicon.Lexicon) -> bool:
+    """Does a text name a company: a watched one, a large one the lexicon knows ("英伟达"), or, in
+    CJK text, one written in Latin letters ("AMD、…買収")?"""
+    if sc.aliases or any(name in sc.folded for name in lex.names):
+        return True
+    return has_cjk(sc.text) and any(not any(t.start <= m.start() < t.end for t in sc.triggers)
+                                    for m in _LATIN_NAME.finditer(sc.text))  # (not "IPO" itself)
+
+
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9]+")
 
 
 def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:

@@ -142,7 +142,7 @@ def phrase_forms(phrase: str) -> set[str]:
 SPAN_CLASSES = frozenset({
     "news_marker", "background_cue", "speculation_cue", "denial_cue", "other_event", "customer_cue", "team_noun",
     "own_tech", "market_word", "opinion_label", "opinion_cue", "feature_cue", "report_cue", "other_business",
-    "deal_context_cue", "proceeds_talk", "listing_day", "related_stocks", "concept_stocks",
+    "deal_context_cue", "proceeds_talk", "listing_day", "related_stocks", "concept_stocks", "recall_cue", "more_news",
 })
 
 # Word classes the frames read from the lexicon directly (around a name already found, or in one
