@@ -138,6 +138,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                     role, via = "bystander", "a point of comparison (与…不同)"  # "与摩尔线程、沐曦等…的同行不同"
                 elif c.starts("alongside_marker", a.end):
                     role, via = "bystander", "alongside (…와 함께)"  # "리벨리온과 함께 … 이끄는 퓨리오사AI"
+                elif c.starts("follow_marker", a.end):
+                    role, via = "bystander", "the one followed (…에 이어)"  # "퓨리오사AI에 이어 … 유니콘 후보"
                 own = next((text[m[0]:m[1]] for m in sc.money if a.end <= m[0] <= a.end + 3 and m[1] <= ce
                             and (d.kind == "valuation") == _valued(folded, m)), None)
                 out.append(replace(base, company=a.what.company, alias=text[a.start:a.end], role=role, via=via,
@@ -559,7 +561,9 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
     if left:
         a = left[-1]
         c.give(a, role, "subject")
-        if d.kind == "ipo" and c.has("product_noun", a.end, t.start) and not c.has("stock_word", a.end, t.start):
+        if d.kind == "ipo" and (c.has("product_noun", a.end, t.start) or c.has("on_sale_noun", a.end, t.start)) \
+                and not c.has("stock_word", a.end, t.start):
+            # (a car carrying its system: "搭载地平线HSD的车型上市")
             c.customer = "a product going on sale (…产品上市)"
         elif d.kind == "ipo" and _MODEL_BEFORE.search(c.folded, a.end, t.start):
             c.customer = "a product going on sale (M100…上市)"  # "昆仑芯路线图曝光：M100明年初上市": a model launches
@@ -749,7 +753,7 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
 _JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
 _ZH_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:底|初|中|末|份)?(?!\d)")
-_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み")
+_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|している(?:。|$)")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
@@ -832,6 +836,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
             and re.match(r"\s?を受け", after):  # ("ライセンス取引を受け": following the deal, not a licence received)
         # "上場を受け、…ETFに資金流入": following the listing (a licence or a round "を受け" is received)
         return "the backdrop of another story (…を受け)"
+    if re.match(r"[^、，,。；;]{0,30}?に続(?:き|く|いて)", after):
+        # "英グラフコアの買収や米アンペアの買収合意に続き、…": the deals the news follows
+        return "the backdrop of another story (…に続き)"
     if kind in ("ipo", "acquisition", "merger", "sale", "licence", "acquihire") \
             and re.match(r"[ぁ-ゖ]{0,2}?や", after) and "を受け" in re.split(r"[、，,。；;]", after)[0]:
         return "the backdrop of another story (…や…を受け)"  # "Groq技術の取り込みや…買収を受け": the list it ends
@@ -849,7 +856,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 
 # Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
 # prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
-_JA_ADNOMINAL = re.compile(r"(?:され|し)た\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
+_JA_ADNOMINAL = re.compile(r"(?:(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ)た|(?:され|し)た)"  # ("買収を決めたリボス")
+                           r"\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
 # a span of time right after the trigger: how long ago the event was ("上市满月", "買収から1年", "합병 1년…",
 # "上市一周年"); not a time within which it may come ("一年内")
 _SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
