@@ -571,7 +571,9 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
             for b in left[:-1]:
                 if c.has("investor_word", b.end, b.end + 6):
                     c.give(b, "investor", "named")
-    elif c.topic is not None and not c.right and all(a.start != c.topic.start for a in c.left):
+    elif c.topic is not None and not c.right and all(a.start != c.topic.start for a in c.left) \
+            and not _KO_TOPIC_OPENS.match(c.folded, c.start, t.start):
+        # (not a Korean clause opening with a topic of its own: "…가운데, 모빌린트는 내년 코스닥 상장을 목표로")
         c.give(c.topic, role, "topic")
         if d.kind == "ipo" and c.has("on_sale_noun", c.start, t.start):
             c.customer = "a product going on sale (…车型…上市)"  # "搭载车型年内上市"
@@ -681,6 +683,9 @@ _JA_PERSON_FOUNDED = re.compile(r"(?:技[术術]者|エンジニア|研究者|[�
 
 
 _KO_JA_SUBJECT = re.compile(r"([가-힣A-Za-z0-9ァ-ヿ一-鿿]{2,})(?:이|가|は|が)(?=[\s、,]|$)")
+# a Korean clause that opens with its topic ("…가운데, 모빌린트는 내년 코스닥 상장을 목표로"): only at the
+# clause's start, where 은/는 marks a noun, not a verb's adnominal ending ("치열해지는 가운데")
+_KO_TOPIC_OPENS = re.compile(r"\s*([가-힣A-Za-z0-9]{2,})(?:은|는)\s")
 _SELF_WORDS = ("회사", "당사", "이 회사", "同社", "当社", "自社", "동사")
 
 
@@ -721,7 +726,7 @@ def _own_subject(before: str) -> bool:
     """Does a Korean or Japanese clause name its own subject before the trigger ("…기업 세미파이브가
     코스닥에 상장했다")? Then the story's company is not the one the clause tells of, unless the subject
     is a word for it ("회사가", "同社は")."""
-    m = _KO_JA_SUBJECT.search(before)
+    m = _KO_JA_SUBJECT.search(before) or _KO_TOPIC_OPENS.match(before)
     return m is not None and not m.group(1).endswith(_SELF_WORDS)
 
 
@@ -744,7 +749,8 @@ _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
 
 
 # a comparison: "与摩尔线程、沐曦等仍在排队上市的同行不同" (unlike them), "与沐曦相比"
-_COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似|的差距|的差异)")
+_COMPARED = re.compile(r"(?:与|和|跟)[^，,。；;]{0,30}?(?:不同|相比|相较|一样|类似|的差距|的差异|并列)"
+                       r"|以[^，,。；;]{0,30}?作为[^，,。；;]{0,12}?(?:参照|参考|对标|标杆)")  # "以沐曦的估值作为参照"
 # Japanese: a valuation that describes the company ("評価額44億ドルの新興"), the 新 folded to simplified
 _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億|万|兆)?\s?(?:ドル|円|ユーロ)の"
                            r"[^、。，,\s]{0,6}?(?:新兴|新興|企业|企業|スタートアップ|ユニコーン|会社)")
@@ -753,6 +759,11 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
 _JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
 _ZH_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:底|初|中|末|份)?(?!\d)")
+# a season of this or last year ("今春", "昨秋", "올해 초"), the month it stands for
+_SEASON = re.compile(r"(今|昨|올해|지난해)\s?(春|夏|秋|冬|초)")
+_SEASON_MONTH = {"春": 4, "夏": 7, "秋": 10, "冬": 12, "초": 2}
+# a Korean past ending after the trigger ("제안을 거절한 배경", "유치했다")
+_KO_DONE = re.compile(r"[가-힣](?:한|했던|했다|였다|았다|었다)(?=[\s,.。]|$)")
 _JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|している(?:。|$)")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
@@ -790,6 +801,11 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
             month = int(m.group(1))
             if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
                 return f"history: {c.sc.text[m.start():m.end()]}"
+    if today != (0, 0) and (_JA_DONE.search(folded, t.end, c.end) or _KO_DONE.search(folded, t.end, c.end)):
+        for m in _SEASON.finditer(folded, c.start, t.start):  # "Metaは今春…買収を打診したが", "올해 초 … 거절한"
+            year = today[0] - (1 if m.group(1) in ("昨", "지난해") else 0)
+            if before((year, _SEASON_MONTH[m.group(2)]), today):
+                return f"history: {c.sc.text[m.start():m.end()]}"
     end = t.end
     while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 3 and o.end > end
                         and folded[end:o.start].strip() in ("", "과", "와", "및")), None)):
@@ -817,6 +833,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a relative clause about a person (…を担った元CFO)"  # who handled it is the news
     if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
         return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
+    if KANA.search(folded, c.start, c.end) and _JA_AHEAD.match(after):
+        return "a step still ahead (…を控え): the backdrop of the news"  # "…買収など巨額の投資を控え、社債を発行"
     if kind in ("acquisition", "merger", "sale", "licence", "acquihire") and (adn := _JA_ADNOMINAL.match(after)) \
             and any(a.start == end + adn.end() for a in c.names):
         return "in a relative clause (…された + the company)"  # "メタに買収された米Rivosの元エンジニアら"
@@ -887,6 +905,8 @@ _KO_FOR_INVESTOR = re.compile(r"^\s?(?:을|를)?\s?(?:[가-힣]{1,4}\s+){0,2}?[�
 # the round is its own, whoever joins it
 _KO_OWN_ROUND = re.compile(r"^\s?(?:가|이)\s?(?:진행|실시|추진|유치)(?:한|하는|하던|중인|해 온)\s")
 _KO_AHEAD = re.compile(r"^\s?(?:을|를)?\s?앞(?:두고|둔|둬|두며)")
+# a Japanese step still ahead ("買収など巨額の投資を控え、"); not "を控えた同社", the lexicon's backdrop
+_JA_AHEAD = re.compile(r"^[^、，,。；;]{0,20}?を控え(?:、|て|る|ており|$)")
 # a Korean clause of time closed right after the trigger: "등극 후", "유치 이후", "인수한 뒤"
 _KO_AFTER = re.compile(r"^\s?(?:[가-힣]{1,4}\s?){0,2}?(?:후|이후|뒤|다음)(?=[\s,，]|$)")  # "… 제안을 거절한 뒤"
 
