@@ -132,6 +132,10 @@ def test_units_and_fold():
     text = "Acme Inc. raised money. Then it said 好的，再见。"
     units = [text[a:b].strip() for a, b in split_sentences(text)]
     assert units[0] == "Acme Inc. raised money."
+    # a sentence may open with a name written in lower case; an abbreviation still ends none
+    text = "It ships cards from the spring. d-Matrix raised $275 million. xAI said so. See e.g. approx. values."
+    assert [text[a:b].strip() for a, b in split_sentences(text)] == [
+        "It ships cards from the spring.", "d-Matrix raised $275 million.", "xAI said so.", "See e.g. approx. values."]
     assert len(fold("İstanbul")) == len("İstanbul")
 
 

@@ -831,7 +831,7 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return "in a relative clause about an investor (…に出資する米VC)"
     if _JA_FOR_PERSON.match(after):
         return "in a relative clause about a person (…を担った元CFO)"  # who handled it is the news
-    if HANGUL.search(folded, t.start, t.end) and _KO_AHEAD.match(after):
+    if HANGUL.search(folded, c.start, c.end) and _KO_AHEAD.match(after):  # (also "IPO 앞두고")
         return "a step still ahead (…앞두고): the backdrop of the news"  # "상장 앞두고 기술력 과시"
     if KANA.search(folded, c.start, c.end) and _JA_AHEAD.match(after):
         return "a step still ahead (…を控え): the backdrop of the news"  # "…買収など巨額の投資を控え、社債を発行"
@@ -881,7 +881,7 @@ _JA_ADNOMINAL = re.compile(r"(?:(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ)�
 _SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
                           r"|(?:から|以来|后|後|이후)?\s?(?:\d{1,2}|[一两二三四五六七八九十半])\s?"
                           r"(?:周年|週年|주년|年|년|个月|カ月|ヶ月|개월)|(?:한|두|세|네)\s?(?:달|해)\s?만"
-                          r"|(?:일주일|이틀|사흘|보름)\s?만)(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
+                          r"|(?:일주일|이틀|사흘|보름)\s?만|次日|翌日|第二天|第二日)(?!\s?(?:内|以内|안에|안|이내|以上|ぶり|度|末|初|底|中))")
 # "기업가치 10억 달러의 유니콘이며": the copula tells what the company is ("유니콘이 됐다" tells news)
 _KO_IS_UNICORN = re.compile(r"유니콘\s?(?:기업)?(?:이며|이고|이다|입니다|인\s)")
 _KO_ADNOMINAL = re.compile(r"([가-힣]+)[\s'\"‘’“”]+$")
