@@ -41,7 +41,7 @@ def on_boundary(text: str, start: int, end: int) -> bool:
     return True
 
 
-_QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|at least|approximately|"
+_QUAL = (r"(?:(?:more than|over|above|nearly|almost|about|around|roughly|up to|as much as|at least|approximately|"
          r"another|an additional|additional|a fresh|fresh|new|some|close to|less than|under|an estimated|"
          r"a reported|a whopping|a massive|a record)\s+)?")
 _CUR = r"(?:us\$|usd ?|c\$|a\$|s\$|hk\$|nt\$|rmb ?|eur ?|cad ?|krw ?|inr ?|jpy ?|[$€£¥₩₹])"
