@@ -937,6 +937,10 @@ def premodifiers(g: English, k: int) -> tuple[int, dict[int, str]]:
         if t.kind == "trig" and sum_at < k and g.t[sum_at].kind == "money" and i > 0 and g.t[i - 1].kind != "money" \
                 and any(e.defn.pos == "verb" for e in t.entries):
             break  # "engineers raise $20 million seed": the verb before the sum ends the phrase
+        if t.kind == "trig" and i > 0 and any(e.defn.pos == "verb" for e in t.entries) and not t.low.endswith("ing") \
+                and g.t[i - 1].kind == "word" and not g.t[i - 1].cap and g.t[i - 1].low.endswith("s") \
+                and g.nounish(i - 1) and not g.is_(i - 1, "determiner") and not g.is_(i - 1, "preposition"):
+            break  # "Former Groq engineers raise seed round": a plural subject's verb ends the phrase
         if t.kind in ("money", "poss") or (t.kind == "word" and (g.is_(i, "determiner") or t.cap
                                                                   or t.low.isdigit() or t.hyph
                                                                   or g.nounish(i) and not g.boundary(i))) \

@@ -311,6 +311,14 @@ class English:
                 np.rel[k] = "head"  # "its Kunlunxin chip unit", "the Groq startup": the unit is the company
             else:
                 np.rel[k] = "compound"
+        # every name of a list that ends in a modifier of another head is one too ("Early Cerebras and
+        # SambaNova backer raises …": the backer is someone else)
+        for k in [k for k, rel in np.rel.items() if rel == "member"]:
+            m = k + 1
+            while m <= j and (self.t[m].kind == "comp" or self.is_(m, "conjunction") or self.punct(m, ",")):
+                m += 1
+            if np.rel.get(m - 1) == "compound":
+                np.rel[k] = "compound"
         # every name of a list that ends at the head is a head too ("Groq and Cerebras")
         if np.rel.get(head) == "head":
             k = head - 1
