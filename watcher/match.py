@@ -147,7 +147,7 @@ class Matcher:
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents)
                         and not lex.has("question_modal", title.split(" ", 1)[0].lower()),
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
-                        headline_sum_is=_sum_is(t_scan, lex),
+                        headline_sum_is=_sum_is(t_scan, lex) or _quiet_receipt(t_scan, lex),
                         related_stocks=_cue(t_scan, "related_stocks", len(title)) or (
                             # "摩尔线程概念股午后拉升": concept stocks in a headline that tells no event itself
                             _cue(t_scan, "concept_stocks", len(title)) if not t_scan.triggers else None),
@@ -159,7 +159,7 @@ class Matcher:
                         proceeds=title_proceeds or _cue(s_scan, "proceeds_talk", lead_end),
                         proceeds_in_title=title_proceeds is not None,
                         second_recalls=summary[recalls[0][0]:recalls[0][1]] if recalls else None,
-                        second_adds=bool(second and s_scan.cue_spans("more_news", *second)),
+                        second_adds=_adds(s_scan, second),
                         scene_families=frozenset() if _names_anyone(t_scan, lex)
                         else frozenset(FAMILY.get(t.what.defn.kind, "") for t in t_scan.triggers))
         judged = decide.judge(frames, view)
@@ -373,6 +373,14 @@ def _sum_is(sc: Scan, lex: lexicon.Lexicon) -> str | None:
     return next((w for a, b in sc.money if (w := _received_noun(sc, lex, a, b, before_too=False))), None)
 
 
+def _quiet_receipt(sc: Scan, lex: lexicon.Lexicon) -> str | None:
+    """A headline with no sum that names money received ("DEEPX wins government grant for 2nm chip
+    programme"): the word ("grant"), which a lead's bare "The funding" then is."""
+    if sc.money:
+        return None
+    return next((w for w in re.findall(r"[a-z]+", sc.folded) if lex.has("sum_received_noun", w)), None)
+
+
 def _received(sc: Scan, lex: lexicon.Lexicon, end: int) -> tuple[str, ...]:
     """Sums the text calls money received that is no capital (up to `end`)."""
     return tuple(sc.text[a:b] for a, b in sc.money if b <= end and _received_noun(sc, lex, a, b))
@@ -437,6 +445,15 @@ def planned_beside(x: Frame, fs: list[Frame], lex: lexicon.Lexicon) -> bool:
     if not x.via.startswith("subject of "):
         return False
     return lex.has("plan_verb", x.via.removeprefix("subject of ").lower())
+
+
+def _adds(sc: Scan, span: tuple[int, int] | None) -> bool:
+    """Does a sentence call itself more news ("also", "同日", "이날") in its last clause, the one its
+    event is told in? Not a cue a semicolon has closed ("公司同时宣布派息…；旗下昆仑芯已递交上市申请")."""
+    if span is None:
+        return False
+    cues = sc.cue_spans("more_news", *span)
+    return any(not re.search(r"[;；]", sc.text[e:span[1]]) for _, e in cues)
 
 
 def _names_anyone(sc: Scan, lex: lexicon.Lexicon) -> bool:

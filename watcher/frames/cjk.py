@@ -185,14 +185,19 @@ def _sought(c: Clause) -> bool:
 def join_gapped(clauses: list[tuple[int, int]], text: str, money: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Pure: Korean conjuncts that share the last one's verb are one clause. "A에 100억원, B에
     20억원, C에 50억원을 투자했다": a Korean clause that ends in a sum with nothing after it has lost
-    its verb to the next one (gapping), so it joins it."""
+    its verb to the next one (gapping), so it joins it; so does a clause that is only a time."""
     out: list[tuple[int, int]] = []
     for cs, ce in clauses:
-        if out and _gapped(text, out[-1], money):
-            out[-1] = (out[-1][0], ce)
+        if out and (_gapped(text, out[-1], money) or _TIME_ONLY.fullmatch(text, out[-1][0], out[-1][1])):
+            out[-1] = (out[-1][0], ce)  # (also a time set before the clause it dates: "去年12月，英伟达…")
         else:
             out.append((cs, ce))
     return out
+
+
+# a clause that is only a time ("去年12月，", "2024年3月,", "지난해 12월,"): it dates the clause after it
+_TIME_ONLY = re.compile(r"\s*(?:(?:(?:19|20)\d\d\s?[年년]|去年|今年|昨年|지난해|올해|작년)\s?)?\d{1,2}\s?[月월]"
+                        r"(?:份|底|初|中|末)?(?:\s?\d{1,2}\s?[日号일])?\s?[，,]\s*")
 
 
 def _gapped(text: str, clause: tuple[int, int], money: list[tuple[int, int]]) -> bool:
@@ -758,6 +763,8 @@ _JA_VALUED_AS = re.compile(r"^\s?(?:は|が)?\s?(?:约|約)?[\d.,]+\s?(?:亿|億
 # Japanese: a month without a year or a day, as when a past event happened ("10月には…取り下げた"), and
 # the past tense that must follow the trigger in its clause for it to count (not "3月に上場予定")
 _JA_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:に|には|、)")
+_ZH_DONE = re.compile(r"完成|获")
+_ZH_PLAN = re.compile(r"拟|计划|预计|将|有望|或将|争取|力争|目标")
 _ZH_BARE_MONTH = re.compile(r"(?<![\d年/.])(\d{1,2})月(?:底|初|中|末|份)?(?!\d)")
 # a season of this or last year ("今春", "昨秋", "올해 초"), the month it stands for
 _SEASON = re.compile(r"(今|昨|올해|지난해)\s?(春|夏|秋|冬|초)")
@@ -791,7 +798,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     for m in _THIS_YEAR_MONTH.finditer(folded, c.start, t.start):  # "今年7月的最新一轮融资"
         if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
-    if today != (0, 0) and "已" in folded[c.start:t.start]:
+    if today != (0, 0) and ("已" in folded[c.start:t.start] or _ZH_DONE.search(folded, c.start, t.end)
+                            and not _ZH_PLAN.search(folded, c.start, t.start)):
+        # ("公司1月完成5亿美元融资", "IPO申请1月获受理": a verb of completion dates it as done)
         for m in _ZH_BARE_MONTH.finditer(folded, c.start, t.start):  # "公司6月底已向科创板递交上市申请"
             month = int(m.group(1))
             if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
