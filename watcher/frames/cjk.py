@@ -771,7 +771,8 @@ _SEASON = re.compile(r"(今|昨|올해|지난해)\s?(春|夏|秋|冬|초)")
 _SEASON_MONTH = {"春": 4, "夏": 7, "秋": 10, "冬": 12, "초": 2}
 # a Korean past ending after the trigger ("제안을 거절한 배경", "유치했다")
 _KO_DONE = re.compile(r"[가-힣](?:한|했던|했다|였다|았다|었다)(?=[\s,.。]|$)")
-_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|している(?:。|$)")
+_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|している(?:。|$)"
+                      r"|(?:決め|决め|終え|终え|完了し|合意し|済ませ|济ませ)て?おり")  # ("3月には…買収も決めており")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
 # a product's model name right before a listing word and its time ("M100明年初上市", "P800年内上市")
@@ -857,7 +858,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if re.match(r"[^，,。]{0,16}(?:" + "|".join(map(re.escape, c.lex.phrases("after_marker"))) + r")(?:[，,]|$)",
                 after):  # ("收购Celestial AI后，市场看好…": past a name too)
         return "in a subordinate clause (…后)"
-    if backdrop(c.sc, c.lex, t.end):
+    outer = max((o.end for o in c.sc.triggers if o.start <= t.start and o.end > t.end), default=t.end)
+    if backdrop(c.sc, c.lex, outer):  # (past a longer trigger over this one: "투자 유치 소식에")
         return "the backdrop of another story (…后, …之际)"
     if (kind in ("ipo", "acquisition", "merger", "sale") or folded[t.start:t.end].endswith(("取引", "契约", "契約"))) \
             and re.match(r"\s?を受け", after):  # ("ライセンス取引を受け": following the deal, not a licence received)
@@ -947,6 +949,8 @@ def korean_relative(after: str, names_at: list[int]) -> bool:
     for at in names_at:
         if at > 24 or re.search(r"[,，.。;；]", after[:at]):
             continue
+        if re.match(r"(?:한|된|했던|됐던)\s+$", after[:at]):
+            return True  # the trigger's own adnominal ending: "사피온과 합병한 리벨리온"
         m = _KO_ADNOMINAL.search(after, 0, at)
         if m and len(m.group(1)) >= 2 and after[:m.start()].strip() and (
                 m.group(1).endswith("던") or (ord(m.group(1)[-1]) - 0xAC00) % 28 == 4):

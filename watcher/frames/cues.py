@@ -332,11 +332,13 @@ def _fronted_start(g: English, start: int) -> int:
 
 def market_reaction(g: English, k: int) -> bool:
     """"Shares jumped after Marvell unveiled an acquisition": the clause says why the market moved
-    (not "has traded on Nasdaq since completing its merger": since how long it has traded)."""
+    (not "has traded on Nasdaq since completing its merger": since how long it has traded); also
+    what the event made someone ("is now the second-largest shareholder in DeepX after leading a
+    110 billion won round")."""
     _, start = g.clause_of(k)
     if 0 <= start < g.n and g.t[start].low == "since":
         return False
-    return any(g.is_(j, "market_move") for j in range(max(0, start - 12), start))
+    return any(g.is_(j, "market_move") or g.is_(j, "result_state") for j in range(max(0, start - 12), start))
 
 
 def segments(g: English, a: int, b: int) -> list[tuple[int, int]]:

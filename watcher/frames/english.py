@@ -586,6 +586,11 @@ class Reader:
         nxt = k + 2 if k + 2 < g.n and g.t[k + 1].low == "stage" else k + 1  # "a seed-stage investor in Groq"
         if nxt < g.n and g.t[nxt].kind == "word" and r.kind == "funding" and g.is_(nxt, "investor_kind"):
             return False  # "Seed firm behind Positron AI closes its second fund": a kind of investor
+        tok = g.t[k]
+        if not (g.sc.title_case or g.sc.shouting) and tok.text[:1].isupper() and not tok.text.isupper() \
+                and k > 0 and g.t[k - 1].kind == "word" and g.t[k - 1].text[:1].isupper() \
+                and (k - 1 > 0 or g.t[k - 1].text.isupper()) and g.is_(k, "firm_name_word"):
+            return False  # "DSC Investment shares plunge", "Korea Investment Partners": part of a firm's name
         start, pre = premodifiers(g, k)
         pps = noun_pps(g, k)
         if not pps and k + 1 < g.n and g.t[k + 1].kind == "trig" and not g.verbish(k + 1):
