@@ -92,7 +92,8 @@ WRITTEN_FLOORS = {"w4-en": (0.91, 0.94), "w4-cjk": (0.96, 0.90), "w5-en": (0.94,
                   # w24-en is left untuned, as a clean measure of realistic traffic (see the README)
                   "w24-en": (0.99, 0.72), "w24-cjk": (0.9, 0.68),
                   "w25-en": (0.99, 0.9), "w26-en": (0.99, 0.74), "w26-cjk": (0.99, 0.9),
-                  "w27-en": (0.99, 0.85), "w27-cjk": (0.99, 0.72)}
+                  "w27-en": (0.99, 0.85), "w27-cjk": (0.99, 0.72),
+                  "w28-en": (0.99, 0.94), "w28-cjk": (0.99, 0.94)}
 
 
 @pytest.mark.parametrize("path", WRITTEN, ids=[p.stem for p in WRITTEN])
