@@ -160,7 +160,7 @@ class Matcher:
                         proceeds_in_title=title_proceeds is not None,
                         second_recalls=summary[recalls[0][0]:recalls[0][1]] if recalls else None,
                         second_adds=_adds(s_scan, second),
-                        scene_families=frozenset() if _names_anyone(t_scan, lex)
+                        scene_families=frozenset() if not recalls or _names_anyone(t_scan, lex)
                         else frozenset(FAMILY.get(t.what.defn.kind, "") for t in t_scan.triggers))
         judged = decide.judge(frames, view)
         hits: dict[tuple[str, str], Hit] = {}
