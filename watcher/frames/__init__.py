@@ -140,6 +140,10 @@ def headline_focus(sc: Scan, sentences: list[tuple[int, int]], lex: Lexicon,
                 # a company's results (not "Lottery results for … IPO", nor an earnings call's news)
                 return head.text
             j = np.end + 1
+            if j < g.n and g.t[j].low == "on" and head.kind == "word" and head.cap and np.end > np.start \
+                    and g.t[np.end - 1].kind == "word" and g.t[np.end - 1].cap \
+                    and any(x.kind == "poss" for x in words):
+                return "interview"  # "Fractile's Walter Goodwin on in-memory compute": a person's view
             while j < g.n and g.is_(j, "verb_group") and g.t[j].kind == "word":
                 j += 1
             if j >= g.n:
