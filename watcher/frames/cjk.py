@@ -747,7 +747,8 @@ def labelled(sc: Scan, lex: Lexicon, start: int, end: int) -> bool:
     if any(after.startswith(w) for w in lex.phrases("own_organ")):
         return False  # "黑芝麻智能股东特别大会通过收购…议案": the company's own meeting, not its shareholders
     return former or any(after.startswith(w) for w in lex.phrases("zh_label")) \
-        or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker"))
+        or any(w in after for w in lex.phrases("alumni_word")) or any(w in rival for w in lex.phrases("rival_marker")) \
+        or any(w in sc.folded[end:end + 16] for w in lex.phrases("likeness_word"))  # "그록(Groq)과 비슷한 LPU"
 
 
 _RELATIVE = re.compile(r"[^，,。；;]{0,12}?的")
@@ -771,7 +772,7 @@ _SEASON = re.compile(r"(今|昨|올해|지난해)\s?(春|夏|秋|冬|초)")
 _SEASON_MONTH = {"春": 4, "夏": 7, "秋": 10, "冬": 12, "초": 2}
 # a Korean past ending after the trigger ("제안을 거절한 배경", "유치했다")
 _KO_DONE = re.compile(r"[가-힣](?:한|했던|했다|였다|았다|었다)(?=[\s,.。]|$)")
-_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|している(?:。|$)"
+_JA_DONE = re.compile(r"(?<=[ぁ-ゖ])た(?:が|、|。|$|ほか|後)|済み|ている(?:。|$)"
                       r"|(?:決め|决め|終え|终え|完了し|合意し|済ませ|济ませ)て?おり")  # ("3月には…買収も決めており")
 # a month of this year ("今年7月", "올해 7월")
 _THIS_YEAR_MONTH = re.compile(r"(?:今年|올해)\s?(\d{1,2})\s?[月월](?!\s?\d{1,2}\s?[日号일])")
@@ -962,7 +963,7 @@ def _company_follows(c: Clause, at: int) -> bool:
     """After 的: a company ("…的沐曦", "…的公司"), so the clause before it describes one."""
     if any(at <= a.start <= at + 6 for a in c.names):
         return True
-    return c.has("zh_company_noun", at, at + 8) is not None
+    return c.has("zh_company_noun", at, at + 12) is not None  # ("…收购的RISC-V芯片初创公司Rivos")
 
 
 def time_clause(sc: Scan, lex: Lexicon, at: int, end: int) -> bool:
