@@ -52,9 +52,14 @@ def background(g: English, k: int, label: str, today: tuple[int, int] = (0, 0)) 
     date is history when it lies before `today` (year, month), the month the item was published."""
     if pending(g, k):
         label = "main"
-    if g.t[k].kind == "trig" and any(e.defn.pos == "noun" and e.defn.kind == "valuation" for e in g.t[k].entries) \
-            and (year := dated_noun(g, k, today)) is not None:
-        return f"history: {year}"
+    if g.t[k].kind == "trig" and any(e.defn.pos == "noun" and e.defn.kind == "valuation" for e in g.t[k].entries):
+        if (year := dated_noun(g, k, today)) is not None:
+            return f"history: {year}"
+        j = k - 1
+        while j >= 0 and (g.t[j].kind == "money" or g.t[j].kind == "word" and g.is_(j, "determiner")):
+            j -= 1
+        if j >= 0 and g.t[j].kind == "word" and g.is_(j, "standing_verb"):
+            return f"a standing ({g.t[j].text} a valuation), not news of one"
     if (after := follows_event(g, k)) is not None:
         return f"history: what the news follows ({after} …)"
     if told_before(g, k):
