@@ -800,23 +800,22 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     for m in _THIS_YEAR_MONTH.finditer(folded, c.start, t.start):  # "今年7月的最新一轮融资"
         if today != (0, 0) and before((today[0], int(m.group(1))), today):
             return f"history: {c.sc.text[m.start():m.end()]}"
-    if today != (0, 0) and ("已" in folded[c.start:t.start] or _ZH_DONE.search(folded, c.start, t.end)
-                            and not _ZH_PLAN.search(folded, c.start, t.start)):
-        # ("公司1月完成5亿美元融资", "IPO申请1月获受理": a verb of completion dates it as done)
-        for m in _ZH_BARE_MONTH.finditer(folded, c.start, t.start):  # "公司6月底已向科创板递交上市申请"
-            month = int(m.group(1))
-            if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
-                return f"history: {c.sc.text[m.start():m.end()]}"
-    if today != (0, 0) and _JA_DONE.search(folded, t.end, c.end):
-        for m in _JA_BARE_MONTH.finditer(folded, c.start, t.start):  # "10月には…IPO申請を取り下げた"
-            month = int(m.group(1))
-            if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
-                return f"history: {c.sc.text[m.start():m.end()]}"
-    if today != (0, 0) and (_JA_DONE.search(folded, t.end, c.end) or _KO_DONE.search(folded, t.end, c.end)):
-        for m in _SEASON.finditer(folded, c.start, t.start):  # "Metaは今春…買収を打診したが", "올해 초 … 거절한"
-            year = today[0] - (1 if m.group(1) in ("昨", "지난해") else 0)
-            if before((year, _SEASON_MONTH[m.group(2)]), today):
-                return f"history: {c.sc.text[m.start():m.end()]}"
+    if today != (0, 0):
+        ja_done = _JA_DONE.search(folded, t.end, c.end) is not None
+        zh_done = "已" in folded[c.start:t.start] or _ZH_DONE.search(folded, c.start, t.end) is not None \
+            and not _ZH_PLAN.search(folded, c.start, t.start)
+        # ("公司6月底已向科创板递交上市申请", "公司1月完成5亿美元融资": 已 or a verb of completion dates it as
+        # done; "10月には…IPO申請を取り下げた": so does a Japanese past ending after the trigger)
+        for pattern, done in ((_ZH_BARE_MONTH, zh_done), (_JA_BARE_MONTH, ja_done)):
+            for m in pattern.finditer(folded, c.start, t.start) if done else ():
+                month = int(m.group(1))
+                if 1 <= month <= 12 and before((today[0] if month <= today[1] else today[0] - 1, month), today):
+                    return f"history: {c.sc.text[m.start():m.end()]}"
+        if ja_done or _KO_DONE.search(folded, t.end, c.end):
+            for m in _SEASON.finditer(folded, c.start, t.start):  # "Metaは今春…買収を打診したが", "올해 초 … 거절한"
+                year = today[0] - (1 if m.group(1) in ("昨", "지난해") else 0)
+                if before((year, _SEASON_MONTH[m.group(2)]), today):
+                    return f"history: {c.sc.text[m.start():m.end()]}"
     end = t.end
     while (nxt := next((o.end for o in c.sc.triggers if end <= o.start <= end + 3 and o.end > end
                         and folded[end:o.start].strip() in ("", "과", "와", "및")), None)):
