@@ -48,6 +48,7 @@ SHARED_NAME = "a name other businesses hold too"
 DESCRIBED_AS = "described as another kind of business:"
 PERSON = "a person's name (an honorific or a given name before it)"
 WORK_TITLE = "the title of a book, game or film (『…』, 《…》)"
+GLOSS = "a gloss in brackets of the word before it (陽電子（Positron）: the particle)"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ def modality(f: Frame, item: Item) -> str | None:
         return "the item denies it" if f.field == "title" else "the headline denies it"
     if f.modality == "negated":
         return "negated"
+    if f.modality == "not_yet":  # (not the headline's denial: "尚未上市的燧原" under its filing's headline)
+        return "a step not yet taken"
     if f.modality == "speculation":
         return "speculation"
     if f.field == "title" and (f.company, _DENIED_AS.get(f.kind, f.kind)) in item.speculated:

@@ -145,7 +145,8 @@ class Matcher:
                                                              or focus.lower() == "preview"),
                         # (a lead does not make "Will SambaNova find a buyer ...?" a report: it asks the future)
                         report_in_question=bool(t_scan.cues.get("report_cue")) or bool(s_sents)
-                        and not lex.has("question_modal", title.split(" ", 1)[0].lower()),
+                        and not lex.has("question_modal", title.split(" ", 1)[0].lower())
+                        and not t_scan.cues.get("question_who"),  # "谁最先上市？": who, not a report
                         headline_amounts=tuple(title[a:b] for a, b in t_scan.money),
                         headline_sum_is=_sum_is(t_scan, lex) or _quiet_receipt(t_scan, lex),
                         related_stocks=_cue(t_scan, "related_stocks", len(title)) or (
@@ -252,6 +253,8 @@ class Matcher:
                     why = f"{decide.DESCRIBED_AS} {kind!r}"  # "EV maker Ampere", "taxi app Hailo"
                 elif self._person_named(sc, a.start):
                     why = decide.PERSON  # "shipping heir Nikos Rivos", "Mr. Rivos"
+                elif d.ambiguous and _glossed(sc, a.start, a.end, d.company):
+                    why = decide.GLOSS  # "陽電子（Positron）ビーム": the word the name translates
                 if why is None and d.company in others and not in_sentence:
                     why = f"{decide.OTHER_HOLDER} ({others[d.company]}) and the sentence has no chip word"
                 elif why is None and not context and business and self._shared(d) and not sure - {d.company}:
@@ -408,6 +411,17 @@ _DOMAIN_AFTER = re.compile(r"\.(?:ai|io)\b")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
 # a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
 # "Blaize (NASDAQ: BZAI)"
+def _glossed(sc: Scan, start: int, end: int, company: int) -> bool:
+    """A Latin name in brackets right after a CJK word that is none of that company's own names
+    ("陽電子（Positron）", "降雨（Rain）"): it translates that word (pure)."""
+    text = sc.text
+    if start < 2 or text[start - 1] not in "（(" or text[end:end + 1] not in ("）", ")") or has_cjk(text[start:end]):
+        return False
+    if not has_cjk(text[start - 2]):
+        return False
+    return not any(b.end == start - 1 and b.what.company == company for b in sc.aliases)
+
+
 _WORK_TITLE = re.compile(r"^[『《].*[』》]$")  # CJK brackets that hold the title of a book, game or film
 _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
                      r"\s*[:：]?\s*(?:[A-Z]{1,5}|\d{4,6})|(?!(?:19[5-9]|20\d)\d\s*[)）])\d{4,6})(?:\.(?:HK|SH|SZ|US|KS|KQ|T))?\s*[)）]")

@@ -115,11 +115,12 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
             question = ctx.question and bool(re.search(r"[?？]\s*$", folded[cs:ce]))
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
+            negated = modality == "fact" and _ZH_NEGATED.search(folded, max(cs, t.start - 6), t.start) is not None
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
                          snippet=snippet, tail=text[t.start:span[1]][:160], before=text[span[0]:t.start][-80:],
                          clause="main", question=question,
-                         background=bg, modality=modality,
+                         background=bg, modality="not_yet" if negated else modality,
                          customer=c.customer, rule=entry.rule, news=news)
             for a, role, via in c.roles.values():
                 mod = modifier(c, a) if a.end <= t.start else None
@@ -158,6 +159,11 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
 
 
 _CAPITAL = ("funding", "valuation", "ipo")
+# Chinese: a step not (yet) taken, by the verb before it ("暂未安排上会", "尚未上市的燧原"); not 未来 (the
+# future), 未经 (without) or 未知, nor a word not said ("未披露融资金额": the round is told, its sum not),
+# nor 并未 ("并未买下Groq，而是…授权": what the deal is not, beside what it is)
+_ZH_NEGATED = re.compile(r"(?:(?:尚|暂|还|仍)?(?<!并)未(?![来经知])(?:(?!披露|透露|公开|公布|说明|提及|提到|涉及)"
+                         r"[\u4e00-\u9fff]{2})?|没有)\s?$")
 
 
 def _own_time(c: Clause) -> bool:
@@ -211,6 +217,10 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
     """"英伟达收购Groq" (buyer left, target right); "Groq被英伟达收购" (被: the left name is the target);
     出售 / 卖给: the left name is sold."""
     t, d = c.trig, entry.defn
+    if c.folded[t.start:t.end].endswith("对") and not any(
+            t.end <= u.start < c.end and isinstance(u.what, TriggerEntry) and u.what.defn.frame == "transfer"
+            for u in c.sc.triggers):
+        return False  # "完成对X的收购" buys X; "完成对DeepSeek-V3.1的适配" adapts to it: no deal word follows
     if c.left:
         a = c.left[-1]
         passive = c.has("passive_marker", a.end, t.start) is not None
@@ -828,6 +838,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if folded[c.start:t.start].rstrip().endswith("才") and after.lstrip().startswith("就"):
+        return "in a clause of time (才…就): the backdrop of the news"  # "才上市就不务正业": barely listed when …
     if (an := _SINCE_EVENT.match(after)) is not None:
         return f"a time since the event ({an.group(0).strip()})"  # "上市满月", "買収から1年", "합병 1년"
     if HANGUL.search(folded, t.start, t.end) and _KO_AFTER.match(after):

@@ -259,6 +259,15 @@ def follows_event(g: English, k: int) -> str | None:
                                      and g.phrase_ending(i, "after_verb") < 0):
         i -= 1
     first = g.phrase_ending(i, "after_verb")
+    if first < 0 and i > 0 and g.t[i].low == "including" and g.punct(i - 1, ","):
+        # "… follows large raises by other Toronto companies, including Tenstorrent's Series D": one of
+        # the earlier events the verb names
+        for m in range(i - 2, max(-1, i - 14), -1):
+            if g.t[m].kind == "punct" and not g.punct(m, ","):
+                break
+            if (first := g.phrase_ending(m, "after_verb")) >= 0:
+                return " ".join(t.text for t in g.t[first:m + 1])
+        return None
     return " ".join(t.text for t in g.t[first:i + 1]) if first >= 0 else None
 
 

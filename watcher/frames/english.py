@@ -634,9 +634,16 @@ class Reader:
         _, cstart = g.clause_of(k)
         heads_clause = all(g.t[x].kind == "punct" or g.is_(x, "determiner") or g.is_(x, "concurrent")
                            or g.is_(x, "subordinator") for x in range(cstart, start))
-        # (not another company's own: "CoreWeave's IPO prospectus flags Cerebras and Groq")
-        owned = d.kind in ("ipo", "valuation") and any(g.t[i].kind == "poss" and i > 0 and g.t[i - 1].kind == "word"
-                                                      and g.t[i - 1].cap for i in range(max(0, start - 2), k))
+        # (not another company's own: "CoreWeave's IPO prospectus flags Cerebras and Groq", "Cohere's
+        # $500 million round follows …")
+        loud = g.sc.title_case or g.sc.shouting
+        owned = d.kind in ("ipo", "valuation", "funding") and any(
+            g.t[i].kind == "poss" and i > 0 and g.t[i - 1].kind == "word" and g.t[i - 1].cap
+            and (d.kind != "funding"
+                 or not g.is_(i - 1, "time_span") and (not loud or g.lex.known_company(g.t[i - 1].text)))
+            for i in range(max(0, start - 2), k)) \
+            or d.kind in ("funding", "ipo", "valuation") and any(
+                g.t[i].kind == "word" and g.lex.known_company(g.t[i].text) for i in range(start, k))  # "Intel stake"
         if not r.roles and self.ctx.topic >= 0 and not owned and (gsubj is not None and self.generic(gsubj)
                                                                   or gsubj is None and heads_clause):
             role = "party" if d.frame == "transfer" else _TOPIC_ROLE[d.frame]

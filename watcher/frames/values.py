@@ -22,7 +22,7 @@ class Frame:
     clause: str = "main"  # main | relative | subordinate | descriptive
     question: bool = False
     background: str | None = None  # why this is history, not news
-    modality: str = "fact"  # fact | denial | negated | speculation
+    modality: str = "fact"  # fact | denial | negated | not_yet (a step not yet taken: "尚未上市") | speculation
     customer: str | None = None  # why this is a customer deal
     rule: int | None = None  # for a rule's own keyword
     doubt: str | None = None  # why the name may mean someone else (identity)

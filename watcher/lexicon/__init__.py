@@ -194,6 +194,14 @@ class Lexicon:
                     return self.names[rest]
         return latin or name
 
+    def known_company(self, latin: str) -> bool:
+        """Is this the Latin name of a large company the data files know ("Intel", "SoftBank")?"""
+        known = self.__dict__.get("_latin_names")
+        if known is None:
+            known = frozenset(self.names.values())
+            object.__setattr__(self, "_latin_names", known)
+        return latin in known
+
     def has(self, cls: str, folded: str) -> bool:
         return folded in self.words.get(cls, frozenset())
 

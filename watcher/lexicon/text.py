@@ -200,7 +200,9 @@ _ABBREV = {"inc", "corp", "co", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "s
            "oct", "nov", "dec", "gov", "sen", "rep", "gen", "prof", "approx", "est", "dept", "s.a", "n.v"}
 # a semicolon joins clauses of one sentence (frames read it as a clause boundary)
 # (a sentence may open with a name written in lower case: "d-Matrix raised", "xAI said", "eBay")
-_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?(?:[A-Z0-9" + CJK_RANGES + r"]|[a-z][-A-Z]))|[。！？]|\n")
+# (and "?" or "!" after CJK text: NFKC makes "？" of a Chinese question, and no space follows it)
+_SENT_END = re.compile(r"[.!?](?=[\"')\]]?\s+[\"'(\[]?(?:[A-Z0-9" + CJK_RANGES + r"]|[a-z][-A-Z]))|[。！？]|\n"
+                       r"|(?<=[" + CJK_RANGES + r"])[!?](?=[" + CJK_RANGES + r"])")
 # in a CJK headline a space separates its parts ("沙特宣布149亿美元投资 Groq将建数据中心")
 _CLAUSE_END = re.compile(r"[，,；;](?=\s*[" + CJK_RANGES + r"])|(?<=[" + CJK_RANGES + r"])[，,；;]"
                          r"|(?<=[" + CJK_RANGES + r"])\s+(?=[\w" + CJK_RANGES + r"])")
