@@ -838,6 +838,10 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if _EXAMPLES_END.match(after) and re.search(r"[、や]|및", folded[c.start:t.start]):
+        # "Arm株の上昇やOpenAIへの出資、米Ampere Computing買収などAI関連の布石": one of the moves a list
+        # gives as examples of something else
+        return "one of a list of examples (…など, …等)"
     if folded[c.start:t.start].rstrip().endswith("才") and after.lstrip().startswith("就"):
         return "in a clause of time (才…就): the backdrop of the news"  # "才上市就不务正业": barely listed when …
     if (an := _SINCE_EVENT.match(after)) is not None:
@@ -895,6 +899,8 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     return None
 
 
+# the end of a list of examples right after the trigger ("…買収など", "…收购等", "…인수 등")
+_EXAMPLES_END = re.compile(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]))")
 # Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
 # prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
 _JA_ADNOMINAL = re.compile(r"(?:(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ)た|(?:され|し)た)"  # ("買収を決めたリボス")

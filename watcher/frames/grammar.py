@@ -556,6 +556,17 @@ class English:
                         np = self.np_left(first - 1)
                         if np is not None and np.start >= start:
                             return np
+                    if first == start and self.punct(first - 1, ","):
+                        # "MetaX, founded in 2020 by former AMD engineers, is moving …": the name the
+                        # description set off by commas follows
+                        c = first - 2
+                        while c >= 0 and not self.punct(c):
+                            c -= 1
+                        if c > 0 and self.punct(c, ",") and (self.is_(c + 1, "relative")
+                                                             or self.phrase_at(c + 1, "descriptive") >= 0):
+                            prev = self.np_left(c - 1)
+                            if prev is not None and prev.rel:
+                                return prev
                     break
         i = start
         # a fronted phrase ("On Tuesday,", "After a long search,"): the subject follows its comma
