@@ -113,6 +113,12 @@ EXTRACT = [
      None, "Cerebras: listing, valued at $100 billion"),
     ("Cerebras prices its IPO at $185 a share", "", "Cerebras", "ipo", "pricing", None, None, None,
      "Cerebras: IPO pricing"),
+    # the other side of another event the item tells is not this one's: Meta bid, it did not invest
+    ("韓国FuriosaAI、1700億ウォン調達でユニコーン入り",
+     "メタによる買収提案を断った韓国のAI推論チップ企業FuriosaAIが、シリーズCブリッジで1700億ウォンを調達した。",
+     "FuriosaAI", "funding", None, None, "1700億ウォン", "KRW", "FuriosaAI: funding round, 1700億ウォン"),
+    # filed (遞件), and a listing it aims at (拚…掛牌) is no listing yet
+    ("陸GPU業者壁仞科技遞件港交所 拚港股掛牌", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
 ]
 
 

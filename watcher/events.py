@@ -304,7 +304,10 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         # the furthest step the item tells: a listing-day story also names the offer price
         steps = _DEAL_STEPS if FAMILY.get(kind) == "deal" else _LISTING_STEPS if FAMILY.get(kind) == "listing" else {}
         stage = max((s for s in stages if s in steps), key=lambda s: steps[s], default=first.stage)
-        counterparty = first.counterparty or next((h.counterparty for h in hs if h.counterparty), None)
+        # the other side of this event, not of another one the item tells ("raises a bridge after
+        # turning down Meta": Meta bid, it did not invest)
+        counterparty = next((h.counterparty for h in (first, *hs) if h.counterparty
+                             and FAMILY.get(h.kind) == FAMILY.get(kind)), None)
         also = tuple(dict.fromkeys(k for k in kinds if k != kind and FAMILY.get(k) == FAMILY.get(kind)
                                    and k not in ("deal", "valuation")))
         valuation = next((h.valuation for h in hs if h.valuation), None)
@@ -363,7 +366,7 @@ def compatible(a: str, b: str) -> bool:
 
 
 _QUOTES = " \"'“”‘’「」『』《》()（）[]【】"
-_PARTICLE = re.compile(r"(?:가|이|은|는|의|와|과|도|에|は|が|の|と|も)$")
+_PARTICLE = re.compile(r"(?:による|に|より|から|가|이|은|는|의|와|과|도|에|は|が|の|と|も)$")  # "メタによる": by Meta
 
 
 def _latin(name: str) -> str:

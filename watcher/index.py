@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
-from .lexicon import SPAN_CLASSES, UNINDEXED_CLASSES, Lexicon, TriggerDef, has_cjk, inflected
+from .lexicon import HANGUL, SPAN_CLASSES, UNINDEXED_CLASSES, Lexicon, TriggerDef, has_cjk, inflected
 from .lexicon.text import fold, is_shouting, is_title_case, money_spans, on_boundary
 from .terms import SLOT, Term, parse
 
@@ -190,6 +190,8 @@ class Index:
                 excl_spans.append((span[0], span[1], x))
         for tr in triggers:
             surface = folded[tr.start:tr.end]
+            if tr.start > 0 and HANGUL.match(folded, tr.start - 1) and self.lexicon.has("word_initial", surface):
+                continue  # "운용사들이" (asset managers, as subject) is no "사들이" (buys up)
             excl = next((x for s, e, x in excl_spans if s < tr.end and tr.start < e
                          and (x.rule is None or x.rule == tr.what.rule)
                          and any(g in surface or surface in g for g in x.guard)), None)

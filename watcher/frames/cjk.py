@@ -115,6 +115,8 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
             question = ctx.question and bool(re.search(r"[?？]\s*$", folded[cs:ce]))
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
+            if stage == "listing" and any(w in folded[max(cs, t.start - 6):t.start] for w in lex.phrases("aim_verb")):
+                stage = None  # "拼港股挂牌": the listing it aims at, not one that happened
             negated = modality == "fact" and _ZH_NEGATED.search(folded, max(cs, t.start - 6), t.start) is not None
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
@@ -573,6 +575,9 @@ def _own(c: Clause, entry: TriggerEntry) -> bool:
             and re.fullmatch(r"\s?(?:拟|将|计划|宣布|公告|以)?\s?", c.folded[left[-1].end:t.start]):
         c.give(left[-1], "investor", "subject (…出资: it puts money in)")  # "沐曦拟出资2亿元作为有限合伙人"
         return True
+    if left and c.lex.has("owner_before", c.folded[t.start:t.end]) \
+            and c.folded[left[-1].end:t.start].strip(" '’‘\"“”") not in ("", "의"):
+        return True  # "메타X 상장 흥행에 국내 팹리스 몸값 들썩": the word before 몸값 is whose it is
     if left:
         a = left[-1]
         c.give(a, role, "subject")
