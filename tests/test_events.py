@@ -119,6 +119,22 @@ EXTRACT = [
      "FuriosaAI", "funding", None, None, "1700億ウォン", "KRW", "FuriosaAI: funding round, 1700億ウォン"),
     # filed (遞件), and a listing it aims at (拚…掛牌) is no listing yet
     ("陸GPU業者壁仞科技遞件港交所 拚港股掛牌", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
+    # a war chest is all it has raised, not the round's sum (which other reports give)
+    ("Celestial AI's $515M war chest sharpens the optical interconnect race", "", "Celestial AI", "funding", None,
+     None, None, None, "Celestial AI: funding round"),
+    # a named round with a listing only ahead is the round, not a listing's proceeds
+    ("After saying no to Meta, FuriosaAI lines up Series C extension ahead of IPO",
+     "FuriosaAI expects to close an extended Series C round within about a month and is preparing for an "
+     "eventual stock market listing.", "FuriosaAI", "funding", None, None, None, None,
+     "FuriosaAI: Series C round"),
+    # a listing put off ("上市再度推迟", "掛牌又卡關") is no listing
+    ("Cerebras上市再度推迟 美国国家安全审查迟迟未结", "", "Cerebras", "ipo", "postponement", None, None, None,
+     "Cerebras: IPO postponed"),
+    ("Cerebras掛牌又卡關 G42持股審查未了", "", "Cerebras", "ipo", "postponement", None, None, None,
+     "Cerebras: IPO postponed"),
+    # Korean: a sum between the name and 인수 leaves it the one bought; the headline's "Name," buys
+    ("소프트뱅크, 암페어컴퓨팅 9조원대 인수…Arm 서버칩 생태계 강화", "", "Ampere Computing", "acquisition", None,
+     "소프트뱅크", "9조원", "KRW", "Ampere Computing: acquisition by 소프트뱅크, 9조원"),
 ]
 
 

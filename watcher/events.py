@@ -58,7 +58,8 @@ _ZH_ROUND = re.compile(r"(pre-?[a-d]|[a-h]\+{0,2}|天使|种子|战略|pre-?ipo)
 # a listed company selling new shares: one kind of round, never a lettered one
 _PLACEMENT = re.compile(r"\b(?:share placement|placement|placing|follow-on offering|secondary offering|top-up"
                         r"|issu(?:e|es|ed|ing) (?:new )?shares)\b"
-                        r"|(?<!战略)(?<!戰略)(?<!国际)(?<!國際)(?<!公开)(?<!公開)配售|配股|先旧后新|先舊後新|定增|定向增发"
+                        r"|(?<!战略)(?<!戰略)(?<!国际)(?<!國際)(?<!公开)(?<!公開)(?<!网下)(?<!網下)(?<!网上)(?<!網上)配售"
+                        r"|配股|先旧后新|先舊後新|定增|定向增发"
                         r"|再融资|再融資", re.I)
 _OLDER = re.compile(r"\b(?:after|following|since|before|than|previous|prior|earlier|while|whereas)\b|\band [A-Z]"
                     r"|[;；。]|此前|之前|以来|以來|上一轮", re.I)
@@ -293,7 +294,11 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         kinds = [k for h in hs for k in (h.kinds or (h.kind,)) if k]
         if not kinds:
             kinds = ["filing"] if any(h.field == "filing" for h in hs) else [""]  # no structure found
-        kind = primary(kinds)
+        # a named round is no listing's proceeds ("lines up Series C extension ahead of IPO"), unless
+        # the item tells a step of the listing ("从天使轮到科创板敲钟 … 本次80亿元募资": the listing day's)
+        listing_step = any(s in _LISTING_STEPS for h in hs for s in (h.stages or ((h.stage,) if h.stage else ())))
+        kind = primary(kinds, named_round=not listing_step and any(h.round for h in hs
+                                                                    if h.kind in ("funding", "valuation")))
         first = next((h for h in hs if h.kind == kind), hs[0])
         # a sum told of another family's event (a round beside a takeover) is not this event's, nor
         # is a share's price ("priced at $185", "opened at HK$5.12")
@@ -339,11 +344,12 @@ def is_price(amount: str | None) -> bool:
     return value * rate < 10_000
 
 
-def primary(kinds: list[str]) -> str:
+def primary(kinds: list[str], named_round: bool = False) -> str:
     """The kind that leads: the first one told, unless a more specific one is told too ("deal"
-    gives way to "acquisition", a valuation to the round or IPO that set it)."""
+    gives way to "acquisition", a valuation to the round or IPO that set it). `named_round`: the
+    money is a named round ("Series C extension ahead of IPO"), never a listing's proceeds."""
     first = kinds[0]
-    if first in ("funding", "valuation") and ("ipo" in kinds or "spac" in kinds):
+    if first in ("funding", "valuation") and ("ipo" in kinds or "spac" in kinds) and not named_round:
         return "ipo" if "ipo" in kinds else "spac"  # money raised in a listing is the listing's (募资, proceeds)
     if first == "deal":
         better = [k for k in kinds if k not in ("deal", "valuation")]

@@ -196,7 +196,8 @@ class Matcher:
             hits[key] = Hit(rule=key[0], company=key[1], alias=f.alias or key[1], keywords=(f.trigger,),
                             field=f.field, snippet=f.snippet, kind=f.kind, role=f.role,
                             stage=f.stage or next((x.stage for x in same if x.stage), None),
-                            counterparty=next((x.counterparty for x in same + fs if x.counterparty), None),
+                            counterparty=next((x.counterparty for x in same + fs if x.counterparty
+                                               and FAMILY.get(x.kind) == FAMILY.get(f.kind)), None),
                             amount=next((x.amount for x in same + fs if x.amount and x.kind != "valuation"
                                          and FAMILY.get(x.kind) == FAMILY.get(f.kind)),
                                         None) or f.amount,

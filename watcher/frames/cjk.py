@@ -117,6 +117,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
             if stage == "listing" and any(w in folded[max(cs, t.start - 6):t.start] for w in lex.phrases("aim_verb")):
                 stage = None  # "拼港股挂牌": the listing it aims at, not one that happened
+            if d.kind == "ipo" and stage in (None, "listing") \
+                    and any(w in folded[t.end:min(ce, t.end + 6)] for w in lex.phrases("delay_word")):
+                stage = "postponement"  # "上市再度推迟", "掛牌又卡關", "IPO、さらに延期": put off
             negated = modality == "fact" and _ZH_NEGATED.search(folded, max(cs, t.start - 6), t.start) is not None
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
@@ -261,6 +264,8 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", "with (와/과)")
             c.counter = ko_partner
             return True
+        if HANGUL.search(c.folded, t.start, t.end):
+            gap = re.sub(r"^\S*\d\S*\s*", "", gap)  # "암페어컴퓨팅 9조원대 인수": the sum is no word between
         if not passive and d.frame == "transfer" and HANGUL.search(c.folded, t.start, t.end) \
                 and (not gap or gap[:1] in ("을", "를", "의")):
             c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
@@ -309,6 +314,8 @@ _AGENT_END = re.compile(r"\d|は|が|宣布|完成|拟|将|以|斥资|出资|已
 
 _KO_WORD = re.compile(r"([^\s,，、·…'’‘\"“”()]{2,12}?)(?:의|가|이|은|는)?$")
 _KO_SUBJECT = re.compile(r"^\s*([^\s,，、·…'’‘\"“”()]{2,12}?)(?:가|이|은|는)\s")
+# a headline that opens on a name and a comma ("소프트뱅크, 암페어컴퓨팅 … 인수"): the clause before is its subject
+_KO_TOPIC_COMMA = re.compile(r"^\s*([^\s,，、·…'’‘\"“”()]{2,12}?)\s?[,，]\s*$")
 
 
 def _korean_buyer(c: Clause) -> str | None:
@@ -323,6 +330,10 @@ def _korean_buyer(c: Clause) -> str | None:
             word = c.sc.text[c.start + m.start(1):c.start + m.end(1)]
             if c.lex.latin_name(word) != word:
                 return word
+    if (m := _KO_TOPIC_COMMA.match(c.folded[:c.start])) is not None:
+        word = c.sc.text[m.start(1):m.end(1)]
+        if c.lex.latin_name(word) != word:
+            return word
     return None
 
 

@@ -111,6 +111,8 @@ class Reader:
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
         if r.amount is None and not r.customer:
             r.amount = amount_after(g, k)
+        if r.kind == "funding" and g.lex.has("total_noun", self.t.low):
+            r.amount = None  # "Celestial AI's $515M war chest": all it has raised, not the round's sum
         if d.stage == "rejected" and not r.counter:
             r.counter += bidder_inside(g, self.t.text)  # "rejects Meta takeover": the bidder turned down
         if -1 in r.roles and self.ctx.field == "title" and any(
@@ -355,6 +357,10 @@ class Reader:
     def _sale_verb(self, r: Reading, subj: NP | None, obj: NP | None, vg: int) -> bool:
         g, k = self.g, self.k
         if self.voice == "passive" or self.t.low.startswith(("be ", "to be")):
+            h = g.head_tok(subj)
+            if h is not None and h.kind == "word" and subj is not None and g.lex.has("product_noun", h.low) \
+                    and "poss" in subj.rel.values():
+                r.customer = f"its {h.text} sold"  # "Axelera AI's Metis accelerators are now sold through distributors"
             self.give(r, subj, "target", "subject")
         else:
             h = g.head_tok(obj)
