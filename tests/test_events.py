@@ -78,16 +78,17 @@ EXTRACT = [
     ("壁仞科技向港交所递表", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
     # Korean: the buyer the lexicon knows stands right before 인수 (a sum between them is no name),
     # or is the one the startup talks "with" (와/과)
-    ("퓨리오사AI, 메타 1조원대 인수 제안 거절", "", "FuriosaAI", "acquisition", None, "메타", "1조원", "KRW",
-     "FuriosaAI: acquisition by 메타, 1조원"),
+    ("퓨리오사AI, 메타 1조원대 인수 제안 거절", "", "FuriosaAI", "acquisition", "rejected", "메타", "1조원", "KRW",
+     "FuriosaAI: takeover offer from 메타 (offer rejected), 1조원"),
     ("벤처 투자 소식", "퓨리오사AI가 메타와 더 이상 인수 협상을 하지 않기로 했다.", "FuriosaAI", "acquisition", None,
      "메타", None, None, "FuriosaAI: acquisition by 메타"),
     # a round's sum told beside a takeover is not the takeover's
     ("퓨리오사AI, 메타 인수 제안 거절", "산업은행의 300억원 투자의향서도 결정에 영향을 줬다.", "FuriosaAI",
-     "acquisition", None, "메타", None, None, "FuriosaAI: acquisition by 메타"),
-    # Chinese: another company named between the startup and 收购 makes the offer that company's
-    ("韩国AI芯片初创FuriosaAI拒绝Meta 8亿美元收购要约", "", "FuriosaAI", "acquisition", None, "Meta", "8亿美元", "USD",
-     "FuriosaAI: acquisition by Meta, 8亿美元"),
+     "acquisition", "rejected", "메타", None, None, "FuriosaAI: takeover offer from 메타 (offer rejected)"),
+    # Chinese: another company named between the startup and 收购 makes the offer that company's; 拒绝
+    # (as 거절 in Korean) turns it down: no "acquisition by Meta"
+    ("韩国AI芯片初创FuriosaAI拒绝Meta 8亿美元收购要约", "", "FuriosaAI", "acquisition", "rejected", "Meta", "8亿美元",
+     "USD", "FuriosaAI: takeover offer from Meta (offer rejected), 8亿美元"),
     # a sum told as a valuation ("曾估值50亿美元") is not the price; Japanese and Korean two-unit figures
     ("曾估值50亿美元的明星初创SambaNova竟要卖身", "", "SambaNova", "sale", None, None, None, None,
      "SambaNova: sale"),

@@ -569,10 +569,11 @@ def headline(event: Event) -> str:
     """One line that says what happened: "Groq: acquisition by Nvidia, $20B (licence + team)"."""
     cp = event.counterparty
     kind, role, label = event.kind, event.role, event.label
-    if kind == "acquisition" and role in ("acquirer",):
+    if kind in ("acquisition", "sale", "merger") and event.stage == "rejected" \
+            or kind == "acquisition" and role == "issuer":
+        what = f"takeover offer from {cp}" if cp else "takeover offer"  # (not "acquisition by Meta": it said no)
+    elif kind == "acquisition" and role in ("acquirer",):
         what = f"acquisition of {cp}" if cp else "acquisition"
-    elif kind == "acquisition" and role == "issuer":
-        what = f"takeover offer from {cp}" if cp else "takeover offer"
     elif kind == "acquisition":
         what = (f"{label} with {cp}" if event.stage == "talks" else f"{label} by {cp}") if cp else label
     elif kind == "acquihire":

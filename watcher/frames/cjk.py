@@ -117,6 +117,9 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
             if stage == "listing" and any(w in folded[max(cs, t.start - 6):t.start] for w in lex.phrases("aim_verb")):
                 stage = None  # "拼港股挂牌": the listing it aims at, not one that happened
+            if d.kind in ("acquisition", "sale", "merger") and stage is None \
+                    and any(w in folded[cs:ce] for w in lex.phrases("reject_verb")):
+                stage = "rejected"  # "FuriosaAI拒绝Meta 8亿美元收购要约", "메타의 인수 제안 거절": an offer turned down
             if d.kind == "ipo" and stage in (None, "listing") \
                     and any(w in folded[t.end:min(ce, t.end + 6)] for w in lex.phrases("delay_word")):
                 stage = "postponement"  # "上市再度推迟", "掛牌又卡關", "IPO、さらに延期": put off
@@ -265,7 +268,8 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.counter = ko_partner
             return True
         if HANGUL.search(c.folded, t.start, t.end):
-            gap = re.sub(r"^\S*\d\S*\s*", "", gap)  # "암페어컴퓨팅 9조원대 인수": the sum is no word between
+            # "암페어컴퓨팅 9조원대 인수", "암페어 컴퓨팅 65억 달러 인수": the sum is no word between
+            gap = re.sub(r"^(?:\S*\d\S*\s*)+(?:달러|원|위안|엔|유로)?(?:\s?규모)?\s*", "", gap)
         if not passive and d.frame == "transfer" and HANGUL.search(c.folded, t.start, t.end) \
                 and (not gap or gap[:1] in ("을", "를", "의")):
             c.give(a, "target", "object (을/를)")  # "오픈AI가 세레브라스 인수를 검토": the name before 인수 is bought
