@@ -1250,6 +1250,11 @@ def pronoun_owner(g: English, k: int) -> int:
         for i, rel in subj.rel.items():
             if rel in ("head", "member"):
                 return i
+        h = g.head_tok(subj)
+        if h is not None and h.kind == "word" and g.lex.has("security_noun", h.low):
+            for i, rel in subj.rel.items():
+                if rel in ("compound", "poss"):
+                    return i  # "Blaize shares made their debut on the Nasdaq": the company whose shares they are
         if proper_name(g, subj) and not is_generic_np(g, subj):
             return -2  # "Blaize Holdings 13D: Bess Ventures reports its stake": its = the subject's own
         h = g.head_tok(subj)
