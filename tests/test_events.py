@@ -120,6 +120,13 @@ EXTRACT = [
      "FuriosaAI", "funding", None, None, "1700億ウォン", "KRW", "FuriosaAI: funding round, 1700億ウォン"),
     # filed (遞件), and a listing it aims at (拚…掛牌) is no listing yet
     ("陸GPU業者壁仞科技遞件港交所 拚港股掛牌", "", "Biren", "ipo", "filing", None, None, None, "Biren: IPO filing"),
+    # several buyers exploring a deal: talks, not an agreed deal
+    ("SoftBank, Arm explore deal for Oracle-backed chip designer Ampere", "", "Ampere Computing", "deal", "talks",
+     "Arm", None, None, "Ampere Computing: deal talks with Arm"),
+    # a price set "ahead of its debut": the debut is still to come, the step is the pricing
+    ("Iluvatar CoreX prices Hong Kong offering at top of range",
+     "The Shanghai GPU maker set its share price at the upper end of the marketed range ahead of its debut on the "
+     "main board.", "Iluvatar CoreX", "ipo", "pricing", None, None, None, "Iluvatar CoreX: IPO pricing"),
     # a war chest is all it has raised, not the round's sum (which other reports give)
     ("Celestial AI's $515M war chest sharpens the optical interconnect race", "", "Celestial AI", "funding", None,
      None, None, None, "Celestial AI: funding round"),

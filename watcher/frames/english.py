@@ -151,6 +151,8 @@ class Reader:
         modality = said if said == "denial" or r.modality == "fact" else r.modality
         stage = r.stage or (cues.ipo_stage(g, k) if r.kind == "ipo" else
                             "talks" if r.kind == "funding" and cues.sought(g, k) else None)
+        if stage and label == "subordinate" and cs + 1 < g.n and g.t[cs].low == "ahead" and g.t[cs + 1].low == "of":
+            stage = None  # "sets its price ahead of its debut on the main board": a step still to come
         snippet = g.sc.text[g.span[0]:g.span[1]].strip()[:300]
         # "Nvidia's $20B Groq deal: a bubble, or a masterstroke?": the topic before the colon is told,
         # only what follows it is asked
