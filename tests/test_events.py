@@ -127,6 +127,11 @@ EXTRACT = [
     ("Iluvatar CoreX prices Hong Kong offering at top of range",
      "The Shanghai GPU maker set its share price at the upper end of the marketed range ahead of its debut on the "
      "main board.", "Iluvatar CoreX", "ipo", "pricing", None, None, None, "Iluvatar CoreX: IPO pricing"),
+    # a merger that starts the company trading is its SPAC listing; one ahead of an IPO stays a merger
+    ("Blaize completes BurTech merger, begins trading on Nasdaq as BZAI", "", "Blaize", "spac", "listing", None,
+     None, None, "Blaize: SPAC listing (IPO)"),
+    ("Rebellions completes Sapeon merger ahead of IPO", "", "Rebellions", "merger", "completed", None, None, None,
+     "Rebellions: merger (closed)"),
     # a war chest is all it has raised, not the round's sum (which other reports give)
     ("Celestial AI's $515M war chest sharpens the optical interconnect race", "", "Celestial AI", "funding", None,
      None, None, None, "Celestial AI: funding round"),

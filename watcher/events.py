@@ -299,6 +299,9 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         listing_step = any(s in _LISTING_STEPS for h in hs for s in (h.stages or ((h.stage,) if h.stage else ())))
         kind = primary(kinds, named_round=not listing_step and any(h.round for h in hs
                                                                     if h.kind in ("funding", "valuation")))
+        if kind == "merger" and ("ipo" in kinds or "spac" in kinds) and any(
+                "listing" in (h.stages or ((h.stage,) if h.stage else ())) for h in hs):
+            kind = "spac"  # "Blaize completes BurTech merger, begins trading on Nasdaq": a merger that lists it
         first = next((h for h in hs if h.kind == kind), hs[0])
         # a sum told of another family's event (a round beside a takeover) is not this event's, nor
         # is a share's price ("priced at $185", "opened at HK$5.12")
