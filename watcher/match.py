@@ -503,6 +503,9 @@ def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
             continue  # "Stealth startup from former SambaNova architects raises $12 million": their new company
         if before.endswith(("前", "元")) and any(sc.folded.startswith(w, a.end) for w in lex.phrases("team_noun")):
             continue  # "前Cerebras工程师在台创业…获种子轮": former staff, the startup they founded is the news
+        if re.match(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]|$))", sc.folded[a.end:]) \
+                and any(t.end <= a.start for t in sc.triggers):
+            continue  # "ラピダスに…追加出資 2nm顧客候補にTenstorrentなど": an example named after the news
         if not labelled(sc, lex, a.start, a.end):
             return int(a.what.company)
     return -1

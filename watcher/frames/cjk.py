@@ -281,6 +281,10 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
             c.give(a, "target", "with (与)")
             c.counter = partner
             return True
+        if not passive and d.frame == "transfer" and re.match(r"\s?(?:から|より|로부터|에게서)", between):
+            c.give(a, "seller", "from (から, 로부터)")  # "Cerebrasから購入する計算能力": bought from it, not it
+            c.customer = "buys from the company, not the company"
+            return True
         bidder = _bidder_between(c, a.end) if not passive and d.frame == "transfer" else None
         if bidder:  # "FuriosaAI拒绝Meta 8亿美元收购要约": another company's offer for the startup
             c.give(a, "target", "another company's offer")
@@ -858,6 +862,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
         return f"in a clause about the past (…{past})"
     if _WHEN.match(after):
         return "in a clause of time (…时)"
+    if re.match(r"[^、。，,]{0,14}?(?:した|された|とされる|とみられる)\s?同社", after):
+        # "1月に5億ドルを調達した同社は…", "評価額44億ドルとされる同社にとって…": the company, described
+        return "in a relative clause (…した同社)"
     if _EXAMPLES_END.match(after) and re.search(r"[、や]|및", folded[c.start:t.start]):
         # "Arm株の上昇やOpenAIへの出資、米Ampere Computing買収などAI関連の布石": one of the moves a list
         # gives as examples of something else

@@ -120,9 +120,14 @@ class Reader:
             r.group = True  # "Chip startups dominate venture tally with $1.1B raised": the lead's company is one
         if r.group:
             r.amount = None  # "AI chip startups raise $1.1 billion": the sum of several, not the company's
-        if r.kind == "sale" and self.t.low.startswith(("spin", "spinning")) and any(
-                x.kind == "trig" and any(e.defn.kind == "ipo" for e in x.entries) for x in g.t):
-            r.kind = "ipo"  # "Baidu weighs spinning off Kunlunxin in a separate listing": a listing step
+        if r.kind == "sale" and self.t.low.startswith(("spin", "spinning")) and (any(
+                x.kind == "trig" and any(e.defn.kind == "ipo" for e in x.entries) for x in g.t)
+                or not r.counter and cues.ipo_stage(g, k) is not None):
+            # "Baidu weighs spinning off Kunlunxin in a separate listing", "Kunlunxin spin-off clears a
+            # regulatory hurdle": with no buyer and a listing's step, a spin-off is a listing of the unit
+            r.kind = "ipo"
+            r.roles = {i: ("issuer", via) if role in ("seller", "target") else (role, via)
+                       for i, (role, via) in r.roles.items()}
         if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
             r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
@@ -786,6 +791,9 @@ class Reader:
         g = self.g
         for i in a.poss + a.comp + a.names("for", "of", "in", "at"):
             r.roles.setdefault(i, (role, "named"))
+        if r.kind == "ipo":
+            for i in a.names("by"):
+                r.roles.setdefault(i, (role, "by"))  # "the overseas share offering by Kunlunxin": its issuer
         for i in a.names("led by", "from", "by"):
             r.roles.setdefault(i, ("investor", "led by"))
             r.counter.append(g.t[i].text)
