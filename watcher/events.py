@@ -294,13 +294,12 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         kinds = [k for h in hs for k in (h.kinds or (h.kind,)) if k]
         if not kinds:
             kinds = ["filing"] if any(h.field == "filing" for h in hs) else [""]  # no structure found
+        stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
         # a named round is no listing's proceeds ("lines up Series C extension ahead of IPO"), unless
         # the item tells a step of the listing ("从天使轮到科创板敲钟 … 本次80亿元募资": the listing day's)
-        listing_step = any(s in _LISTING_STEPS for h in hs for s in (h.stages or ((h.stage,) if h.stage else ())))
-        kind = primary(kinds, named_round=not listing_step and any(h.round for h in hs
-                                                                    if h.kind in ("funding", "valuation")))
-        if kind == "merger" and ("ipo" in kinds or "spac" in kinds) and any(
-                "listing" in (h.stages or ((h.stage,) if h.stage else ())) for h in hs):
+        kind = primary(kinds, named_round=not any(s in _LISTING_STEPS for s in stages)
+                       and any(h.round for h in hs if h.kind in ("funding", "valuation")))
+        if kind == "merger" and ("ipo" in kinds or "spac" in kinds) and "listing" in stages:
             kind = "spac"  # "Blaize completes BurTech merger, begins trading on Nasdaq": a merger that lists it
         first = next((h for h in hs if h.kind == kind), hs[0])
         # a sum told of another family's event (a round beside a takeover) is not this event's, nor
@@ -308,7 +307,6 @@ def from_hits(hits: tuple[Hit, ...] | list[Hit]) -> list[Event]:
         sums = [first.amount, *(h.amount for h in hs if FAMILY.get(h.kind) == FAMILY.get(kind))]
         amount = next((a for a in sums if a and not is_price(a)), None)
         currency, value = usd(amount)
-        stages = [s for h in hs for s in (h.stages or ((h.stage,) if h.stage else ()))]
         # the furthest step the item tells: a listing-day story also names the offer price
         steps = _DEAL_STEPS if FAMILY.get(kind) == "deal" else _LISTING_STEPS if FAMILY.get(kind) == "listing" else {}
         stage = max((s for s in stages if s in steps), key=lambda s: steps[s], default=first.stage)

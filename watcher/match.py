@@ -29,6 +29,7 @@ from .config import Company, Config, Rule
 from .decide import Item as ItemView
 from .events import FAMILY, round_name, round_told, told_date, venue_of
 from .frames import Frame, frames_of, headline_focus, labelled, lead_subject
+from .frames.cjk import EXAMPLES_END
 from .index import AliasDef, ExclusionEntry, Index, Scan, TriggerEntry, lexicon_entries
 from .lexicon import TriggerDef, has_cjk, phrase_forms
 from .lexicon.text import fold, split_sentences
@@ -410,8 +411,6 @@ _GIVEN_NAME = re.compile(r"(?:(?P<title>\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lady|Lord)\.?
 # form alone proves nothing: Positron Corporation is another company)
 _DOMAIN_AFTER = re.compile(r"\.(?:ai|io)\b")
 _DESCRIPTOR_GAP = re.compile(r"[\s'\"“”‘’「」『』《》-]*")
-# a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
-# "Blaize (NASDAQ: BZAI)"
 def _glossed(sc: Scan, start: int, end: int, company: int) -> bool:
     """A Latin name in brackets right after a CJK word that is none of that company's own names
     ("陽電子（Positron）", "降雨（Rain）"): it translates that word (pure)."""
@@ -424,6 +423,8 @@ def _glossed(sc: Scan, start: int, end: int, company: int) -> bool:
 
 
 _WORK_TITLE = re.compile(r"^[『《].*[』》]$")  # CJK brackets that hold the title of a book, game or film
+# a stock code right after a name makes it a listed company's: "地平线(09660)", "Horizon (9660.HK)",
+# "Blaize (NASDAQ: BZAI)"
 _TICKER = re.compile(r"\s*[(（]\s*(?:(?:HKEX|HK|SEHK|NASDAQ|Nasdaq|NYSE|SSE|SZSE|TSX|KRX|KOSDAQ|TSE|港股|股票代码)"
                      r"\s*[:：]?\s*(?:[A-Z]{1,5}|\d{4,6})|(?!(?:19[5-9]|20\d)\d\s*[)）])\d{4,6})(?:\.(?:HK|SH|SZ|US|KS|KQ|T))?\s*[)）]")
 
@@ -503,7 +504,7 @@ def _first_company(sc: Scan, lex: lexicon.Lexicon) -> int:
             continue  # "Stealth startup from former SambaNova architects raises $12 million": their new company
         if before.endswith(("前", "元")) and any(sc.folded.startswith(w, a.end) for w in lex.phrases("team_noun")):
             continue  # "前Cerebras工程师在台创业…获种子轮": former staff, the startup they founded is the news
-        if re.match(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]|$))", sc.folded[a.end:]) \
+        if EXAMPLES_END.match(sc.folded, a.end) \
                 and any(t.end <= a.start for t in sc.triggers):
             continue  # "ラピダスに…追加出資 2nm顧客候補にTenstorrentなど": an example named after the news
         if not labelled(sc, lex, a.start, a.end):

@@ -865,7 +865,7 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     if re.match(r"[^、。，,]{0,14}?(?:した|された|とされる|とみられる)\s?同社", after):
         # "1月に5億ドルを調達した同社は…", "評価額44億ドルとされる同社にとって…": the company, described
         return "in a relative clause (…した同社)"
-    if _EXAMPLES_END.match(after) and re.search(r"[、や]|및", folded[c.start:t.start]):
+    if EXAMPLES_END.match(after) and re.search(r"[、や]|및", folded[c.start:t.start]):
         # "Arm株の上昇やOpenAIへの出資、米Ampere Computing買収などAI関連の布石": one of the moves a list
         # gives as examples of something else
         return "one of a list of examples (…など, …等)"
@@ -926,8 +926,9 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
     return None
 
 
-# the end of a list of examples right after the trigger ("…買収など", "…收购等", "…인수 등")
-_EXAMPLES_END = re.compile(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]))")
+# the end of a list of examples right after a trigger or a name ("…買収など", "…收购等", "…인수 등",
+# "…Tenstorrentなど"); not 等待, 等到 (to wait)
+EXAMPLES_END = re.compile(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]|$))")
 # Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
 # prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
 _JA_ADNOMINAL = re.compile(r"(?:(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ)た|(?:され|し)た)"  # ("買収を決めたリボス")
