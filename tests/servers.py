@@ -178,10 +178,14 @@ def stall(seconds: float = 30.0, answered: threading.Event | None = None) -> Cal
     return handler
 
 
-def held(release: threading.Event, body: bytes = b"ok", timeout: float = 10.0) -> Callable:
-    """Hold each request open until ``release`` is set (or ``timeout``), then answer 200."""
+def held(release: threading.Event, body: bytes = b"ok", timeout: float = 10.0,
+         arrived: list[int] | None = None) -> Callable:
+    """Hold each request open until ``release`` is set (or ``timeout``), then answer 200.
+    ``arrived`` gets the client port of each request as it comes (whose poll it is)."""
 
     def handler(h: http.server.BaseHTTPRequestHandler) -> None:
+        if arrived is not None:
+            arrived.append(h.client_address[1])
         release.wait(timeout)
         h.send_response(200)
         h.send_header("Content-Length", str(len(body)))

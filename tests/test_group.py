@@ -1,8 +1,8 @@
 """Several `watcher run` processes on one real PostgreSQL, end to end: 200 loopback feeds polled
 once per interval by the group as a whole, every alert delivered exactly once, and one instance
-killed with SIGKILL in the middle of a delivery, its sources taken over within two intervals and
-at most the one message in flight arriving twice. Nothing sleeps to wait: every wait is a
-condition with a deadline."""
+killed with SIGKILL in the middle of a delivery or of a poll, its sources taken over within two
+intervals and at most the one message in flight arriving twice. Nothing sleeps to wait: every wait
+is a condition with a deadline."""
 from __future__ import annotations
 
 import json
@@ -10,12 +10,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from cli_env import WATCHLIST, rss
-from servers import LoopbackServer, SlowReceiver, wait_for
+from servers import LoopbackServer, SlowReceiver, held, wait_for
 
 EVERY = 10.0
 FEEDS = 200
@@ -88,12 +89,13 @@ class Group:
         self.server.route(f"/f{n}.xml", body=body, Content_Type="application/rss+xml",
                           ETag=f'"{len(self.items[n])}"')
 
-    def deal(self, n: int) -> str:
+    def deal(self, n: int, publish: bool = True) -> str:
         k = len(self.deals)
         link = f"https://g{n}.example/deal-{k}"
         self.items[n].insert(0, {"title": f"Groq raises ${100 + 10 * k} million in a new funding round", "link": link,
                                  "ts": time.time()})
-        self.publish(n)
+        if publish:
+            self.publish(n)
         self.deals.append(link)
         return link
 
@@ -136,9 +138,9 @@ def group(tmp_path, pg_url):
         receiver.close()
 
 
-@pytest.mark.parametrize("instances", [2, 3])
-def test_a_group_polls_each_source_once_per_interval_and_alerts_once_through_a_kill(group, instances):
-    g = group
+def start_shared(g: Group, instances: int) -> None:
+    """Migrate, start `instances` daemons, and wait until every feed was polled and the sources
+    are shared out among all of them."""
     migrated = subprocess.run(g.watcher("migrate"), capture_output=True, text=True, cwd=g.tmp, timeout=120)
     assert migrated.returncode == 0, migrated.stderr
     g.start(instances)
@@ -147,6 +149,12 @@ def test_a_group_polls_each_source_once_per_interval_and_alerts_once_through_a_k
              sum(len(i["sources"]) for i in json.loads(status(g))["instances"]) == FEEDS and
              all(i["sources"] for i in json.loads(status(g))["instances"]) and
              len(json.loads(status(g))["instances"]) == instances, timeout=40, what="the sources shared out")
+
+
+@pytest.mark.parametrize("instances", [2, 3])
+def test_a_group_polls_each_source_once_per_interval_and_alerts_once_through_a_kill(group, instances):
+    g = group
+    start_shared(g, instances)
 
     # steady state: three intervals, each source polled once per interval by the group
     t0 = time.monotonic()
@@ -192,3 +200,44 @@ def test_a_group_polls_each_source_once_per_interval_and_alerts_once_through_a_k
 def status(g: Group) -> str:
     r = subprocess.run(g.watcher("status", "--json"), capture_output=True, text=True, cwd=g.tmp, timeout=60)
     return r.stdout or "{}"
+
+
+def test_an_instance_killed_mid_poll_loses_nothing_and_its_sources_are_taken_over(group):
+    """SIGKILL while a poll is under way (its feed held open mid-request): the feed's new deal,
+    which the killed poll never read, comes from the survivor that takes the source over, within
+    two intervals, exactly once; no other source goes unpolled for longer, and nothing arrives twice
+    (no message was in flight)."""
+    g = group
+    start_shared(g, 3)
+
+    # the next poll of feed 42 is held open until its poller is dead
+    n = 42
+    link = g.deal(n, publish=False)
+    release, arrived = threading.Event(), []
+    g.server.routes[f"/f{n}.xml"] = held(release, timeout=4 * EVERY, arrived=arrived)
+    wait_for(lambda: arrived, timeout=2 * EVERY + 5, what="the held poll under way")
+    poller = pid_of_client(arrived[0], [p.pid for p in g.procs])
+    assert poller is not None, "the poll came from none of the instances"
+    victim = next(p for p in g.procs if p.pid == poller)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(10)
+    t_kill = time.monotonic()
+    g.publish(n)  # the feed answers again (its deal in it) for whoever polls it next
+    release.set()
+    others = [g.deal(m) for m in (7, 120, 199) if m != n]
+
+    wait_for(lambda: g.receiver.count(link) >= 1 and all(g.receiver.count(x) >= 1 for x in others),
+             timeout=3 * EVERY, what="the held feed's deal and the later deals")
+    wait_for(lambda: time.monotonic() - t_kill >= 2 * EVERY + 3, timeout=2 * EVERY + 5, what="two intervals")
+    seen = g.polls(t_kill)
+    late = [m for m in range(FEEDS) if not seen.get(f"/f{m}.xml")]
+    assert late == [], (late[:10], g.logs())
+    assert min(seen[f"/f{n}.xml"]) - t_kill <= 2 * EVERY, (seen[f"/f{n}.xml"], t_kill)
+    counts = {x: g.receiver.count(x) for x in [link, *others]}
+    assert all(c == 1 for c in counts.values()), counts
+    assert len(g.receiver.posts) == len(counts), [p.get("title") for p in g.receiver.posts]
+
+    for p in g.procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    assert [p.wait(30) for p in g.procs if p is not victim] == [0, 0], g.logs()
