@@ -80,8 +80,13 @@ EXTRACT = [
     # or is the one the startup talks "with" (와/과)
     ("퓨리오사AI, 메타 1조원대 인수 제안 거절", "", "FuriosaAI", "acquisition", "rejected", "메타", "1조원", "KRW",
      "FuriosaAI: takeover offer from 메타 (offer rejected), 1조원"),
-    ("벤처 투자 소식", "퓨리오사AI가 메타와 더 이상 인수 협상을 하지 않기로 했다.", "FuriosaAI", "acquisition", None,
-     "메타", None, None, "FuriosaAI: acquisition by 메타"),
+    # (talks it decided to hold no longer: the deal is off; so are talks that broke down or were cut off)
+    ("벤처 투자 소식", "퓨리오사AI가 메타와 더 이상 인수 협상을 하지 않기로 했다.", "FuriosaAI", "acquisition",
+     "called-off", "메타", None, None, "FuriosaAI: acquisition by 메타 (called off)"),
+    ("インテル、SambaNova買収交渉を打ち切り", "", "SambaNova", "acquisition", "called-off", "インテル", None, None,
+     "SambaNova: acquisition by インテル (called off)"),
+    ("英特尔与SambaNova收购谈判破裂", "", "SambaNova", "acquisition", "called-off", "英特尔", None, None,
+     "SambaNova: acquisition by 英特尔 (called off)"),
     # a round's sum told beside a takeover is not the takeover's
     ("퓨리오사AI, 메타 인수 제안 거절", "산업은행의 300억원 투자의향서도 결정에 영향을 줬다.", "FuriosaAI",
      "acquisition", "rejected", "메타", None, None, "FuriosaAI: takeover offer from 메타 (offer rejected)"),
@@ -148,6 +153,43 @@ EXTRACT = [
     # Korean: a sum between the name and 인수 leaves it the one bought; the headline's "Name," buys
     ("소프트뱅크, 암페어컴퓨팅 9조원대 인수…Arm 서버칩 생태계 강화", "", "Ampere Computing", "acquisition", None,
      "소프트뱅크", "9조원", "KRW", "Ampere Computing: acquisition by 소프트뱅크, 9조원"),
+    # Japanese valuations folded to simplified keep their 価 ("評価額" -> "评価额"): the sum after it is
+    # the valuation, the round's is the other
+    ("米セレブラス、評価額220億ドルで10億ドル調達を協議", "", "Cerebras", "funding", None, None, "10億ドル", "USD",
+     "Cerebras: funding round, 10億ドル at 220億ドル valuation"),
+    # a takeover still negotiated (協議 with its particle, 交渉, 협상) is talks, not an agreed deal
+    ("インテル、サンバノバ買収へ最終調整の協議", "", "SambaNova", "acquisition", "talks", "インテル", None, None,
+     "SambaNova: acquisition talks with インテル"),
+    # ... but Chinese 协议 is an agreement ("签署最终收购协议"); and 豪掷 (splashes out) is no part of the buyer
+    ("Marvell豪掷32.5亿美元收购Celestial AI", "Marvell宣布与Celestial AI签署最终收购协议，交易预计明年完成。",
+     "Celestial AI", "acquisition", None, "Marvell", "32.5亿美元", "USD",
+     "Celestial AI: acquisition by Marvell, 32.5亿美元"),
+    # a report's 传 (reportedly) and a headline's 【速報】 label are no part of the buyer's name
+    ("英特尔传洽购SambaNova 作价约16亿美元", "", "SambaNova", "acquisition", "talks", "英特尔", "约16亿美元", "USD",
+     "SambaNova: acquisition talks with 英特尔, 约16亿美元"),
+    ("【速報】インテル、SambaNovaを買収へ", "", "SambaNova", "acquisition", None, "インテル", None, None,
+     "SambaNova: acquisition by インテル"),
+    # a listing given up (取り下げ, 철회); the round raised before it is not its sum
+    ("セレブラス、米IPO申請を取り下げ", "同社は直前に評価額81億ドルで11億ドルを調達しており、上場は当面見送る。",
+     "Cerebras", "ipo", "withdrawal", None, None, None, "Cerebras: IPO withdrawn, valued at 81億ドル"),
+    # ... but what the listing raises is its own: by means of it (IPOで), or on the day it lists
+    ("ホライズン・ロボティクス、香港IPOで最大1000億円を調達へ", "", "Horizon Robotics", "ipo", None, None,
+     "最大1000億円", "JPY", "Horizon Robotics: IPO, 最大1000億円"),
+    ("메타X, 커촹반 상장 첫날 700% 급등", "메타X가 17일 커촹반에 상장했다. 공모가 104.66위안에 약 42억위안을 조달했다.",
+     "MetaX", "ipo", "listing", None, "약 42억위안", "CNY", "MetaX: listing, 약 42억위안"),
+    # "it could list within weeks, raising about RMB3.9bn": the listing's proceeds, not a round
+    ("Inference Weekly: MetaX is next in line in Shanghai",
+     "MetaX got the nod from the listing committee; if registration goes smoothly it could list within weeks, "
+     "raising about RMB3.9bn.", "MetaX", "ipo", None, None, "about RMB3.9bn", "CNY", "MetaX: IPO, about RMB3.9bn"),
+    # a sum named by another event's noun right after it is that event's ("$1.1 billion private raise" beside
+    # the IPO withdrawn); a verb after it is no name for it ("raises $650M to acquire")
+    ("Cerebras withdraws IPO filing days after $1.1 billion private raise", "", "Cerebras", "ipo", "withdrawal",
+     None, None, None, "Cerebras: IPO withdrawn"),
+    ("Groq raises $650M to acquire more capacity", "", "Groq", "funding", None, None, "$650M", "USD",
+     "Groq: funding round, $650M"),
+    # where a team goes is a company, not a town
+    ("Meta goes RISC-y: the Rivos crew is headed to Menlo Park", "", "Rivos", "acquihire", None, None, None, None,
+     "Rivos: team hire"),
 ]
 
 

@@ -107,9 +107,6 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
                 bg = f"{told} (the clause before)"
             elif bg is not None and d.kind in _CAPITAL and _past_time(c, ctx.today):
                 carried = bg  # (a time, not any history: "累计", "一度" date nothing)
-            amount = next((text[m[0]:m[1]] for m in sc.money
-                           if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)
-                           and not _sum_of_other(sc, t, m, ce)), None)
             news = bool(sc.cue_spans("news_marker", cs, ce))
 
             # a question speaks for its own clause: "…上市引爆狂欢，谁在赚钱？" states the listing
@@ -120,9 +117,21 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             if d.kind in ("acquisition", "sale", "merger") and stage is None \
                     and any(w in folded[cs:ce] for w in lex.phrases("reject_verb")):
                 stage = "rejected"  # "FuriosaAI拒绝Meta 8亿美元收购要约", "메타의 인수 제안 거절": an offer turned down
+            if d.kind in ("acquisition", "sale", "merger") and stage is None \
+                    and any(w in folded[t.end:min(ce, t.end + 12)] for w in lex.phrases("talks_word")):
+                stage = "talks"  # "SambaNova買収へ詰めの協議", "인수 협상": still being negotiated
+            if d.kind in ("acquisition", "sale", "merger") and stage in (None, "talks") \
+                    and any(w in folded[t.end:min(ce, t.end + 16)] for w in lex.phrases("end_word")):
+                stage = "called-off"  # "메타와 더 이상 인수 협상을 하지 않기로", "買収交渉を打ち切り": off
             if d.kind == "ipo" and stage in (None, "listing") \
                     and any(w in folded[t.end:min(ce, t.end + 6)] for w in lex.phrases("delay_word")):
                 stage = "postponement"  # "上市再度推迟", "掛牌又卡關", "IPO、さらに延期": put off
+            if d.kind == "ipo" and stage in (None, "listing", "filing") \
+                    and any(w in folded[t.end:min(ce, t.end + 12)] for w in lex.phrases("withdraw_word")):
+                stage = "withdrawal"  # "米IPO申請を取り下げ", "상장 신청을 철회": given up
+            amount = next((text[m[0]:m[1]] for m in sc.money
+                           if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)
+                           and not _sum_of_other(sc, t, m, ce, listed=stage in ("listing", "pricing"))), None)
             negated = modality == "fact" and _ZH_NEGATED.search(folded, max(cs, t.start - 6), t.start) is not None
             base = Frame(kind=d.kind, stage=stage, trigger=text[t.start:t.end], company=-1, alias="", role="",
                          via="", counterparty=c.counter, amount=amount, field=ctx.field, sentence=ctx.sentence,
@@ -315,9 +324,12 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
     return True
 
 
-# what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition
-_AGENT_END = re.compile(r"\d|は|が|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|今|昨|"
-                        r"日前|近日|收购|并购|买下|入股|投资|领投|控股|的|，|,|、|：|:|\s")
+# what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition, a
+# report's 传 ("英特爾傳洽購": Intel, reportedly, is in talks)
+_AGENT_END = re.compile(r"\d|は|が|宣布|完成|拟|将|以|斥资|出资|已|正|计划|同意|对|与|和|向|从|再|又|也|获|于|在|"
+                        r"今|昨|或|欲|"
+                        r"传(?=将|拟|欲|有意|正|已|以|斥|与|和|对|$)|"
+                        r"日前|近日|收购|并购|买下|入股|投资|领投|控股|豪掷|的|，|,|、|：|:|\s")
 
 
 _KO_WORD = re.compile(r"([^\s,，、·…'’‘\"“”()]{2,12}?)(?:의|가|이|은|는)?$")
@@ -404,6 +416,8 @@ def _agent(c: Clause, start: int | None = None) -> str | None:
     """The name that opens a clause (or follows 被) when it is no watched company ("英伟达" in
     "英伟达200亿美元收购Groq"), or None."""
     start = c.start if start is None else start
+    label = c.folded.rfind("】", start, c.trig.start)  # "【速報】インテル、…買収": past a headline's label
+    start = label + 1 if label >= 0 else start
     while start < c.trig.start and c.folded[start] in " 　\"'“”‘’《》【】[]":
         start += 1
     m = _AGENT_END.search(c.folded, start, c.trig.start)
@@ -459,12 +473,17 @@ def _merger(c: Clause, entry: TriggerEntry) -> bool:
     return True
 
 
-_VALUED_BEFORE = re.compile(r"(?:估值|企业价值|评价额|기업가치|가치)(?:达到?|为|约|超过?|升至|逾|は|는|은|가|이)?"
-                            r"\s*(?:约|近|약)?\s*$")
-_VALUED_AFTER = re.compile(r"\s*(?:的)?(?:估值|기업가치|의 기업가치|の企業価値|の評価)")
+# (on folded text: the Japanese 価 and 値 have no simplified form to fold to, "評価額" -> "评価额")
+_VALUED_BEFORE = re.compile(r"(?:估值|企业[价価][值値]|评[价価]额|기업가치|가치)"
+                            r"(?:达到?|为|约|超过?|升至|逾|は|는|은|가|이)?\s*(?:约|近|약)?\s*$")
+_VALUED_AFTER = re.compile(r"\s*(?:的)?(?:估值|기업가치|의 기업가치|の企业[价価][值値]|の评[价価])")
 
 
-def _sum_of_other(sc: Scan, t: Found[TriggerEntry], m: tuple[int, int], end: int) -> bool:
+# right after a listing word: the listing is the means of what follows ("香港IPOで最大1037億円を調達")
+_BY_MEANS = re.compile(r"\s?(?:で|を通じ|を通して|를 통해|을 통해|으로|로\s|通过)")
+
+
+def _sum_of_other(sc: Scan, t: Found[TriggerEntry], m: tuple[int, int], end: int, listed: bool = False) -> bool:
     """Is the sum at m a deal's while the trigger is a raise's or a listing's, or the other way
     round, because the other's trigger follows it within a few characters ("인수 협상 교착…삼바노바,
     최대 5억 달러 신규 투자 유치": the sum is the raise's, not the takeover's)? CJK puts a sum before its
@@ -475,6 +494,10 @@ def _sum_of_other(sc: Scan, t: Found[TriggerEntry], m: tuple[int, int], end: int
     if not after:
         return False
     deal = FAMILY.get(t.what.defn.kind) == "deal"
+    if t.what.defn.kind == "ipo" and not listed and not _BY_MEANS.match(sc.folded, t.end):
+        # "IPO申請を取り下げ　直前に11億ドル調達": the round's sum, not the listing's (but on the day it lists,
+        # "상장했다 … 42억위안을 조달": what the listing raised)
+        return all(o.what.defn.kind == "funding" for o in sc.triggers if o.start == min(after))
     return all((FAMILY.get(o.what.defn.kind) == "deal") != deal for o in sc.triggers if o.start == min(after))
 
 
@@ -931,8 +954,10 @@ def background(c: Clause, kind: str, today: tuple[int, int] = (0, 0)) -> str | N
 EXAMPLES_END = re.compile(r"\s?(?:など|等(?![待到于候])|등(?=[\s의을이]|$))")
 # Japanese: the trigger's verb in its past adnominal form right before a name, maybe after a country
 # prefix ("メタに買収された米Rivos", "出資した英Fractile"): the event describes the company
-_JA_ADNOMINAL = re.compile(r"(?:(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ)た|(?:され|し)た)"  # ("買収を決めたリボス")
-                           r"\s?(?:米|英|独|仏|中国|韓国|台湾|加|イスラエル)?")
+# ("買収を決めたリボス"; "買収手続きを終えた米Ampere": a step of it, done)
+_JA_ADNOMINAL = re.compile(r"(?:(?:[\u4e00-\u9fff]{1,3}き?)?(?:を|で)[\u4e00-\u9fff]{1,3}(?:め|し|っ|え)た"
+                           r"|(?:され|し)た)"
+                           r"\s?(?:米|英|独|仏|中国|韓国|韩国|台湾|加|イスラエル)?")
 # a span of time right after the trigger: how long ago the event was ("上市满月", "買収から1年", "합병 1년…",
 # "上市一周年"); not a time within which it may come ("一年内")
 _SINCE_EVENT = re.compile(r"\s?(?:(?:满|滿)\s?(?:\d{1,2}|[一两二三四五六七八九十半])?\s?(?:周年|年|个月|月)"
@@ -952,7 +977,8 @@ _JA_FOR_PERSON = re.compile(r"^[^、。,，]{0,8}?(?:った|した|いた|めた
                             r"(?:最高\w{1,4}[責责]任者|cfo|ceo|cto|coo|[幹干]部|役[員员]|副社[長长]|社[長长]|会[長长]|担当者|"
                             r"[責责]任者|首[脳脑]|[創创]業者|[創创]业者)")  # the text is folded to simplified forms
 # Japanese: the trigger in a verb's adnominal form describing an investor ("Cerebras・Groqに出資する米VC")
-_JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた)\s?(?:米|英|中国|国内|日本|海外)?\S{0,6}?"
+# ("SambaNova初期出資のウォールデン系VC": a noun's の does the same)
+_JA_FOR_INVESTOR = re.compile(r"^(?:する|した|している|していた|の)\s?(?:米|英|中国|国内|日本|海外)?\S{0,10}?"
                               r"(?:vc|ファンド|投資会社|キャピタル|ベンチャーキャピタル|投資家)")
 # Korean: after the trigger, a verb in its adnominal form and an investor ("리벨리온에 초기 투자한
 # KT인베스트먼트가", "유니콘을 초기에 발굴한 벤처캐피털이"): the event describes the investor

@@ -410,6 +410,17 @@ def modality(g: English) -> str:
     return "fact"
 
 
+def listing_before(g: English, comma: int) -> bool:
+    """Does the clause that ends at this comma tell a listing ("could list within weeks", "debuted
+    in Shanghai", "its IPO")?"""
+    j = comma - 1
+    while j >= 0 and not g.punct(j):
+        if g.is_(j, "listing_verb") or g.t[j].kind == "trig" and any(e.defn.kind == "ipo" for e in g.t[j].entries):
+            return True
+        j -= 1
+    return False
+
+
 def ipo_stage(g: English, k: int) -> str | None:
     """The IPO step a word within five tokens of the trigger tells ("withdrew its IPO"), or a word
     of the trigger itself ("Nasdaq debut", "price its IPO")."""

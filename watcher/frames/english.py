@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..events import FAMILY
 from ..index import Scan, TriggerEntry
 from ..lexicon import Lexicon
 from . import cues
@@ -111,6 +112,8 @@ class Reader:
             r.amount = g.money_near(k + 1, min(g.n - 1, k + 4))
         if r.amount is None and not r.customer:
             r.amount = amount_after(g, k)
+        if r.amount is not None and not r.customer and sum_of_other(g, k, r.amount, r.kind):
+            r.amount = None  # "withdraws IPO filing days after $1.1 billion private raise": the raise's
         if r.kind == "funding" and g.lex.has("total_noun", self.t.low):
             r.amount = None  # "Celestial AI's $515M war chest": all it has raised, not the round's sum
         if d.stage == "rejected" and not r.counter:
@@ -128,6 +131,10 @@ class Reader:
             r.kind = "ipo"
             r.roles = {i: ("issuer", via) if role in ("seller", "target") else (role, via)
                        for i, (role, via) in r.roles.items()}
+        if r.kind == "funding" and self.t.low.endswith("ing") and g.punct(k - 1, ",") and cues.listing_before(g, k - 1):
+            # "it could list within weeks of Moore Threads, raising about RMB3.9bn": the listing's proceeds
+            r.kind = "ipo"
+            r.roles = {i: ("issuer", via) if role == "recipient" else (role, via) for i, (role, via) in r.roles.items()}
         if r.amount is not None and d.kind == "funding" and valuation_figure(g, k, r.amount):
             r.amount = None  # "raised $1 billion in new capital at a $23 billion valuation": not the sum raised
         if not r.roles and r.customer and r.amount:
@@ -414,7 +421,8 @@ class Reader:
                 self.give(r, subj, "team", "subject", "poss", "compound", "head")
                 for n in (subj.pp("of", "from", "at") if subj else []):
                     self.give(r, n, "team", "of")
-                r.counter += names(g, obj)
+                # where they go: a company, not a place ("the Rivos crew is headed to Menlo Park")
+                r.counter += [x for x in names(g, obj) if g.lex.known_company(x) or " " not in x]
                 first = g.t[subj.start].low if subj is not None else ""
                 if not r.roles and self.ctx.topic >= 0 and (first in ("our", "their") or g.lex.has("definite", first)):
                     r.roles[-1] = ("team", "subject (the company's team)")  # "our team is joining Meta"
@@ -1100,6 +1108,25 @@ def amount_after(g: English, k: int) -> str | None:
         if j == k + 1 and g.verbish(j) and g.money_near(j + 1, min(g.n - 1, j + 2)):
             return g.money_near(j + 1, min(g.n - 1, j + 2))  # "valuation tops $5 billion"
     return None
+
+
+def sum_of_other(g: English, k: int, amount: str, kind: str) -> bool:
+    """Is the sum found after token k named by another event's trigger right after it ("$1.1 billion
+    private raise" after "withdraws IPO filing"; "a $50 million round" after "to buy")?"""
+    m = next((i for i in range(k + 1, g.n) if g.t[i].kind == "money" and g.t[i].text == amount), None)
+    if m is None:
+        return False
+    for i in range(m + 1, min(g.n, m + 3)):
+        if g.punct(i):
+            return False
+        if g.t[i].kind == "trig":  # (a noun that names the sum; not "raises $650M to buy ...")
+            others = [e.defn.kind for e in g.t[i].entries if e.defn.pos == "noun"]
+            if not others:
+                return False
+            if kind == "ipo":
+                return all(o == "funding" for o in others)
+            return all((FAMILY.get(o) == "deal") != (FAMILY.get(kind) == "deal") for o in others)
+    return False
 
 
 def valuation_figure(g: English, k: int, amount: str) -> bool:

@@ -359,6 +359,8 @@ class English:
             if t.kind == "word" and self.is_(i, "relative") and not self._complementizer(i) \
                     and not self._connective(i) and not self._about_event(i):
                 label, first = "relative", i + 1
+            elif self._zero_relative(i):
+                label, first = "relative", i
             elif (f := self.phrase_ending(i, "subordinator")) >= 0 and t.kind in ("word", "trig") \
                     and not self.is_(f - 1, "aux"):
                 label, first = "subordinate", f
@@ -377,6 +379,28 @@ class English:
                 crossed = i
             i -= 1
         return "main", 0
+
+    def _zero_relative(self, i: int) -> bool:
+        """A relative clause with no "that": a noun of a determiner's noun phrase, a pronoun as its
+        subject and a past verb ("the Ara-2 unit it gained through its purchase of Kinara"). Not
+        a fronted time or place ("In March it bought ...": the noun phrase opens the sentence)."""
+        t = self.t[i]
+        if t.kind != "word" or not self.is_(i, "pronoun") or i < 2 or i + 1 >= self.n:
+            return False
+        v = self.t[i + 1]
+        past = v.low.endswith("ed") and not v.low.endswith("eed")  # (not "proceed", "need")
+        if v.kind not in ("word", "trig") or not (past or self.is_(i + 1, "past_verb") or self.is_(i + 1, "deal_past")):
+            return False
+        noun = self.t[i - 1]
+        if noun.kind not in ("word", "comp") or any(self.is_(i - 1, c) for c in (
+                "preposition", "conjunction", "relative", "report_verb", "aux", "adverb", "determiner",
+                "subordinator", "month", "time_noun", "time_span")) or self.verbish(i - 1):
+            return False  # ("said this week it raised": a time, then what was said)
+        d = next((x for x in range(i - 2, max(-1, i - 9), -1) if self.is_(x, "determiner")), -1)
+        if d < 1 or any(self.punct(x) for x in range(d - 1, i)) or self.is_(d - 1, "report_verb"):
+            return False
+        before = d - 1  # the noun phrase is an object: a word comes before it, not a fronted phrase
+        return not (self.is_(before, "preposition") and (before == 0 or self.punct(before - 1)))
 
     def _about_event(self, i: int) -> bool:
         """"a $1 billion round that values the company at $23 billion": a relative clause about
