@@ -38,6 +38,12 @@ def admin(url: str):  # type: ignore[no-untyped-def]
                            password=u.password, dbname=u.database or "postgres", autocommit=True)
 
 
+def xacts(db, name: str) -> int:  # type: ignore[no-untyped-def]
+    """Transactions the server has counted for the database (pg_stat_database; flushed within a second or so)."""
+    row = db.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
     from sqlalchemy.engine import make_url
 
@@ -78,6 +84,7 @@ def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
                                     "-o", f"{a.profile}.{n}"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         n0, _ = srv.snapshot()
+        x0 = xacts(db, name)
         each0 = [bench_daemon.tree_cpu(p.pid) for p in procs]
         m0, tick, added = time.monotonic(), time.monotonic(), 0
         while (left := m0 + a.seconds - time.monotonic()) > 0:
@@ -94,6 +101,7 @@ def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
         cpu_s = sum(each)
         n1, _ = srv.snapshot()
         polls = n1 - n0
+        x1 = xacts(db, name)
         if spy is not None:
             spy.wait(timeout=60)
         for p in procs:
@@ -108,7 +116,8 @@ def run(n: int, a: argparse.Namespace, server_url: str) -> dict:
         return dict(instances=n, polls=polls, seconds=round(elapsed, 1),
                     polls_per_source_per_interval=round(polls / a.feeds / (elapsed / a.every), 3),
                     cpu_s=round(cpu_s, 2), cpu_s_each=each, cpu_ms_per_poll=round(1000 * cpu_s / max(1, polls), 2),
-                    core_share=round(cpu_s / elapsed, 4), exit_codes=codes)
+                    core_share=round(cpu_s / elapsed, 4), exit_codes=codes,
+                    xacts_per_poll=round((x1 - x0) / max(1, polls), 2))
     finally:
         for p in procs:
             if p.poll() is None:
@@ -156,6 +165,7 @@ def main() -> int:
            "cpu_ms_per_poll": [r["cpu_ms_per_poll"] for r in runs],
            "cpu_s_each_instance": [r["cpu_s_each"] for r in runs],
            "polls_per_source_per_interval": [r["polls_per_source_per_interval"] for r in runs],
+           "db_transactions_per_poll": [r["xacts_per_poll"] for r in runs],
            "exit_codes": [r["exit_codes"] for r in runs],
            "ratio_group_to_one": round(max(r["cpu_ms_per_poll"] for r in runs[1:]) / base, 2) if len(runs) > 1 else 1.0,
            "idle_wakeup_cpu_us": wakeup_cpu_us()}

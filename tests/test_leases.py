@@ -147,3 +147,39 @@ def test_a_steady_beat_renews_in_one_statement_and_still_follows_the_group(pg_st
     a = steady("a", later + timedelta(seconds=3))
     b = steady("b", later + timedelta(seconds=4))
     assert len(a) == 100 and len(b) == 100 and not a & b
+
+
+def test_an_instance_short_of_its_share_with_nothing_free_beats_in_one_statement(pg_store):
+    """200 sources on 3 instances hold 67, 67 and 66: the one with 66 cannot fill its share, and
+    its beats stay on the one-statement path (no transaction with a claim every beat) until a
+    lease comes free, which it then takes."""
+    from sqlalchemy import event, update
+
+    from watcher.store.leases import _L
+
+    commits: list[int] = []
+    event.listen(pg_store.engine, "commit", lambda conn: commits.append(1))
+
+    def steady(me: str, now: datetime) -> set[str]:
+        return pg_store.heartbeat(me, "host-" + me, 100, "test", T0, now, SOURCES, LEASE, ALIVE, ensure=False)
+
+    for me in "abc":
+        beat(pg_store, me, T0)
+    held: dict[str, set[str]] = {}
+    for k in range(1, 5):  # the surplus handed over, the shares filled
+        for me in "abc":
+            held[me] = steady(me, T0 + timedelta(seconds=k))
+    assert sorted(len(h) for h in held.values()) == [66, 67, 67]
+    short = next(me for me, h in held.items() if len(h) == 66)
+    commits.clear()
+    for k in range(5, 9):
+        for me in "abc":
+            assert steady(me, T0 + timedelta(seconds=k)) == held[me]
+    assert commits == []  # every beat one autocommit statement
+
+    # a lease comes free (a source given back by a clean stop of another holder): the short one takes it
+    other = next(me for me in "abc" if me != short)
+    with pg_store.engine.begin() as conn:
+        gone = sorted(held[other])[0]
+        conn.execute(update(_L).where(_L.c.source == gone).values(holder=None, lease_until=None))
+    assert steady(short, T0 + timedelta(seconds=10)) == held[short] | {gone}

@@ -364,6 +364,12 @@ class Daemon:
         # alerts left in the outbox by an earlier run (crash, outage) go out first, as a tracked job
         startup = asyncio.ensure_future(self._guarded(deliver(self.ctx, ignore_backoff=True), 300))
         self._tasks.add(startup)
+        # the matcher (a quarter of a second of imports and index building) is made now, while the
+        # first polls wait on the network, not when the first new item arrives (`once` builds it
+        # only when an item needs it)
+        warm = asyncio.ensure_future(self._guarded(asyncio.to_thread(self.ctx.get_matcher), 120))
+        self._tasks.add(warm)
+        warm.add_done_callback(self._tasks.discard)
         await self.stop.wait()
         if self._db_timer is not None:
             self._db_timer.cancel()

@@ -67,12 +67,15 @@ class Leases(Db):
         until, alive_until = now + timedelta(seconds=lease), now + timedelta(seconds=alive)
         hosts = dict(sources) if isinstance(sources, Mapping) else dict.fromkeys(sources, "")
         if not ensure:  # renewed on its own: the leases it holds stay its own whatever follows
-            live, renewed = self._beat(me, host, pid, version, started, now, alive_until, until)
-            if set(renewed) <= hosts.keys() and len(renewed) == fair_share(len(hosts), live):
-                return set(renewed)  # the steady state: one statement, one round trip
+            live, renewed, takeable = self._beat(me, host, pid, version, started, now, alive_until, until)
+            share = fair_share(len(hosts), live)
+            if set(renewed) <= hosts.keys() and (len(renewed) == share or len(renewed) < share and not takeable):
+                # the steady state, one statement and one round trip: its share, or less with nothing
+                # free to take (200 sources on 3 instances: 67, 67 and 66)
+                return set(renewed)
         with self.engine.begin() as conn:
             if ensure:
-                live, renewed = self._beat(me, host, pid, version, started, now, alive_until, until, conn)
+                live, renewed, _ = self._beat(me, host, pid, version, started, now, alive_until, until, conn)
             names = sorted(hosts)
             for chunk in _chunks(names if ensure else [], 500):
                 stmt = pg_insert(_L).values([{"source": n, "host": hosts[n]} for n in chunk])
@@ -106,24 +109,27 @@ class Leases(Db):
         return set(held)
 
     def _beat(self, me: str, host: str, pid: int, version: str, started: datetime, now: datetime,
-              alive_until: datetime, until: datetime, conn: Connection | None = None) -> tuple[int, list[str]]:
+              alive_until: datetime, until: datetime, conn: Connection | None = None) -> tuple[int, list[str], int]:
         """Say `me` is alive and renew every lease it holds, in one statement (one round trip:
         on a VM each wait for the server costs more CPU than the work). Returns the instances
-        alive, `me` included, and the sources whose lease it renewed."""
+        alive, `me` included, the sources whose lease it renewed, and how many leases are free
+        or run out (any instance could take them)."""
         beat = (pg_insert(_IN).values(id=me, host=host, pid=pid, started=started, heartbeat=now,
                                       alive_until=alive_until, version=version)
                 .on_conflict_do_update(index_elements=[_IN.c.id], set_={"heartbeat": now, "alive_until": alive_until})
                 .returning(_IN.c.id).cte("beat"))
         renewed = update(_L).where(_L.c.holder == me).values(lease_until=until).returning(_L.c.source).cte("renewed")
         others = sa_select(func.count()).select_from(_IN).where(_IN.c.alive_until >= now, _IN.c.id != me)
+        free = sa_select(func.count()).select_from(_L).where(
+            or_(_L.c.holder.is_(None), and_(_L.c.lease_until < now, _L.c.holder != me)))
         stmt = sa_select(others.scalar_subquery() + sa_select(func.count()).select_from(beat).scalar_subquery(),
-                         sa_select(func.array_agg(renewed.c.source)).scalar_subquery())
+                         sa_select(func.array_agg(renewed.c.source)).scalar_subquery(), free.scalar_subquery())
         if conn is None:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
-                live, held = auto.execute(stmt).one()
+                live, held, n_free = auto.execute(stmt).one()
         else:
-            live, held = conn.execute(stmt).one()
-        return int(live), list(held or ())
+            live, held, n_free = conn.execute(stmt).one()
+        return int(live), list(held or ()), int(n_free or 0)
 
     def claim_chore(self, name: str, now: datetime, every: float) -> bool:
         """Whether this instance does a chore of the whole database now (prune): once per `every`
