@@ -114,21 +114,7 @@ def cjk_frames(sc: Scan, lex: Lexicon, span: tuple[int, int], ctx: Ctx, doubts: 
             stage = d.stage or ("talks" if d.kind == "funding" and _sought(c) else None)
             if stage == "listing" and any(w in folded[max(cs, t.start - 6):t.start] for w in lex.phrases("aim_verb")):
                 stage = None  # "拼港股挂牌": the listing it aims at, not one that happened
-            if d.kind in ("acquisition", "sale", "merger") and stage is None \
-                    and any(w in folded[cs:ce] for w in lex.phrases("reject_verb")):
-                stage = "rejected"  # "FuriosaAI拒绝Meta 8亿美元收购要约", "메타의 인수 제안 거절": an offer turned down
-            if d.kind in ("acquisition", "sale", "merger") and stage is None \
-                    and any(w in folded[t.end:min(ce, t.end + 12)] for w in lex.phrases("talks_word")):
-                stage = "talks"  # "SambaNova買収へ詰めの協議", "인수 협상": still being negotiated
-            if d.kind in ("acquisition", "sale", "merger") and stage in (None, "talks") \
-                    and any(w in folded[t.end:min(ce, t.end + 16)] for w in lex.phrases("end_word")):
-                stage = "called-off"  # "메타와 더 이상 인수 협상을 하지 않기로", "買収交渉を打ち切り": off
-            if d.kind == "ipo" and stage in (None, "listing") \
-                    and any(w in folded[t.end:min(ce, t.end + 6)] for w in lex.phrases("delay_word")):
-                stage = "postponement"  # "上市再度推迟", "掛牌又卡關", "IPO、さらに延期": put off
-            if d.kind == "ipo" and stage in (None, "listing", "filing") \
-                    and any(w in folded[t.end:min(ce, t.end + 12)] for w in lex.phrases("withdraw_word")):
-                stage = "withdrawal"  # "米IPO申請を取り下げ", "상장 신청을 철회": given up
+            stage = _step_word(lex, folded, d.kind, stage, t.end, cs, ce)
             amount = next((text[m[0]:m[1]] for m in sc.money
                            if cs <= m[0] < ce and (d.kind == "valuation") == _valued(folded, m)
                            and not _sum_of_other(sc, t, m, ce, listed=stage in ("listing", "pricing"))), None)
@@ -322,6 +308,33 @@ def _transfer(c: Clause, entry: TriggerEntry) -> bool:
     if won and d.frame == "transfer":
         c.customer = f"wins or buys a customer's {won}"  # "拿下中国移动…订单"
     return True
+
+
+# A step told by a word in the trigger's clause, in this order: (kinds, the stages it may replace, the
+# lexicon class, how far after the trigger it may stand (None: anywhere in the clause), the step)
+_DEAL_KINDS = ("acquisition", "sale", "merger")
+_STEP_WORDS: tuple[tuple[tuple[str, ...], tuple[str | None, ...], str, int | None, str], ...] = (
+    # "FuriosaAI拒绝Meta 8亿美元收购要约", "메타의 인수 제안 거절": an offer turned down
+    (_DEAL_KINDS, (None,), "reject_verb", None, "rejected"),
+    # "SambaNova買収へ詰めの協議", "인수 협상": still being negotiated
+    (_DEAL_KINDS, (None,), "talks_word", 12, "talks"),
+    # "메타와 더 이상 인수 협상을 하지 않기로", "買収交渉を打ち切り": off
+    (_DEAL_KINDS, (None, "talks"), "end_word", 16, "called-off"),
+    # "上市再度推迟", "掛牌又卡關", "IPO、さらに延期": put off
+    (("ipo",), (None, "listing"), "delay_word", 6, "postponement"),
+    # "米IPO申請を取り下げ", "상장 신청을 철회": given up
+    (("ipo",), (None, "listing", "filing"), "withdraw_word", 12, "withdrawal"),
+)
+
+
+def _step_word(lex: Lexicon, folded: str, kind: str, stage: str | None, after: int, cs: int, ce: int) -> str | None:
+    """The stage once the step words of the trigger's clause are read (_STEP_WORDS)."""
+    for kinds, replaces, cls, reach, step in _STEP_WORDS:
+        if kind in kinds and stage in replaces:
+            where = folded[cs:ce] if reach is None else folded[after:min(ce, after + reach)]
+            if any(w in where for w in lex.phrases(cls)):
+                stage = step
+    return stage
 
 
 # what ends the name that opens a clause: a figure, a verb or adverb of the deal, a preposition, a

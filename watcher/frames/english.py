@@ -1110,10 +1110,15 @@ def amount_after(g: English, k: int) -> str | None:
     return None
 
 
+def _money_at(g: English, k: int, amount: str) -> int | None:
+    """Where, after token k, the sum a reading found stands."""
+    return next((i for i in range(k + 1, g.n) if g.t[i].kind == "money" and g.t[i].text == amount), None)
+
+
 def sum_of_other(g: English, k: int, amount: str, kind: str) -> bool:
     """Is the sum found after token k named by another event's trigger right after it ("$1.1 billion
     private raise" after "withdraws IPO filing"; "a $50 million round" after "to buy")?"""
-    m = next((i for i in range(k + 1, g.n) if g.t[i].kind == "money" and g.t[i].text == amount), None)
+    m = _money_at(g, k, amount)
     if m is None:
         return False
     for i in range(m + 1, min(g.n, m + 3)):
@@ -1132,7 +1137,7 @@ def sum_of_other(g: English, k: int, amount: str, kind: str) -> bool:
 def valuation_figure(g: English, k: int, amount: str) -> bool:
     """Is the sum a reading found after token k a valuation ("at a $23 billion valuation",
     "valued at $5 billion", "valuing it at ...")?"""
-    m = next((i for i in range(k + 1, g.n) if g.t[i].kind == "money" and g.t[i].text == amount), None)
+    m = _money_at(g, k, amount)
     if m is None:
         return False
     nxt = g.t[m + 1] if m + 1 < g.n else None
